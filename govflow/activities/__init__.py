@@ -1,0 +1,1 @@
+"""Side effects: the event log, notices, escalation and verification records in PostgreSQL."""

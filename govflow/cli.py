@@ -1,0 +1,270 @@
+"""`govflow`: the command line, a thin layer over the client SDK.
+
+Exit status: 0 done; 1 refused (bad input, unknown case, a decision the case refuses);
+2 wrong usage; 3 Temporal or PostgreSQL unreachable. Errors are one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from govflow.client import errors
+from govflow.client.sdk import CaseSummary, Govflow
+from govflow.db.connection import DatabaseUnreachableError
+from govflow.domain.case import Actor, CaseStatus, describe_validation_error
+from govflow.domain.models import Record
+from govflow.logs import configure_logging
+from govflow.settings import Settings
+from govflow.temporal import TemporalUnreachableError
+
+EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE = 1, 2, 3
+
+
+class DecisionFile(Record):
+    """The FILE of `govflow decide`: who decides, with what; request_id makes it idempotent."""
+
+    actor: Actor
+    payload: dict[str, Any] = {}
+    request_id: str | None = None
+
+
+def read_json(path: str) -> Any:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise errors.InputError(f"{path}: cannot read: {error.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise errors.InputError(
+            f"{path}: malformed JSON at line {error.lineno} column {error.colno}: {error.msg}"
+        ) from None
+
+
+# -- commands ------------------------------------------------------------------------------
+
+
+async def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
+    application = Govflow.parse_application(args.procedure, read_json(args.file))
+    async with await Govflow.connect(settings) as gf:
+        ref = await gf.start_case(args.procedure, application, case_no=args.case_no)
+    if args.json:
+        print(json.dumps({"case_no": ref.case_no, "procedure": ref.procedure, "run_id": ref.run_id}))
+    else:
+        print(f"started {ref.procedure} case {ref.case_no}")
+    return 0
+
+
+async def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        request = DecisionFile.model_validate(read_json(args.file))
+    except ValidationError as error:
+        raise errors.InputError(f"{args.file}: {describe_validation_error(error)}") from None
+    async with await Govflow.connect(settings) as gf:
+        accepted = await gf.decide(
+            args.case_no, args.decision, request.actor, request.payload,
+            request_id=request.request_id,
+        )
+    if args.json:
+        print(accepted.model_dump_json())
+    else:
+        print(f"{accepted.case_no}: {accepted.decision} taken; stage now {accepted.stage}")
+    return 0
+
+
+async def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    async with await Govflow.connect(settings) as gf:
+        status = await gf.status(args.case_no)
+    print(status.model_dump_json(indent=2) if args.json else format_status(status))
+    return 0
+
+
+async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
+    async with await Govflow.connect(settings) as gf:
+        cases = await gf.list_cases(
+            procedure=args.procedure, stage=args.stage, overdue=args.overdue, limit=args.limit
+        )
+    if args.json:
+        print(json.dumps([_summary_json(c) for c in cases], ensure_ascii=False))
+    else:
+        print(format_list(cases))
+    return 0
+
+
+async def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    from govflow.db.projections import PROJECTION_TABLES, rebuild_projections
+    from govflow.workers.main import database
+
+    async with database(settings) as pool, pool.acquire() as conn:
+        count = await rebuild_projections(conn)
+    print(f"rebuilt {', '.join(PROJECTION_TABLES)} from {count} events")
+    return 0
+
+
+async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    from govflow.devstack import until_interrupted
+    from govflow.workers.main import run_worker
+
+    async with until_interrupted() as stop:
+        await run_worker(settings, stop=stop)
+    return 0
+
+
+async def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
+    from govflow.devstack import run_dev_stack
+
+    await run_dev_stack(settings, temporal_port=args.port, ui_port=args.ui_port)
+    return 0
+
+
+# -- output --------------------------------------------------------------------------------
+
+
+def format_status(status: CaseStatus) -> str:
+    lines = [
+        f"case       {status.case_no}",
+        f"procedure  {status.procedure}",
+        f"stage      {status.stage}",
+        f"applicant  {status.applicant_id}",
+        f"district   {status.district or '-'}",
+        f"opened     {status.opened_at.isoformat()}",
+        f"outcome    {status.outcome or '(open)'}",
+        "deadlines",
+    ]
+    lines += [
+        f"  {d.name:<16} due {d.due.isoformat()}  {d.state}{'  (provisional)' if d.provisional else ''}"
+        f"  [{d.article}]"
+        for d in status.deadlines
+    ] or ["  (none)"]
+    lines.append("history")
+    lines += [f"  {e.seq:>3} {e.at.isoformat(timespec='seconds')}  {e.type:<22} {e.actor}"
+              for e in status.history]
+    return "\n".join(lines)
+
+
+def format_list(cases: list[CaseSummary]) -> str:
+    if not cases:
+        return "(no cases)"
+    rows = [("CASE", "PROCEDURE", "STAGE", "APPLICANT", "NEXT DEADLINE", "STATUS")]
+    rows += [
+        (c.case_no, c.procedure, c.stage, c.applicant_id,
+         c.next_deadline.isoformat(timespec="minutes") if c.next_deadline else "-",
+         c.status + (" OVERDUE" if c.overdue and c.status == "running" else ""))
+        for c in cases
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return "\n".join("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
+                     for row in rows)
+
+
+def _summary_json(case: CaseSummary) -> dict[str, Any]:
+    return {
+        "case_no": case.case_no, "procedure": case.procedure, "stage": case.stage,
+        "applicant_id": case.applicant_id, "district": case.district,
+        "next_deadline": case.next_deadline.isoformat() if case.next_deadline else None,
+        "status": case.status, "overdue": case.overdue,
+        "started_at": case.started_at.isoformat() if case.started_at else None,
+    }
+
+
+# -- entry point -----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="govflow", description=__doc__.splitlines()[0])
+    parser.add_argument("--temporal-address", help="overrides TEMPORAL_ADDRESS")
+    parser.add_argument("--namespace", help="overrides TEMPORAL_NAMESPACE")
+    parser.add_argument("--database-url", help="overrides DATABASE_URL")
+    parser.add_argument("--state-dir", help="overrides GOVFLOW_STATE_DIR")
+    parser.add_argument("--task-queue", help="overrides GOVFLOW_TASK_QUEUE")
+    parser.add_argument("--log-format", choices=["json", "console"], help="overrides GOVFLOW_LOG_FORMAT")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    dev = commands.add_parser("dev", help="run the local stack: Temporal + UI, PostgreSQL, a worker")
+    dev.add_argument("--port", type=int, help="Temporal frontend port (default: from TEMPORAL_ADDRESS)")
+    dev.add_argument("--ui-port", type=int, help="Web UI port (default 8233)")
+    dev.set_defaults(run=cmd_dev)
+
+    commands.add_parser("worker", help="run a worker on the task queue").set_defaults(run=cmd_worker)
+
+    start = commands.add_parser("start", help="start a case from a JSON file")
+    start.add_argument("procedure")
+    start.add_argument("file")
+    start.add_argument("--case-no", help="use this case number instead of assigning one")
+    start.add_argument("--json", action="store_true")
+    start.set_defaults(run=cmd_start)
+
+    decide = commands.add_parser("decide", help="submit a decision from a JSON file")
+    decide.add_argument("case_no")
+    decide.add_argument("decision")
+    decide.add_argument("file")
+    decide.add_argument("--json", action="store_true")
+    decide.set_defaults(run=cmd_decide)
+
+    status = commands.add_parser("status", help="show a case")
+    status.add_argument("case_no")
+    status.add_argument("--json", action="store_true")
+    status.set_defaults(run=cmd_status)
+
+    listing = commands.add_parser("list", help="list cases")
+    listing.add_argument("--procedure")
+    listing.add_argument("--stage")
+    listing.add_argument("--overdue", action="store_true", help="only cases past a running deadline")
+    listing.add_argument("--limit", type=int, default=100)
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(run=cmd_list)
+
+    commands.add_parser(
+        "rebuild-projections", help="rebuild every read model from case_events alone"
+    ).set_defaults(run=cmd_rebuild)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    overrides = {
+        "TEMPORAL_ADDRESS": args.temporal_address, "TEMPORAL_NAMESPACE": args.namespace,
+        "DATABASE_URL": args.database_url, "GOVFLOW_STATE_DIR": args.state_dir,
+        "GOVFLOW_TASK_QUEUE": args.task_queue, "GOVFLOW_LOG_FORMAT": args.log_format,
+    }
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
+
+
+def run(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = settings_from(args)
+    except ValidationError as error:
+        print(f"govflow: configuration: {describe_validation_error(error)}", file=sys.stderr)
+        return EXIT_USAGE
+    configure_logging(settings.log_format, settings.log_level if args.command in ("dev", "worker")
+                      else "WARNING")
+    try:
+        return asyncio.run(args.run(args, settings))
+    except (
+        errors.ServerUnreachableError, errors.DatabaseUnreachableError,
+        DatabaseUnreachableError, TemporalUnreachableError,
+    ) as error:
+        print(f"govflow: {error}", file=sys.stderr)
+        return EXIT_UNREACHABLE
+    except errors.GovflowError as error:
+        print(f"govflow: {error}", file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        return 130
+
+
+def main() -> None:
+    """Leave with os._exit: the Temporal SDK's threads can abort a clean interpreter shutdown
+    (temporalio/sdk-python#300), which must not turn a command that succeeded into a failure."""
+    status = run()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)

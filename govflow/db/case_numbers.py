@@ -1,0 +1,17 @@
+"""Case numbers: PREFIX-YEAR-NNNNNN, counted per procedure and Beijing year, never reused."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from govflow.domain.identifiers import format_case_no
+
+
+async def next_case_no(conn: asyncpg.Connection, prefix: str, year: int) -> str:
+    serial = await conn.fetchval(
+        """INSERT INTO case_number_counters (prefix, year, last) VALUES ($1, $2, 1)
+           ON CONFLICT (prefix, year) DO UPDATE SET last = case_number_counters.last + 1
+           RETURNING last""",
+        prefix, year,
+    )
+    return format_case_no(prefix, year, int(serial))

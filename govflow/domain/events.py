@@ -1,0 +1,82 @@
+"""The core's domain events: the `type` of a CaseEvent and the model of its `data`.
+
+Procedures add their own events; these are the ones the shared projections read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel
+
+from govflow.domain.case import Actor, CaseEvent, Deadline
+from govflow.domain.models import Record
+
+
+class CaseOpened(Record):
+    procedure: str
+    applicant_id: str
+    district: str | None
+    stage: str
+    received_at: AwareDatetime
+    application: dict[str, Any]
+
+
+class StageChanged(Record):
+    from_stage: str
+    to_stage: str
+
+
+class DeadlinesPlanned(Record):
+    deadlines: tuple[Deadline, ...]
+    next_deadline: AwareDatetime | None
+
+
+class DecisionTaken(Record):
+    request_id: str
+    decision: str
+    role: str
+    payload: dict[str, Any]
+
+
+class NoticeIssued(Record):
+    step: str
+    template: str
+    recipient: str
+    title: str
+    body: str
+
+
+class Escalated(Record):
+    clock: str
+    article: str
+    supervising_body: str
+    reason: str
+
+
+class VerificationRecorded(Record):
+    step: str
+    result: str
+    verifier: str
+    evidence: str
+
+
+class CaseClosed(Record):
+    outcome: str
+    stage: str
+
+
+def event_type(data: BaseModel) -> str:
+    """An event's type is the name of its data model: `StageChanged`, `NoticeIssued`, ..."""
+    return type(data).__name__
+
+
+def make_event(seq: int, at: datetime, actor: Actor, data: BaseModel) -> CaseEvent:
+    return CaseEvent(
+        seq=seq,
+        at=at,
+        type=event_type(data),
+        actor=f"{actor.role}:{actor.id}",
+        data=data.model_dump(mode="json"),
+    )

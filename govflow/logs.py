@@ -1,0 +1,56 @@
+"""structlog set-up: JSON for machines, console for people; lines bound to the case."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any
+
+import structlog
+
+
+def configure_logging(log_format: str = "console", level: str = "INFO") -> None:
+    """Route structlog and the standard library (Temporal's workflow.logger) through one renderer."""
+    renderer: Any = (
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if log_format == "json"
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _lift_temporal_extra,
+    ]
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(foreign_pre_chain=shared, processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer,
+        ])
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+
+
+def _lift_temporal_extra(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:
+    """Temporal's workflow.logger puts the workflow's identity in `temporal_workflow`:
+    bind the same keys structlog lines carry (case_no, workflow_id, run_id)."""
+    record = event.get("_record")
+    info = getattr(record, "temporal_workflow", None) or getattr(record, "temporal_activity", None)
+    if isinstance(info, dict):
+        event.setdefault("workflow_id", info.get("workflow_id"))
+        event.setdefault("case_no", info.get("workflow_id"))
+        event.setdefault("run_id", info.get("run_id"))
+    return event
+
+
+def get_logger(name: str = "govflow", **bound: Any) -> Any:
+    return structlog.get_logger(name).bind(**bound)

@@ -1,0 +1,1 @@
+"""Notices: Chinese templates rendered with a case's facts, and the channels that deliver them."""

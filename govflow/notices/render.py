@@ -1,0 +1,50 @@
+"""Render notice templates (Jinja2, StrictUndefined: a missing fact is an error, not a blank)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+
+from govflow.boundary import PermanentActivityError
+
+
+class NoticeTemplateError(PermanentActivityError):
+    """A template that does not exist or a fact it needs that the case did not give."""
+
+
+@dataclass(frozen=True)
+class RenderedNotice:
+    title: str
+    body: str
+
+
+class NoticeRenderer:
+    """Templates are `templates/NAME.txt.j2`; the first line is the title, the rest the body."""
+
+    def __init__(self) -> None:
+        self._env = jinja2.Environment(
+            loader=jinja2.PackageLoader("govflow.notices", "templates"),
+            undefined=jinja2.StrictUndefined,
+            autoescape=False,
+            keep_trailing_newline=True,
+        )
+        self._env.filters["cn_date"] = _chinese_date
+
+    def render(self, template: str, context: dict[str, Any]) -> RenderedNotice:
+        try:
+            text = self._env.get_template(f"{template}.txt.j2").render(**context)
+        except jinja2.TemplateNotFound:
+            raise NoticeTemplateError(f"no notice template {template!r}") from None
+        except jinja2.UndefinedError as error:
+            raise NoticeTemplateError(f"notice {template!r}: {error.message}") from None
+        title, _, body = text.partition("\n")
+        return RenderedNotice(title=title.strip(), body=body.strip() + "\n")
+
+
+def _chinese_date(value: Any) -> str:
+    """2026-10-13 → 2026年10月13日, as notices write dates."""
+    text = str(value)[:10]
+    year, month, day = text.split("-")
+    return f"{int(year)}年{int(month)}月{int(day)}日"

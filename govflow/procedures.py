@@ -1,0 +1,51 @@
+"""Which procedures this build runs: name → workflow, opening and application models.
+
+The client uses it to validate a start file and to build the workflow's input; the
+worker uses it to register the workflows. A procedure of the contract that has not
+landed yet is known by name (govflow.domain.procedures) but not startable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+
+from govflow.domain import demo
+from govflow.domain.case import CaseOpening
+from govflow.domain.errors import UnknownProcedureError
+from govflow.domain.procedures import case_no_prefix
+
+
+@dataclass(frozen=True)
+class Procedure:
+    name: str
+    workflow: str
+    opening: type[CaseOpening]
+    application: type[BaseModel]
+
+    @property
+    def prefix(self) -> str:
+        return case_no_prefix(self.name)
+
+
+PROCEDURES: dict[str, Procedure] = {
+    demo.PROCEDURE: Procedure(demo.PROCEDURE, "demo", demo.DemoOpening, demo.DemoApplication),
+}
+
+
+def get_procedure(name: str) -> Procedure:
+    case_no_prefix(name)  # an unknown name is refused with the contract's list
+    if name not in PROCEDURES:
+        running = ", ".join(PROCEDURES)
+        raise UnknownProcedureError(
+            f"procedure {name!r} is in the contract but not built yet; this build runs: {running}"
+        )
+    return PROCEDURES[name]
+
+
+def workflow_classes() -> list[Any]:
+    from govflow.workflows.demo import DemoWorkflow
+
+    return [DemoWorkflow]

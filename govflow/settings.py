@@ -1,0 +1,50 @@
+"""One settings object, read from the environment (the contract's names) and overridden by flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_TASK_QUEUE = "govflow"
+
+
+class Settings(BaseSettings):
+    """Where Temporal and PostgreSQL are, where state lives, how to log.
+
+    `DATABASE_URL` unset means the embedded PostgreSQL (pgserver) kept under the state folder.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
+
+    temporal_address: str = Field(default="127.0.0.1:7233", alias="TEMPORAL_ADDRESS")
+    temporal_namespace: str = Field(default="default", alias="TEMPORAL_NAMESPACE")
+    temporal_tls_cert: Path | None = Field(default=None, alias="TEMPORAL_TLS_CERT")
+    temporal_tls_key: Path | None = Field(default=None, alias="TEMPORAL_TLS_KEY")
+    temporal_tls_ca: Path | None = Field(default=None, alias="TEMPORAL_TLS_CA")
+    temporal_tls_server_name: str | None = Field(default=None, alias="TEMPORAL_TLS_SERVER_NAME")
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    state_dir: Path = Field(default=Path(".govflow"), alias="GOVFLOW_STATE_DIR")
+    task_queue: str = Field(default=DEFAULT_TASK_QUEUE, alias="GOVFLOW_TASK_QUEUE")
+    log_format: Literal["json", "console"] = Field(default="console", alias="GOVFLOW_LOG_FORMAT")
+    log_level: str = Field(default="INFO", alias="GOVFLOW_LOG_LEVEL")
+    ui_port: int = Field(default=8233, alias="GOVFLOW_UI_PORT")
+
+    @property
+    def uses_tls(self) -> bool:
+        return any((self.temporal_tls_cert, self.temporal_tls_key, self.temporal_tls_ca))
+
+    @property
+    def notices_dir(self) -> Path:
+        return self.state_dir / "notices"
+
+    @property
+    def embedded_postgres_dir(self) -> Path:
+        return self.state_dir / "postgres"
+
+    @property
+    def database_url_file(self) -> Path:
+        """Where `govflow dev` writes the embedded database's address for other commands."""
+        return self.state_dir / "database_url"

@@ -1,0 +1,1 @@
+"""Worker processes: the only place that wires activities to their dependencies."""

@@ -1,0 +1,67 @@
+"""Build and run a worker: every procedure's workflows and the core activities."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from govflow.activities.case_log import CaseLogActivities
+from govflow.db.connection import create_pool, resolve_database_url
+from govflow.db.migrate import migrate
+from govflow.logs import get_logger
+from govflow.notices.channels import FolderChannel
+from govflow.notices.render import NoticeRenderer
+from govflow.procedures import workflow_classes
+from govflow.settings import Settings
+from govflow.temporal import connect
+
+
+def build_activities(pool: asyncpg.Pool, settings: Settings) -> list[Any]:
+    case_log = CaseLogActivities(pool, NoticeRenderer(), [FolderChannel(settings.notices_dir)])
+    return [
+        case_log.append_events,
+        case_log.issue_notice,
+        case_log.escalate,
+        case_log.record_verification,
+    ]
+
+
+def build_worker(client: Client, pool: asyncpg.Pool, settings: Settings) -> Worker:
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=workflow_classes(),
+        activities=build_activities(pool, settings),
+        max_concurrent_activities=50,
+    )
+
+
+@asynccontextmanager
+async def database(settings: Settings, database_url: str | None = None) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(database_url or resolve_database_url(settings))
+    try:
+        async with pool.acquire() as conn:
+            await migrate(conn)
+        yield pool
+    finally:
+        await pool.close()
+
+
+async def run_worker(
+    settings: Settings, *, database_url: str | None = None, stop: asyncio.Event | None = None
+) -> None:
+    """Poll the task queue until `stop` is set (or forever); then drain and leave."""
+    log = get_logger("govflow.worker", task_queue=settings.task_queue)
+    client = await connect(settings)
+    async with database(settings, database_url) as pool:
+        worker = build_worker(client, pool, settings)
+        log.info("worker polling", address=settings.temporal_address)
+        async with worker:
+            await (stop or asyncio.Event()).wait()
+        log.info("worker stopped")

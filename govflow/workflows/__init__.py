@@ -1,0 +1,1 @@
+"""Workflows: one module per procedure, orchestration only; `core` is what they share."""

@@ -1,0 +1,283 @@
+"""The case core: what every procedure's workflow inherits.
+
+A procedure's workflow subclasses `CaseWorkflow`, sets `procedure` and `decisions`,
+defines `@workflow.run` (which calls `open_case` first) and `on_decision`.
+
+Queries:
+    status() -> CaseStatus         the contract's status object
+Updates:
+    decide(DecisionRequest) -> DecisionAccepted
+        validated before it reaches history: closed case, unknown decision, duplicate
+        request id, wrong stage, wrong role, invalid payload are each refused with a
+        clear message and nothing is written.
+
+Every domain event goes through `record` (or the notice, escalation and verification
+helpers), which numbers it, appends it to PostgreSQL through an activity and only then
+adds it to the history; a lock keeps the numbering and the appends in order when an
+update handler and the main coroutine record at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any, ClassVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributeUpdate
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel
+
+    from govflow import search_attributes as sa
+    from govflow.activities.case_log import CaseLogActivities
+    from govflow.activities.models import (
+        AppendEvents,
+        Escalate,
+        IssueNotice,
+        RecordVerification,
+    )
+    from govflow.boundary import to_application_error
+    from govflow.domain.beijing import District
+    from govflow.domain.calendar import end_of_day
+    from govflow.domain.case import (
+        SYSTEM,
+        Actor,
+        CaseEvent,
+        CaseStatus,
+        ClockState,
+        Deadline,
+        DecisionAccepted,
+        DecisionRequest,
+        DecisionRule,
+        check_decision,
+    )
+    from govflow.domain.errors import DomainError
+    from govflow.domain.events import (
+        CaseClosed,
+        CaseOpened,
+        DeadlinesPlanned,
+        DecisionTaken,
+        StageChanged,
+        make_event,
+    )
+
+CLOSED = "closed"
+
+# The log is the record: a database that is down is waited for, never skipped.
+PERSIST = {
+    "start_to_close_timeout": timedelta(seconds=30),
+    "retry_policy": RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=1),
+    ),
+}
+
+
+class CaseWorkflow:
+    procedure: ClassVar[str]
+    decisions: ClassVar[Mapping[str, DecisionRule]]
+
+    def __init__(self) -> None:
+        self.case_no = ""
+        self.stage = ""
+        self.outcome: str | None = None
+        self.applicant_id = ""
+        self.district: District | None = None
+        self.opened_at: datetime | None = None
+        self.history: list[CaseEvent] = []
+        self.deadlines: dict[str, Deadline] = {}
+        self._request_ids: set[str] = set()
+        self._persist_lock = asyncio.Lock()
+        self._decision_lock = asyncio.Lock()
+
+    # -- the contract ------------------------------------------------------------------
+
+    @workflow.query
+    def status(self) -> CaseStatus:
+        return CaseStatus(
+            case_no=self.case_no or workflow.info().workflow_id,
+            procedure=self.procedure,
+            stage=self.stage or "opening",
+            applicant_id=self.applicant_id,
+            district=self.district,
+            opened_at=self.opened_at or workflow.info().start_time,
+            deadlines=tuple(self.deadlines.values()),
+            history=tuple(self.history),
+            outcome=self.outcome,
+        )
+
+    @workflow.update
+    async def decide(self, request: DecisionRequest) -> DecisionAccepted:
+        async with self._decision_lock:
+            # Checked again: an earlier decision may have moved the case since validation.
+            payload = self._check_decision(request)
+            self._request_ids.add(request.request_id)
+            await self.record(request.actor, DecisionTaken(
+                request_id=request.request_id, decision=request.decision,
+                role=request.actor.role, payload=payload.model_dump(mode="json"),
+            ))
+            await self.on_decision(request.decision, payload, request.actor)
+            return DecisionAccepted(
+                case_no=self.case_no, request_id=request.request_id,
+                decision=request.decision, stage=self.stage,
+            )
+
+    @decide.validator
+    def validate_decide(self, request: DecisionRequest) -> None:
+        self._check_decision(request)
+
+    def _check_decision(self, request: DecisionRequest) -> BaseModel:
+        try:
+            if not self.stage:
+                raise DomainError("the case is still opening; send the decision again shortly")
+            return check_decision(
+                self.decisions, stage=self.stage, outcome=self.outcome,
+                seen_request_ids=self._request_ids, request=request,
+            )
+        except DomainError as error:
+            raise to_application_error(error) from None
+
+    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
+        """Carry out an accepted decision: the procedure's own part."""
+        raise NotImplementedError
+
+    # -- what procedures call ------------------------------------------------------------
+
+    async def open_case(
+        self, case_no: str, received_at: datetime | None, *, applicant_id: str,
+        district: District | None, stage: str, application: BaseModel,
+    ) -> None:
+        self.case_no = workflow.info().workflow_id
+        if case_no != self.case_no:
+            workflow.logger.warning("opening names %s, workflow id is %s", case_no, self.case_no)
+        self.applicant_id = applicant_id
+        self.district = district
+        self.opened_at = received_at or workflow.now()
+        self.stage = stage
+        workflow.upsert_search_attributes([
+            sa.CASE_NO.value_set(self.case_no),
+            sa.CASE_TYPE.value_set(self.procedure),
+            sa.STAGE.value_set(stage),
+            sa.APPLICANT_ID.value_set(applicant_id),
+            *([sa.DISTRICT.value_set(district.value)] if district else []),
+        ])
+        await self.record(SYSTEM, CaseOpened(
+            procedure=self.procedure, applicant_id=applicant_id,
+            district=district.value if district else None, stage=stage,
+            received_at=self.opened_at, application=application.model_dump(mode="json"),
+        ))
+        workflow.logger.info("case opened in stage %s", stage)
+
+    async def record(self, actor: Actor, data: BaseModel) -> CaseEvent:
+        """Number the event, append it to the log, then add it to the history."""
+        async with self._persist_lock:
+            event = make_event(len(self.history) + 1, workflow.now(), actor, data)
+            await workflow.execute_activity_method(
+                CaseLogActivities.append_events,
+                AppendEvents(case_no=self.case_no, events=(event,)), **PERSIST,  # type: ignore[arg-type]
+            )
+            self.history.append(event)
+            return event
+
+    async def change_stage(self, stage: str, actor: Actor) -> None:
+        previous, self.stage = self.stage, stage
+        workflow.upsert_search_attributes([sa.STAGE.value_set(stage)])
+        await self.record(actor, StageChanged(from_stage=previous, to_stage=stage))
+
+    async def plan_deadline(self, name: str, article: str, due: date) -> None:
+        self.deadlines[name] = Deadline(name=name, article=article, due=due, state="running")
+        await self._deadlines_changed()
+
+    async def settle_deadline(self, name: str, state: ClockState) -> None:
+        self.deadlines[name] = self.deadlines[name].model_copy(update={"state": state})
+        await self._deadlines_changed()
+
+    def next_deadline(self) -> datetime | None:
+        running = [end_of_day(d.due) for d in self.deadlines.values() if d.state == "running"]
+        return min(running, default=None)
+
+    async def _deadlines_changed(self) -> None:
+        upcoming = self.next_deadline()
+        workflow.upsert_search_attributes([
+            sa.NEXT_DEADLINE.value_set(upcoming) if upcoming else sa.NEXT_DEADLINE.value_unset()
+        ])
+        await self.record(SYSTEM, DeadlinesPlanned(
+            deadlines=tuple(self.deadlines.values()), next_deadline=upcoming,
+        ))
+
+    async def wait_until_or_due(self, name: str, condition: Callable[[], bool]) -> bool:
+        """Wait for `condition` or the end of the clock's last day, whichever comes first.
+
+        True when the condition came first; the timer is then cancelled with the wait.
+        """
+        remaining = end_of_day(self.deadlines[name].due) - workflow.now()
+        if remaining <= timedelta(0):
+            return condition()
+        try:
+            await workflow.wait_condition(condition, timeout=remaining)
+        except TimeoutError:
+            return condition()
+        return True
+
+    async def issue_notice(
+        self, step: str, template: str, recipient: str, context: dict[str, Any],
+        actor: Actor = SYSTEM,
+    ) -> CaseEvent:
+        async with self._persist_lock:
+            event = await workflow.execute_activity_method(
+                CaseLogActivities.issue_notice,
+                IssueNotice(
+                    case_no=self.case_no, seq=len(self.history) + 1, at=workflow.now(),
+                    actor=actor, step=step, template=template, recipient=recipient,
+                    context=context,
+                ),
+                **PERSIST,  # type: ignore[arg-type]
+            )
+            self.history.append(event)
+            return event
+
+    async def escalate(self, clock: str, supervising_body: str, reason: str) -> None:
+        deadline = self.deadlines[clock]
+        async with self._persist_lock:
+            events = await workflow.execute_activity_method(
+                CaseLogActivities.escalate,
+                Escalate(
+                    case_no=self.case_no, seq=len(self.history) + 1, at=workflow.now(),
+                    clock=clock, article=deadline.article, due=deadline.due,
+                    supervising_body=supervising_body, reason=reason,
+                ),
+                **PERSIST,  # type: ignore[arg-type]
+            )
+            self.history.extend(events)
+
+    async def record_verification(
+        self, step: str, result: str, evidence: str, actor: Actor
+    ) -> CaseEvent:
+        async with self._persist_lock:
+            event = await workflow.execute_activity_method(
+                CaseLogActivities.record_verification,
+                RecordVerification(
+                    case_no=self.case_no, seq=len(self.history) + 1, at=workflow.now(),
+                    actor=actor, step=step, result=result, evidence=evidence,
+                ),
+                **PERSIST,  # type: ignore[arg-type]
+            )
+            self.history.append(event)
+            return event
+
+    async def close(self, outcome: str, actor: Actor) -> None:
+        self.outcome = outcome
+        previous, self.stage = self.stage, CLOSED
+        workflow.upsert_search_attributes([
+            sa.STAGE.value_set(CLOSED), sa.NEXT_DEADLINE.value_unset(),
+        ])
+        await self.record(actor, CaseClosed(outcome=outcome, stage=CLOSED))
+        workflow.logger.info("case closed from stage %s: %s", previous, outcome)
+
+    async def finish(self) -> CaseStatus:
+        """End the run once every update handler has answered."""
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self.status()

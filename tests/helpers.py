@@ -1,0 +1,49 @@
+"""Small helpers the tiers share."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+
+from govflow.domain.case import Actor
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def example(procedure: str, name: str) -> Any:
+    return json.loads((EXAMPLES / procedure / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def unique_case_no(prefix: str = "TEST") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10].upper()}"
+
+
+CLERK = Actor(role="clerk", id="clerk-001")
+REVIEWER = Actor(role="reviewer", id="reviewer-003")
+INSPECTOR = Actor(role="inspector", id="inspector-007")
+
+
+async def stored_events(pool: asyncpg.Pool, case_no: str) -> list[tuple[int, str]]:
+    rows = await pool.fetch(
+        "SELECT seq, type FROM case_events WHERE case_no = $1 ORDER BY seq", case_no
+    )
+    return [(row["seq"], row["type"]) for row in rows]
+
+
+async def wait_until_opened(gf: Any, case_no: str, timeout: float = 20.0) -> Any:
+    """The status once the workflow has recorded CaseOpened (start returns before that)."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        status = await gf.status(case_no)
+        if status.history:
+            return status
+        if loop.time() > deadline:
+            raise TimeoutError(f"{case_no} did not open within {timeout}s")
+        await asyncio.sleep(0.05)

@@ -1,0 +1,169 @@
+"""The case core, exercised through the platform's demo procedure on the time-skipping server."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import asyncpg
+import pytest
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from govflow.client import Govflow
+from govflow.client.errors import DecisionRejectedError
+from govflow.domain.calendar import local_date
+from govflow.domain.demo import DemoApplication
+from govflow.domain.errors import (
+    CaseClosedError,
+    DuplicateRequestError,
+    InvalidInputError,
+    UnknownDecisionError,
+    WrongRoleError,
+    WrongStageError,
+)
+from govflow.settings import Settings
+from tests.helpers import (
+    CLERK,
+    INSPECTOR,
+    REVIEWER,
+    example,
+    stored_events,
+    unique_case_no,
+    wait_until_opened,
+)
+
+pytestmark = pytest.mark.workflow
+
+
+@pytest.fixture
+async def gf(
+    time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings
+) -> Govflow:
+    return Govflow(time_skipping_env.client, settings)
+
+
+async def start_demo(gf: Govflow) -> str:
+    application = DemoApplication.model_validate(example("demo", "start"))
+    ref = await gf.start_case("demo", application, case_no=unique_case_no("DEMO"))
+    await wait_until_opened(gf, ref.case_no)
+    return ref.case_no
+
+
+async def test_accepted_case_reviewed_and_approved_records_every_event(
+    gf: Govflow, db_pool: asyncpg.Pool, time_skipping_env: WorkflowEnvironment
+) -> None:
+    case_no = await start_demo(gf)
+    accepted = await gf.decide(case_no, "accept", CLERK, {"note": "材料齐全"})
+    assert accepted.stage == "review"
+
+    status = await gf.status(case_no)
+    [review] = status.deadlines
+    accepted_on = local_date(status.history[-1].at)
+    assert review.due == accepted_on + timedelta(days=10)
+    assert review.state == "running"
+
+    await gf.decide(case_no, "verify", INSPECTOR, {"step": "营业执照核验", "result": "confirmed"})
+    await gf.decide(case_no, "approve", REVIEWER, {"conclusion": "符合条件"})
+    final = await gf.result(case_no)
+
+    assert final.outcome == "approved"
+    assert final.stage == "closed"
+    assert final.deadlines[0].state == "met"
+    types = [e.type for e in final.history]
+    assert types == [
+        "CaseOpened", "DecisionTaken", "DeadlinesPlanned", "NoticeIssued", "StageChanged",
+        "DecisionTaken", "VerificationRecorded",
+        "DecisionTaken", "DeadlinesPlanned", "NoticeIssued", "CaseClosed",
+    ]
+    assert [e.seq for e in final.history] == list(range(1, len(types) + 1))
+    assert await stored_events(db_pool, case_no) == list(enumerate(types, start=1))
+
+    notices = await db_pool.fetch(
+        "SELECT step, title, body FROM notices WHERE case_no = $1 ORDER BY seq", case_no
+    )
+    assert [(n["step"], n["title"]) for n in notices] == [("accepted", "受理通知书"), ("result", "结果通知")]
+    due = review.due
+    assert f"{due.year}年{due.month}月{due.day}日前作出审查决定" in notices[0]["body"]
+    row = await db_pool.fetchrow("SELECT stage, outcome, next_deadline FROM cases WHERE case_no=$1", case_no)
+    assert (row["stage"], row["outcome"], row["next_deadline"]) == ("closed", "approved", None)
+    # Search attributes are checked on the dev server (tests/integration): the time-skipping
+    # server cannot decode a Datetime attribute in describe().
+
+
+async def test_review_past_its_tenth_day_is_escalated_and_the_case_goes_on(
+    gf: Govflow, db_pool: asyncpg.Pool, time_skipping_env: WorkflowEnvironment
+) -> None:
+    case_no = await start_demo(gf)
+    await gf.decide(case_no, "accept", CLERK)
+    due: date = (await gf.status(case_no)).deadlines[0].due
+
+    await time_skipping_env.sleep(timedelta(days=11))
+    status = await gf.status(case_no)
+    assert status.deadlines[0].state == "breached"
+    assert status.stage == "review"
+    assert [e.type for e in status.history][-3:] == ["DeadlinesPlanned", "Escalated", "NoticeIssued"]
+    escalation = await db_pool.fetchrow(
+        "SELECT supervising_body, clock FROM escalations WHERE case_no = $1", case_no
+    )
+    assert (escalation["supervising_body"], escalation["clock"]) == ("北京市政务服务管理局", "review")
+    notice = await db_pool.fetchrow(
+        "SELECT recipient, body FROM notices WHERE case_no=$1 AND template='escalation'", case_no
+    )
+    assert notice["recipient"] == "北京市政务服务管理局"
+    assert f"{due.year}年{due.month}月{due.day}日届满" in notice["body"]
+
+    await gf.decide(case_no, "refuse", REVIEWER, {"reason": "材料不实"})
+    final = await gf.result(case_no)
+    assert final.outcome == "refused"
+    assert final.deadlines[0].state == "breached"
+
+
+@pytest.mark.parametrize(
+    ("decision", "actor", "payload", "error", "message"),
+    [
+        ("approve", REVIEWER, {"conclusion": "x"}, WrongStageError,
+         "decision 'approve' is not allowed in stage 'intake' (allowed in: review)"),
+        ("accept", REVIEWER, {}, WrongRoleError, "role 'reviewer' may not take decision 'accept'"),
+        ("reject", CLERK, {}, InvalidInputError, "payload.reason: Field required"),
+        ("reject", CLERK, {"reason": "x", "extra": 1}, InvalidInputError, "payload.extra"),
+        ("grant", CLERK, {}, UnknownDecisionError, "unknown decision 'grant'"),
+    ],
+)
+async def test_refused_decision_changes_nothing(
+    gf: Govflow, db_pool: asyncpg.Pool, decision: str, actor: object, payload: dict[str, object],
+    error: type[Exception], message: str,
+) -> None:
+    case_no = await start_demo(gf)
+    before = await gf.status(case_no)
+    with pytest.raises(DecisionRejectedError) as refused:
+        await gf.decide(case_no, decision, actor, payload)  # type: ignore[arg-type]
+    assert isinstance(refused.value.reason, error)
+    assert message in str(refused.value)
+    assert await gf.status(case_no) == before
+    assert len(await stored_events(db_pool, case_no)) == len(before.history)
+
+
+async def test_same_request_id_twice_is_refused_and_recorded_once(
+    gf: Govflow, db_pool: asyncpg.Pool
+) -> None:
+    case_no = await start_demo(gf)
+    await gf.decide(case_no, "accept", CLERK, request_id="req-1")
+    before = await gf.status(case_no)
+    with pytest.raises(DecisionRejectedError) as refused:
+        await gf.decide(case_no, "accept", CLERK, request_id="req-1")
+    assert isinstance(refused.value.reason, DuplicateRequestError)
+    assert "request 'req-1' was already taken" in str(refused.value)
+    assert await gf.status(case_no) == before
+    decisions = [e for e in before.history if e.type == "DecisionTaken"]
+    assert len(decisions) == 1
+
+
+async def test_closed_case_takes_no_decision(gf: Govflow) -> None:
+    case_no = await start_demo(gf)
+    await gf.decide(case_no, "reject", CLERK, {"reason": "不属于本机关职责"})
+    final = await gf.result(case_no)
+    assert final.outcome == "not-accepted"
+    with pytest.raises(DecisionRejectedError) as refused:
+        await gf.decide(case_no, "accept", CLERK)
+    assert isinstance(refused.value.reason, CaseClosedError)
+    assert "the case has ended" in str(refused.value)
