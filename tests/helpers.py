@@ -34,16 +34,39 @@ async def stored_events(pool: asyncpg.Pool, case_no: str) -> list[tuple[int, str
     return [(row["seq"], row["type"]) for row in rows]
 
 
-async def wait_until_opened(gf: Any, case_no: str, timeout: float = 20.0) -> Any:
-    """The status once the workflow has recorded CaseOpened (start returns before that)."""
+async def wait_for_status(gf: Any, case_no: str, ready: Any, timeout: float = 30.0) -> Any:
+    """Poll the status query until `ready(status)`; unlike awaiting the result, polling does
+    not make the time-skipping server jump ahead to other cases' timers."""
     import asyncio
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
         status = await gf.status(case_no)
-        if status.history:
+        if ready(status):
             return status
         if loop.time() > deadline:
-            raise TimeoutError(f"{case_no} did not open within {timeout}s")
+            raise TimeoutError(f"{case_no}: not there within {timeout}s; last status {status}")
         await asyncio.sleep(0.05)
+
+
+async def wait_until_opened(gf: Any, case_no: str) -> Any:
+    """The status once the workflow has recorded CaseOpened (start returns before that)."""
+    return await wait_for_status(gf, case_no, lambda status: bool(status.history))
+
+
+def govflow_command() -> list[str]:
+    import sys
+
+    return [str(Path(sys.executable).parent / "govflow")]
+
+
+def run_govflow(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Any:
+    """Run the command line as a user would; returns the CompletedProcess."""
+    import os
+    import subprocess
+
+    return subprocess.run(
+        [*govflow_command(), *args], capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+    )

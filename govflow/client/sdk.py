@@ -16,7 +16,9 @@ from typing import Any
 
 import asyncpg
 from pydantic import BaseModel, ValidationError
+from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.enums.v1 import WorkflowIdConflictPolicy, WorkflowIdReusePolicy
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import (
     Client,
     RPCError,
@@ -203,11 +205,15 @@ class Govflow:
             raise _rpc_error(error, case_no) from None
 
     async def _has_ended(self, case_no: str) -> bool:
+        request = DescribeWorkflowExecutionRequest(
+            namespace=self.client.namespace, execution=WorkflowExecution(workflow_id=case_no)
+        )
         try:
-            description = await self.client.get_workflow_handle(case_no).describe()
+            response = await self.client.workflow_service.describe_workflow_execution(request)
         except RPCError:
             return False
-        return description.status not in (None, WorkflowExecutionStatus.RUNNING)
+        running = WorkflowExecutionStatus.RUNNING.value
+        return response.workflow_execution_info.status not in (0, running)
 
     async def status(self, case_no: str) -> CaseStatus:
         handle = self.client.get_workflow_handle(case_no)

@@ -67,7 +67,7 @@ CLOSED = "closed"
 
 # The log is the record: a database that is down is waited for, never skipped.
 PERSIST = {
-    "start_to_close_timeout": timedelta(seconds=30),
+    "start_to_close_timeout": timedelta(seconds=10),
     "retry_policy": RetryPolicy(
         initial_interval=timedelta(seconds=1),
         backoff_coefficient=2.0,
