@@ -11,6 +11,8 @@ import asyncio
 import json
 import os
 import sys
+import warnings
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from pydantic import ValidationError
 from govflow.client import errors
 from govflow.client.sdk import CaseSummary, Govflow
 from govflow.db.connection import DatabaseUnreachableError
+from govflow.domain.calendar import SHANGHAI
 from govflow.domain.case import Actor, CaseStatus, describe_validation_error
 from govflow.domain.models import Record
 from govflow.logs import configure_logging
@@ -40,12 +43,12 @@ def read_json(path: str) -> Any:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
-        raise errors.InputError(f"{path}: cannot read: {error.strerror}") from None
+        raise errors.InputError(f"cannot read: {error.strerror}") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
         raise errors.InputError(
-            f"{path}: malformed JSON at line {error.lineno} column {error.colno}: {error.msg}"
+            f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}"
         ) from None
 
 
@@ -53,7 +56,11 @@ def read_json(path: str) -> Any:
 
 
 async def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
-    application = Govflow.parse_application(args.procedure, read_json(args.file))
+    Govflow.procedure(args.procedure)  # an unknown procedure is named before the file is read
+    try:
+        application = Govflow.parse_application(args.procedure, read_json(args.file))
+    except errors.InputError as error:
+        raise errors.InputError(f"{args.file}: {error}") from None
     async with await Govflow.connect(settings) as gf:
         ref = await gf.start_case(args.procedure, application, case_no=args.case_no)
     if args.json:
@@ -68,6 +75,8 @@ async def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
         request = DecisionFile.model_validate(read_json(args.file))
     except ValidationError as error:
         raise errors.InputError(f"{args.file}: {describe_validation_error(error)}") from None
+    except errors.InputError as error:
+        raise errors.InputError(f"{args.file}: {error}") from None
     async with await Govflow.connect(settings) as gf:
         accepted = await gf.decide(
             args.case_no, args.decision, request.actor, request.payload,
@@ -135,7 +144,7 @@ def format_status(status: CaseStatus) -> str:
         f"stage      {status.stage}",
         f"applicant  {status.applicant_id}",
         f"district   {status.district or '-'}",
-        f"opened     {status.opened_at.isoformat()}",
+        f"opened     {_beijing(status.opened_at)}",
         f"outcome    {status.outcome or '(open)'}",
         "deadlines",
     ]
@@ -145,8 +154,7 @@ def format_status(status: CaseStatus) -> str:
         for d in status.deadlines
     ] or ["  (none)"]
     lines.append("history")
-    lines += [f"  {e.seq:>3} {e.at.isoformat(timespec='seconds')}  {e.type:<22} {e.actor}"
-              for e in status.history]
+    lines += [f"  {e.seq:>3} {_beijing(e.at)}  {e.type:<22} {e.actor}" for e in status.history]
     return "\n".join(lines)
 
 
@@ -156,13 +164,18 @@ def format_list(cases: list[CaseSummary]) -> str:
     rows = [("CASE", "PROCEDURE", "STAGE", "APPLICANT", "NEXT DEADLINE", "STATUS")]
     rows += [
         (c.case_no, c.procedure, c.stage, c.applicant_id,
-         c.next_deadline.isoformat(timespec="minutes") if c.next_deadline else "-",
+         _beijing(c.next_deadline) if c.next_deadline else "-",
          c.status + (" OVERDUE" if c.overdue and c.status == "running" else ""))
         for c in cases
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return "\n".join("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
                      for row in rows)
+
+
+def _beijing(instant: datetime) -> str:
+    """People read times in Beijing time: 2026-10-13 23:59 +08:00."""
+    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M +08:00")
 
 
 def _summary_json(case: CaseSummary) -> dict[str, Any]:
@@ -238,6 +251,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def run(argv: list[str] | None = None) -> int:
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR")  # pgserver's platformdirs
     args = build_parser().parse_args(argv)
     try:
         settings = settings_from(args)

@@ -38,6 +38,8 @@ def configure_logging(log_format: str = "console", level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # pgserver narrates every initdb and pg_ctl call at INFO.
+    logging.getLogger("pgserver").setLevel(max(logging.WARNING, root.level))
 
 
 def _lift_temporal_extra(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:

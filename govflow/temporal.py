@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from temporalio.client import Client, TLSConfig
 from temporalio.contrib.pydantic import pydantic_data_converter
 
@@ -33,5 +35,11 @@ async def connect(settings: Settings) -> Client:
         )
     except RuntimeError as error:
         raise TemporalUnreachableError(
-            f"Temporal server unreachable at {settings.temporal_address}: {error}"
+            f"Temporal server unreachable at {settings.temporal_address} ({_reason(error)})"
         ) from None
+
+
+def _reason(error: RuntimeError) -> str:
+    """The OS's words from the SDK's long transport error, e.g. 'Connection refused'."""
+    found = re.search(r'message: "([^"]+)"', str(error))
+    return found.group(1) if found else str(error).splitlines()[0]

@@ -105,6 +105,11 @@ class Govflow:
     # -- starting ------------------------------------------------------------------------
 
     @staticmethod
+    def procedure(name: str) -> Procedure:
+        """The procedure of that name, if this build runs it."""
+        return _procedure(name)
+
+    @staticmethod
     def parse_application(procedure: str, document: Any) -> BaseModel:
         """Validate a start file's content against the procedure's application model."""
         spec = _procedure(procedure)

@@ -61,5 +61,5 @@ def redact(url: str) -> str:
     if not sep or "@" not in rest:
         return url
     credentials, at, host = rest.rpartition("@")
-    user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}{':***' if ':' in credentials else ''}{at}{host}"
+    user, _, password = credentials.partition(":")
+    return f"{scheme}://{user}{':***' if password else ''}{at}{host}"

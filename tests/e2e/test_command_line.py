@@ -1,0 +1,247 @@
+"""End to end: `govflow dev` (dev server with UI, embedded PostgreSQL, worker) driven by the
+`govflow` command line as a subprocess, as a newcomer would after reading the README."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govflow.domain.calendar import local_date
+from tests.helpers import EXAMPLES, govflow_command, run_govflow
+
+pytestmark = pytest.mark.e2e
+
+SEARCH_ATTRIBUTES = {"CaseNo": "KEYWORD", "CaseType": "KEYWORD", "Stage": "KEYWORD",
+                     "ApplicantId": "KEYWORD", "District": "KEYWORD", "NextDeadline": "DATETIME"}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class DevStack:
+    """`govflow dev` in a subprocess with its own state folder and ports."""
+
+    def __init__(self, state_dir: Path) -> None:
+        self.state_dir = state_dir
+        self.port, self.ui_port = free_port(), free_port()
+        self.env = {
+            "TEMPORAL_ADDRESS": f"127.0.0.1:{self.port}",
+            "GOVFLOW_STATE_DIR": str(state_dir),
+            "DATABASE_URL": "",
+        }
+        self.process: subprocess.Popen[str] | None = None
+        self.output: list[str] = []
+
+    def start(self) -> None:
+        environment = {**os.environ, **self.env}
+        environment.pop("DATABASE_URL")  # the embedded PostgreSQL, as on a fresh machine
+        self.process = subprocess.Popen(
+            [*govflow_command(), "dev", "--ui-port", str(self.ui_port)], env=environment,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+        )
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + 120
+        for line in self.process.stdout:
+            self.output.append(line)
+            if "the local stack is up" in line:
+                break
+            if time.monotonic() > deadline:
+                break
+        if not any("the local stack is up" in line for line in self.output):
+            raise RuntimeError("govflow dev did not come up:\n" + "".join(self.output))
+        self._wait_for_worker()
+
+    def _wait_for_worker(self) -> None:
+        assert self.process is not None and self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line)
+            if "worker polling" in line:
+                return
+
+    def stop(self) -> int:
+        assert self.process is not None
+        self.process.send_signal(signal.SIGINT)
+        rest, _ = self.process.communicate(timeout=60)
+        self.output.append(rest)
+        return self.process.returncode
+
+    def cli(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+        merged = {**self.env, **env}
+        if not merged.get("DATABASE_URL"):
+            merged.pop("DATABASE_URL", None)
+        return run_govflow(*args, env=_without_empty(merged))
+
+
+def _without_empty(env: dict[str, str]) -> dict[str, str]:
+    environment = {**os.environ, **env}
+    if not env.get("DATABASE_URL"):
+        environment.pop("DATABASE_URL", None)
+    return {k: v for k, v in environment.items() if k != "DATABASE_URL" or v}
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevStack]:
+    dev = DevStack(tmp_path_factory.mktemp("dev-state"))
+    dev.start()
+    yield dev
+    if dev.process is not None and dev.process.poll() is None:
+        dev.stop()
+
+
+def cases(stack: DevStack) -> list[dict[str, Any]]:
+    done = stack.cli("list", "--json")
+    assert done.returncode == 0, done.stderr
+    return sorted(json.loads(done.stdout), key=lambda c: c["case_no"])
+
+
+def case_events(stack: DevStack) -> int:
+    url = (stack.state_dir / "database_url").read_text().strip()
+    import asyncio
+
+    import asyncpg
+
+    async def count() -> int:
+        conn = await asyncpg.connect(url)
+        try:
+            return int(await conn.fetchval("SELECT count(*) FROM case_events"))
+        finally:
+            await conn.close()
+
+    return asyncio.run(count())
+
+
+def wait_listed(stack: DevStack, case_no: str, **expected: str) -> dict[str, Any]:
+    for _ in range(100):
+        listed = {c["case_no"]: c for c in cases(stack)}
+        if case_no in listed and all(listed[case_no][k] == v for k, v in expected.items()):
+            return listed[case_no]
+        time.sleep(0.2)
+    raise AssertionError(f"{case_no} not listed with {expected}: {cases(stack)}")
+
+
+def test_the_stack_serves_the_ui_and_knows_the_six_search_attributes(stack: DevStack) -> None:
+    banner = "".join(stack.output)
+    assert f"Temporal UI   http://127.0.0.1:{stack.ui_port}" in banner
+    assert "PostgreSQL    postgresql://" in banner
+    with urllib.request.urlopen(f"http://127.0.0.1:{stack.ui_port}/", timeout=10) as page:
+        assert page.status == 200
+    temporal = Path(govflow_command()[0]).parent / "temporal"
+    listing = subprocess.run(
+        [str(temporal), "operator", "search-attribute", "list", "--address",
+         stack.env["TEMPORAL_ADDRESS"], "--output", "json"],
+        capture_output=True, text=True, timeout=30, check=True,
+    )
+    registered = json.loads(listing.stdout)["customAttributes"]
+    assert registered == {k: f"INDEXED_VALUE_TYPE_{v}" for k, v in SEARCH_ATTRIBUTES.items()}
+
+
+def test_a_case_started_from_the_command_line_is_listed_and_decided(stack: DevStack) -> None:
+    started = stack.cli("start", "demo", str(EXAMPLES / "demo" / "start.json"), "--json")
+    assert started.returncode == 0, started.stderr
+    case_no = json.loads(started.stdout)["case_no"]
+    year = local_date(datetime.now(timezone.utc)).year
+    assert case_no.startswith(f"DEMO-{year}-")
+
+    listed = wait_listed(stack, case_no, stage="intake")
+    assert (listed["procedure"], listed["applicant_id"], listed["district"]) == (
+        "demo", "91110108MA01ABCD1E", "haidian")
+
+    decided = stack.cli("decide", case_no, "accept", str(EXAMPLES / "demo" / "accept.json"))
+    assert decided.returncode == 0, decided.stderr
+    assert decided.stdout.strip() == f"{case_no}: accept taken; stage now review"
+    wait_listed(stack, case_no, stage="review")
+    in_review = stack.cli("list", "--procedure", "demo", "--stage", "review")
+    assert case_no in in_review.stdout
+
+    shown = stack.cli("status", case_no)
+    assert shown.returncode == 0, shown.stderr
+    assert "stage      review" in shown.stdout
+    status = json.loads(stack.cli("status", case_no, "--json").stdout)
+    assert [d["name"] for d in status["deadlines"]] == ["review"]
+    assert [e["type"] for e in status["history"]] == [
+        "CaseOpened", "DecisionTaken", "DeadlinesPlanned", "NoticeIssued", "StageChanged"]
+    assert (stack.state_dir / "notices" / case_no / "accepted.txt").read_text().count("受理通知书") == 1
+
+
+def _write(folder: Path, name: str, text: str) -> str:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def bad_inputs(folder: Path, case_no: str) -> list[tuple[list[str], dict[str, str], int, str]]:
+    start = json.loads((EXAMPLES / "demo" / "start.json").read_text())
+    accept = str(EXAMPLES / "demo" / "accept.json")
+    malformed = _write(folder, "malformed.json", '{"applicant": ')
+    bad_uscc = _write(folder, "bad-uscc.json", json.dumps(
+        start | {"applicant": {"uscc": "91110108MA01ABCD1F", "name": "x"}}))
+    no_district = _write(folder, "no-district.json", json.dumps(
+        {k: v for k, v in start.items() if k != "district"}))
+    no_actor = _write(folder, "no-actor.json", json.dumps({"payload": {}}))
+    good_start = str(EXAMPLES / "demo" / "start.json")
+    return [
+        (["start", "demo", malformed], {}, 1,
+         f"govflow: {malformed}: malformed JSON at line 1 column 15: Expecting value"),
+        (["start", "demo", bad_uscc], {}, 1,
+         f"govflow: {bad_uscc}: applicant.uscc: Value error, not a valid unified social credit code"),
+        (["start", "demo", no_district], {}, 1, f"govflow: {no_district}: district: Field required"),
+        (["start", "nonsense", good_start], {}, 1, "govflow: unknown procedure 'nonsense'"),
+        (["start", "demo", good_start, "--case-no", case_no], {}, 1,
+         f"govflow: case {case_no} already exists; not started again"),
+        (["status", "DEMO-1999-000001"], {}, 1, "govflow: no case DEMO-1999-000001"),
+        (["decide", "DEMO-1999-000001", "accept", accept], {}, 1, "govflow: no case DEMO-1999-000001"),
+        (["decide", case_no, "accept", no_actor], {}, 1, f"govflow: {no_actor}: actor: Field required"),
+        (["decide", case_no, "approve", accept], {}, 1,
+         f"govflow: {case_no}: decision refused: role 'clerk' may not take decision 'approve'"),
+        (["decide", case_no, "accept", accept], {}, 1,
+         f"govflow: {case_no}: decision refused: decision 'accept' is not allowed in stage 'review'"),
+        (["list"], {"TEMPORAL_ADDRESS": "127.0.0.1:1"}, 3,
+         "govflow: Temporal server unreachable at 127.0.0.1:1 (Connection refused)"),
+        (["start", "demo", good_start], {"DATABASE_URL": "postgresql://govflow@127.0.0.1:1/govflow"}, 3,
+         "govflow: database unreachable at postgresql://govflow@127.0.0.1:1/govflow"),
+    ]
+
+
+def test_bad_input_is_one_clear_line_and_changes_nothing(stack: DevStack, tmp_path: Path) -> None:
+    case_no = next(c["case_no"] for c in cases(stack) if c["stage"] == "review")
+    before = (cases(stack), case_events(stack), stack.cli("status", case_no, "--json").stdout)
+    for args, env, code, message in bad_inputs(tmp_path, case_no):
+        done = stack.cli(*args, **env)
+        assert (done.returncode, done.stdout) == (code, ""), (args, done)
+        assert done.stderr.startswith(message), (args, done.stderr)
+        assert done.stderr.count("\n") == 1, done.stderr
+    after = (cases(stack), case_events(stack), stack.cli("status", case_no, "--json").stdout)
+    assert after == before
+
+
+def test_cases_survive_stopping_and_starting_the_stack(stack: DevStack) -> None:
+    before = cases(stack)
+    assert before
+    assert stack.stop() == 0
+    assert "govflow dev: stopped" in stack.output[-1]
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.1", stack.port), timeout=1).close()
+
+    stack.output.clear()
+    stack.start()
+    assert cases(stack) == before
+    case_no = next(c["case_no"] for c in before if c["stage"] == "review")
+    approved = stack.cli("decide", case_no, "approve", str(EXAMPLES / "demo" / "approve.json"))
+    assert approved.returncode == 0, approved.stderr
+    final = json.loads(stack.cli("status", case_no, "--json").stdout)
+    assert final["outcome"] == "approved"
+    assert [e["seq"] for e in final["history"]] == list(range(1, len(final["history"]) + 1))
