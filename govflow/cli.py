@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from govflow.client import errors
 from govflow.client.sdk import CaseSummary, Govflow
@@ -35,7 +35,7 @@ class DecisionFile(Record):
     """The FILE of `govflow decide`: who decides, with what; request_id makes it idempotent."""
 
     actor: Actor
-    payload: dict[str, Any] = {}
+    payload: dict[str, Any] = Field(default_factory=dict)
     request_id: str | None = None
 
 
@@ -261,7 +261,8 @@ def run(argv: list[str] | None = None) -> int:
     configure_logging(settings.log_format, settings.log_level if args.command in ("dev", "worker")
                       else "WARNING")
     try:
-        return asyncio.run(args.run(args, settings))
+        status: int = asyncio.run(args.run(args, settings))
+        return status
     except (
         errors.ServerUnreachableError, errors.DatabaseUnreachableError,
         DatabaseUnreachableError, TemporalUnreachableError,

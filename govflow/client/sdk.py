@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
 import asyncpg
 from pydantic import BaseModel, ValidationError
 from temporalio.api.common.v1 import WorkflowExecution
-from temporalio.api.enums.v1 import WorkflowIdConflictPolicy, WorkflowIdReusePolicy
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import (
     Client,
@@ -27,7 +26,12 @@ from temporalio.client import (
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
+from temporalio.common import (
+    SearchAttributePair,
+    TypedSearchAttributes,
+    WorkflowIDConflictPolicy,
+    WorkflowIDReusePolicy,
+)
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCStatusCode
 
@@ -73,7 +77,7 @@ class CaseSummary:
 
     @property
     def overdue(self) -> bool:
-        return self.next_deadline is not None and self.next_deadline < datetime.now(timezone.utc)
+        return self.next_deadline is not None and self.next_deadline < datetime.now(UTC)
 
 
 class Govflow:
@@ -153,8 +157,8 @@ class Govflow:
         try:
             handle = await self.client.start_workflow(
                 spec.workflow, opening, id=case_no, task_queue=self.settings.task_queue,
-                id_reuse_policy=WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-                id_conflict_policy=WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
                 search_attributes=TypedSearchAttributes(attributes),
             )
         except WorkflowAlreadyStartedError:
@@ -165,7 +169,7 @@ class Govflow:
 
     async def _assign_case_no(self, spec: Procedure) -> str:
         pool = await self._database()
-        year = local_date(datetime.now(timezone.utc)).year
+        year = local_date(datetime.now(UTC)).year
         try:
             async with pool.acquire() as conn:
                 return await next_case_no(conn, spec.prefix, year)
@@ -194,9 +198,10 @@ class Govflow:
         )
         handle = self.client.get_workflow_handle(case_no)
         try:
-            return await handle.execute_update(
+            accepted: DecisionAccepted = await handle.execute_update(
                 "decide", request, result_type=DecisionAccepted
             )
+            return accepted
         except WorkflowUpdateFailedError as error:
             domain = from_application_error(error)
             if domain is None:
@@ -223,7 +228,8 @@ class Govflow:
     async def status(self, case_no: str) -> CaseStatus:
         handle = self.client.get_workflow_handle(case_no)
         try:
-            return await handle.query("status", result_type=CaseStatus)
+            status: CaseStatus = await handle.query("status", result_type=CaseStatus)
+            return status
         except WorkflowQueryFailedError as error:
             raise errors.GovflowError(f"{case_no}: status query failed: {error}") from None
         except RPCError as error:
@@ -233,7 +239,8 @@ class Govflow:
         """Wait for the case to end and return its final status."""
         handle = self.client.get_workflow_handle(case_no, result_type=CaseStatus)
         try:
-            return await handle.result()
+            final: CaseStatus = await handle.result()
+            return final
         except WorkflowFailureError as error:
             raise errors.GovflowError(f"{case_no}: the case failed: {error.cause}") from None
         except RPCError as error:
@@ -251,7 +258,7 @@ class Govflow:
         if stage:
             clauses.append(f"Stage = {_quote(stage)}")
         if overdue:
-            now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             clauses.append(f"NextDeadline < {_quote(now)} AND ExecutionStatus = 'Running'")
         summaries: list[CaseSummary] = []
         try:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncpg
-
+from govflow.db.connection import Connection
 from govflow.domain.identifiers import format_case_no
 
 
-async def next_case_no(conn: asyncpg.Connection, prefix: str, year: int) -> str:
+async def next_case_no(conn: Connection, prefix: str, year: int) -> str:
     serial = await conn.fetchval(
         """INSERT INTO case_number_counters (prefix, year, last) VALUES ($1, $2, 1)
            ON CONFLICT (prefix, year) DO UPDATE SET last = case_number_counters.last + 1

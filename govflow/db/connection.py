@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeAlias
 
 import asyncpg
+from asyncpg.pool import PoolConnectionProxy
 
 from govflow.settings import Settings
+
+# A connection of its own or one lent by the pool: the queries do not care which.
+Connection: TypeAlias = "asyncpg.Connection[Any] | PoolConnectionProxy[Any]"
 
 
 class DatabaseUnreachableError(RuntimeError):
@@ -31,7 +35,9 @@ def start_embedded_postgres(settings: Settings) -> tuple[Any, str]:
     import pgserver
 
     settings.embedded_postgres_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(settings.embedded_postgres_dir.resolve(), cleanup_mode="stop")
+    server = pgserver.get_server(  # type: ignore[attr-defined]
+        settings.embedded_postgres_dir.resolve(), cleanup_mode="stop"
+    )
     return server, server.get_uri()
 
 

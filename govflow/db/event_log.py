@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import asyncpg
-
 from govflow.boundary import PermanentActivityError
+from govflow.db.connection import Connection
 from govflow.db.projections import project
 from govflow.domain.case import CaseEvent
 
@@ -15,7 +14,7 @@ class EventLogConflictError(PermanentActivityError):
     """A (case, seq) already holds a different event: two histories claim one case number."""
 
 
-async def append_events(conn: asyncpg.Connection, case_no: str, events: Sequence[CaseEvent]) -> int:
+async def append_events(conn: Connection, case_no: str, events: Sequence[CaseEvent]) -> int:
     """Append events idempotently; returns how many were new.
 
     An event already stored (a retried activity) is skipped and not projected again;
@@ -40,7 +39,7 @@ async def append_events(conn: asyncpg.Connection, case_no: str, events: Sequence
     return new
 
 
-async def _check_same_event(conn: asyncpg.Connection, case_no: str, event: CaseEvent) -> None:
+async def _check_same_event(conn: Connection, case_no: str, event: CaseEvent) -> None:
     stored = await conn.fetchrow(
         "SELECT type, data FROM case_events WHERE case_no = $1 AND seq = $2", case_no, event.seq
     )
@@ -51,7 +50,7 @@ async def _check_same_event(conn: asyncpg.Connection, case_no: str, event: CaseE
         )
 
 
-async def read_events(conn: asyncpg.Connection, case_no: str) -> list[CaseEvent]:
+async def read_events(conn: Connection, case_no: str) -> list[CaseEvent]:
     rows = await conn.fetch(
         "SELECT seq, at, type, actor, data FROM case_events WHERE case_no = $1 ORDER BY seq",
         case_no,

@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-import asyncpg
-
+from govflow.db.connection import Connection
 from govflow.domain import events as ev
 from govflow.domain.case import CaseEvent
 
 PROJECTION_TABLES = ("cases", "notices", "escalations", "verifications")
 
-Projector = Callable[[asyncpg.Connection, str, CaseEvent], Awaitable[None]]
+Projector = Callable[[Connection, str, CaseEvent], Awaitable[None]]
 
 
-async def _case_opened(conn: asyncpg.Connection, case_no: str, event: CaseEvent) -> None:
+async def _case_opened(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = ev.CaseOpened.model_validate(event.data)
     await conn.execute(
         """INSERT INTO cases (case_no, procedure, stage, applicant_id, district, opened_at,
@@ -32,12 +31,12 @@ async def _case_opened(conn: asyncpg.Connection, case_no: str, event: CaseEvent)
     )
 
 
-async def _stage_changed(conn: asyncpg.Connection, case_no: str, event: CaseEvent) -> None:
+async def _stage_changed(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = ev.StageChanged.model_validate(event.data)
     await conn.execute("UPDATE cases SET stage = $2 WHERE case_no = $1", case_no, data.to_stage)
 
 
-async def _deadlines_planned(conn: asyncpg.Connection, case_no: str, event: CaseEvent) -> None:
+async def _deadlines_planned(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = ev.DeadlinesPlanned.model_validate(event.data)
     await conn.execute(
         "UPDATE cases SET deadlines = $2, next_deadline = $3 WHERE case_no = $1",
@@ -45,7 +44,7 @@ async def _deadlines_planned(conn: asyncpg.Connection, case_no: str, event: Case
     )
 
 
-async def _notice_issued(conn: asyncpg.Connection, case_no: str, event: CaseEvent) -> None:
+async def _notice_issued(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = ev.NoticeIssued.model_validate(event.data)
     await conn.execute(
         """INSERT INTO notices (case_no, step, seq, template, recipient, title, body, issued_at)
@@ -55,7 +54,7 @@ async def _notice_issued(conn: asyncpg.Connection, case_no: str, event: CaseEven
     )
 
 
-async def _escalated(conn: asyncpg.Connection, case_no: str, event: CaseEvent) -> None:
+async def _escalated(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = ev.Escalated.model_validate(event.data)
     await conn.execute(
         """INSERT INTO escalations (case_no, seq, clock, article, supervising_body, reason,
@@ -65,7 +64,7 @@ async def _escalated(conn: asyncpg.Connection, case_no: str, event: CaseEvent) -
     )
 
 
-async def _verification_recorded(conn: asyncpg.Connection, case_no: str, event: CaseEvent) -> None:
+async def _verification_recorded(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = ev.VerificationRecorded.model_validate(event.data)
     await conn.execute(
         """INSERT INTO verifications (case_no, seq, step, result, verifier, evidence, recorded_at)
@@ -74,7 +73,7 @@ async def _verification_recorded(conn: asyncpg.Connection, case_no: str, event: 
     )
 
 
-async def _case_closed(conn: asyncpg.Connection, case_no: str, event: CaseEvent) -> None:
+async def _case_closed(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = ev.CaseClosed.model_validate(event.data)
     await conn.execute(
         """UPDATE cases SET outcome = $2, stage = $3, closed_at = $4, next_deadline = NULL
@@ -94,7 +93,7 @@ PROJECTORS: dict[str, Projector] = {
 }
 
 
-async def project(conn: asyncpg.Connection, case_no: str, event: CaseEvent) -> None:
+async def project(conn: Connection, case_no: str, event: CaseEvent) -> None:
     projector = PROJECTORS.get(event.type)
     if projector is not None:
         await projector(conn, case_no, event)
@@ -104,7 +103,7 @@ async def project(conn: asyncpg.Connection, case_no: str, event: CaseEvent) -> N
     )
 
 
-async def rebuild_projections(conn: asyncpg.Connection) -> int:
+async def rebuild_projections(conn: Connection) -> int:
     """Empty every projection and replay the whole log into it, in one transaction."""
     async with conn.transaction():
         await conn.execute(f"TRUNCATE {', '.join(PROJECTION_TABLES)}")

@@ -8,7 +8,7 @@ inside the workflow sandbox.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 
@@ -22,7 +22,7 @@ def local_date(instant: datetime) -> date:
 
 def end_of_day(day: date) -> datetime:
     """The instant a period ending on `day` expires: 23:59:59 Beijing time, in UTC."""
-    return datetime.combine(day, time(23, 59, 59), SHANGHAI).astimezone(timezone.utc)
+    return datetime.combine(day, time(23, 59, 59), SHANGHAI).astimezone(UTC)
 
 
 def add_calendar_days(start: date, days: int) -> date:

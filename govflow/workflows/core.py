@@ -20,12 +20,12 @@ update handler and the main coroutine record at once.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeUpdate
+from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
@@ -65,15 +65,15 @@ with workflow.unsafe.imports_passed_through():
 
 CLOSED = "closed"
 
-# The log is the record: a database that is down is waited for, never skipped.
-PERSIST = {
-    "start_to_close_timeout": timedelta(seconds=10),
-    "retry_policy": RetryPolicy(
-        initial_interval=timedelta(seconds=1),
-        backoff_coefficient=2.0,
-        maximum_interval=timedelta(minutes=1),
-    ),
-}
+# The log is the record: a database that is down is waited for, never skipped, so the
+# retries are unlimited; each attempt is short, so a worker killed mid-append is noticed soon.
+PERSIST_TIMEOUT = timedelta(seconds=10)
+PERSIST_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_interval=timedelta(minutes=1)
+)
+
+Command = TypeVar("Command")
+Result = TypeVar("Result")
 
 
 class CaseWorkflow:
@@ -175,12 +175,18 @@ class CaseWorkflow:
         """Number the event, append it to the log, then add it to the history."""
         async with self._persist_lock:
             event = make_event(len(self.history) + 1, workflow.now(), actor, data)
-            await workflow.execute_activity_method(
-                CaseLogActivities.append_events,
-                AppendEvents(case_no=self.case_no, events=(event,)), **PERSIST,  # type: ignore[arg-type]
+            await self._persist(
+                CaseLogActivities.append_events, AppendEvents(case_no=self.case_no, events=(event,))
             )
             self.history.append(event)
             return event
+
+    async def _persist(
+        self, activity: Callable[[CaseLogActivities, Command], Awaitable[Result]], command: Command
+    ) -> Result:
+        return await workflow.execute_activity_method(
+            activity, command, start_to_close_timeout=PERSIST_TIMEOUT, retry_policy=PERSIST_RETRY
+        )
 
     async def change_stage(self, stage: str, actor: Actor) -> None:
         previous, self.stage = self.stage, stage
@@ -227,14 +233,13 @@ class CaseWorkflow:
         actor: Actor = SYSTEM,
     ) -> CaseEvent:
         async with self._persist_lock:
-            event = await workflow.execute_activity_method(
+            event = await self._persist(
                 CaseLogActivities.issue_notice,
                 IssueNotice(
                     case_no=self.case_no, seq=len(self.history) + 1, at=workflow.now(),
                     actor=actor, step=step, template=template, recipient=recipient,
                     context=context,
                 ),
-                **PERSIST,  # type: ignore[arg-type]
             )
             self.history.append(event)
             return event
@@ -242,14 +247,13 @@ class CaseWorkflow:
     async def escalate(self, clock: str, supervising_body: str, reason: str) -> None:
         deadline = self.deadlines[clock]
         async with self._persist_lock:
-            events = await workflow.execute_activity_method(
+            events = await self._persist(
                 CaseLogActivities.escalate,
                 Escalate(
                     case_no=self.case_no, seq=len(self.history) + 1, at=workflow.now(),
                     clock=clock, article=deadline.article, due=deadline.due,
                     supervising_body=supervising_body, reason=reason,
                 ),
-                **PERSIST,  # type: ignore[arg-type]
             )
             self.history.extend(events)
 
@@ -257,13 +261,12 @@ class CaseWorkflow:
         self, step: str, result: str, evidence: str, actor: Actor
     ) -> CaseEvent:
         async with self._persist_lock:
-            event = await workflow.execute_activity_method(
+            event = await self._persist(
                 CaseLogActivities.record_verification,
                 RecordVerification(
                     case_no=self.case_no, seq=len(self.history) + 1, at=workflow.now(),
                     actor=actor, step=step, result=result, evidence=evidence,
                 ),
-                **PERSIST,  # type: ignore[arg-type]
             )
             self.history.append(event)
             return event

@@ -11,7 +11,7 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -153,7 +153,7 @@ def test_a_case_started_from_the_command_line_is_listed_and_decided(stack: DevSt
     started = stack.cli("start", "demo", str(EXAMPLES / "demo" / "start.json"), "--json")
     assert started.returncode == 0, started.stderr
     case_no = json.loads(started.stdout)["case_no"]
-    year = local_date(datetime.now(timezone.utc)).year
+    year = local_date(datetime.now(UTC)).year
     assert case_no.startswith(f"DEMO-{year}-")
 
     listed = wait_listed(stack, case_no, stage="intake")

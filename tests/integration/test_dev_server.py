@@ -9,7 +9,7 @@ import signal
 import subprocess
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import asyncpg
@@ -87,7 +87,7 @@ async def test_search_attributes_follow_the_case(
     # The review clock ends at 23:59:59 Beijing time of its last day.
     due = status.deadlines[0].due
     assert attributes.get(sa.NEXT_DEADLINE) == datetime(
-        due.year, due.month, due.day, 15, 59, 59, tzinfo=timezone.utc
+        due.year, due.month, due.day, 15, 59, 59, tzinfo=UTC
     )
 
     async def listed_in_review() -> bool:
@@ -109,7 +109,7 @@ async def test_overdue_lists_only_running_cases_past_their_next_deadline(
 ) -> None:
     """Cases parked on a task queue no worker polls, with NextDeadline set at start."""
     client = dev_server_env.client
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     parked = {}
     for label, deadline in (("PAST", now - timedelta(days=1)), ("FUTURE", now + timedelta(days=1))):
         case_no = unique_case_no(f"OVERDUE{label}")

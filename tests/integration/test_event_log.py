@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import asyncpg
 import pytest
@@ -15,7 +15,7 @@ from tests.helpers import unique_case_no
 
 pytestmark = pytest.mark.integration
 
-AT = datetime(2026, 9, 28, 1, 0, tzinfo=timezone.utc)
+AT = datetime(2026, 9, 28, 1, 0, tzinfo=UTC)
 
 
 def opened(seq: int = 1) -> CaseEvent:

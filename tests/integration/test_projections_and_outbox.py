@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +78,7 @@ async def test_a_notice_retried_is_stored_and_delivered_once(
     channel = FolderChannel(tmp_path)
     activities = CaseLogActivities(db_pool, NoticeRenderer(), [channel])
     command = IssueNotice(
-        case_no=case_no, seq=1, at=datetime(2026, 9, 29, 2, 0, tzinfo=timezone.utc),
+        case_no=case_no, seq=1, at=datetime(2026, 9, 29, 2, 0, tzinfo=UTC),
         actor=Actor(role="system", id="govflow"), step="accepted", template="demo_accepted",
         recipient="北京示例科技有限公司", context={
             "applicant_name": "北京示例科技有限公司", "subject": "示范事项申请",

@@ -55,7 +55,8 @@ def test_wrong_stage_names_the_stages_that_allow_it() -> None:
 
 
 def test_wrong_role_names_the_roles_that_may() -> None:
-    with pytest.raises(WrongRoleError, match="role 'reviewer' may not take decision 'accept' \\(only: clerk\\)"):
+    expected = "role 'reviewer' may not take decision 'accept' \\(only: clerk\\)"
+    with pytest.raises(WrongRoleError, match=expected):
         check(request("accept", role="reviewer"))
 
 

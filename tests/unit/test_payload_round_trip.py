@@ -1,6 +1,6 @@
 """Every workflow, activity, update and query payload survives the project's data converter."""
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from pydantic import BaseModel
@@ -18,7 +18,7 @@ from govflow.domain.case import (
 )
 from govflow.domain.demo import DemoApplication, DemoOpening, Enterprise
 
-AT = datetime(2026, 9, 28, 2, 30, tzinfo=timezone.utc)
+AT = datetime(2026, 9, 28, 2, 30, tzinfo=UTC)
 ACTOR = Actor(role="clerk", id="c-1")
 EVENT = CaseEvent(seq=1, at=AT, type="CaseOpened", actor="system:govflow", data={"a": [1, "二"]})
 APPLICATION = DemoApplication(
