@@ -25,7 +25,8 @@ def test_workflow_logger_lines_carry_case_workflow_and_run(capsys: pytest.Captur
     )
     line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert line["event"] == "case opened in stage intake"
-    assert (line["case_no"], line["workflow_id"], line["run_id"]) == ("DEMO-2026-000001", "DEMO-2026-000001", "r-1")
+    assert line["case_no"] == line["workflow_id"] == "DEMO-2026-000001"
+    assert line["run_id"] == "r-1"
     assert line["level"] == "info"
 
 
