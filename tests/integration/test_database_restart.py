@@ -1,0 +1,68 @@
+"""PostgreSQL stopped mid-case: the case waits for it and loses nothing when it is back."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from govflow.client import Govflow
+from govflow.db.connection import create_pool
+from govflow.db.migrate import migrate
+from govflow.domain.demo import DemoApplication
+from govflow.settings import Settings
+from govflow.workers.main import build_worker
+from tests.helpers import CLERK, REVIEWER, example, unique_case_no, wait_for_status, wait_until_opened
+
+pytestmark = pytest.mark.integration
+
+
+async def test_a_decision_taken_while_the_database_is_down_is_recorded_once_it_is_back(
+    dev_server_env: WorkflowEnvironment, tmp_path: Path, settings: Settings
+) -> None:
+    import pgserver
+
+    data = tmp_path / "pg"
+    server = pgserver.get_server(data, cleanup_mode="stop")
+    url = server.get_uri()
+    pool = await create_pool(url)
+    async with pool.acquire() as conn:
+        await migrate(conn)
+    settings = settings.model_copy(update={"task_queue": f"dbdown-{uuid.uuid4().hex[:8]}",
+                                           "database_url": url})
+    gf = Govflow(dev_server_env.client, settings)
+    try:
+        async with build_worker(dev_server_env.client, pool, settings):
+            application = DemoApplication.model_validate(example("demo", "start"))
+            ref = await gf.start_case("demo", application, case_no=unique_case_no("DBDOWN"))
+            await wait_until_opened(gf, ref.case_no)
+            await gf.decide(ref.case_no, "accept", CLERK)
+
+            server.cleanup()  # PostgreSQL stops
+            deciding = asyncio.create_task(
+                gf.decide(ref.case_no, "approve", REVIEWER, {"conclusion": "符合条件"})
+            )
+            await asyncio.sleep(4)  # the append fails and is retried meanwhile
+            assert not deciding.done()
+            server = pgserver.get_server(data, cleanup_mode="stop")  # and starts again
+
+            accepted = await asyncio.wait_for(deciding, timeout=60)
+            assert accepted.stage == "closed"
+            final = await wait_for_status(gf, ref.case_no, lambda s: s.outcome == "approved")
+            async with pool.acquire() as conn:
+                stored = await conn.fetch(
+                    "SELECT seq, type FROM case_events WHERE case_no=$1 ORDER BY seq", ref.case_no
+                )
+                notices = await conn.fetchval(
+                    "SELECT count(*) FROM notice_deliveries WHERE case_no=$1", ref.case_no
+                )
+        assert [(r["seq"], r["type"]) for r in stored] == [(e.seq, e.type) for e in final.history]
+        assert [e.type for e in final.history][-4:] == [
+            "DecisionTaken", "DeadlinesPlanned", "NoticeIssued", "CaseClosed"]
+        assert notices == 2
+    finally:
+        await pool.close()
+        server.cleanup()
