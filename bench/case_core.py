@@ -15,25 +15,25 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from temporalio.contrib.pydantic import pydantic_data_converter  # noqa: E402
-from temporalio.testing import WorkflowEnvironment  # noqa: E402
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
 
-from govflow import search_attributes  # noqa: E402
-from govflow.client import Govflow  # noqa: E402
-from govflow.db.connection import create_pool  # noqa: E402
-from govflow.db.event_log import append_events  # noqa: E402
-from govflow.db.migrate import migrate  # noqa: E402
-from govflow.devstack import installed_binary  # noqa: E402
-from govflow.domain.case import Actor, CaseEvent  # noqa: E402
-from govflow.domain.demo import DemoApplication  # noqa: E402
-from govflow.logs import configure_logging  # noqa: E402
-from govflow.settings import Settings  # noqa: E402
-from govflow.workers.main import build_worker  # noqa: E402
-from tests.helpers import example, wait_until_opened  # noqa: E402
+from govflow import search_attributes
+from govflow.client import Govflow
+from govflow.db.connection import create_pool
+from govflow.db.event_log import append_events
+from govflow.db.migrate import migrate
+from govflow.devstack import installed_binary
+from govflow.domain.case import Actor, CaseEvent
+from govflow.domain.demo import DemoApplication
+from govflow.logs import configure_logging
+from govflow.settings import Settings
+from govflow.workers.main import build_worker
+from tests.helpers import example, wait_until_opened
 
 CLERK = Actor(role="clerk", id="bench")
 REVIEWER = Actor(role="reviewer", id="bench")
@@ -45,7 +45,7 @@ def percentile(samples: list[float], share: float) -> float:
 
 
 async def bench_appends(pool, count: int) -> None:  # type: ignore[no-untyped-def]
-    at = datetime.now(timezone.utc)
+    at = datetime.now(UTC)
     opened = CaseEvent(seq=1, at=at, type="CaseOpened", actor="system:bench", data={
         "procedure": "demo", "applicant_id": "x", "district": None, "stage": "intake",
         "received_at": at.isoformat(), "application": {}})
