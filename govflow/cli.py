@@ -23,6 +23,7 @@ from govflow.client.sdk import CaseSummary, Govflow
 from govflow.db.connection import DatabaseUnreachableError
 from govflow.domain.calendar import SHANGHAI
 from govflow.domain.case import Actor, CaseStatus, describe_validation_error
+from govflow.devstack import DevStackError
 from govflow.domain.models import Record
 from govflow.logs import configure_logging
 from govflow.settings import Settings
@@ -269,7 +270,7 @@ def run(argv: list[str] | None = None) -> int:
     ) as error:
         print(f"govflow: {error}", file=sys.stderr)
         return EXIT_UNREACHABLE
-    except errors.GovflowError as error:
+    except (errors.GovflowError, DevStackError) as error:
         print(f"govflow: {error}", file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import signal
 import socket
 import subprocess
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -160,6 +162,10 @@ def test_a_case_started_from_the_command_line_is_listed_and_decided(stack: DevSt
     assert (listed["procedure"], listed["applicant_id"], listed["district"]) == (
         "demo", "91110108MA01ABCD1E", "haidian")
 
+    shown_in_ui = ui_search_attributes(stack, case_no)
+    assert shown_in_ui == {"CaseNo": case_no, "CaseType": "demo", "Stage": "intake",
+                           "ApplicantId": "91110108MA01ABCD1E", "District": "haidian"}
+
     decided = stack.cli("decide", case_no, "accept", str(EXAMPLES / "demo" / "accept.json"))
     assert decided.returncode == 0, decided.stderr
     assert decided.stdout.strip() == f"{case_no}: accept taken; stage now review"
@@ -175,6 +181,19 @@ def test_a_case_started_from_the_command_line_is_listed_and_decided(stack: DevSt
     assert [e["type"] for e in status["history"]] == [
         "CaseOpened", "DecisionTaken", "DeadlinesPlanned", "NoticeIssued", "StageChanged"]
     assert (stack.state_dir / "notices" / case_no / "accepted.txt").read_text().count("受理通知书") == 1
+
+
+def ui_search_attributes(stack: DevStack, case_no: str) -> dict[str, Any]:
+    """The case as the Web UI's own API serves it to the browser, custom attributes decoded."""
+    query = urllib.parse.quote(f"CaseNo='{case_no}'")
+    url = f"http://127.0.0.1:{stack.ui_port}/api/v1/namespaces/default/workflows?query={query}"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        [execution] = json.loads(response.read())["executions"]
+    fields = execution["searchAttributes"]["indexedFields"]
+    return {
+        name: json.loads(base64.b64decode(fields[name]["data"]))
+        for name in SEARCH_ATTRIBUTES if name in fields
+    }
 
 
 def _write(folder: Path, name: str, text: str) -> str:
