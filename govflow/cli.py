@@ -21,9 +21,9 @@ from pydantic import Field, ValidationError
 from govflow.client import errors
 from govflow.client.sdk import CaseSummary, Govflow
 from govflow.db.connection import DatabaseUnreachableError
+from govflow.devstack import DevStackError
 from govflow.domain.calendar import SHANGHAI
 from govflow.domain.case import Actor, CaseStatus, describe_validation_error
-from govflow.devstack import DevStackError
 from govflow.domain.models import Record
 from govflow.logs import configure_logging
 from govflow.settings import Settings

@@ -43,17 +43,17 @@ class CaseLogActivities:
 
     @activity.defn(name="append_events")
     @translate_activity_errors
-    async def append_events(self, command: AppendEvents) -> int:
+    async def append_events(self, command: AppendEvents) -> tuple[CaseEvent, ...]:
         async with self._pool.acquire() as conn:
             new = await append_events(conn, command.case_no, command.events)
         _log(command.case_no).debug(  # type: ignore[attr-defined]
             "events appended", seqs=[e.seq for e in command.events], new=new
         )
-        return new
+        return command.events
 
     @activity.defn(name="issue_notice")
     @translate_activity_errors
-    async def issue_notice(self, command: IssueNotice) -> CaseEvent:
+    async def issue_notice(self, command: IssueNotice) -> tuple[CaseEvent, ...]:
         context = {
             **command.context, "case_no": command.case_no, "issued_on": local_date(command.at),
         }
@@ -64,11 +64,11 @@ class CaseLogActivities:
         ))
         await self._store_and_deliver(command.case_no, event, command.step, command.recipient,
                                       rendered.title, rendered.body)
-        return event
+        return (event,)
 
     @activity.defn(name="escalate")
     @translate_activity_errors
-    async def escalate(self, command: Escalate) -> tuple[CaseEvent, CaseEvent]:
+    async def escalate(self, command: Escalate) -> tuple[CaseEvent, ...]:
         escalated = make_event(command.seq, command.at, SYSTEM, Escalated(
             clock=command.clock, article=command.article,
             supervising_body=command.supervising_body, reason=command.reason,
@@ -94,14 +94,14 @@ class CaseLogActivities:
 
     @activity.defn(name="record_verification")
     @translate_activity_errors
-    async def record_verification(self, command: RecordVerification) -> CaseEvent:
+    async def record_verification(self, command: RecordVerification) -> tuple[CaseEvent, ...]:
         event = make_event(command.seq, command.at, command.actor, VerificationRecorded(
             step=command.step, result=command.result, verifier=_actor_label(command.actor),
             evidence=command.evidence,
         ))
         async with self._pool.acquire() as conn:
             await append_events(conn, command.case_no, [event])
-        return event
+        return (event,)
 
     async def _store_and_deliver(
         self, case_no: str, event: CaseEvent, step: str, recipient: str, title: str, body: str

@@ -173,13 +173,22 @@ class CaseWorkflow:
 
     async def record(self, actor: Actor, data: BaseModel) -> CaseEvent:
         """Number the event, append it to the log, then add it to the history."""
+        [event] = await self._log(CaseLogActivities.append_events, lambda seq, at: AppendEvents(
+            case_no=self.case_no, events=(make_event(seq, at, actor, data),)
+        ))
+        return event
+
+    async def _log(
+        self,
+        activity: Callable[[CaseLogActivities, Command], Awaitable[tuple[CaseEvent, ...]]],
+        command_from: Callable[[int, datetime], Command],
+    ) -> tuple[CaseEvent, ...]:
+        """Reserve the next sequence number, run the activity that writes events from it,
+        and keep what it wrote; one at a time, so that the log is appended in order."""
         async with self._persist_lock:
-            event = make_event(len(self.history) + 1, workflow.now(), actor, data)
-            await self._persist(
-                CaseLogActivities.append_events, AppendEvents(case_no=self.case_no, events=(event,))
-            )
-            self.history.append(event)
-            return event
+            events = await self._persist(activity, command_from(len(self.history) + 1, workflow.now()))
+            self.history.extend(events)
+            return events
 
     async def _persist(
         self, activity: Callable[[CaseLogActivities, Command], Awaitable[Result]], command: Command
@@ -232,44 +241,28 @@ class CaseWorkflow:
         self, step: str, template: str, recipient: str, context: dict[str, Any],
         actor: Actor = SYSTEM,
     ) -> CaseEvent:
-        async with self._persist_lock:
-            event = await self._persist(
-                CaseLogActivities.issue_notice,
-                IssueNotice(
-                    case_no=self.case_no, seq=len(self.history) + 1, at=workflow.now(),
-                    actor=actor, step=step, template=template, recipient=recipient,
-                    context=context,
-                ),
-            )
-            self.history.append(event)
-            return event
+        [event] = await self._log(CaseLogActivities.issue_notice, lambda seq, at: IssueNotice(
+            case_no=self.case_no, seq=seq, at=at, actor=actor, step=step, template=template,
+            recipient=recipient, context=context,
+        ))
+        return event
 
     async def escalate(self, clock: str, supervising_body: str, reason: str) -> None:
         deadline = self.deadlines[clock]
-        async with self._persist_lock:
-            events = await self._persist(
-                CaseLogActivities.escalate,
-                Escalate(
-                    case_no=self.case_no, seq=len(self.history) + 1, at=workflow.now(),
-                    clock=clock, article=deadline.article, due=deadline.due,
-                    supervising_body=supervising_body, reason=reason,
-                ),
-            )
-            self.history.extend(events)
+        await self._log(CaseLogActivities.escalate, lambda seq, at: Escalate(
+            case_no=self.case_no, seq=seq, at=at, clock=clock, article=deadline.article,
+            due=deadline.due, supervising_body=supervising_body, reason=reason,
+        ))
 
     async def record_verification(
         self, step: str, result: str, evidence: str, actor: Actor
     ) -> CaseEvent:
-        async with self._persist_lock:
-            event = await self._persist(
-                CaseLogActivities.record_verification,
-                RecordVerification(
-                    case_no=self.case_no, seq=len(self.history) + 1, at=workflow.now(),
-                    actor=actor, step=step, result=result, evidence=evidence,
-                ),
-            )
-            self.history.append(event)
-            return event
+        def command(seq: int, at: datetime) -> RecordVerification:
+            return RecordVerification(case_no=self.case_no, seq=seq, at=at, actor=actor, step=step,
+                                      result=result, evidence=evidence)
+
+        [event] = await self._log(CaseLogActivities.record_verification, command)
+        return event
 
     async def close(self, outcome: str, actor: Actor) -> None:
         self.outcome = outcome

@@ -90,6 +90,7 @@ async def test_a_notice_retried_is_stored_and_delivered_once(
     again = await env.run(activities.issue_notice, command)
 
     assert first == again
+    assert [e.type for e in first] == ["NoticeIssued"]
     assert await db_pool.fetchval("SELECT count(*) FROM notices WHERE case_no=$1", case_no) == 1
     assert await db_pool.fetchval(
         "SELECT count(*) FROM notice_deliveries WHERE case_no=$1", case_no) == 1
