@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# The one task queue every procedure runs on; GOVFLOW_TASK_QUEUE renames it.
 DEFAULT_TASK_QUEUE = "govflow"
 
 

@@ -5,6 +5,7 @@
     ├── UnknownProcedureError       a procedure name that is not in the contract
     ├── CaseClosedError             a decision for a case that has already ended
     └── DecisionRefusedError        a decision the case will not take
+        ├── CaseOpeningError        the case has not finished opening yet (try again)
         ├── UnknownDecisionError    the procedure has no such decision
         ├── WrongStageError         the decision is not allowed in the case's current stage
         ├── WrongRoleError          the actor's role may not take this decision
@@ -50,6 +51,12 @@ class DecisionRefusedError(DomainError):
     """The case refuses the decision; nothing was recorded."""
 
     code = "DecisionRefused"
+
+
+class CaseOpeningError(DecisionRefusedError):
+    """The workflow has not yet recorded that the case is open; the client may try again."""
+
+    code = "CaseOpening"
 
 
 class UnknownDecisionError(DecisionRefusedError):

@@ -53,7 +53,7 @@ with workflow.unsafe.imports_passed_through():
         DecisionRule,
         check_decision,
     )
-    from govflow.domain.errors import DomainError
+    from govflow.domain.errors import CaseOpeningError, DomainError
     from govflow.domain.events import (
         CaseClosed,
         CaseOpened,
@@ -132,7 +132,7 @@ class CaseWorkflow:
     def _check_decision(self, request: DecisionRequest) -> BaseModel:
         try:
             if not self.stage:
-                raise DomainError("the case is still opening; send the decision again shortly")
+                raise CaseOpeningError("the case is still opening; send the decision again shortly")
             return check_decision(
                 self.decisions, stage=self.stage, outcome=self.outcome,
                 seen_request_ids=self._request_ids, request=request,
