@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import AwareDatetime, Field
 
 from govflow.domain.case import Actor, CaseEvent
+from govflow.domain.clocks import Clock
 from govflow.domain.models import Record
 
 
@@ -49,3 +50,11 @@ class RecordVerification(Record):
     step: str
     result: str
     evidence: str
+
+
+class PlanClocks(Record):
+    """Derive the due dates of clocks with the calendar in force (recorded in history, so a
+    replay never recomputes a date with a calendar that has since changed)."""
+
+    clocks: tuple[Clock, ...] = Field(min_length=1)
+    today: date

@@ -50,6 +50,7 @@ from govflow.domain.case import (
     DecisionRequest,
     describe_validation_error,
 )
+from govflow.domain.clocks import ClocksReplanned, ReplanClocks
 from govflow.domain.errors import CaseClosedError, DomainError
 from govflow.domain.identifiers import check_case_no
 from govflow.procedures import Procedure, get_procedure
@@ -224,6 +225,22 @@ class Govflow:
             return False
         running = WorkflowExecutionStatus.RUNNING.value
         return response.workflow_execution_info.status not in (0, running)
+
+    async def replan_clocks(self, case_no: str, order: ReplanClocks) -> ClocksReplanned:
+        """Tell a case to derive its open clocks' due dates again with the calendar in force."""
+        handle = self.client.get_workflow_handle(case_no)
+        try:
+            replanned: ClocksReplanned = await handle.execute_update(
+                "replan_clocks", order, result_type=ClocksReplanned
+            )
+            return replanned
+        except WorkflowUpdateFailedError as error:
+            domain = from_application_error(error)
+            raise errors.GovflowError(
+                f"{case_no}: re-planning refused: {domain.message if domain else error.cause}"
+            ) from None
+        except RPCError as error:
+            raise _rpc_error(error, case_no) from None
 
     async def status(self, case_no: str) -> CaseStatus:
         handle = self.client.get_workflow_handle(case_no)

@@ -36,8 +36,10 @@ async def _stage_changed(conn: Connection, case_no: str, event: CaseEvent) -> No
     await conn.execute("UPDATE cases SET stage = $2 WHERE case_no = $1", case_no, data.to_stage)
 
 
-async def _deadlines_planned(conn: Connection, case_no: str, event: CaseEvent) -> None:
-    data = ev.DeadlinesPlanned.model_validate(event.data)
+async def _clock_changed(conn: Connection, case_no: str, event: CaseEvent) -> None:
+    data = ev.ClockChanged.model_validate(
+        {k: v for k, v in event.data.items() if k in ev.ClockChanged.model_fields}
+    )
     await conn.execute(
         "UPDATE cases SET deadlines = $2, next_deadline = $3 WHERE case_no = $1",
         case_no, [d.model_dump(mode="json") for d in data.deadlines], data.next_deadline,
@@ -85,7 +87,7 @@ async def _case_closed(conn: Connection, case_no: str, event: CaseEvent) -> None
 PROJECTORS: dict[str, Projector] = {
     "CaseOpened": _case_opened,
     "StageChanged": _stage_changed,
-    "DeadlinesPlanned": _deadlines_planned,
+    **{clock_event.__name__: _clock_changed for clock_event in ev.CLOCK_EVENTS},
     "NoticeIssued": _notice_issued,
     "Escalated": _escalated,
     "VerificationRecorded": _verification_recorded,

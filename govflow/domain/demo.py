@@ -16,14 +16,17 @@ from pydantic import Field, field_validator
 from govflow.domain.beijing import District
 from govflow.domain.calendar import add_calendar_days
 from govflow.domain.case import CaseOpening, DecisionRule
+from govflow.domain.clocks import Unit
 from govflow.domain.identifiers import is_valid_uscc
 from govflow.domain.models import Record
 
 PROCEDURE = "demo"
 REVIEW_PERIOD_DAYS = 10
+REVIEW_UNIT = Unit.CALENDAR_DAYS
 REVIEW_CLOCK = "review"
 REVIEW_ARTICLE = "demo §2 (platform test procedure)"
 SUPERVISING_BODY = "北京市政务服务管理局"
+REVIEWING_OFFICE = "审查科"
 
 INTAKE, REVIEW, CLOSED = "intake", "review", "closed"
 

@@ -9,7 +9,8 @@
         ├── UnknownDecisionError    the procedure has no such decision
         ├── WrongStageError         the decision is not allowed in the case's current stage
         ├── WrongRoleError          the actor's role may not take this decision
-        └── DuplicateRequestError   the request id was already used on this case
+        ├── DuplicateRequestError   the request id was already used on this case
+        └── ClockStateError         a clock cannot do that now (pause a paused clock, extend a met one)
 
 Each error has a stable `code`; the boundary between domain and Temporal
 (`govflow.workflows.errors`) turns it into a non-retryable ApplicationError
@@ -81,6 +82,12 @@ class DuplicateRequestError(DecisionRefusedError):
     """A request id already used on this case: the decision was taken once already."""
 
     code = "DuplicateRequest"
+
+
+class ClockStateError(DecisionRefusedError):
+    """A statutory clock refuses the change in its present state."""
+
+    code = "ClockState"
 
 
 def all_domain_errors() -> list[type[DomainError]]:

@@ -5,7 +5,7 @@ Procedures add their own events; these are the ones the shared projections read.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import AwareDatetime, BaseModel
@@ -28,9 +28,61 @@ class StageChanged(Record):
     to_stage: str
 
 
-class DeadlinesPlanned(Record):
+class ClockChanged(Record):
+    """What every clock event carries: the clock as it now stands, and the case's deadlines
+    after the change (which the `cases` projection follows)."""
+
+    clock: str
+    due: date
+    state: str
+    provisional: bool
+    calendar_version: str
     deadlines: tuple[Deadline, ...]
     next_deadline: AwareDatetime | None
+
+
+class ClockStarted(ClockChanged):
+    article: str
+    started_on: date
+    length: int
+    unit: str
+
+
+class ClockPaused(ClockChanged):
+    reason: str
+    paused_on: date
+
+
+class ClockResumed(ClockChanged):
+    resumed_on: date
+
+
+class ClockExtended(ClockChanged):
+    new_length: int
+    reason: str
+    approver: str
+
+
+class ClockMet(ClockChanged):
+    pass
+
+
+class ClockBreached(ClockChanged):
+    pass
+
+
+class ClockReminded(ClockChanged):
+    recipient: str
+
+
+class ClockReplanned(ClockChanged):
+    previous_due: date
+    previous_provisional: bool
+    previous_calendar_version: str
+
+
+CLOCK_EVENTS = (ClockStarted, ClockPaused, ClockResumed, ClockExtended, ClockMet, ClockBreached,
+                ClockReminded, ClockReplanned)
 
 
 class DecisionTaken(Record):

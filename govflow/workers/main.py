@@ -12,6 +12,8 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from govflow.activities.case_log import CaseLogActivities
+from govflow.activities.clocks import ClockActivities
+from govflow.db.calendar_store import CalendarSource
 from govflow.db.connection import create_pool, resolve_database_url
 from govflow.db.migrate import migrate
 from govflow.logs import get_logger
@@ -24,11 +26,13 @@ from govflow.temporal import connect
 
 def build_activities(pool: asyncpg.Pool, settings: Settings) -> list[Any]:
     case_log = CaseLogActivities(pool, NoticeRenderer(), [FolderChannel(settings.notices_dir)])
+    clocks = ClockActivities(CalendarSource(pool))
     return [
         case_log.append_events,
         case_log.issue_notice,
         case_log.escalate,
         case_log.record_verification,
+        clocks.plan_clocks,
     ]
 
 

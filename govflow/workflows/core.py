@@ -10,6 +10,10 @@ Updates:
         validated before it reaches history: closed case, unknown decision, duplicate
         request id, wrong stage, wrong role, invalid payload are each refused with a
         clear message and nothing is written.
+    replan_clocks(ReplanClocks) -> ClocksReplanned
+        an operator's order, after an official schedule was loaded, to derive every open
+        clock's due date again; each clock whose date or provisional flag changed records
+        a ClockReplanned event.
 
 Every domain event goes through `record` (or the notice, escalation and verification
 helpers), which numbers it, appends it to PostgreSQL through an activity and only then
@@ -40,28 +44,27 @@ with workflow.unsafe.imports_passed_through():
     )
     from govflow.boundary import to_application_error
     from govflow.domain.beijing import District
-    from govflow.domain.calendar import end_of_day
     from govflow.domain.case import (
         SYSTEM,
         Actor,
         CaseEvent,
         CaseStatus,
-        ClockState,
-        Deadline,
         DecisionAccepted,
         DecisionRequest,
         DecisionRule,
         check_decision,
     )
-    from govflow.domain.errors import CaseOpeningError, DomainError
+    from govflow.domain.clocks import ClocksReplanned, ReplanClocks
+    from govflow.domain.errors import CaseClosedError, CaseOpeningError, DomainError
     from govflow.domain.events import (
         CaseClosed,
         CaseOpened,
-        DeadlinesPlanned,
         DecisionTaken,
         StageChanged,
         make_event,
     )
+
+from govflow.workflows.clocks import ClockKeeper
 
 CLOSED = "closed"
 
@@ -88,7 +91,7 @@ class CaseWorkflow:
         self.district: District | None = None
         self.opened_at: datetime | None = None
         self.history: list[CaseEvent] = []
-        self.deadlines: dict[str, Deadline] = {}
+        self.clocks = ClockKeeper(self)
         self._request_ids: set[str] = set()
         self._persist_lock = asyncio.Lock()
         self._decision_lock = asyncio.Lock()
@@ -104,7 +107,7 @@ class CaseWorkflow:
             applicant_id=self.applicant_id,
             district=self.district,
             opened_at=self.opened_at or workflow.info().start_time,
-            deadlines=tuple(self.deadlines.values()),
+            deadlines=self.clocks.deadlines(),
             history=tuple(self.history),
             outcome=self.outcome,
         )
@@ -128,6 +131,16 @@ class CaseWorkflow:
     @decide.validator
     def validate_decide(self, request: DecisionRequest) -> None:
         self._check_decision(request)
+
+    @workflow.update
+    async def replan_clocks(self, order: ReplanClocks) -> ClocksReplanned:
+        changed = await self.clocks.replan(order.actor)
+        return ClocksReplanned(case_no=self.case_no, changed=tuple(changed))
+
+    @replan_clocks.validator
+    def validate_replan_clocks(self, order: ReplanClocks) -> None:
+        if self.outcome is not None:
+            raise to_application_error(CaseClosedError("the case has ended; its clocks are settled"))
 
     def _check_decision(self, request: DecisionRequest) -> BaseModel:
         try:
@@ -202,41 +215,6 @@ class CaseWorkflow:
         workflow.upsert_search_attributes([sa.STAGE.value_set(stage)])
         await self.record(actor, StageChanged(from_stage=previous, to_stage=stage))
 
-    async def plan_deadline(self, name: str, article: str, due: date) -> None:
-        self.deadlines[name] = Deadline(name=name, article=article, due=due, state="running")
-        await self._deadlines_changed()
-
-    async def settle_deadline(self, name: str, state: ClockState) -> None:
-        self.deadlines[name] = self.deadlines[name].model_copy(update={"state": state})
-        await self._deadlines_changed()
-
-    def next_deadline(self) -> datetime | None:
-        running = [end_of_day(d.due) for d in self.deadlines.values() if d.state == "running"]
-        return min(running, default=None)
-
-    async def _deadlines_changed(self) -> None:
-        upcoming = self.next_deadline()
-        workflow.upsert_search_attributes([
-            sa.NEXT_DEADLINE.value_set(upcoming) if upcoming else sa.NEXT_DEADLINE.value_unset()
-        ])
-        await self.record(SYSTEM, DeadlinesPlanned(
-            deadlines=tuple(self.deadlines.values()), next_deadline=upcoming,
-        ))
-
-    async def wait_until_or_due(self, name: str, condition: Callable[[], bool]) -> bool:
-        """Wait for `condition` or the end of the clock's last day, whichever comes first.
-
-        True when the condition came first; the timer is then cancelled with the wait.
-        """
-        remaining = end_of_day(self.deadlines[name].due) - workflow.now()
-        if remaining <= timedelta(0):
-            return condition()
-        try:
-            await workflow.wait_condition(condition, timeout=remaining)
-        except TimeoutError:
-            return condition()
-        return True
-
     async def issue_notice(
         self, step: str, template: str, recipient: str, context: dict[str, Any],
         actor: Actor = SYSTEM,
@@ -247,11 +225,12 @@ class CaseWorkflow:
         ))
         return event
 
-    async def escalate(self, clock: str, supervising_body: str, reason: str) -> None:
-        deadline = self.deadlines[clock]
+    async def escalate(
+        self, clock: str, article: str, due: date, supervising_body: str, reason: str
+    ) -> None:
         await self._log(CaseLogActivities.escalate, lambda seq, at: Escalate(
-            case_no=self.case_no, seq=seq, at=at, clock=clock, article=deadline.article,
-            due=deadline.due, supervising_body=supervising_body, reason=reason,
+            case_no=self.case_no, seq=seq, at=at, clock=clock, article=article, due=due,
+            supervising_body=supervising_body, reason=reason,
         ))
 
     async def record_verification(

@@ -41,15 +41,8 @@ class DemoWorkflow(CaseWorkflow):
         )
         await workflow.wait_condition(lambda: self.stage != demo.INTAKE)
         if self.stage == demo.REVIEW:
-            decided = await self.wait_until_or_due(
-                demo.REVIEW_CLOCK, lambda: self.stage != demo.REVIEW
-            )
-            if not decided:
-                await self.settle_deadline(demo.REVIEW_CLOCK, "breached")
-                await self.escalate(
-                    demo.REVIEW_CLOCK, demo.SUPERVISING_BODY,
-                    f"审查期限（受理后{demo.REVIEW_PERIOD_DAYS}日）届满仍未作出决定",
-                )
+            decided = await self.clocks.wait(demo.REVIEW_CLOCK, lambda: self.stage != demo.REVIEW)
+            if not decided:  # breached and escalated by the clock; the review goes on
                 await workflow.wait_condition(lambda: self.stage != demo.REVIEW)
         return await self.finish()
 
@@ -63,17 +56,18 @@ class DemoWorkflow(CaseWorkflow):
             await self.record_verification(payload.step, payload.result, payload.evidence, actor)
         elif decision in ("approve", "refuse"):
             approved = decision == "approve"
-            if self.deadlines[demo.REVIEW_CLOCK].state == "running":
-                await self.settle_deadline(demo.REVIEW_CLOCK, "met")
+            if self.clocks.state(demo.REVIEW_CLOCK) == "running":
+                await self.clocks.meet(demo.REVIEW_CLOCK, actor)
             grounds = payload.conclusion if approved else payload.reason
             await self._notify("result", "demo_result", approved=approved, grounds=grounds)
             await self.close("approved" if approved else "refused", actor)
 
     async def _accept(self, actor: Actor) -> None:
-        accepted_on = local_date(workflow.now())
-        due = demo.review_due(accepted_on)
-        await self.plan_deadline(demo.REVIEW_CLOCK, demo.REVIEW_ARTICLE, due)
-        await self._notify("accepted", "demo_accepted", review_due=due)
+        plan = await self.clocks.start(
+            demo.REVIEW_CLOCK, demo.REVIEW_ARTICLE, demo.REVIEW_PERIOD_DAYS, demo.REVIEW_UNIT,
+            escalate_to=demo.SUPERVISING_BODY, remind=demo.REVIEWING_OFFICE,
+        )
+        await self._notify("accepted", "demo_accepted", review_due=plan.due)
         await self.change_stage(demo.REVIEW, actor)
 
     async def _notify(self, step: str, template: str, **facts: Any) -> None:

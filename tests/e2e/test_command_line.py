@@ -179,7 +179,7 @@ def test_a_case_started_from_the_command_line_is_listed_and_decided(stack: DevSt
     status = json.loads(stack.cli("status", case_no, "--json").stdout)
     assert [d["name"] for d in status["deadlines"]] == ["review"]
     assert [e["type"] for e in status["history"]] == [
-        "CaseOpened", "DecisionTaken", "DeadlinesPlanned", "NoticeIssued", "StageChanged"]
+        "CaseOpened", "DecisionTaken", "ClockStarted", "NoticeIssued", "StageChanged"]
     assert (stack.state_dir / "notices" / case_no / "accepted.txt").read_text().count("受理通知书") == 1
 
 

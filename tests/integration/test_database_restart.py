@@ -61,7 +61,7 @@ async def test_a_decision_taken_while_the_database_is_down_is_recorded_once_it_i
                 )
         assert [(r["seq"], r["type"]) for r in stored] == [(e.seq, e.type) for e in final.history]
         assert [e.type for e in final.history][-4:] == [
-            "DecisionTaken", "DeadlinesPlanned", "NoticeIssued", "CaseClosed"]
+            "DecisionTaken", "ClockMet", "NoticeIssued", "CaseClosed"]
         assert notices == 2
     finally:
         await pool.close()

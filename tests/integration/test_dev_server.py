@@ -187,8 +187,8 @@ async def test_worker_killed_mid_case_loses_nothing_and_duplicates_nothing(
                 process.wait(timeout=30)
 
     expected = [
-        "CaseOpened", "DecisionTaken", "DeadlinesPlanned", "NoticeIssued", "StageChanged",
-        "DecisionTaken", "DeadlinesPlanned", "NoticeIssued", "CaseClosed",
+        "CaseOpened", "DecisionTaken", "ClockStarted", "NoticeIssued", "StageChanged",
+        "DecisionTaken", "ClockMet", "NoticeIssued", "CaseClosed",
     ]
     assert [e.type for e in final.history] == expected
     rows = await db_pool.fetch(

@@ -71,9 +71,9 @@ async def test_accepted_case_reviewed_and_approved_records_every_event(
     assert final.deadlines[0].state == "met"
     types = [e.type for e in final.history]
     assert types == [
-        "CaseOpened", "DecisionTaken", "DeadlinesPlanned", "NoticeIssued", "StageChanged",
+        "CaseOpened", "DecisionTaken", "ClockStarted", "NoticeIssued", "StageChanged",
         "DecisionTaken", "VerificationRecorded",
-        "DecisionTaken", "DeadlinesPlanned", "NoticeIssued", "CaseClosed",
+        "DecisionTaken", "ClockMet", "NoticeIssued", "CaseClosed",
     ]
     assert [e.seq for e in final.history] == list(range(1, len(types) + 1))
     assert await stored_events(db_pool, case_no) == list(enumerate(types, start=1))
@@ -101,7 +101,11 @@ async def test_review_past_its_tenth_day_is_escalated_and_the_case_goes_on(
     status = await gf.status(case_no)
     assert status.deadlines[0].state == "breached"
     assert status.stage == "review"
-    assert [e.type for e in status.history][-3:] == ["DeadlinesPlanned", "Escalated", "NoticeIssued"]
+    types = [e.type for e in status.history]
+    assert types[-5:] == [
+        "ClockReminded", "NoticeIssued",  # to the reviewing office, 2 working days ahead
+        "ClockBreached", "Escalated", "NoticeIssued",  # to the supervising body, once due passed
+    ]
     escalation = await db_pool.fetchrow(
         "SELECT supervising_body, clock FROM escalations WHERE case_no = $1", case_no
     )
