@@ -72,6 +72,21 @@ class ClockKeeper:
     def state(self, name: str) -> str:
         return self.clocks[name].state
 
+    def check_pause(self, name: str, reason: str) -> None:
+        """Raise the DomainError that pausing now would meet (for update validators)."""
+        self._clock(name).pause(self._today(), reason)
+
+    def check_resume(self, name: str) -> None:
+        self._clock(name).resume(self._today())
+
+    def check_extend(self, name: str, new_length: int, reason: str, approver: str) -> None:
+        self._clock(name).extend(new_length, reason, approver, self._today())
+
+    def _clock(self, name: str) -> Clock:
+        if name not in self.clocks:
+            raise ClockStateError(f"this case has no clock {name!r}")
+        return self.clocks[name]
+
     # -- what procedures call -------------------------------------------------------------------
 
     async def start(
@@ -206,10 +221,8 @@ class ClockKeeper:
 
     def _change(self, name: str, change: Callable[[Clock], Clock]) -> Clock:
         """Apply a domain change; a refusal fails the update, not the workflow task."""
-        if name not in self.clocks:
-            raise to_application_error(ClockStateError(f"this case has no clock {name!r}"))
         try:
-            return change(self.clocks[name])
+            return change(self._clock(name))
         except DomainError as error:
             raise to_application_error(error) from None
 

@@ -146,12 +146,19 @@ class CaseWorkflow:
         try:
             if not self.stage:
                 raise CaseOpeningError("the case is still opening; send the decision again shortly")
-            return check_decision(
+            payload = check_decision(
                 self.decisions, stage=self.stage, outcome=self.outcome,
                 seen_request_ids=self._request_ids, request=request,
             )
+            self.check(request.decision, payload, request.actor)
+            return payload
         except DomainError as error:
             raise to_application_error(error) from None
+
+    def check(self, decision: str, payload: Any, actor: Actor) -> None:
+        """The procedure's own guards beyond stage, role and payload (e.g. that a clock can be
+        paused now); raise a DomainError to refuse. Runs in the validator, so a refusal
+        writes nothing."""
 
     async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
         """Carry out an accepted decision: the procedure's own part."""
