@@ -30,6 +30,7 @@ from govflow.db.migrate import migrate
 from govflow.devstack import installed_binary
 from govflow.settings import Settings
 from govflow.workers.main import build_worker
+from tests.helpers import with_database
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -41,8 +42,7 @@ def postgres_url() -> Iterator[str]:
     if external:
         name = f"govflow_test_{uuid.uuid4().hex[:8]}"
         asyncio.run(_admin(external, f'CREATE DATABASE "{name}"'))
-        base, _, _ = external.rpartition("/")
-        yield f"{base}/{name}"
+        yield with_database(external, name)
         asyncio.run(_admin(external, f'DROP DATABASE "{name}" WITH (FORCE)'))
         return
     import pgserver

@@ -70,3 +70,27 @@ def run_govflow(*args: str, env: dict[str, str] | None = None, timeout: float = 
         [*govflow_command(), *args], capture_output=True, text=True, timeout=timeout,
         env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
     )
+
+
+def with_database(url: str, name: str) -> str:
+    """The same server and credentials, another database."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+async def run_govflow_async(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Any:
+    """The command line from an async test, without blocking the loop a worker runs on."""
+    import asyncio
+    import os
+    import subprocess
+
+    process = await asyncio.create_subprocess_exec(
+        *govflow_command(), *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL, env={**os.environ, **(env or {})},
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout)
+    return subprocess.CompletedProcess(
+        [*govflow_command(), *args], process.returncode or 0, out.decode(), err.decode()
+    )

@@ -72,6 +72,10 @@ class ClockKeeper:
     def state(self, name: str) -> str:
         return self.clocks[name].state
 
+    def watchers_done(self) -> bool:
+        """Whether every clock's watcher has ended (its timers cancelled)."""
+        return all(task.done() for task in self._watchers.values())
+
     def check_pause(self, name: str, reason: str) -> None:
         """Raise the DomainError that pausing now would meet (for update validators)."""
         self._clock(name).pause(self._today(), reason)

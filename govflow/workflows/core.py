@@ -260,6 +260,9 @@ class CaseWorkflow:
         workflow.logger.info("case closed from stage %s: %s", previous, outcome)
 
     async def finish(self) -> CaseStatus:
-        """End the run once every update handler has answered."""
-        await workflow.wait_condition(workflow.all_handlers_finished)
+        """End the run once every update handler has answered and every clock's watcher has
+        finished, so that a reminder or an escalation under way is recorded before the end."""
+        await workflow.wait_condition(
+            lambda: workflow.all_handlers_finished() and self.clocks.watchers_done()
+        )
         return self.status()

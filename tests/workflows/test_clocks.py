@@ -6,6 +6,7 @@ against chinese-calendar in tests/unit), not with the arithmetic under test.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from datetime import date, datetime, time, timedelta
@@ -16,6 +17,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from govflow.client import Govflow
+from govflow.client.errors import GovflowError
 from govflow.domain.calendar import SHANGHAI, local_date
 from govflow.domain.case import Actor, CaseEvent, CaseStatus
 from govflow.domain.clocks import Unit
@@ -77,9 +79,11 @@ async def start_probe(
     time_skipping_env: WorkflowEnvironment, settings: Settings, probe_queue: str
 ):  # type: ignore[no-untyped-def]
     gf = Govflow(time_skipping_env.client, settings)
+    started: list[str] = []
 
     async def start(length: int, unit: Unit = Unit.WORKING_DAYS, reminder_lead: int = 2) -> Probe:
         case_no = unique_case_no("CLOCK")
+        started.append(case_no)
         await time_skipping_env.client.start_workflow(
             ClockProbeWorkflow.run,
             ProbeOpening(case_no=case_no, length=length, unit=unit, reminder_lead=reminder_lead),
@@ -88,7 +92,15 @@ async def start_probe(
         await wait_for_status(gf, case_no, lambda s: any(e.type == "ClockStarted" for e in s.history))
         return Probe(time_skipping_env, gf, case_no)
 
-    return start
+    yield start
+    # The environment's clock is shared: a probe left running would hold timers that no
+    # worker serves once this module's worker stops, and stall every later time skip. So
+    # each ends as a case ends, by the act it waits for (terminating one stalls the test
+    # server's time skipping as well).
+    for case_no in started:
+        with contextlib.suppress(GovflowError):  # already ended
+            await gf.decide(case_no, "act", OFFICER)
+        await gf.result(case_no)  # the run's last activities are done before the worker stops
 
 
 async def test_a_clock_paused_for_ten_working_days_fires_ten_working_days_later(start_probe) -> None:  # type: ignore[no-untyped-def]
