@@ -14,7 +14,7 @@ from govflow.db.migrate import migrate
 from govflow.domain.calendar import WorkingDayCalendar
 from govflow.domain.case import Actor
 from govflow.domain.clocks import ClocksReplanned, ReplanClocks
-from govflow.domain.errors import DomainError
+from govflow.domain.errors import CaseClosedError, DomainError
 from govflow.domain.schedules import package_calendar, parse_schedule_file
 from govflow.settings import Settings
 
@@ -84,7 +84,12 @@ async def open_cases_with_clocks(settings: Settings) -> list[str]:
 async def replan_cases(gf: Govflow, case_nos: list[str], actor: Actor) -> list[ClocksReplanned]:
     results = []
     for case_no in case_nos:
-        results.append(await gf.replan_clocks(case_no, ReplanClocks(actor=actor)))
+        try:
+            results.append(await gf.replan_clocks(case_no, ReplanClocks(actor=actor)))
+        except errors.DecisionRejectedError as refused:
+            if not isinstance(refused.reason, CaseClosedError):
+                raise
+            # ended since the read model was read: nothing left to re-plan
     return results
 
 

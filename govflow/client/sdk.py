@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
 from pydantic import BaseModel, ValidationError
@@ -56,6 +56,8 @@ from govflow.domain.identifiers import check_case_no
 from govflow.procedures import Procedure, get_procedure
 from govflow.settings import Settings
 from govflow.temporal import TemporalUnreachableError, connect
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -197,16 +199,18 @@ class Govflow:
             request_id=request_id or str(uuid.uuid4()), decision=decision, actor=actor,
             payload=payload or {},
         )
+        return await self._update(case_no, "decide", request, DecisionAccepted)
+
+    async def _update(self, case_no: str, name: str, argument: Any, result_type: type[R]) -> R:
+        """Send an update; a refusal comes back as DecisionRejectedError with the domain error."""
         handle = self.client.get_workflow_handle(case_no)
         try:
-            accepted: DecisionAccepted = await handle.execute_update(
-                "decide", request, result_type=DecisionAccepted
-            )
-            return accepted
+            result: R = await handle.execute_update(name, argument, result_type=result_type)
+            return result
         except WorkflowUpdateFailedError as error:
             domain = from_application_error(error)
             if domain is None:
-                raise errors.GovflowError(f"{case_no}: decision failed: {error.cause}") from None
+                raise errors.GovflowError(f"{case_no}: {name} failed: {error.cause}") from None
             raise errors.DecisionRejectedError(case_no, domain) from None
         except RPCError as error:
             if error.status == RPCStatusCode.NOT_FOUND and await self._has_ended(case_no):
@@ -228,19 +232,7 @@ class Govflow:
 
     async def replan_clocks(self, case_no: str, order: ReplanClocks) -> ClocksReplanned:
         """Tell a case to derive its open clocks' due dates again with the calendar in force."""
-        handle = self.client.get_workflow_handle(case_no)
-        try:
-            replanned: ClocksReplanned = await handle.execute_update(
-                "replan_clocks", order, result_type=ClocksReplanned
-            )
-            return replanned
-        except WorkflowUpdateFailedError as error:
-            domain = from_application_error(error)
-            raise errors.GovflowError(
-                f"{case_no}: re-planning refused: {domain.message if domain else error.cause}"
-            ) from None
-        except RPCError as error:
-            raise _rpc_error(error, case_no) from None
+        return await self._update(case_no, "replan_clocks", order, ClocksReplanned)
 
     async def status(self, case_no: str) -> CaseStatus:
         handle = self.client.get_workflow_handle(case_no)
