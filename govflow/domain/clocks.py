@@ -63,6 +63,9 @@ class Clock(Record):
     extensions: tuple[Extension, ...] = ()
     settled: Literal["met", "breached"] | None = None
     settled_on: date | None = None
+    completed_late_on: date | None = Field(
+        default=None, description="when the act was done after all, once the clock was breached"
+    )
 
     @model_validator(mode="after")
     def _pauses_in_order(self) -> Clock:
@@ -84,6 +87,13 @@ class Clock(Record):
     @property
     def is_paused(self) -> bool:
         return bool(self.pauses) and self.pauses[-1].resumed_on is None
+
+    @property
+    def outstanding(self) -> bool:
+        """Still to be acted on: running, or breached and not yet done (so still overdue)."""
+        if self.settled == "breached":
+            return self.completed_late_on is None
+        return self.settled is None and not self.is_paused
 
     @property
     def state(self) -> Literal["running", "paused", "met", "breached"]:
@@ -118,6 +128,15 @@ class Clock(Record):
     def settle(self, outcome: Literal["met", "breached"], on: date) -> Clock:
         self._check_open(outcome)
         return self.model_copy(update={"settled": outcome, "settled_on": on})
+
+    def complete_late(self, on: date) -> Clock:
+        """The act a breached clock waited for is done: the breach stands, the case is no
+        longer overdue on this clock."""
+        if self.settled != "breached":
+            raise ClockStateError(f"clock {self.name!r} is not breached")
+        if self.completed_late_on is not None:
+            raise ClockStateError(f"clock {self.name!r} was already completed late")
+        return self.model_copy(update={"completed_late_on": on})
 
     def _check_open(self, action: str) -> None:
         if self.settled is not None:

@@ -71,6 +71,10 @@ class ClockBreached(ClockChanged):
     pass
 
 
+class ClockCompletedLate(ClockChanged):
+    completed_on: date
+
+
 class ClockReminded(ClockChanged):
     recipient: str
 
@@ -82,7 +86,7 @@ class ClockReplanned(ClockChanged):
 
 
 CLOCK_EVENTS = (ClockStarted, ClockPaused, ClockResumed, ClockExtended, ClockMet, ClockBreached,
-                ClockReminded, ClockReplanned)
+                ClockCompletedLate, ClockReminded, ClockReplanned)
 
 
 class DecisionTaken(Record):

@@ -66,8 +66,10 @@ class ClockKeeper:
         return tuple(deadline_view(self.clocks[name], self.plans[name]) for name in self.clocks)
 
     def next_deadline(self) -> datetime | None:
-        running = [self.plans[n].deadline_at for n, c in self.clocks.items() if c.state == "running"]
-        return min(running, default=None)
+        """The earliest deadline still to be acted on; a breached one stays (in the past) until
+        the act is done, so that `NextDeadline < now` finds every overdue case."""
+        outstanding = [self.plans[n].deadline_at for n, c in self.clocks.items() if c.outstanding]
+        return min(outstanding, default=None)
 
     def state(self, name: str) -> str:
         return self.clocks[name].state
@@ -135,6 +137,15 @@ class ClockKeeper:
         """The act the clock waited for was done in time."""
         self._keep(name, self._change(name, lambda c: c.settle("met", self._today())))
         await self._record(ev.ClockMet, name, actor)
+
+    async def complete(self, name: str, actor: Actor) -> None:
+        """The act the clock waited for is done: in time (met), or late after a breach."""
+        if self._clock(name).settled != "breached":
+            await self.meet(name, actor)
+            return
+        today = self._today()
+        self._keep(name, self._change(name, lambda c: c.complete_late(today)))
+        await self._record(ev.ClockCompletedLate, name, actor, completed_on=today)
 
     async def wait(self, name: str, done: Callable[[], bool]) -> bool:
         """Wait for `done` or the clock's breach, whichever comes first; True if `done` did."""

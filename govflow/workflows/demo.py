@@ -56,8 +56,7 @@ class DemoWorkflow(CaseWorkflow):
             await self.record_verification(payload.step, payload.result, payload.evidence, actor)
         elif decision in ("approve", "refuse"):
             approved = decision == "approve"
-            if self.clocks.state(demo.REVIEW_CLOCK) == "running":
-                await self.clocks.meet(demo.REVIEW_CLOCK, actor)
+            await self.clocks.complete(demo.REVIEW_CLOCK, actor)
             grounds = payload.conclusion if approved else payload.reason
             await self._notify("result", "demo_result", approved=approved, grounds=grounds)
             await self.close("approved" if approved else "refused", actor)

@@ -107,3 +107,19 @@ def test_pauses_must_not_overlap_or_precede_the_start() -> None:
     with pytest.raises(ValueError, match="starts before"):
         acceptance_clock(pauses=[{"paused_on": date(2026, 9, 27), "resumed_on": date(2026, 9, 29),
                                   "reason": "x"}])
+
+
+def test_a_clock_is_outstanding_while_running_or_breached_and_not_yet_done() -> None:
+    clock = acceptance_clock()
+    assert clock.outstanding
+    assert not clock.pause(date(2026, 9, 29), "x").outstanding  # a paused clock is not due
+    assert not clock.settle("met", date(2026, 10, 9)).outstanding
+    breached = clock.settle("breached", date(2026, 10, 14))
+    assert breached.outstanding  # overdue until the act is done
+    late = breached.complete_late(date(2026, 10, 20))
+    assert not late.outstanding
+    assert late.state == "breached"  # the breach stands
+    with pytest.raises(ClockStateError, match="already completed late"):
+        late.complete_late(date(2026, 10, 21))
+    with pytest.raises(ClockStateError, match="is not breached"):
+        clock.complete_late(date(2026, 10, 9))

@@ -88,6 +88,5 @@ class ClockProbeWorkflow(CaseWorkflow):
         elif decision == "extend":
             await self.clocks.extend(CLOCK, payload.new_length, payload.reason, payload.approver, actor)
         elif decision == "act":
-            if self.clocks.state(CLOCK) == "running":
-                await self.clocks.meet(CLOCK, actor)
+            await self.clocks.complete(CLOCK, actor)
             self.acted = True

@@ -178,11 +178,16 @@ async def test_a_breach_is_recorded_and_escalated_and_the_case_goes_on(
         "SELECT supervising_body, article FROM escalations WHERE case_no=$1", probe.case_no
     )
     assert (escalation["supervising_body"], escalation["article"]) == ("督办机关", "测试条款")
+    # Overdue until the act is done: the breached deadline stays the case's next deadline.
+    overdue_since = await db_pool.fetchval(
+        "SELECT next_deadline FROM cases WHERE case_no=$1", probe.case_no)
+    assert overdue_since == beijing(due, 23, 59) + timedelta(seconds=59)
 
     await probe.decide("act")
     final = await wait_for_status(probe.gf, probe.case_no, lambda s: s.outcome is not None)
     assert final.outcome == "acted late"
     assert final.deadlines[0].state == "breached"
+    assert [e.type for e in final.history][-3:] == ["DecisionTaken", "ClockCompletedLate", "CaseClosed"]
 
 
 async def test_a_decision_arriving_first_cancels_the_timer(start_probe) -> None:  # type: ignore[no-untyped-def]
