@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from govflow.domain import demo
+from govflow.domain import complaint, demo
 from govflow.domain.case import CaseOpening
 from govflow.domain.errors import UnknownProcedureError
 from govflow.domain.procedures import case_no_prefix
@@ -32,6 +32,9 @@ class Procedure:
 
 PROCEDURES: dict[str, Procedure] = {
     demo.PROCEDURE: Procedure(demo.PROCEDURE, "demo", demo.DemoOpening, demo.DemoApplication),
+    complaint.PROCEDURE: Procedure(
+        complaint.PROCEDURE, "complaint", complaint.ComplaintOpening, complaint.ComplaintFiling
+    ),
 }
 
 
@@ -46,6 +49,7 @@ def get_procedure(name: str) -> Procedure:
 
 
 def workflow_classes() -> list[Any]:
+    from govflow.workflows.complaint import ComplaintWorkflow
     from govflow.workflows.demo import DemoWorkflow
 
-    return [DemoWorkflow]
+    return [ComplaintWorkflow, DemoWorkflow]

@@ -44,9 +44,11 @@ PLAN_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval
 
 @dataclass(frozen=True)
 class ClockRoute:
-    """Who is reminded before the due date, and which body a breach is escalated to."""
+    """Who is reminded before the due date, and which body a breach is escalated to (none for
+    a period that binds the applicant, such as a supplement period: its lapse is a fact the
+    procedure acts on, not a failure of the administration)."""
 
-    escalate_to: str
+    escalate_to: str | None
     remind: str | None
 
 
@@ -96,7 +98,7 @@ class ClockKeeper:
     # -- what procedures call -------------------------------------------------------------------
 
     async def start(
-        self, name: str, article: str, length: int, unit: Unit, *, escalate_to: str,
+        self, name: str, article: str, length: int, unit: Unit, *, escalate_to: str | None,
         remind: str | None = None, reminder_lead: int = 2, started_on: date | None = None,
     ) -> ClockPlan:
         """Start a clock; the day it starts on (default: today in Beijing) does not count."""
@@ -224,6 +226,8 @@ class ClockKeeper:
         self._keep(name, clock)
         await self._record(ev.ClockBreached, name, SYSTEM)
         workflow.logger.warning("clock %s breached (due %s)", name, plan.due)
+        if route.escalate_to is None:
+            return
         await self._case.escalate(
             name, clock.article, plan.due, route.escalate_to,
             f"法定期限“{name}”（{clock.article}）已于{plan.due.isoformat()}届满，尚未办结",

@@ -251,12 +251,15 @@ class CaseWorkflow:
         return event
 
     async def close(self, outcome: str, actor: Actor) -> None:
-        self.outcome = outcome
+        """End the case. The stage turns `closed` at once (so no decision is taken meanwhile);
+        the outcome shows once CaseClosed is in the history, so that the status never shows
+        an outcome its history does not record."""
         previous, self.stage = self.stage, CLOSED
         workflow.upsert_search_attributes([
             sa.STAGE.value_set(CLOSED), sa.NEXT_DEADLINE.value_unset(),
         ])
         await self.record(actor, CaseClosed(outcome=outcome, stage=CLOSED))
+        self.outcome = outcome
         workflow.logger.info("case closed from stage %s: %s", previous, outcome)
 
     async def finish(self) -> CaseStatus:

@@ -1,7 +1,8 @@
 """Record the histories that the replay tests keep: `.venv/bin/python -m tests.histories.record`.
 
-Run it when a procedure is added; never re-record a history to make a replay test pass
-(a failing replay means a running case would break: put the change behind workflow.patched).
+Run it when a procedure is added: it writes only the histories that are not there yet.
+Never delete one to make a replay test pass (a failing replay means a running case would
+break: put the change behind workflow.patched).
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from govflow.client import Govflow
 from govflow.db.connection import create_pool
 from govflow.db.migrate import migrate
 from govflow.devstack import installed_binary
+from govflow.domain.calendar import local_date
+from govflow.domain.case import Actor
+from govflow.domain.complaint import ComplaintFiling
 from govflow.domain.demo import DemoApplication
 from govflow.settings import Settings
 from govflow.workers.main import build_worker
@@ -64,13 +68,50 @@ async def record() -> None:
                         request_id="r2")
         await gf.result(late.case_no)
 
-        for name, case_no in (("demo-approved", approved.case_no), ("demo-late-refused", late.case_no)):
+        complaints = await record_complaints(env, gf)
+        for name, case_no in (("demo-approved", approved.case_no), ("demo-late-refused", late.case_no),
+                              *complaints):
+            target = HERE / f"{name}.json"
+            if target.exists():  # kept histories are never re-recorded: add, don't replace
+                print(f"kept {name}.json as it is")
+                continue
             history = await env.client.get_workflow_handle(case_no).fetch_history()
-            (HERE / f"{name}.json").write_text(history.to_json(), encoding="utf-8")
+            target.write_text(history.to_json(), encoding="utf-8")
             print(f"recorded {name}.json ({len(history.events)} events)")
     await env.shutdown()
     await pool.close()
     server.cleanup()
+
+
+async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple[str, str]]:
+    """Two complaint paths: handled with a department and settled; supplemented then refused."""
+    today = local_date(await env.get_current_time()).isoformat()
+    reception = Actor(role="receiving-officer", id="recv-01")
+    officer = Actor(role="handling-officer", id="hand-02")
+
+    handled = await gf.start_case("complaint", ComplaintFiling.model_validate(
+        example("complaint", "start") | {"received_on": today}), case_no="CMPL-2026-900001")
+    await wait_until_opened(gf, handled.case_no)
+    await gf.decide(handled.case_no, "accept", reception, {"departments": ["市某局"]}, request_id="c1")
+    await gf.decide(handled.case_no, "send-letter", officer,
+                    {"department": "市某局", "matters": "请提出意见"}, request_id="c2")
+    await gf.decide(handled.case_no, "department-reply", officer,
+                    {"department": "市某局", "opinion": "已办理"}, request_id="c3")
+    await gf.decide(handled.case_no, "resolve", officer, {
+        "way": "settlement", "summary": "和解", "settled_matters": "备案", "settled_results": "已办"},
+        request_id="c4")
+    await gf.decide(handled.case_no, "terminate", officer, {"ground": 1, "explanation": "同意终结"},
+                    request_id="c5")
+    await gf.decide(handled.case_no, "notify-result", officer, {"result": "已解决"}, request_id="c6")
+    await gf.result(handled.case_no)
+
+    refused = await gf.start_case("complaint", ComplaintFiling.model_validate(
+        example("complaint", "start-incomplete") | {"received_on": today}), case_no="CMPL-2026-900002")
+    await wait_until_opened(gf, refused.case_no)
+    await gf.decide(refused.case_no, "request-supplement", reception, request_id="s1")
+    await env.sleep(timedelta(days=30))  # the 15 working days pass without a supplement
+    await gf.result(refused.case_no)
+    return [("complaint-handled", handled.case_no), ("complaint-supplement-missed", refused.case_no)]
 
 
 if __name__ == "__main__":
