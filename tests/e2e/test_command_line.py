@@ -247,6 +247,52 @@ def test_bad_input_is_one_clear_line_and_changes_nothing(stack: DevStack, tmp_pa
     assert after == before
 
 
+def test_a_complaint_driven_from_the_command_line_reads_back_in_status_and_the_temporal_cli(
+    stack: DevStack, tmp_path: Path
+) -> None:
+    today = local_date(datetime.now(UTC))
+    document = json.loads((EXAMPLES / "complaint" / "start.json").read_text(encoding="utf-8"))
+    document["received_on"] = today.isoformat()
+    start_file = _write(tmp_path, "complaint.json", json.dumps(document, ensure_ascii=False))
+    started = stack.cli("start", "complaint", start_file, "--json")
+    assert started.returncode == 0, started.stderr
+    case_no = json.loads(started.stdout)["case_no"]
+    assert case_no.startswith(f"CMPL-{today.year}-")
+    wait_listed(stack, case_no, stage="reviewing")
+
+    for decision in ("accept", "send-letter", "department-reply", "resolve", "terminate"):
+        done = stack.cli("decide", case_no, decision, str(EXAMPLES / "complaint" / f"{decision}.json"))
+        assert done.returncode == 0, (decision, done.stderr)
+    refused = stack.cli("decide", case_no, "accept", str(EXAMPLES / "complaint" / "accept.json"))
+    assert refused.returncode == 1
+    assert "not allowed in stage 'terminated'" in refused.stderr
+
+    status = json.loads(stack.cli("status", case_no, "--json").stdout)
+    assert status["stage"] == "terminated"
+    assert {d["name"]: d["state"] for d in status["deadlines"]} == {
+        "acceptance": "met", "handling": "met", "one-year": "met", "letters": "met",
+        "reply:北京市某委员会": "met", "result-notice": "running"}
+
+    temporal = Path(govflow_command()[0]).parent / "temporal"
+    queried = subprocess.run(
+        [str(temporal), "workflow", "query", "--workflow-id", case_no, "--name", "status",
+         "--address", stack.env["TEMPORAL_ADDRESS"], "--output", "json"],
+        capture_output=True, text=True, timeout=30,
+    )
+    assert queried.returncode == 0, queried.stderr
+    answer = json.loads(queried.stdout)
+    result = answer["queryResult"][0] if "queryResult" in answer else answer
+    assert result["case_no"] == case_no
+    assert result["stage"] == "terminated"
+    assert [e["type"] for e in result["history"]][-2:] == ["ClockStarted", "StageChanged"]
+
+    notified = stack.cli("decide", case_no, "notify-result", str(EXAMPLES / "complaint" / "notify-result.json"))
+    assert notified.returncode == 0, notified.stderr
+    assert notified.stdout.strip() == f"{case_no}: notify-result taken; stage now closed"
+    result_notice = stack.state_dir / "notices" / case_no / "result.txt"
+    assert "投诉处理结果通知书" in result_notice.read_text(encoding="utf-8")
+
+
 def test_cases_survive_stopping_and_starting_the_stack(stack: DevStack) -> None:
     before = cases(stack)
     assert before
