@@ -40,6 +40,10 @@ def configure_logging(log_format: str = "console", level: str = "INFO") -> None:
     root.setLevel(level.upper())
     # pgserver narrates every initdb and pg_ctl call at INFO.
     logging.getLogger("pgserver").setLevel(max(logging.WARNING, root.level))
+    # The Temporal SDK's DEBUG lines print whole payloads (activity results, workflow inputs):
+    # a complainant's particulars must not reach the logs (complaint measures 第二十条), so
+    # its loggers never go below INFO, whatever GOVFLOW_LOG_LEVEL says.
+    logging.getLogger("temporalio").setLevel(max(logging.INFO, root.level))
 
 
 def _lift_temporal_extra(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:

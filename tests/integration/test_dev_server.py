@@ -143,7 +143,7 @@ async def _contains(source, case_no: str) -> set[str]:  # type: ignore[no-untype
 
 
 def spawn_worker(
-    env: WorkflowEnvironment, settings: Settings, postgres_url: str, log: Path
+    env: WorkflowEnvironment, settings: Settings, postgres_url: str, log: Path, level: str = "INFO"
 ) -> subprocess.Popen[bytes]:
     environment = {
         **os.environ,
@@ -152,6 +152,7 @@ def spawn_worker(
         "GOVFLOW_TASK_QUEUE": settings.task_queue,
         "GOVFLOW_STATE_DIR": str(settings.state_dir),
         "GOVFLOW_LOG_FORMAT": "json",
+        "GOVFLOW_LOG_LEVEL": level,
     }
     return subprocess.Popen(
         [*govflow_command(), "worker"], env=environment, stdout=log.open("ab"),
