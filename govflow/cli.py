@@ -22,8 +22,10 @@ from govflow.client import errors
 from govflow.client.sdk import CaseSummary, Govflow
 from govflow.db.connection import DatabaseUnreachableError
 from govflow.devstack import DevStackError
+from govflow.domain.beijing import District
 from govflow.domain.calendar import SHANGHAI
 from govflow.domain.case import Actor, CaseStatus, describe_validation_error
+from govflow.domain.errors import DomainError
 from govflow.domain.models import Record
 from govflow.logs import configure_logging
 from govflow.settings import Settings
@@ -207,6 +209,31 @@ async def cmd_calendar_replan(args: argparse.Namespace, settings: Settings) -> i
     return 0
 
 
+async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    """第十九条 reports, from the complaints read model."""
+    from govflow.client.reports import annual_report, bimonthly_report
+    from govflow.workers.main import database
+
+    async with database(settings) as pool, pool.acquire() as conn:
+        if args.report_kind == "annual":
+            report = await annual_report(conn, args.year)
+        else:
+            month = parse_month(args.month)
+            try:
+                report = await bimonthly_report(conn, month, getattr(args, "district", None))
+            except DomainError as error:
+                raise errors.InputError(error.message) from None
+    print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    return 0
+
+
+def parse_month(text: str) -> date:
+    try:
+        return date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise errors.InputError(f"{text!r} is not a month (YYYY-MM)") from None
+
+
 def parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -318,6 +345,19 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "rebuild-projections", help="rebuild every read model from case_events alone"
     ).set_defaults(run=cmd_rebuild)
+
+    report = commands.add_parser("report", help="第十九条 complaint reports from the read model")
+    report_kinds = report.add_subparsers(dest="report_kind", required=True)
+    municipal = report_kinds.add_parser("municipal", help="city-wide, the two months before MONTH")
+    municipal.add_argument("--month", required=True, help="the (odd) report month, YYYY-MM")
+    municipal.set_defaults(run=cmd_report)
+    district = report_kinds.add_parser("district", help="a district body's bi-monthly report")
+    district.add_argument("--district", required=True, choices=[d.value for d in District])
+    district.add_argument("--month", required=True, help="the (odd) report month, YYYY-MM")
+    district.set_defaults(run=cmd_report)
+    annual = report_kinds.add_parser("annual", help="figures of the annual rights-protection report")
+    annual.add_argument("--year", type=int, required=True)
+    annual.set_defaults(run=cmd_report)
 
     calendar = commands.add_parser("calendar", help="the working-day calendar in force")
     calendar_commands = calendar.add_subparsers(dest="calendar_command", required=True)

@@ -153,6 +153,9 @@ async def run_dev_stack(
             settings.database_url_file.write_text(database_url + "\n", encoding="utf-8")
         temporal.start()
         await temporal.wait_ready(settings)
+        from govflow.client.reports import ensure_report_schedule
+
+        await ensure_report_schedule(await connect(settings), settings.task_queue)
         print(banner(settings, temporal, database_url), flush=True)
         async with until_interrupted() as stop:
             await run_worker(settings, database_url=database_url, stop=stop)

@@ -51,5 +51,6 @@ def get_procedure(name: str) -> Procedure:
 def workflow_classes() -> list[Any]:
     from govflow.workflows.complaint import ComplaintWorkflow
     from govflow.workflows.demo import DemoWorkflow
+    from govflow.workflows.reports import ComplaintReportWorkflow
 
-    return [ComplaintWorkflow, DemoWorkflow]
+    return [ComplaintWorkflow, DemoWorkflow, ComplaintReportWorkflow]

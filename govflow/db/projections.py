@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from govflow.db.connection import Connection
+from govflow.db.read_models import complaints
 from govflow.domain import events as ev
 from govflow.domain.case import CaseEvent
 
-PROJECTION_TABLES = ("cases", "notices", "escalations", "verifications")
+CORE_TABLES = ("cases", "notices", "escalations", "verifications")
 
 Projector = Callable[[Connection, str, CaseEvent], Awaitable[None]]
 
@@ -84,7 +85,7 @@ async def _case_closed(conn: Connection, case_no: str, event: CaseEvent) -> None
     )
 
 
-PROJECTORS: dict[str, Projector] = {
+CORE_PROJECTORS: dict[str, Projector] = {
     "CaseOpened": _case_opened,
     "StageChanged": _stage_changed,
     **{clock_event.__name__: _clock_changed for clock_event in ev.CLOCK_EVENTS},
@@ -95,10 +96,19 @@ PROJECTORS: dict[str, Projector] = {
 }
 
 
+# The core's projections first, then each procedure's read model.
+READ_MODELS: tuple[tuple[tuple[str, ...], dict[str, Projector]], ...] = (
+    (CORE_TABLES, CORE_PROJECTORS),
+    (complaints.TABLES, complaints.PROJECTORS),
+)
+PROJECTION_TABLES = tuple(table for tables, _ in READ_MODELS for table in tables)
+
+
 async def project(conn: Connection, case_no: str, event: CaseEvent) -> None:
-    projector = PROJECTORS.get(event.type)
-    if projector is not None:
-        await projector(conn, case_no, event)
+    for _, projectors in READ_MODELS:
+        projector = projectors.get(event.type)
+        if projector is not None:
+            await projector(conn, case_no, event)
     await conn.execute(
         "UPDATE cases SET last_seq = $2, updated_at = $3 WHERE case_no = $1 AND last_seq < $2",
         case_no, event.seq, event.at,

@@ -9,7 +9,7 @@ worked out by `missing_particulars` (第八条, 第九条); where it goes by `re
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from enum import IntEnum, StrEnum
 from typing import Literal
 
@@ -18,6 +18,7 @@ from pydantic import Field, model_validator
 from govflow.domain.beijing import District
 from govflow.domain.case import CaseOpening, DecisionRule
 from govflow.domain.clocks import Unit
+from govflow.domain.errors import InvalidInputError
 from govflow.domain.models import Record
 
 PROCEDURE = "complaint"
@@ -531,3 +532,28 @@ class ComplaintTerminated(Record):
 class AppealLodged(Record):
     original_case_no: str
 
+
+
+# -- 第十九条: reports -------------------------------------------------------------------------------
+
+
+def bimonthly_period(report_month: date) -> tuple[date, date]:
+    """第十九条: the two months before an odd month, which that month's report covers."""
+    if report_month.month % 2 == 0:
+        raise InvalidInputError(
+            f"{report_month:%Y-%m}: the reports are made in odd months (1, 3, 5, 7, 9, 11)"
+        )
+    first = report_month.replace(day=1)
+    start = date(first.year - 1, 11, 1) if first.month == 1 else date(first.year, first.month - 2, 1)
+    return start, first - timedelta(days=1)
+
+
+MUNICIPAL_REPORT_WORKING_DAYS = 7
+"""第十九条第二款: the municipal report goes out within the first 7 working days of an odd month."""
+
+
+def report_month_for(day: date) -> date:
+    """The odd month whose report is due on or last before `day` (a schedule run, or a run
+    started by hand in an even month, reports on the latest odd month)."""
+    first = day.replace(day=1)
+    return first if first.month % 2 else first.replace(month=first.month - 1)

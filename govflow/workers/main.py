@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 
 from govflow.activities.case_log import CaseLogActivities
 from govflow.activities.clocks import ClockActivities
+from govflow.activities.reports import ReportActivities
 from govflow.db.calendar_store import CalendarSource
 from govflow.db.connection import create_pool, resolve_database_url
 from govflow.db.migrate import migrate
@@ -26,13 +27,16 @@ from govflow.temporal import connect
 
 def build_activities(pool: asyncpg.Pool, settings: Settings) -> list[Any]:
     case_log = CaseLogActivities(pool, NoticeRenderer(), [FolderChannel(settings.notices_dir)])
-    clocks = ClockActivities(CalendarSource(pool))
+    calendars = CalendarSource(pool)
+    clocks = ClockActivities(calendars)
+    reports = ReportActivities(pool, calendars)
     return [
         case_log.append_events,
         case_log.issue_notice,
         case_log.escalate,
         case_log.record_verification,
         clocks.plan_clocks,
+        reports.make_municipal_report,
     ]
 
 

@@ -69,7 +69,7 @@ async def record() -> None:
         await gf.result(late.case_no)
 
         complaints = await record_complaints(env, gf)
-        for name, case_no in (("demo-approved", approved.case_no), ("demo-late-refused", late.case_no),
+        for name, case_no in (("demo__approved", approved.case_no), ("demo__late-refused", late.case_no),
                               *complaints):
             target = HERE / f"{name}.json"
             if target.exists():  # kept histories are never re-recorded: add, don't replace
@@ -111,7 +111,11 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
     await gf.decide(refused.case_no, "request-supplement", reception, request_id="s1")
     await env.sleep(timedelta(days=30))  # the 15 working days pass without a supplement
     await gf.result(refused.case_no)
-    return [("complaint-handled", handled.case_no), ("complaint-supplement-missed", refused.case_no)]
+    report = await env.client.start_workflow(
+        "complaint-report", id="complaint-municipal-report-2026-11", task_queue="record")
+    await report.result()
+    return [("complaint__handled", handled.case_no), ("complaint__supplement-missed", refused.case_no),
+            ("complaint-report__made", report.id)]
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from govflow.activities.models import IssueNotice
 from govflow.client import Govflow
 from govflow.db.projections import PROJECTION_TABLES
 from govflow.domain.case import Actor
+from govflow.domain.complaint import ComplaintFiling
 from govflow.domain.demo import DemoApplication
 from govflow.notices.channels import FolderChannel
 from govflow.notices.render import NoticeRenderer
@@ -58,16 +59,32 @@ async def test_rebuilt_projections_equal_the_live_ones(
     await gf.decide(cases[1], "verify", INSPECTOR, {"step": "现场核查", "result": "discrepancy"})
     await gf.decide(cases[1], "approve", REVIEWER, {"conclusion": "符合条件"})
     await gf.decide(cases[2], "accept", CLERK)
+    complaint = example("complaint", "start-incomplete") | {"received_on": "2026-11-26"}
+    filed = await gf.start_case("complaint", ComplaintFiling.model_validate(complaint),
+                                case_no=unique_case_no("REBUILDC"))
+    await wait_until_opened(gf, filed.case_no)
+    reception = Actor(role="receiving-officer", id="r")
+    await gf.decide(filed.case_no, "request-supplement", reception)
+    supplemented = example("complaint", "start") | {"received_on": "2026-11-26"}
+    await gf.decide(filed.case_no, "supplement", reception, {"filing": supplemented})
+    await gf.decide(filed.case_no, "accept", reception, {"departments": []})
+    officer = Actor(role="handling-officer", id="h")
+    await gf.decide(filed.case_no, "resolve", officer, {"way": "coordination", "summary": "协调"})
+    await gf.decide(filed.case_no, "terminate", officer, {"ground": 1, "explanation": "同意终结"})
     await wait_for_status(gf, cases[1], lambda status: status.outcome == "approved")
 
     live = await snapshot(db_pool)
     assert {row["case_no"] for row in live["cases"]} >= set(cases)
     assert any(row["case_no"] == cases[1] for row in live["verifications"])
+    [projected] = [row for row in live["complaints"] if row["case_no"] == filed.case_no]
+    assert (projected["stage"], projected["termination_ground"], projected["resolution_ways"]) == (
+        "terminated", 1, ["coordination"])
 
     done = run_govflow("rebuild-projections", env={"DATABASE_URL": postgres_url})
     assert done.returncode == 0, done.stderr
     count = await db_pool.fetchval("SELECT count(*) FROM case_events")
-    assert done.stdout.strip() == f"rebuilt cases, notices, escalations, verifications from {count} events"
+    assert done.stdout.strip() == (
+        f"rebuilt cases, notices, escalations, verifications, complaints from {count} events")
     assert await snapshot(db_pool) == live
 
 

@@ -30,7 +30,7 @@ def replayer() -> Replayer:
 
 
 def test_every_procedure_has_a_kept_history() -> None:
-    kept = {path.name.split("-")[0] for path in HISTORIES}  # e.g. complaint-handled.json
+    kept = {path.name.split("__")[0] for path in HISTORIES}  # WORKFLOW__PATH.json
     assert {w.__temporal_workflow_definition.name for w in workflow_classes()} <= kept
 
 
