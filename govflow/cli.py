@@ -227,6 +227,31 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_complaints(args: argparse.Namespace, settings: Settings) -> int:
+    """Complaints from the read model, by body, stage, ground and overdue clocks."""
+    from govflow.db.read_models.complaints import list_complaints
+    from govflow.workers.main import database
+
+    async with database(settings) as pool, pool.acquire() as conn:
+        rows = await list_complaints(
+            conn, level="district" if args.district else args.body, district=args.district,
+            stage=args.stage, ground=args.ground,
+            overdue_at=datetime.now(SHANGHAI) if args.overdue else None,
+        )
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    if not rows:
+        print("(no complaints)")
+    for row in rows:
+        body = row["district"] or row["body"]
+        overdue = f"  OVERDUE: {', '.join(row['overdue_clocks'])}" if row["overdue_clocks"] else ""
+        ground = f"  ground {row['ground']}" if row["ground"] else ""
+        print(f"{row['case_no']}  {row['kind']}  {body:<16} {row['stage']:<13} "
+              f"received {row['received_on']}{ground}{overdue}")
+    return 0
+
+
 def parse_month(text: str) -> date:
     try:
         return date.fromisoformat(f"{text}-01")
@@ -358,6 +383,15 @@ def build_parser() -> argparse.ArgumentParser:
     annual = report_kinds.add_parser("annual", help="figures of the annual rights-protection report")
     annual.add_argument("--year", type=int, required=True)
     annual.set_defaults(run=cmd_report)
+
+    complaints = commands.add_parser("complaints", help="complaints from the read model")
+    complaints.add_argument("--body", choices=["municipal", "district"])
+    complaints.add_argument("--district", choices=[d.value for d in District])
+    complaints.add_argument("--stage")
+    complaints.add_argument("--ground", type=int, help="a 第十一条 or 第十五条 ground")
+    complaints.add_argument("--overdue", action="store_true", help="only those with a clock past due")
+    complaints.add_argument("--json", action="store_true")
+    complaints.set_defaults(run=cmd_complaints)
 
     calendar = commands.add_parser("calendar", help="the working-day calendar in force")
     calendar_commands = calendar.add_subparsers(dest="calendar_command", required=True)

@@ -218,7 +218,9 @@ class ComplaintFiling(Record):
     """A complaint as received (第七条: one matter a complaint, in writing)."""
 
     kind: Kind
-    received_on: date
+    received_on: date | None = Field(
+        default=None, description="when the body received the materials; default: the day filed here"
+    )
     receiving_body: ReceivingBody
     complainant: Complainant
     respondent: Respondent | None = None

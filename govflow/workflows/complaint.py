@@ -50,7 +50,10 @@ class ComplaintWorkflow(CaseWorkflow):
 
     @workflow.run
     async def run(self, opening: rules.ComplaintOpening) -> CaseStatus:
-        filing = self.filing = opening.application
+        filing = opening.application
+        if filing.received_on is None:  # entered on the day it was received
+            filing = filing.model_copy(update={"received_on": local_date(workflow.now())})
+        self.filing = filing
         self.missing = rules.missing_particulars(filing)
         await self.open_case(
             opening.case_no, opening.received_at, applicant_id=filing.applicant_id,

@@ -143,3 +143,28 @@ async def test_the_schedule_makes_the_municipal_report_due_on_the_seventh_workin
         if handle is not None:
             await handle.delete()
         await pool.close()
+
+
+async def test_operators_list_complaints_by_body_stage_ground_and_overdue_clocks(fresh_database: str) -> None:
+    await seed(fresh_database)
+    pool = await create_pool(fresh_database)
+    try:
+        async with pool.acquire() as conn:  # an acceptance clock of 000104, long past due
+            await conn.execute(
+                """UPDATE cases SET next_deadline = '2026-11-11T15:59:59Z',
+                          deadlines = '[{"name": "acceptance", "article": "第十二条第（一）项",
+                                         "due": "2026-11-11", "state": "breached", "provisional": false}]'
+                   WHERE case_no = 'CMPL-2026-000104'""")
+    finally:
+        await pool.close()
+
+    async def listed(*args: str) -> list[dict[str, Any]]:
+        done = await run_govflow_async("complaints", "--json", *args, env={"DATABASE_URL": fresh_database})
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    assert [c["case_no"] for c in await listed("--district", "chaoyang")] == ["CMPL-2026-000103"]
+    assert [c["case_no"] for c in await listed("--body", "municipal", "--stage", "handling")] == ["CMPL-2026-000102"]
+    assert [c["case_no"] for c in await listed("--ground", "2")] == ["CMPL-2026-000101"]
+    overdue = await listed("--overdue")
+    assert [(c["case_no"], c["overdue_clocks"]) for c in overdue] == [("CMPL-2026-000104", ["acceptance"])]

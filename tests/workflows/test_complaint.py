@@ -93,10 +93,12 @@ async def file_complaint(
     gf = Govflow(time_skipping_env.client, settings)
     started: list[str] = []
 
-    async def file(document: dict[str, Any] | None = None, received_on: date | None = None) -> Complaint:
+    async def file(document: dict[str, Any] | None = None, received_on: date | None = None,
+                   dated: bool = True) -> Complaint:
         today = local_date(await time_skipping_env.get_current_time())
         document = dict(document or filing())
-        document["received_on"] = (received_on or today).isoformat()
+        if dated:
+            document["received_on"] = (received_on or today).isoformat()
         ref = await gf.start_case("complaint", ComplaintFiling.model_validate(document),
                                   case_no=unique_case_no("CMPL"))
         started.append(ref.case_no)
@@ -167,6 +169,14 @@ async def test_complete_at_once_accepted_handled_with_two_departments_settled_an
     assert "处理结果：已解决" in notices["result"]
     assert "因经协调处理，投诉人同意终结（投诉人同意终结）" in notices["result"]
     assert set(notices) >= {"accepted", "letter-市规划自然资源委", "letter-市住房城乡建设委", "result"}
+
+
+async def test_a_complaint_without_a_receipt_date_counts_from_the_day_it_is_filed(file_complaint) -> None:  # type: ignore[no-untyped-def]
+    complaint = await file_complaint(dated=False)
+    today = await complaint.today()
+    assert await complaint.due("acceptance") == nth_working_day_after(today, 7)
+    opened = next(e for e in (await complaint.status()).history if e.type == "CaseOpened")
+    assert opened.data["application"]["received_on"] == today.isoformat()
 
 
 async def test_one_supplement_round_then_accepted(file_complaint) -> None:  # type: ignore[no-untyped-def]

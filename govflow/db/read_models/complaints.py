@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from govflow.db.connection import Connection
 from govflow.domain import events as ev
-from govflow.domain.calendar import local_date
+from govflow.domain.calendar import SHANGHAI, local_date
 from govflow.domain.case import CaseEvent
 from govflow.domain.complaint import (
     PROCEDURE,
@@ -33,7 +33,8 @@ async def _opened(conn: Connection, case_no: str, event: CaseEvent) -> None:
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
         case_no, filing.kind.value, filing.receiving_body.level,
         filing.district.value if filing.district else None, filing.complainant.id,
-        filing.complainant.kind, filing.received_on, opened.stage, filing.appeal_of,
+        filing.complainant.kind, filing.received_on or local_date(opened.received_at), opened.stage,
+        filing.appeal_of,
     )
 
 
@@ -167,3 +168,50 @@ async def annual_figures(conn: Connection, year: int) -> dict[str, Any]:
         "deemed_withdrawn": sum(1 for r in rows if r["deemed_withdrawn"]),
         "resolution_ways": count(lambda r: r["resolution_ways"]),
     }
+
+
+async def list_complaints(
+    conn: Connection, *, level: str | None = None, district: str | None = None,
+    stage: str | None = None, ground: int | None = None, overdue_at: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Complaints for operators, by body, stage, non-acceptance or termination ground, and
+    overdue clocks (a deadline of the case that had passed at `overdue_at`)."""
+    clauses: list[str] = ["TRUE"]
+    args: list[Any] = []
+    if level:
+        args.append(level)
+        clauses.append(f"c.receiving_level = ${len(args)}")
+    if district:
+        args.append(district)
+        clauses.append(f"c.district = ${len(args)}")
+    if stage:
+        args.append(stage)
+        clauses.append(f"c.stage = ${len(args)}")
+    if ground:
+        args.append(ground)
+        clauses.append(f"(c.non_acceptance_ground = ${len(args)} OR c.termination_ground = ${len(args)})")
+    if overdue_at:
+        args.append(overdue_at)
+        clauses.append(f"k.outcome IS NULL AND k.next_deadline < ${len(args)}")
+    rows = await conn.fetch(
+        f"""SELECT c.case_no, c.kind, c.receiving_level, c.district, c.stage, c.received_on,
+                   c.non_acceptance_ground, c.termination_ground, k.next_deadline,
+                   k.deadlines
+            FROM complaints c JOIN cases k USING (case_no)
+            WHERE {' AND '.join(clauses)} ORDER BY c.received_on, c.case_no""",
+        *args,
+    )
+    listed = []
+    for row in rows:
+        overdue = [d["name"] for d in row["deadlines"]
+                   if overdue_at and d["state"] in ("running", "breached")
+                   and d["due"] < overdue_at.astimezone(SHANGHAI).date().isoformat()]
+        listed.append({
+            "case_no": row["case_no"], "kind": row["kind"], "body": row["receiving_level"],
+            "district": row["district"], "stage": row["stage"],
+            "received_on": row["received_on"].isoformat(),
+            "ground": row["non_acceptance_ground"] or row["termination_ground"],
+            "next_deadline": row["next_deadline"].isoformat() if row["next_deadline"] else None,
+            "overdue_clocks": overdue,
+        })
+    return listed
