@@ -29,9 +29,24 @@ SEARCH_ATTRIBUTES = {"CaseNo": "KEYWORD", "CaseType": "KEYWORD", "Stage": "KEYWO
 
 
 def free_port() -> int:
+    """A port that is free, with the four after it (the dev server's internal services take
+    the ports just above its frontend's)."""
+    for _ in range(50):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            base = int(probe.getsockname()[1])
+        if base + 4 < 65536 and all(_free(base + n) for n in range(5)):
+            return base
+    raise RuntimeError("no block of five free ports")
+
+
+def _free(port: int) -> bool:
     with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 class DevStack:
@@ -39,7 +54,8 @@ class DevStack:
 
     def __init__(self, state_dir: Path) -> None:
         self.state_dir = state_dir
-        self.port, self.ui_port = free_port(), free_port()
+        self.port = free_port()
+        self.ui_port = free_port()
         self.env = {
             "TEMPORAL_ADDRESS": f"127.0.0.1:{self.port}",
             "GOVFLOW_STATE_DIR": str(state_dir),

@@ -125,7 +125,7 @@ async def test_the_schedule_makes_the_municipal_report_due_on_the_seventh_workin
                 assert (local.day, local.hour, local.minute, local.month % 2) == (1, 9, 0, 1)
             await handle.trigger()
             for _ in range(100):
-                row = await pool.fetchrow("SELECT * FROM complaint_reports")
+                row = await pool.fetchrow("SELECT * FROM complaint_reports WHERE kind = 'municipal'")
                 if row is not None:
                     break
                 await asyncio.sleep(0.2)
@@ -139,6 +139,8 @@ async def test_the_schedule_makes_the_municipal_report_due_on_the_seventh_workin
             counted += calendar.is_working_day(day)
         assert (row["report_id"], row["period_start"], row["period_end"], row["due_on"]) == (
             f"complaints-municipal-{month:%Y-%m}", start, end, day)
+        districts = await pool.fetchval("SELECT count(*) FROM complaint_reports WHERE kind LIKE 'district:%'")
+        assert districts == 17  # the sixteen districts and the Development Area
     finally:
         if handle is not None:
             await handle.delete()

@@ -353,6 +353,15 @@ async def test_a_wrong_decision_is_refused_and_changes_nothing(
     assert await complaint.status() == before
 
 
+async def test_the_same_decision_sent_twice_is_taken_once(file_complaint) -> None:  # type: ignore[no-untyped-def]
+    complaint = await file_complaint()
+    await complaint.gf.decide(complaint.case_no, "accept", RECEPTION, {}, request_id="accept-1")
+    before = await complaint.status()
+    with pytest.raises(DecisionRejectedError, match="request 'accept-1' was already taken"):
+        await complaint.gf.decide(complaint.case_no, "accept", RECEPTION, {}, request_id="accept-1")
+    assert await complaint.status() == before
+
+
 async def test_handling_refusals_name_the_rule(file_complaint) -> None:  # type: ignore[no-untyped-def]
     complaint = await file_complaint()
     await accept(complaint)
