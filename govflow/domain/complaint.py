@@ -223,6 +223,9 @@ class ComplaintFiling(Record):
     )
     receiving_body: ReceivingBody
     complainant: Complainant
+    dated_on: date | None = Field(
+        default=None, description="第八条(一): 提出投诉的日期, as the complaint states it"
+    )
     respondent: Respondent | None = None
     matter: str | None = Field(default=None, description="投诉事项 (kind A)")
     request: str | None = Field(default=None, description="投诉请求 (kind A)")
@@ -269,6 +272,8 @@ def missing_particulars(filing: ComplaintFiling) -> list[str]:
             missing.append(label)
     if not c.status_proof:
         missing.append("投诉人主体资格证明材料")
+    if filing.dated_on is None:
+        missing.append("提出投诉的日期")
     if filing.kind is Kind.A:
         r = filing.respondent
         if r is None or not r.name:

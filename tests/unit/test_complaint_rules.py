@@ -110,3 +110,7 @@ def test_the_municipal_report_is_due_on_the_seventh_working_day_of_the_odd_month
     assert calendar.add_working_days(date(2026, 10, 31), 7).due == date(2026, 11, 10)
     # September 2026: 1, 2, 3, 4, 7, 8, 9 → the 9th.
     assert calendar.add_working_days(date(2026, 8, 31), 7).due == date(2026, 9, 9)
+
+
+def test_the_date_the_complaint_was_made_is_a_required_particular() -> None:
+    assert missing_particulars(filing(dated_on=None)) == ["提出投诉的日期"]
