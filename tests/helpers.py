@@ -94,3 +94,28 @@ async def run_govflow_async(*args: str, env: dict[str, str] | None = None, timeo
     return subprocess.CompletedProcess(
         [*govflow_command(), *args], process.returncode or 0, out.decode(), err.decode()
     )
+
+
+def nth_working_day_after(start: Any, n: int, calendar: Any = None) -> Any:
+    """The n-th working day after `start`, counted one day at a time with `is_working_day`
+    (itself checked against chinese-calendar in tests/unit): an independent count, not the
+    arithmetic under test."""
+    from datetime import timedelta
+
+    from govflow.domain.schedules import package_calendar
+
+    calendar = calendar or package_calendar()
+    day, counted = start, 0
+    while counted < n:
+        day += timedelta(days=1)
+        counted += calendar.is_working_day(day)
+    return day
+
+
+def beijing(day: Any, hour: int = 0, minute: int = 0) -> Any:
+    """An instant of a Beijing calendar day."""
+    from datetime import datetime, time
+
+    from govflow.domain.calendar import SHANGHAI
+
+    return datetime.combine(day, time(hour, minute), SHANGHAI)

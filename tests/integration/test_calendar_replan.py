@@ -19,13 +19,19 @@ from govflow.client import Govflow
 from govflow.db.connection import create_pool
 from govflow.db.migrate import migrate
 from govflow.devstack import installed_binary
-from govflow.domain.calendar import WorkingDayCalendar, local_date
+from govflow.domain.calendar import local_date
 from govflow.domain.clocks import Unit
 from govflow.domain.schedules import package_calendar, package_schedule, parse_schedule_file
 from govflow.settings import Settings
 from govflow.workers.main import build_activities
 from tests.conftest import register_search_attributes
-from tests.helpers import run_govflow_async, unique_case_no, wait_for_status, with_database
+from tests.helpers import (
+    nth_working_day_after,
+    run_govflow_async,
+    unique_case_no,
+    wait_for_status,
+    with_database,
+)
 from tests.workflows.clock_probe import ClockProbeWorkflow, ProbeOpening
 
 pytestmark = pytest.mark.integration
@@ -50,14 +56,6 @@ def schedule_for(year: int) -> dict[str, object]:
     days = [{"name": "假日", "date": d.isoformat(), "isOffDay": True} for d in sorted(guessed.holidays)]
     days += [{"name": "调休上班", "date": d.isoformat(), "isOffDay": False} for d in saturdays]
     return {"year": year, "days": days}
-
-
-def nth_working_day_after(calendar: WorkingDayCalendar, start: date, n: int) -> date:
-    day, counted = start, 0
-    while counted < n:
-        day += timedelta(days=1)
-        counted += calendar.is_working_day(day)
-    return day
 
 
 async def test_loading_the_schedule_of_a_provisional_year_replans_open_cases(
@@ -94,7 +92,7 @@ async def test_loading_the_schedule_of_a_provisional_year_replans_open_cases(
                 next(e for e in status.history if e.type == "ClockStarted").data["started_on"])
             [before] = status.deadlines
             assert before.provisional
-            assert before.due == nth_working_day_after(package_calendar(), started_on, length)
+            assert before.due == nth_working_day_after(started_on, length, package_calendar())
 
             schedule_file = tmp_path / f"{year}.json"
             schedule_file.write_text(json.dumps(schedule_for(year)), encoding="utf-8")
@@ -114,7 +112,7 @@ async def test_loading_the_schedule_of_a_provisional_year_replans_open_cases(
             status = await gf.status(case_no)
             [after] = status.deadlines
             assert not after.provisional
-            assert after.due == nth_working_day_after(official, started_on, length)
+            assert after.due == nth_working_day_after(started_on, length, official)
             assert after.due < before.due  # January Saturdays became working days
             [replanned] = [e for e in status.history if e.type == "ClockReplanned"]
             assert replanned.actor == "operator:ops-7"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 
 import asyncpg
 import pytest
@@ -18,13 +18,13 @@ from temporalio.worker import Worker
 
 from govflow.client import Govflow
 from govflow.client.errors import GovflowError
-from govflow.domain.calendar import SHANGHAI, local_date
+from govflow.domain.calendar import local_date
 from govflow.domain.case import Actor, CaseEvent, CaseStatus
 from govflow.domain.clocks import Unit
 from govflow.domain.schedules import package_calendar
 from govflow.settings import Settings
 from govflow.workers.main import build_activities
-from tests.helpers import unique_case_no, wait_for_status
+from tests.helpers import beijing, nth_working_day_after, unique_case_no, wait_for_status
 from tests.workflows.clock_probe import ClockProbeWorkflow, ProbeOpening
 
 pytestmark = pytest.mark.workflow
@@ -32,17 +32,6 @@ pytestmark = pytest.mark.workflow
 OFFICER = Actor(role="officer", id="officer-1")
 CALENDAR = package_calendar()
 
-
-def nth_working_day_after(start: date, n: int) -> date:
-    day, counted = start, 0
-    while counted < n:
-        day += timedelta(days=1)
-        counted += CALENDAR.is_working_day(day)
-    return day
-
-
-def beijing(day: date, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), SHANGHAI)
 
 
 @pytest.fixture(scope="module")

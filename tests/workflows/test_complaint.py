@@ -8,7 +8,7 @@ chinese-calendar in tests/unit), and the notices the case issued.
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import asyncpg
@@ -18,13 +18,13 @@ from temporalio.worker import Worker
 
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from govflow.domain.calendar import SHANGHAI, add_months, local_date
+from govflow.domain.calendar import add_months, local_date
 from govflow.domain.case import Actor, CaseStatus
 from govflow.domain.complaint import ComplaintFiling, NonAcceptanceGround
 from govflow.domain.errors import InvalidInputError, WrongRoleError, WrongStageError
 from govflow.domain.schedules import package_calendar
 from govflow.settings import Settings
-from tests.helpers import example, unique_case_no, wait_for_status
+from tests.helpers import beijing, example, nth_working_day_after, unique_case_no, wait_for_status
 
 pytestmark = pytest.mark.workflow
 
@@ -33,17 +33,6 @@ RECEPTION = Actor(role="receiving-officer", id="recv-01")
 OFFICER = Actor(role="handling-officer", id="hand-02")
 HEAD = Actor(role="head-of-body", id="head-01")
 
-
-def nth_working_day_after(start: date, n: int) -> date:
-    day, counted = start, 0
-    while counted < n:
-        day += timedelta(days=1)
-        counted += CALENDAR.is_working_day(day)
-    return day
-
-
-def beijing(day: date, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), SHANGHAI)
 
 
 class Complaint:

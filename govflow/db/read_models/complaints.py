@@ -178,21 +178,17 @@ async def list_complaints(
     overdue clocks (a deadline of the case that had passed at `overdue_at`)."""
     clauses: list[str] = ["TRUE"]
     args: list[Any] = []
-    if level:
-        args.append(level)
-        clauses.append(f"c.receiving_level = ${len(args)}")
-    if district:
-        args.append(district)
-        clauses.append(f"c.district = ${len(args)}")
-    if stage:
-        args.append(stage)
-        clauses.append(f"c.stage = ${len(args)}")
-    if ground:
-        args.append(ground)
-        clauses.append(f"(c.non_acceptance_ground = ${len(args)} OR c.termination_ground = ${len(args)})")
-    if overdue_at:
-        args.append(overdue_at)
-        clauses.append(f"k.outcome IS NULL AND k.next_deadline < ${len(args)}")
+
+    def where(clause: str, value: Any) -> None:
+        args.append(value)
+        clauses.append(clause.replace("$?", f"${len(args)}"))
+
+    for clause, value in (("c.receiving_level = $?", level), ("c.district = $?", district),
+                          ("c.stage = $?", stage),
+                          ("(c.non_acceptance_ground = $? OR c.termination_ground = $?)", ground),
+                          ("k.outcome IS NULL AND k.next_deadline < $?", overdue_at)):
+        if value:
+            where(clause, value)
     rows = await conn.fetch(
         f"""SELECT c.case_no, c.kind, c.receiving_level, c.district, c.stage, c.received_on,
                    c.non_acceptance_ground, c.termination_ground, k.next_deadline,
