@@ -18,7 +18,7 @@ from temporalio.worker import Worker
 
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from govflow.domain.calendar import add_months, local_date
+from govflow.domain.calendar import local_date
 from govflow.domain.case import Actor, CaseStatus
 from govflow.domain.complaint import ComplaintFiling, NonAcceptanceGround
 from govflow.domain.errors import InvalidInputError, WrongRoleError, WrongStageError
@@ -102,6 +102,11 @@ async def accept(complaint: Complaint, departments: tuple[str, ...] = ()) -> dat
     return await complaint.today()
 
 
+def same_day_next_year(day: date) -> date:
+    """第十六条's year, counted by hand: the same date a year on (29 February → 28 February)."""
+    return day.replace(year=day.year + 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year + 1)
+
+
 def md(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
@@ -119,7 +124,7 @@ async def test_complete_at_once_accepted_handled_with_two_departments_settled_an
 
     accepted = await accept(complaint, ("市规划自然资源委", "市住房城乡建设委"))
     assert await complaint.due("handling") == nth_working_day_after(accepted, 60)  # 第十二条(二)
-    assert await complaint.due("one-year") == add_months(accepted, 12)  # 第十六条
+    assert await complaint.due("one-year") == same_day_next_year(accepted)  # 第十六条
     assert await complaint.due("letters") == nth_working_day_after(accepted, 5)  # 第十二条(三)
     assert md(nth_working_day_after(accepted, 60)) in (await complaint.notices())["accepted"]
 
@@ -286,7 +291,7 @@ async def test_a_year_after_acceptance_unfinished_is_reported_to_the_government(
 ) -> None:
     complaint = await file_complaint()
     accepted = await accept(complaint)
-    year_due = add_months(accepted, 12)
+    year_due = same_day_next_year(accepted)
     await complaint.sleep_until(beijing(year_due + timedelta(days=1), 0, 5))
     assert await complaint.state("one-year") == "breached"
     bodies = await db_pool.fetch(
