@@ -7,12 +7,13 @@ landed yet is known by name (govflow.domain.procedures) but not startable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
-from govflow.domain import complaint, demo
+from govflow.domain import complaint, credit, demo
 from govflow.domain.case import CaseOpening
 from govflow.domain.errors import UnknownProcedureError
 from govflow.domain.procedures import case_no_prefix
@@ -24,6 +25,7 @@ class Procedure:
     workflow: str
     opening: type[CaseOpening]
     application: type[BaseModel]
+    case_no_from: Callable[[Any], str] | None = None  # a case per applicant, not per filing
 
     @property
     def prefix(self) -> str:
@@ -34,6 +36,10 @@ PROCEDURES: dict[str, Procedure] = {
     demo.PROCEDURE: Procedure(demo.PROCEDURE, "demo", demo.DemoOpening, demo.DemoApplication),
     complaint.PROCEDURE: Procedure(
         complaint.PROCEDURE, "complaint", complaint.ComplaintOpening, complaint.ComplaintFiling
+    ),
+    credit.PROCEDURE: Procedure(
+        credit.PROCEDURE, "credit-record", credit.CreditRecordOpening, credit.CreditSubject,
+        case_no_from=lambda subject: credit.credit_record_case_no(subject.uscc),
     ),
 }
 
@@ -50,7 +56,8 @@ def get_procedure(name: str) -> Procedure:
 
 def workflow_classes() -> list[Any]:
     from govflow.workflows.complaint import ComplaintWorkflow
+    from govflow.workflows.credit_record import CreditRecordWorkflow
     from govflow.workflows.demo import DemoWorkflow
     from govflow.workflows.reports import ComplaintReportWorkflow
 
-    return [ComplaintWorkflow, DemoWorkflow, ComplaintReportWorkflow]
+    return [ComplaintWorkflow, CreditRecordWorkflow, DemoWorkflow, ComplaintReportWorkflow]

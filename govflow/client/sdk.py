@@ -138,6 +138,8 @@ class Govflow:
             raise errors.InputError(
                 f"{procedure} takes a {spec.application.__name__}, not {type(application).__name__}"
             )
+        if case_no is None and spec.case_no_from is not None:
+            case_no = spec.case_no_from(application)
         if case_no is None:
             case_no = await self._assign_case_no(spec)
         else:

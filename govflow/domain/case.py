@@ -108,6 +108,16 @@ class CaseOpening(Record):
     received_at: AwareDatetime | None = None
 
 
+class CarriedCase(Record):
+    """A case's identity and numbering, handed to the next run by continue-as-new."""
+
+    applicant_id: str
+    opened_at: AwareDatetime
+    stage: str
+    events_before: int = Field(ge=0)
+    request_ids: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class DecisionRule:
     """Who may take a decision, in which stages, with which payload."""

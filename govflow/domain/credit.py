@@ -23,7 +23,9 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 
 from govflow.domain.calendar import add_months
+from govflow.domain.case import CarriedCase, CaseOpening, DecisionRule
 from govflow.domain.errors import DecisionRefusedError, InvalidInputError
+from govflow.domain.identifiers import is_valid_uscc
 from govflow.domain.models import Record
 
 ESCALATION_WINDOW_MONTHS = 12
@@ -180,3 +182,146 @@ def bars_commitment_route(entries: Sequence[CreditEntry], today: date) -> str | 
             return (f"违诺失信信息（{entry.grade.chinese}，{entry.breach.found_on}）"
                     "公示期内且未完成信用修复，不适用告知承诺方式")
     return None
+
+
+# -- the credit record as a case ---------------------------------------------------------------------
+
+PROCEDURE = "credit-record"
+OPEN = "open"  # a credit record never closes: it lives as long as the applicant
+CREDIT_OFFICER = frozenset({"credit-officer"})
+APPLICANT = frozenset({"applicant"})
+
+
+def credit_record_case_no(uscc: str) -> str:
+    """One record per applicant, found by its unified social credit code."""
+    return f"CRED-{uscc}"
+
+
+class CreditSubject(Record):
+    uscc: str = Field(min_length=18, max_length=18)
+    name: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _valid_code(self) -> CreditSubject:
+        if not is_valid_uscc(self.uscc):
+            raise ValueError("uscc: not a valid unified social credit code (GB 32100-2015)")
+        return self
+
+    @property
+    def applicant_id(self) -> str:
+        return self.uscc
+
+
+class Objection(Record):
+    lodged_on: date
+    reasons: str
+    upheld: bool | None = None
+    decided_on: date | None = None
+
+
+class RecordEntry(Record):
+    """An entry as the record holds it: the platform entry, its objection, its status."""
+
+    entry: CreditEntry
+    reported_grade: Grade
+    objection: Objection | None = None
+    withdrawn_on: date | None = None
+    publicity_ended: bool = False
+
+    @property
+    def ends_on(self) -> date | None:
+        """When publication stops: the entry's end, or the day an objection was upheld."""
+        ends = self.entry.publicity_ends
+        if ends is None or self.withdrawn_on is None:
+            return ends
+        return min(ends, self.withdrawn_on)
+
+
+class CarriedRecord(Record):
+    entries: tuple[RecordEntry, ...] = ()
+
+
+class CreditRecordOpening(CaseOpening):
+    application: CreditSubject
+    carried_case: CarriedCase | None = None
+    carried_record: CarriedRecord | None = None
+    continue_after_events: int = Field(default=1000, ge=5, description="then continue-as-new")
+
+
+class RecordBreach(Record):
+    """四(一), 四(二): a breach found by a spot check, with the publicity the bureau decided
+    (none for a breach handled as minor)."""
+
+    breach_id: str = Field(min_length=1)
+    found_on: date
+    grade: Grade
+    matter: str = Field(min_length=1)
+    publicity_months: int | None = None
+
+
+class RepairCredit(Record):
+    """四(三): a completed repair by credit commitment or rectification."""
+
+    breach_id: str
+    shortening_months: int
+    means: str = Field(min_length=1)
+
+
+class LodgeObjection(Record):
+    """五: the applicant holds the entry wrong or not to be published (with evidence)."""
+
+    breach_id: str
+    reasons: str = Field(min_length=1)
+
+
+class DecideObjection(Record):
+    breach_id: str
+    upheld: bool
+    reason: str = Field(min_length=1)
+
+
+CREDIT_DECISIONS: dict[str, DecisionRule] = {
+    "record-breach": DecisionRule(frozenset({OPEN}), CREDIT_OFFICER, RecordBreach),
+    "repair": DecisionRule(frozenset({OPEN}), CREDIT_OFFICER, RepairCredit),
+    "object": DecisionRule(frozenset({OPEN}), APPLICANT, LodgeObjection),
+    "decide-objection": DecisionRule(frozenset({OPEN}), CREDIT_OFFICER, DecideObjection),
+}
+
+
+class BreachRecorded(Record):
+    breach_id: str
+    found_on: date
+    reported_grade: str
+    grade: str
+    publicity_months: int | None
+    publicity_ends: date | None
+
+
+class CreditRepaired(Record):
+    breach_id: str
+    repaired_on: date
+    shortening_months: int
+    means: str
+    publicity_ends: date | None
+
+
+class ObjectionLodged(Record):
+    breach_id: str
+    reasons: str
+
+
+class ObjectionDecided(Record):
+    breach_id: str
+    upheld: bool
+    reason: str
+
+
+class PublicityEnded(Record):
+    breach_id: str
+    ended_on: date
+
+
+class RecordContinued(Record):
+    """The record goes on in a new run (continue-as-new) with its entries."""
+
+    entries: int

@@ -9,7 +9,7 @@ import re
 
 from govflow.domain.errors import InvalidInputError
 
-CASE_NO_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{1,15}(-[A-Z0-9]{1,16}){1,4}$")
+CASE_NO_PATTERN = re.compile(r"^[A-Z][A-Z0-9]{1,15}(-[A-Z0-9]{1,18}){1,4}$")
 
 _USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)

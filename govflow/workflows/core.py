@@ -47,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
     from govflow.domain.case import (
         SYSTEM,
         Actor,
+        CarriedCase,
         CaseEvent,
         CaseStatus,
         DecisionAccepted,
@@ -91,6 +92,7 @@ class CaseWorkflow:
         self.district: District | None = None
         self.opened_at: datetime | None = None
         self.history: list[CaseEvent] = []
+        self.events_before = 0  # events recorded by earlier runs (continue-as-new)
         self.clocks = ClockKeeper(self)
         self._request_ids: set[str] = set()
         self._persist_lock = asyncio.Lock()
@@ -191,6 +193,26 @@ class CaseWorkflow:
         ))
         workflow.logger.info("case opened in stage %s", stage)
 
+    def resume_case(self, carried: CarriedCase, *, district: District | None) -> None:
+        """Take up a case a previous run handed over with continue-as-new: its identity and
+        numbering go on; its earlier events stay in `case_events` (the status shows this
+        run's)."""
+        self.case_no = workflow.info().workflow_id
+        self.applicant_id = carried.applicant_id
+        self.district = district
+        self.opened_at = carried.opened_at
+        self.stage = carried.stage
+        self.events_before = carried.events_before
+        self._request_ids = set(carried.request_ids)
+
+    def carry(self) -> CarriedCase:
+        """What the next run needs to go on as this case (see `resume_case`)."""
+        return CarriedCase(
+            applicant_id=self.applicant_id, opened_at=self.opened_at or workflow.now(),
+            stage=self.stage, events_before=self.events_before + len(self.history),
+            request_ids=tuple(sorted(self._request_ids)),
+        )
+
     async def record(self, actor: Actor, data: BaseModel) -> CaseEvent:
         """Number the event, append it to the log, then add it to the history."""
         [event] = await self._log(CaseLogActivities.append_events, lambda seq, at: AppendEvents(
@@ -206,7 +228,8 @@ class CaseWorkflow:
         """Reserve the next sequence number, run the activity that writes events from it,
         and keep what it wrote; one at a time, so that the log is appended in order."""
         async with self._persist_lock:
-            events = await self._persist(activity, command_from(len(self.history) + 1, workflow.now()))
+            next_seq = self.events_before + len(self.history) + 1
+            events = await self._persist(activity, command_from(next_seq, workflow.now()))
             self.history.extend(events)
             return events
 

@@ -24,6 +24,7 @@ from govflow.devstack import installed_binary
 from govflow.domain.calendar import local_date
 from govflow.domain.case import Actor
 from govflow.domain.complaint import ComplaintFiling
+from govflow.domain.credit import CreditSubject
 from govflow.domain.demo import DemoApplication
 from govflow.settings import Settings
 from govflow.workers.main import build_worker
@@ -111,11 +112,20 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
     await gf.decide(refused.case_no, "request-supplement", reception, request_id="s1")
     await env.sleep(timedelta(days=30))  # the 15 working days pass without a supplement
     await gf.result(refused.case_no)
+    credit = await gf.start_case("credit-record", CreditSubject(uscc="91110105MA01FDQ8KY", name="示例"))
+    await wait_until_opened(gf, credit.case_no)
+    credit_officer = Actor(role="credit-officer", id="c")
+    await gf.decide(credit.case_no, "record-breach", credit_officer, {
+        "breach_id": "B1", "found_on": today, "grade": "general", "matter": "licence",
+        "publicity_months": 1}, request_id="b1")
+    await env.sleep(timedelta(days=40))  # the publicity ends by itself
+    await gf.decide(credit.case_no, "object", Actor(role="applicant", id="a"),
+                    {"breach_id": "B1", "reasons": "异议"}, request_id="o1")
     report = await env.client.start_workflow(
         "complaint-report", id="complaint-municipal-report-2026-11", task_queue="record")
     await report.result()
     return [("complaint__handled", handled.case_no), ("complaint__supplement-missed", refused.case_no),
-            ("complaint-report__made", report.id)]
+            ("complaint-report__made", report.id), ("credit-record__published-and-ended", credit.case_no)]
 
 
 if __name__ == "__main__":
