@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
+from govflow.db.read_models.credit import barring_entries
 from govflow.domain.calendar import local_date
 from govflow.domain.case import Actor, CaseStatus
 from govflow.domain.credit import CreditRecordOpening, CreditSubject
@@ -97,8 +98,11 @@ async def test_two_general_breaches_in_a_year_are_severe(open_record) -> None:  
     assert [e["grade"] for e in await record.events("BreachRecorded")] == ["general", "severe"]
 
 
-async def test_general_publicity_ends_by_itself_after_the_decided_months(open_record) -> None:  # type: ignore[no-untyped-def]
+async def test_general_publicity_ends_by_itself_after_the_decided_months(
+    open_record, db_pool: asyncpg.Pool  # type: ignore[no-untyped-def]
+) -> None:
     record = await open_record()
+    applicant = record.case_no.removeprefix("CRED-")
     day = min(await record.today(), (await record.today()).replace(day=20))
     await record.breach("P1", day, "general", months=3)
     ends = months_later(day, 3)
@@ -107,8 +111,14 @@ async def test_general_publicity_ends_by_itself_after_the_decided_months(open_re
     now = await record.env.get_current_time()
     await record.env.sleep(beijing(ends - timedelta(days=1), 23) - now)
     assert await record.events("PublicityEnded") == []
+    async with db_pool.acquire() as conn:  # the credit gate of the commitment route
+        assert [e["breach_id"] for e in await barring_entries(conn, applicant, ends - timedelta(days=1))] == ["P1"]
     await record.env.sleep(timedelta(hours=2))
     assert await record.events("PublicityEnded") == [{"breach_id": "P1", "ended_on": ends.isoformat()}]
+    async with db_pool.acquire() as conn:
+        assert await barring_entries(conn, applicant, ends) == []
+        assert await conn.fetchval(
+            "SELECT publicity_ended FROM credit_entries WHERE case_no=$1 AND breach_id='P1'", record.case_no)
 
 
 async def test_a_repair_shortens_publicity_and_stops_it(open_record) -> None:  # type: ignore[no-untyped-def]
