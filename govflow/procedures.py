@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from govflow.domain import complaint, credit, demo
+from govflow.domain import complaint, credit, demo, permit
 from govflow.domain.case import CaseOpening
 from govflow.domain.errors import UnknownProcedureError
 from govflow.domain.procedures import case_no_prefix
@@ -37,6 +37,9 @@ PROCEDURES: dict[str, Procedure] = {
     complaint.PROCEDURE: Procedure(
         complaint.PROCEDURE, "complaint", complaint.ComplaintOpening, complaint.ComplaintFiling
     ),
+    permit.PROCEDURE: Procedure(
+        permit.PROCEDURE, "auction-permit", permit.PermitOpening, permit.PermitApplication
+    ),
     credit.PROCEDURE: Procedure(
         credit.PROCEDURE, "credit-record", credit.CreditRecordOpening, credit.CreditSubject,
         case_no_from=lambda subject: credit.credit_record_case_no(subject.uscc),
@@ -58,6 +61,8 @@ def workflow_classes() -> list[Any]:
     from govflow.workflows.complaint import ComplaintWorkflow
     from govflow.workflows.credit_record import CreditRecordWorkflow
     from govflow.workflows.demo import DemoWorkflow
+    from govflow.workflows.permit import AuctionPermitWorkflow
     from govflow.workflows.reports import ComplaintReportWorkflow
 
-    return [ComplaintWorkflow, CreditRecordWorkflow, DemoWorkflow, ComplaintReportWorkflow]
+    return [ComplaintWorkflow, CreditRecordWorkflow, DemoWorkflow, AuctionPermitWorkflow,
+            ComplaintReportWorkflow]

@@ -13,6 +13,7 @@ from temporalio.worker import Worker
 
 from govflow.activities.case_log import CaseLogActivities
 from govflow.activities.clocks import ClockActivities
+from govflow.activities.credit import CreditActivities
 from govflow.activities.reports import ReportActivities
 from govflow.db.calendar_store import CalendarSource
 from govflow.db.connection import create_pool, resolve_database_url
@@ -30,6 +31,7 @@ def build_activities(pool: asyncpg.Pool, settings: Settings) -> list[Any]:
     calendars = CalendarSource(pool)
     clocks = ClockActivities(calendars)
     reports = ReportActivities(pool, calendars)
+    credit = CreditActivities(pool)
     return [
         case_log.append_events,
         case_log.issue_notice,
@@ -37,6 +39,7 @@ def build_activities(pool: asyncpg.Pool, settings: Settings) -> list[Any]:
         case_log.record_verification,
         clocks.plan_clocks,
         reports.make_municipal_report,
+        credit.credit_gate,
     ]
 
 

@@ -26,6 +26,7 @@ from govflow.domain.case import Actor
 from govflow.domain.complaint import ComplaintFiling
 from govflow.domain.credit import CreditSubject
 from govflow.domain.demo import DemoApplication
+from govflow.domain.permit import PermitApplication
 from govflow.settings import Settings
 from govflow.workers.main import build_worker
 from tests.conftest import register_search_attributes
@@ -121,11 +122,22 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
     await env.sleep(timedelta(days=40))  # the publicity ends by itself
     await gf.decide(credit.case_no, "object", Actor(role="applicant", id="a"),
                     {"breach_id": "B1", "reasons": "异议"}, request_id="o1")
+    permit = await gf.start_case("auction-permit", PermitApplication.model_validate(
+        example("auction-permit", "start-general")), case_no="AUCP-2026-900001")
+    await wait_until_opened(gf, permit.case_no)
+    await gf.decide(permit.case_no, "district-consent", Actor(role="district-officer", id="d"),
+                    {"consented": True, "opinion": "同意"}, request_id="p1")
+    await gf.decide(permit.case_no, "receive", Actor(role="window-officer", id="w"),
+                    {"complete": True}, request_id="p2")
+    await gf.decide(permit.case_no, "grant", Actor(role="reviewer", id="r"),
+                    {"certificate_no": "京拍2026-0101"}, request_id="p3")
+    await gf.result(permit.case_no)
     report = await env.client.start_workflow(
         "complaint-report", id="complaint-municipal-report-2026-11", task_queue="record")
     await report.result()
     return [("complaint__handled", handled.case_no), ("complaint__supplement-missed", refused.case_no),
-            ("complaint-report__made", report.id), ("credit-record__published-and-ended", credit.case_no)]
+            ("complaint-report__made", report.id), ("credit-record__published-and-ended", credit.case_no),
+            ("auction-permit__general-granted", permit.case_no)]
 
 
 if __name__ == "__main__":
