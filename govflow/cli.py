@@ -252,6 +252,24 @@ async def cmd_complaints(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_certificate(args: argparse.Namespace, settings: Settings) -> int:
+    """A 《拍卖经营批准证书》 in the register, with its history."""
+    from govflow.db.read_models.certificates import look_up
+    from govflow.workers.main import database
+
+    async with database(settings) as pool, pool.acquire() as conn:
+        found = await look_up(conn, args.certificate_no)
+    if found is None:
+        raise errors.CaseNotFoundError(f"no certificate {args.certificate_no} in the register")
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False))
+        return 0
+    print(f"certificate {found['certificate_no']}  holder {found['holder_id']}  status {found['status']}")
+    for step in found["history"]:
+        print(f"  {step['at'][:10]}  {step['action']:<10} {step['case_no']}  {step['detail'] or ''}")
+    return 0
+
+
 def parse_month(text: str) -> date:
     try:
         return date.fromisoformat(f"{text}-01")
@@ -383,6 +401,11 @@ def build_parser() -> argparse.ArgumentParser:
     annual = report_kinds.add_parser("annual", help="figures of the annual rights-protection report")
     annual.add_argument("--year", type=int, required=True)
     annual.set_defaults(run=cmd_report)
+
+    certificate = commands.add_parser("certificate", help="look a 拍卖经营批准证书 up in the register")
+    certificate.add_argument("certificate_no")
+    certificate.add_argument("--json", action="store_true")
+    certificate.set_defaults(run=cmd_certificate)
 
     complaints = commands.add_parser("complaints", help="complaints from the read model")
     complaints.add_argument("--body", choices=["municipal", "district"])

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from govflow.domain import complaint, credit, demo, permit
+from govflow.domain import complaint, credit, demo, permit, spot_check
 from govflow.domain.case import CaseOpening
 from govflow.domain.errors import UnknownProcedureError
 from govflow.domain.procedures import case_no_prefix
@@ -40,6 +40,9 @@ PROCEDURES: dict[str, Procedure] = {
     permit.PROCEDURE: Procedure(
         permit.PROCEDURE, "auction-permit", permit.PermitOpening, permit.PermitApplication
     ),
+    spot_check.PROCEDURE: Procedure(
+        spot_check.PROCEDURE, "spot-check", spot_check.SpotCheckOpening, spot_check.SpotCheckRound
+    ),
     credit.PROCEDURE: Procedure(
         credit.PROCEDURE, "credit-record", credit.CreditRecordOpening, credit.CreditSubject,
         case_no_from=lambda subject: credit.credit_record_case_no(subject.uscc),
@@ -63,6 +66,7 @@ def workflow_classes() -> list[Any]:
     from govflow.workflows.demo import DemoWorkflow
     from govflow.workflows.permit import AuctionPermitWorkflow
     from govflow.workflows.reports import ComplaintReportWorkflow
+    from govflow.workflows.spot_check import SpotCheckWorkflow
 
     return [ComplaintWorkflow, CreditRecordWorkflow, DemoWorkflow, AuctionPermitWorkflow,
-            ComplaintReportWorkflow]
+            SpotCheckWorkflow, ComplaintReportWorkflow]

@@ -6,9 +6,14 @@ from datetime import date
 
 import asyncpg
 from temporalio import activity
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy
 
-from govflow.boundary import translate_activity_errors
+from govflow.boundary import from_application_error, translate_activity_errors
 from govflow.db.read_models.credit import barring_entries
+from govflow.domain.case import Actor, DecisionAccepted, DecisionRequest
+from govflow.domain.credit import CreditRecordOpening, CreditSubject, credit_record_case_no
+from govflow.domain.errors import DuplicateRequestError
 from govflow.domain.models import Record
 
 
@@ -31,3 +36,50 @@ class CreditActivities:
         async with self._pool.acquire() as conn:
             entries = await barring_entries(conn, question.applicant_id, question.today)
         return CreditGateAnswer(barring=tuple(e["breach_id"] for e in entries))
+
+
+class ReportBreach(Record):
+    """A spot check's finding, for the applicant's credit record (四)."""
+
+    uscc: str
+    name: str
+    breach_id: str
+    found_on: date
+    grade: str
+    matter: str
+    publicity_months: int | None
+
+
+class CreditReporting:
+    """Writes findings into the applicant's credit record workflow (`CRED-<USCC>`), starting it
+    if it does not exist. Idempotent: the breach id is the request id of the decision."""
+
+    def __init__(self, client: Client, task_queue: str) -> None:
+        self._client = client
+        self._task_queue = task_queue
+
+    @activity.defn(name="report_breach")
+    @translate_activity_errors
+    async def report_breach(self, report: ReportBreach) -> str:
+        case_no = credit_record_case_no(report.uscc)
+        handle = await self._client.start_workflow(
+            "credit-record",
+            CreditRecordOpening(
+                case_no=case_no, application=CreditSubject(uscc=report.uscc, name=report.name)),
+            id=case_no, task_queue=self._task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
+        request = DecisionRequest(
+            request_id=report.breach_id, decision="record-breach",
+            actor=Actor(role="credit-officer", id="spot-check"),
+            payload={"breach_id": report.breach_id, "found_on": report.found_on.isoformat(),
+                     "grade": report.grade, "matter": report.matter,
+                     "publicity_months": report.publicity_months},
+        )
+        try:
+            await handle.execute_update("decide", request, result_type=DecisionAccepted)
+        except WorkflowUpdateFailedError as error:
+            # A retried activity finds its breach already taken: that is the success it wanted.
+            if not isinstance(from_application_error(error), DuplicateRequestError):
+                raise
+        return case_no

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from govflow.db.connection import Connection
-from govflow.db.read_models import complaints, credit
+from govflow.db.read_models import certificates, complaints, credit
 from govflow.domain import events as ev
 from govflow.domain.case import CaseEvent
 
@@ -101,6 +101,7 @@ READ_MODELS: tuple[tuple[tuple[str, ...], dict[str, Projector]], ...] = (
     (CORE_TABLES, CORE_PROJECTORS),
     (complaints.TABLES, complaints.PROJECTORS),
     (credit.TABLES, credit.PROJECTORS),
+    (certificates.TABLES, certificates.PROJECTORS),
 )
 PROJECTION_TABLES = tuple(table for tables, _ in READ_MODELS for table in tables)
 

@@ -250,7 +250,7 @@ class CreditRecordOpening(CaseOpening):
 
 class RecordBreach(Record):
     """四(一), 四(二): a breach found by a spot check, with the publicity the bureau decided
-    (none for a breach handled as minor)."""
+    (none for a breach handled as minor; left out, the shortest its grade allows)."""
 
     breach_id: str = Field(min_length=1)
     found_on: date

@@ -13,9 +13,12 @@ import hashlib
 import math
 import random
 from collections.abc import Mapping
+from datetime import date
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
+from govflow.domain.case import CaseOpening, DecisionRule
 from govflow.domain.errors import InvalidInputError
 from govflow.domain.models import Record
 
@@ -70,3 +73,111 @@ def draw(order: DrawInput) -> Draw:
         team = _rng(order.seed, f"inspectors:{entity}").sample(eligible, order.inspectors_per_check)
         checks.append(DrawnCheck(entity=entity, inspectors=tuple(sorted(team))))
     return Draw(seed=order.seed, checks=tuple(checks))
+
+
+# -- the spot-check round as a case -----------------------------------------------------------------
+
+PROCEDURE = "spot-check"
+CHECKING, PUBLISHING = "checking", "publishing"
+INSPECTOR = frozenset({"inspector"})
+BUREAU = "北京市商务局"
+PUBLICATION = "北京市商务局网站（抽查结果公示）"
+
+
+class Candidate(Record):
+    """A commitment decision that may be drawn for checking."""
+
+    uscc: str = Field(min_length=18, max_length=18)
+    name: str = Field(min_length=1)
+    permit_case_no: str
+    certificate_no: str
+    decided_on: date
+
+
+class SpotCheckRound(Record):
+    round_name: str = Field(min_length=1)
+    candidates: tuple[Candidate, ...] = Field(min_length=1)
+    inspectors: tuple[str, ...] = Field(min_length=2)
+    conflicts: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
+    sampling_rate: float = Field(default=DEFAULT_SAMPLING_RATE, gt=0, le=1)
+    seed: str | None = Field(default=None, description="none: the workflow draws one and records it")
+    publicity_months: Mapping[str, int] = Field(
+        default_factory=lambda: {"general": 1, "severe": 6},
+        description="四(二): the publicity the bureau decides for a general or severe breach",
+    )
+
+    @property
+    def applicant_id(self) -> str:
+        """A round belongs to the bureau; the search attribute says so, not any entity."""
+        return "BJCOM"
+
+    def draw_input(self, seed: str) -> DrawInput:
+        return DrawInput(seed=seed, entities=tuple(c.uscc for c in self.candidates),
+                         inspectors=self.inspectors, conflicts=self.conflicts,
+                         sampling_rate=self.sampling_rate)
+
+    def candidate(self, uscc: str) -> Candidate:
+        return next(c for c in self.candidates if c.uscc == uscc)
+
+
+class SpotCheckOpening(CaseOpening):
+    application: SpotCheckRound
+
+
+Outcome = Literal["true", "minor", "general", "severe"]
+
+
+class RecordFinding(Record):
+    """三(二): what comparing the materials showed; minor or general → rectify by a date."""
+
+    entity: str
+    outcome: Outcome
+    findings: str = Field(min_length=1)
+    rectify_by: date | None = None
+
+    @model_validator(mode="after")
+    def _deadline_for_rectification(self) -> RecordFinding:
+        if self.outcome in ("minor", "general") and self.rectify_by is None:
+            raise ValueError("rectify_by: 三(二) orders rectification within a set period")
+        return self
+
+
+class RecordRectification(Record):
+    entity: str
+    rectified: bool
+    notes: str = Field(min_length=1)
+
+
+DECISIONS: dict[str, DecisionRule] = {
+    "record-finding": DecisionRule(frozenset({CHECKING}), INSPECTOR, RecordFinding),
+    "record-rectification": DecisionRule(frozenset({CHECKING}), INSPECTOR, RecordRectification),
+}
+
+
+class DrawMade(Record):
+    seed: str
+    sampling_rate: float
+    candidates: int
+    inspectors: int
+    checks: tuple[DrawnCheck, ...]
+
+
+class FindingRecorded(Record):
+    entity: str
+    outcome: str
+    findings: str
+    inspectors: tuple[str, ...]
+
+
+class CertificateRevoked(Record):
+    """三(二): the certificate revoked; severe → legal liability pursued as well."""
+
+    entity: str
+    certificate_no: str
+    reason: str
+    legal_liability_referred: bool
+
+
+class CheckConcluded(Record):
+    entity: str
+    result: str

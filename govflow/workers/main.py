@@ -13,7 +13,7 @@ from temporalio.worker import Worker
 
 from govflow.activities.case_log import CaseLogActivities
 from govflow.activities.clocks import ClockActivities
-from govflow.activities.credit import CreditActivities
+from govflow.activities.credit import CreditActivities, CreditReporting
 from govflow.activities.reports import ReportActivities
 from govflow.db.calendar_store import CalendarSource
 from govflow.db.connection import create_pool, resolve_database_url
@@ -26,7 +26,7 @@ from govflow.settings import Settings
 from govflow.temporal import connect
 
 
-def build_activities(pool: asyncpg.Pool, settings: Settings) -> list[Any]:
+def build_activities(pool: asyncpg.Pool, settings: Settings, client: Client | None = None) -> list[Any]:
     case_log = CaseLogActivities(pool, NoticeRenderer(), [FolderChannel(settings.notices_dir)])
     calendars = CalendarSource(pool)
     clocks = ClockActivities(calendars)
@@ -40,6 +40,7 @@ def build_activities(pool: asyncpg.Pool, settings: Settings) -> list[Any]:
         clocks.plan_clocks,
         reports.make_municipal_report,
         credit.credit_gate,
+        *([CreditReporting(client, settings.task_queue).report_breach] if client else []),
     ]
 
 
@@ -48,7 +49,7 @@ def build_worker(client: Client, pool: asyncpg.Pool, settings: Settings) -> Work
         client,
         task_queue=settings.task_queue,
         workflows=workflow_classes(),
-        activities=build_activities(pool, settings),
+        activities=build_activities(pool, settings, client),
         max_concurrent_activities=50,
     )
 

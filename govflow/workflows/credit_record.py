@@ -138,7 +138,11 @@ class CreditRecordWorkflow(CaseWorkflow):
         earlier = [(h.entry.breach.found_on, h.entry.grade) for h in self.entries.values()
                    if h.withdrawn_on is None]
         grade = rules.effective_grade(breach, earlier)
-        return rules.CreditEntry(breach=breach, grade=grade, publicity_months=payload.publicity_months)
+        months = payload.publicity_months
+        bounds = rules.PUBLICITY_MONTHS[grade]
+        if months is None and bounds is not None:  # not decided: the shortest the grade allows
+            months = bounds[0]
+        return rules.CreditEntry(breach=breach, grade=grade, publicity_months=months)
 
     def _held(self, breach_id: str) -> rules.RecordEntry:
         if breach_id not in self.entries:

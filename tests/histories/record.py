@@ -27,6 +27,7 @@ from govflow.domain.complaint import ComplaintFiling
 from govflow.domain.credit import CreditSubject
 from govflow.domain.demo import DemoApplication
 from govflow.domain.permit import PermitApplication
+from govflow.domain.spot_check import Candidate, SpotCheckRound
 from govflow.settings import Settings
 from govflow.workers.main import build_worker
 from tests.conftest import register_search_attributes
@@ -132,12 +133,27 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
     await gf.decide(permit.case_no, "grant", Actor(role="reviewer", id="r"),
                     {"certificate_no": "京拍2026-0101"}, request_id="p3")
     await gf.result(permit.case_no)
+    spot = await gf.start_case("spot-check", SpotCheckRound(
+        round_name="记录用抽查", seed="record-seed", sampling_rate=1.0,
+        inspectors=("i1", "i2", "i3"),
+        candidates=(Candidate(uscc="91110105MA01FDQ8KY", name="示例", permit_case_no="AUCP-2026-900001",
+                              certificate_no="京拍2026-0101", decided_on=local_date(await env.get_current_time())),)),
+        case_no="SPCK-2026-900001")
+    await wait_until_opened(gf, spot.case_no)
+    await asyncio.sleep(1)
+    drawn = next(e for e in (await gf.status(spot.case_no)).history if e.type == "DrawMade")
+    inspector = drawn.data["checks"][0]["inspectors"][0]
+    await gf.decide(spot.case_no, "record-finding", Actor(role="inspector", id=inspector),
+                    {"entity": "91110105MA01FDQ8KY", "outcome": "severe", "findings": "虚假材料"},
+                    request_id="f1")
+    await gf.result(spot.case_no)
     report = await env.client.start_workflow(
         "complaint-report", id="complaint-municipal-report-2026-11", task_queue="record")
     await report.result()
     return [("complaint__handled", handled.case_no), ("complaint__supplement-missed", refused.case_no),
             ("complaint-report__made", report.id), ("credit-record__published-and-ended", credit.case_no),
-            ("auction-permit__general-granted", permit.case_no)]
+            ("auction-permit__general-granted", permit.case_no),
+            ("spot-check__severe-revoked", spot.case_no)]
 
 
 if __name__ == "__main__":

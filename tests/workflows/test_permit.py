@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import copy
+import json
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -15,11 +16,19 @@ from temporalio.worker import Worker
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
 from govflow.db.event_log import append_events
+from govflow.db.read_models.certificates import look_up
 from govflow.domain.calendar import local_date
 from govflow.domain.case import Actor, CaseEvent, CaseStatus
 from govflow.domain.permit import PermitApplication
 from govflow.settings import Settings
-from tests.helpers import beijing, example, nth_working_day_after, unique_case_no, wait_for_status
+from tests.helpers import (
+    beijing,
+    example,
+    nth_working_day_after,
+    run_govflow_async,
+    unique_case_no,
+    wait_for_status,
+)
 from tests.workflows.test_credit_record import fresh_uscc
 
 pytestmark = pytest.mark.workflow
@@ -76,9 +85,15 @@ async def test_commitment_route_is_decided_on_the_spot_with_a_spot_check_within_
     assert decision["spot_check_due"] == due.isoformat()
     template, body = await permit.notice("decision")
     assert template == "permit_certificate" and f"BJPM-{permit.case_no}" in body
+    async with permit.pool.acquire() as conn:
+        registered = await look_up(conn, f"BJPM-{permit.case_no}")
+    assert registered is not None
+    assert (registered["status"], [h["action"] for h in registered["history"]]) == ("issued", ["issued"])
 
 
-async def test_cancellation_on_the_commitment_route_issues_the_cancellation_notice(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_cancellation_on_the_commitment_route_issues_the_cancellation_notice(
+    apply, postgres_url: str  # type: ignore[no-untyped-def]
+) -> None:
     permit = await apply("start-commitment", matter="cancellation", certificate_no="京拍2024-0042",
                          applicant={"uscc": fresh_uscc(), "name": "北京示例拍卖有限公司"})
     await permit.decide("district-consent", DISTRICT, {"consented": True, "opinion": "同意"})
@@ -87,6 +102,11 @@ async def test_cancellation_on_the_commitment_route_issues_the_cancellation_noti
     assert template == "permit_cancellation_notice"
     assert "拍卖经营批准证书（编号：京拍2024-0042）已依申请注销" in body
     assert (await permit.status()).outcome == "cancelled"
+    shown = await run_govflow_async("certificate", "京拍2024-0042", "--json", env={"DATABASE_URL": postgres_url})
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["status"] == "cancelled"
+    missing = await run_govflow_async("certificate", "京拍1999-0000", env={"DATABASE_URL": postgres_url})
+    assert (missing.returncode, missing.stderr) == (1, "govflow: no certificate 京拍1999-0000 in the register\n")
 
 
 async def test_general_route_review_clock_met(apply) -> None:  # type: ignore[no-untyped-def]

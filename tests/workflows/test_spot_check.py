@@ -1,0 +1,110 @@
+"""A spot-check round (京商流通字〔2021〕9号 三) on the time-skipping server: the recorded draw, each
+outcome, revocation, and the breaches reaching the applicants' credit records."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+
+import asyncpg
+import pytest
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from govflow.client import Govflow
+from govflow.client.errors import DecisionRejectedError
+from govflow.db.read_models.certificates import look_up
+from govflow.domain.calendar import local_date
+from govflow.domain.case import Actor
+from govflow.domain.spot_check import Candidate, DrawInput, SpotCheckRound, draw
+from govflow.settings import Settings
+from tests.helpers import beijing, unique_case_no, wait_for_status
+from tests.workflows.test_credit_record import fresh_uscc
+
+pytestmark = pytest.mark.workflow
+
+INSPECTORS = ("insp-1", "insp-2", "insp-3", "insp-4")
+
+
+def three_months_after(day: date) -> date:
+    year, month = (day.year, day.month + 3) if day.month <= 9 else (day.year + 1, day.month - 9)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+async def test_a_round_draws_checks_within_3_months_and_acts_on_each_outcome(
+    time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
+    db_pool: asyncpg.Pool,
+) -> None:
+    gf = Govflow(time_skipping_env.client, settings)
+    today = local_date(await time_skipping_env.get_current_time())
+    decided = today - timedelta(days=20)
+    entities = [fresh_uscc() for _ in range(5)]
+    round_ = SpotCheckRound(
+        round_name="2026年第4季度从事拍卖业务许可告知承诺抽查",
+        candidates=tuple(Candidate(uscc=u, name=f"拍卖公司{n}", permit_case_no=f"AUCP-2026-00010{n}",
+                                   certificate_no=f"京拍2026-010{n}", decided_on=decided)
+                         for n, u in enumerate(entities)),
+        inspectors=INSPECTORS, conflicts={entities[0]: ("insp-1",)}, sampling_rate=1.0,
+        seed="round-seed-2026-q4",
+    )
+    expected = draw(DrawInput(seed="round-seed-2026-q4", entities=tuple(entities), inspectors=INSPECTORS,
+                              conflicts={entities[0]: ("insp-1",)}, sampling_rate=1.0))
+    case_no = unique_case_no("SPCK")
+    await gf.start_case("spot-check", round_, case_no=case_no)
+    status = await wait_for_status(gf, case_no, lambda s: sum(e.type == "ClockStarted" for e in s.history) == 5)
+    [made] = [e.data for e in status.history if e.type == "DrawMade"]
+    assert made["seed"] == "round-seed-2026-q4"
+    assert made["checks"] == [c.model_dump(mode="json") for c in expected.checks]
+    assert all("insp-1" not in c["inspectors"] for c in made["checks"] if c["entity"] == entities[0])
+    assert {d.due for d in status.deadlines} == {three_months_after(decided)}  # 三(一)
+
+    team = {c.entity: c.inspectors for c in expected.checks}
+
+    async def decide(entity: str, decision: str, payload: dict[str, object], inspector: str | None = None) -> None:
+        actor = Actor(role="inspector", id=inspector or team[entity][0])
+        await gf.decide(case_no, decision, actor, {"entity": entity, **payload})
+
+    outsider = next(i for i in INSPECTORS if i not in team[entities[1]])
+    before = await gf.status(case_no)
+    with pytest.raises(DecisionRejectedError, match=f"inspector {outsider} was not drawn"):
+        await decide(entities[1], "record-finding", {"outcome": "true", "findings": "x"}, outsider)
+    with pytest.raises(DecisionRejectedError, match="rectify_by"):
+        await decide(entities[1], "record-finding", {"outcome": "minor", "findings": "x"})
+    assert await gf.status(case_no) == before
+
+    rectify_by = (today + timedelta(days=15)).isoformat()
+    await decide(entities[0], "record-finding", {"outcome": "true", "findings": "材料核对一致"})
+    await decide(entities[1], "record-finding", {"outcome": "minor", "findings": "信息不准确", "rectify_by": rectify_by})
+    await decide(entities[2], "record-finding", {"outcome": "general", "findings": "材料与事实有出入", "rectify_by": rectify_by})
+    await decide(entities[3], "record-finding", {"outcome": "severe", "findings": "提供虚假材料"})
+    await decide(entities[4], "record-finding", {"outcome": "general", "findings": "不能提供准确材料", "rectify_by": rectify_by})
+    await decide(entities[1], "record-rectification", {"rectified": True, "notes": "已补正"})
+    await decide(entities[2], "record-rectification", {"rectified": False, "notes": "仍不符合条件"})
+    # entities[4] lets its rectification date pass: revoked, a severe breach.
+    await time_skipping_env.sleep(beijing(today + timedelta(days=16), 1) - await time_skipping_env.get_current_time())
+
+    final = await wait_for_status(gf, case_no, lambda s: s.outcome == "published")
+    assert {d.name: d.state for d in final.deadlines if d.name.startswith("check:")} == {
+        f"check:{e}": "met" for e in entities}
+    revoked = sorted(e.data["entity"] for e in final.history if e.type == "CertificateRevoked")
+    assert revoked == sorted([entities[2], entities[3], entities[4]])
+    referred = [e.data["entity"] for e in final.history
+                if e.type == "CertificateRevoked" and e.data["legal_liability_referred"]]
+    assert referred == [entities[3]]
+    results = await db_pool.fetchval("SELECT body FROM notices WHERE case_no=$1 AND step='results'", case_no)
+    assert "随机种子：round-seed-2026-q4" in results
+    assert "拍卖公司0（" in results and "承诺属实" in results
+    assert "拍卖公司3（" in results and "依法追究法律责任" in results
+
+    async def grades(entity: str) -> list[str]:
+        record = await gf.status(f"CRED-{entity}")
+        return [e.data["grade"] for e in record.history if e.type == "BreachRecorded"]
+
+    assert await grades(entities[1]) == ["minor"]
+    assert await grades(entities[2]) == ["general", "severe"]
+    assert await grades(entities[3]) == ["severe"]
+    assert await grades(entities[4]) == ["general", "severe"]
+    async with db_pool.acquire() as conn:
+        register = await look_up(conn, "京拍2026-0103")
+    assert register is not None and register["status"] == "revoked"
+    assert register["holder_id"] == entities[3]
