@@ -309,6 +309,42 @@ def test_a_complaint_driven_from_the_command_line_reads_back_in_status_and_the_t
     assert "投诉处理结果通知书" in result_notice.read_text(encoding="utf-8")
 
 
+def test_a_permit_its_certificate_a_credit_record_and_a_spot_check_from_the_command_line(
+    stack: DevStack, tmp_path: Path
+) -> None:
+    examples = EXAMPLES / "auction-permit"
+    started = stack.cli("start", "auction-permit", str(examples / "start-commitment.json"), "--json")
+    assert started.returncode == 0, started.stderr
+    permit = json.loads(started.stdout)["case_no"]
+    for decision in ("district-consent", "formal-review"):
+        done = stack.cli("decide", permit, decision, str(examples / f"{decision}.json"))
+        assert done.returncode == 0, (decision, done.stderr)
+    shown = stack.cli("certificate", f"BJPM-{permit}")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith(f"certificate BJPM-{permit}  holder 91110108MA01ABCD1E  status issued")
+
+    record = stack.cli("start", "credit-record", str(EXAMPLES / "credit-record" / "start.json"), "--json")
+    assert json.loads(record.stdout)["case_no"] == "CRED-91110108MA01ABCD1E"
+    breach = stack.cli("decide", "CRED-91110108MA01ABCD1E", "record-breach",
+                       str(EXAMPLES / "credit-record" / "record-breach.json"))
+    assert breach.returncode == 0, breach.stderr
+    again = stack.cli("decide", "CRED-91110108MA01ABCD1E", "repair", str(EXAMPLES / "credit-record" / "object.json"))
+    assert again.returncode == 1 and "role 'applicant' may not take decision 'repair'" in again.stderr
+
+    round_ = stack.cli("start", "spot-check", str(EXAMPLES / "spot-check" / "start.json"), "--json")
+    assert round_.returncode == 0, round_.stderr
+    spot = json.loads(round_.stdout)["case_no"]
+    for _ in range(50):
+        status = json.loads(stack.cli("status", spot, "--json").stdout)
+        if any(e["type"] == "DrawMade" for e in status["history"]):
+            break
+        time.sleep(0.2)
+    [made] = [e["data"] for e in status["history"] if e["type"] == "DrawMade"]
+    assert (made["seed"] != "", len(made["checks"])) == (True, 1)  # 2 candidates × 50 %
+    [check] = made["checks"]
+    assert len(check["inspectors"]) == 2
+
+
 def test_cases_survive_stopping_and_starting_the_stack(stack: DevStack) -> None:
     before = cases(stack)
     assert before
