@@ -270,6 +270,29 @@ async def cmd_certificate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_spot_check_round(args: argparse.Namespace, settings: Settings) -> int:
+    """三(一): start a round over every commitment decision no round has taken up yet."""
+    from govflow.db.read_models.commitments import awaiting_spot_check
+    from govflow.domain.spot_check import Candidate, SpotCheckRound
+    from govflow.workers.main import database
+
+    async with database(settings) as pool, pool.acquire() as conn:
+        due = await awaiting_spot_check(conn, datetime.now(SHANGHAI).date())
+    if not due:
+        raise errors.InputError("no commitment decision awaits a spot check")
+    try:
+        round_ = SpotCheckRound(
+            round_name=args.name, candidates=tuple(Candidate(**row) for row in due),
+            inspectors=tuple(args.inspectors.split(",")), sampling_rate=args.rate,
+        )
+    except ValidationError as error:
+        raise errors.InputError(describe_validation_error(error)) from None
+    async with await Govflow.connect(settings) as gf:
+        ref = await gf.start_case("spot-check", round_)
+    print(f"started spot-check round {ref.case_no} over {len(due)} commitment decisions")
+    return 0
+
+
 def parse_month(text: str) -> date:
     try:
         return date.fromisoformat(f"{text}-01")
@@ -401,6 +424,13 @@ def build_parser() -> argparse.ArgumentParser:
     annual = report_kinds.add_parser("annual", help="figures of the annual rights-protection report")
     annual.add_argument("--year", type=int, required=True)
     annual.set_defaults(run=cmd_report)
+
+    spot = commands.add_parser("spot-check-round",
+                               help="start a spot-check round over the commitment decisions awaiting one")
+    spot.add_argument("--name", required=True, help="the round's name, as published")
+    spot.add_argument("--inspectors", required=True, help="the roster, comma-separated")
+    spot.add_argument("--rate", type=float, default=0.2, help="sampling rate (default 0.2)")
+    spot.set_defaults(run=cmd_spot_check_round)
 
     certificate = commands.add_parser("certificate", help="look a 拍卖经营批准证书 up in the register")
     certificate.add_argument("certificate_no")

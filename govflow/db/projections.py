@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from govflow.db.connection import Connection
-from govflow.db.read_models import certificates, complaints, credit
+from govflow.db.read_models import certificates, commitments, complaints, credit
 from govflow.domain import events as ev
 from govflow.domain.case import CaseEvent
 
@@ -102,6 +102,7 @@ READ_MODELS: tuple[tuple[tuple[str, ...], dict[str, Projector]], ...] = (
     (complaints.TABLES, complaints.PROJECTORS),
     (credit.TABLES, credit.PROJECTORS),
     (certificates.TABLES, certificates.PROJECTORS),
+    (commitments.TABLES, commitments.PROJECTORS),
 )
 PROJECTION_TABLES = tuple(table for tables, _ in READ_MODELS for table in tables)
 

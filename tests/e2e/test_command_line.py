@@ -331,6 +331,14 @@ def test_a_permit_its_certificate_a_credit_record_and_a_spot_check_from_the_comm
     again = stack.cli("decide", "CRED-91110108MA01ABCD1E", "repair", str(EXAMPLES / "credit-record" / "object.json"))
     assert again.returncode == 1 and "role 'applicant' may not take decision 'repair'" in again.stderr
 
+    # 三(一): a round over the commitment decisions awaiting a check, from the read model.
+    drawn_round = stack.cli("spot-check-round", "--name", "第4季度抽查", "--inspectors", "i1,i2,i3", "--rate", "1")
+    assert drawn_round.returncode == 0, drawn_round.stderr
+    assert drawn_round.stdout.startswith("started spot-check round SPCK-")
+    assert drawn_round.stdout.rstrip().endswith("over 1 commitment decisions")
+    none_left = stack.cli("spot-check-round", "--name", "again", "--inspectors", "i1,i2,i3")
+    assert (none_left.returncode, none_left.stderr) == (1, "govflow: no commitment decision awaits a spot check\n")
+
     round_ = stack.cli("start", "spot-check", str(EXAMPLES / "spot-check" / "start.json"), "--json")
     assert round_.returncode == 0, round_.stderr
     spot = json.loads(round_.stdout)["case_no"]

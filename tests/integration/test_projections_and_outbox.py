@@ -84,7 +84,8 @@ async def test_rebuilt_projections_equal_the_live_ones(
     assert done.returncode == 0, done.stderr
     count = await db_pool.fetchval("SELECT count(*) FROM case_events")
     assert done.stdout.strip() == (
-        f"rebuilt cases, notices, escalations, verifications, complaints, credit_entries, certificates, certificate_history from {count} events")
+        f"rebuilt cases, notices, escalations, verifications, complaints, credit_entries, certificates, certificate_history, "
+        f"commitment_decisions from {count} events")
     assert await snapshot(db_pool) == live
 
 
