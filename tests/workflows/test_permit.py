@@ -139,8 +139,14 @@ async def test_general_route_review_clock_breached_is_escalated_and_the_review_g
 async def test_incomplete_materials_are_returned_with_the_missing_items(apply) -> None:  # type: ignore[no-untyped-def]
     permit = await apply("start-general")
     await permit.decide("district-consent", DISTRICT, {"consented": True, "opinion": "同意"})
+    before = await permit.status()
     with pytest.raises(DecisionRejectedError, match="returned materials name what is missing"):
         await permit.decide("receive", WINDOW, {"complete": False})
+    with pytest.raises(DecisionRejectedError, match="role 'reviewer' may not take decision 'receive'"):
+        await permit.decide("receive", REVIEWER, {"complete": True})
+    with pytest.raises(DecisionRejectedError, match="not allowed in stage 'acceptance'"):
+        await permit.decide("grant", REVIEWER, {"certificate_no": "x"})
+    assert await permit.status() == before
     await permit.decide("receive", WINDOW, {"complete": False, "missing": ["拍卖师执业资格证书"]})
     template, body = await permit.notice("returned")
     assert template == "permit_returned" and "1. 拍卖师执业资格证书" in body
