@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,13 +52,14 @@ from govflow.domain.case import (
     describe_validation_error,
 )
 from govflow.domain.clocks import ClocksReplanned, ReplanClocks
-from govflow.domain.errors import CaseClosedError, DomainError
+from govflow.domain.errors import CaseClosedError, CaseOpeningError, DomainError
 from govflow.domain.identifiers import check_case_no
 from govflow.procedures import Procedure, get_procedure
 from govflow.settings import Settings
 from govflow.temporal import TemporalUnreachableError, connect
 
 R = TypeVar("R")
+OPENING_RETRIES = 50  # × 0.2 s
 
 
 @dataclass(frozen=True)
@@ -201,6 +203,15 @@ class Govflow:
             request_id=request_id or str(uuid.uuid4()), decision=decision, actor=actor,
             payload=payload or {},
         )
+        # A case still opening (or still checking an applicant's credit) asks to be sent the
+        # decision again; the same request id makes the repeat safe.
+        for _ in range(OPENING_RETRIES):
+            try:
+                return await self._update(case_no, "decide", request, DecisionAccepted)
+            except errors.DecisionRejectedError as refused:
+                if not isinstance(refused.reason, CaseOpeningError):
+                    raise
+                await asyncio.sleep(0.2)
         return await self._update(case_no, "decide", request, DecisionAccepted)
 
     async def _update(self, case_no: str, name: str, argument: Any, result_type: type[R]) -> R:

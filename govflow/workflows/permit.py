@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from govflow.domain import permit as rules
     from govflow.domain.calendar import local_date
     from govflow.domain.case import SYSTEM, Actor, CaseStatus
+    from govflow.domain.errors import CaseOpeningError
 
 from govflow.workflows.core import CaseWorkflow
 
@@ -32,6 +33,7 @@ class AuctionPermitWorkflow(CaseWorkflow):
         super().__init__()
         self.application: rules.PermitApplication | None = None
         self.route = rules.Route.GENERAL
+        self.route_settled = False  # the credit gate has answered: decisions may come
 
     @workflow.run
     async def run(self, opening: rules.PermitOpening) -> CaseStatus:
@@ -53,8 +55,15 @@ class AuctionPermitWorkflow(CaseWorkflow):
                 await self.record(SYSTEM, rules.RouteChanged(
                     from_route="commitment", to_route="general", reason=reason))
                 await self._notify("route-changed", "permit_route_changed", reason=reason)
+        self.route_settled = True
         await workflow.wait_condition(lambda: self.outcome is not None)
         return await self.finish()
+
+    def check(self, decision: str, payload: Any, actor: Actor) -> None:
+        """No decision before the credit gate has answered: a district consent taken on the
+        commitment route meanwhile would let a barred applicant be decided on the spot."""
+        if not self.route_settled:
+            raise CaseOpeningError("the credit check of the applicant is under way; send it again shortly")
 
     async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
         if decision == "district-consent":

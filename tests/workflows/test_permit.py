@@ -170,11 +170,11 @@ async def test_the_credit_gate_sends_a_repeat_offender_to_the_general_route(
                 "publicity_ends": (found + timedelta(days=3000)).isoformat()}),
         ])
     permit = await apply("start-commitment", applicant={"uscc": uscc, "name": "北京示例拍卖有限公司"})
-    status = await wait_for_status(permit.gf, permit.case_no,
-                                   lambda s: any(e.type == "RouteChanged" for e in s.history))
+    # Sent at once, the consent waits for the credit gate: it cannot slip in on the commitment route.
+    assert await permit.decide("district-consent", DISTRICT, {"consented": True, "opinion": "同意"}) == "acceptance"
+    status = await permit.status()
     [changed] = [e.data for e in status.history if e.type == "RouteChanged"]
     assert (changed["from_route"], changed["to_route"]) == ("commitment", "general")
-    assert await permit.decide("district-consent", DISTRICT, {"consented": True, "opinion": "同意"}) == "acceptance"
     with pytest.raises(DecisionRejectedError, match="not allowed in stage 'acceptance'"):
         await permit.decide("formal-review", WINDOW, {"compliant": True})
     template, _ = await permit.notice("route-changed")
