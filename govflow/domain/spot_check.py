@@ -9,9 +9,7 @@ least two inspectors.
 
 from __future__ import annotations
 
-import hashlib
 import math
-import random
 from collections.abc import Mapping
 from datetime import date
 from typing import Literal
@@ -19,6 +17,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from govflow.domain.case import CaseOpening, DecisionRule
+from govflow.domain.draws import seeded_rng
 from govflow.domain.errors import InvalidInputError
 from govflow.domain.models import Record
 
@@ -49,19 +48,13 @@ class Draw(Record):
     checks: tuple[DrawnCheck, ...]
 
 
-def _rng(seed: str, purpose: str) -> random.Random:
-    """A generator determined by the seed alone (not by Python's hash randomisation)."""
-    digest = hashlib.sha256(f"{seed}:{purpose}".encode()).digest()
-    return random.Random(int.from_bytes(digest[:16], "big"))
-
-
 def draw(order: DrawInput) -> Draw:
     """Draw the entities to check (at least one; the sampling rate rounded up) and, for each,
     inspectors without a conflict of interest."""
     entities = sorted(set(order.entities))
     inspectors = sorted(set(order.inspectors))
     count = max(1, math.ceil(len(entities) * order.sampling_rate))
-    chosen = _rng(order.seed, "entities").sample(entities, count)
+    chosen = seeded_rng(order.seed, "entities").sample(entities, count)
     checks = []
     for entity in sorted(chosen):
         eligible = [i for i in inspectors if i not in set(order.conflicts.get(entity, ()))]
@@ -70,7 +63,7 @@ def draw(order: DrawInput) -> Draw:
                 f"only {len(eligible)} inspectors without a conflict of interest for {entity}; "
                 f"a check needs {order.inspectors_per_check}"
             )
-        team = _rng(order.seed, f"inspectors:{entity}").sample(eligible, order.inspectors_per_check)
+        team = seeded_rng(order.seed, f"inspectors:{entity}").sample(eligible, order.inspectors_per_check)
         checks.append(DrawnCheck(entity=entity, inspectors=tuple(sorted(team))))
     return Draw(seed=order.seed, checks=tuple(checks))
 
