@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from govflow.domain import complaint, credit, demo, permit, spot_check
+from govflow.domain import complaint, credit, demo, permit, spot_check, title
 from govflow.domain.case import CaseOpening
 from govflow.domain.errors import UnknownProcedureError
 from govflow.domain.procedures import case_no_prefix
@@ -47,6 +47,9 @@ PROCEDURES: dict[str, Procedure] = {
         credit.PROCEDURE, "credit-record", credit.CreditRecordOpening, credit.CreditSubject,
         case_no_from=lambda subject: credit.credit_record_case_no(subject.uscc),
     ),
+    title.REVIEW: Procedure(
+        title.REVIEW, "title-review", title.ReviewOpening, title.ReviewApplication
+    ),
 }
 
 
@@ -67,6 +70,7 @@ def workflow_classes() -> list[Any]:
     from govflow.workflows.permit import AuctionPermitWorkflow
     from govflow.workflows.reports import ComplaintReportWorkflow
     from govflow.workflows.spot_check import SpotCheckWorkflow
+    from govflow.workflows.title_review import TitleReviewWorkflow
 
     return [ComplaintWorkflow, CreditRecordWorkflow, DemoWorkflow, AuctionPermitWorkflow,
-            SpotCheckWorkflow, ComplaintReportWorkflow]
+            SpotCheckWorkflow, ComplaintReportWorkflow, TitleReviewWorkflow]

@@ -52,7 +52,7 @@ from govflow.domain.case import (
     describe_validation_error,
 )
 from govflow.domain.clocks import ClocksReplanned, ReplanClocks
-from govflow.domain.errors import CaseClosedError, CaseOpeningError, DomainError
+from govflow.domain.errors import CaseClosedError, CaseOpeningError, DomainError, InvalidInputError
 from govflow.domain.identifiers import check_case_no
 from govflow.procedures import Procedure, get_procedure
 from govflow.settings import Settings
@@ -242,6 +242,47 @@ class Govflow:
             return False
         running = WorkflowExecutionStatus.RUNNING.value
         return response.workflow_execution_info.status not in (0, running)
+
+    # -- the committee's ballot box and the title register (京人社事业发〔2021〕32号) -------------
+
+    async def cast_ballot(self, case_no: str, member: str, choice: str) -> int:
+        """Cast a committee member's secret ballot on an applicant; returns the ballot number.
+        It goes to the ballot box, not to the case: see govflow.db.ballots."""
+        from govflow.db import ballots
+
+        pool = await self._database()
+        try:
+            async with pool.acquire() as conn:
+                return await ballots.cast(conn, case_no, member, choice)
+        except ballots.NoBallotOpenError as error:
+            async with pool.acquire() as conn:
+                known = await conn.fetchval("SELECT true FROM cases WHERE case_no = $1", case_no)
+            if not known:
+                raise errors.CaseNotFoundError(f"no case {case_no}") from None
+            raise errors.DecisionRejectedError(case_no, error) from None
+        except InvalidInputError as error:
+            raise errors.InputError(error.message) from None
+        except DomainError as error:
+            raise errors.DecisionRejectedError(case_no, error) from None
+
+    async def verify_title(self, certificate_no: str) -> dict[str, Any]:
+        """五(二)7: what the register says of a certificate number."""
+        from govflow.db.read_models.titles import verify
+
+        async with (await self._database()).acquire() as conn:
+            return await verify(conn, certificate_no)
+
+    async def revoke_title(self, certificate_no: str, reason: str, revoked_by: str) -> dict[str, Any]:
+        """六(一): revoke a title obtained by fraud (integrity file, blacklist)."""
+        from govflow.db.read_models.titles import revoke
+
+        try:
+            async with (await self._database()).acquire() as conn:
+                return await revoke(conn, certificate_no, reason, revoked_by, datetime.now(UTC))
+        except InvalidInputError as error:
+            raise errors.InputError(error.message) from None
+        except DomainError as error:
+            raise errors.GovflowError(f"{certificate_no}: {error.message}") from None
 
     async def replan_clocks(self, case_no: str, order: ReplanClocks) -> ClocksReplanned:
         """Tell a case to derive its open clocks' due dates again with the calendar in force."""

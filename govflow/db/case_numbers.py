@@ -7,10 +7,15 @@ from govflow.domain.identifiers import format_case_no
 
 
 async def next_case_no(conn: Connection, prefix: str, year: int) -> str:
+    return format_case_no(prefix, year, await next_serial(conn, prefix, year))
+
+
+async def next_serial(conn: Connection, prefix: str, year: int) -> int:
+    """The next number of a counter kept per prefix and year."""
     serial = await conn.fetchval(
         """INSERT INTO case_number_counters (prefix, year, last) VALUES ($1, $2, 1)
            ON CONFLICT (prefix, year) DO UPDATE SET last = case_number_counters.last + 1
            RETURNING last""",
         prefix, year,
     )
-    return format_case_no(prefix, year, int(serial))
+    return int(serial)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from govflow.db.connection import Connection
-from govflow.db.read_models import certificates, commitments, complaints, credit
+from govflow.db.read_models import certificates, commitments, complaints, credit, titles
 from govflow.domain import events as ev
 from govflow.domain.case import CaseEvent
 
@@ -103,6 +103,7 @@ READ_MODELS: tuple[tuple[tuple[str, ...], dict[str, Projector]], ...] = (
     (credit.TABLES, credit.PROJECTORS),
     (certificates.TABLES, certificates.PROJECTORS),
     (commitments.TABLES, commitments.PROJECTORS),
+    (titles.TABLES, titles.PROJECTORS),
 )
 PROJECTION_TABLES = tuple(table for tables, _ in READ_MODELS for table in tables)
 

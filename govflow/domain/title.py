@@ -347,13 +347,20 @@ class BallotClosed(Record):
     passed: bool | None  # None: the ballot was invalid, no result
 
 
-class ObjectionLodged(Record):
+class PublicityStarted(Record):
+    """五(二)6: published on the bureau's website for 15 days."""
+
+    published_on: date
+    ends_on: date
+
+
+class TitleObjectionLodged(Record):
     objection_id: str
     objector: str
     grounds: str
 
 
-class ObjectionRuled(Record):
+class TitleObjectionRuled(Record):
     objection_id: str
     upheld: bool
     findings: str

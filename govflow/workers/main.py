@@ -15,6 +15,7 @@ from govflow.activities.case_log import CaseLogActivities
 from govflow.activities.clocks import ClockActivities
 from govflow.activities.credit import CreditActivities, CreditReporting
 from govflow.activities.reports import ReportActivities
+from govflow.activities.titles import TitleActivities
 from govflow.db.calendar_store import CalendarSource
 from govflow.db.connection import create_pool, resolve_database_url
 from govflow.db.migrate import migrate
@@ -32,6 +33,7 @@ def build_activities(pool: asyncpg.Pool, settings: Settings, client: Client | No
     clocks = ClockActivities(calendars)
     reports = ReportActivities(pool, calendars)
     credit = CreditActivities(pool)
+    titles = TitleActivities(pool)
     return [
         case_log.append_events,
         case_log.issue_notice,
@@ -40,6 +42,10 @@ def build_activities(pool: asyncpg.Pool, settings: Settings, client: Client | No
         clocks.plan_clocks,
         reports.make_municipal_report,
         credit.credit_gate,
+        titles.blacklist_gate,
+        titles.open_ballot,
+        titles.close_ballot,
+        titles.number_certificate,
         *([CreditReporting(client, settings.task_queue).report_breach] if client else []),
     ]
 

@@ -1,0 +1,204 @@
+"""The review route to a senior IP title (京人社事业发〔2021〕32号 五(二), 四(二)5, 六(一)) on the
+time-skipping server, with the ballot box in the real PostgreSQL."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import date, timedelta
+from typing import Any
+
+import asyncpg
+import pytest
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from govflow.client import Govflow
+from govflow.client.errors import CaseNotFoundError, DecisionRejectedError, InputError
+from govflow.domain.calendar import local_date
+from govflow.domain.case import Actor, CaseStatus
+from govflow.domain.title import ReviewApplication, certificate_number_valid
+from govflow.settings import Settings
+from tests.helpers import beijing, example, unique_case_no, wait_for_status
+
+pytestmark = pytest.mark.workflow
+
+SECRETARY = Actor(role="committee-secretary", id="secretary-01")
+HR_BUREAU = Actor(role="hr-bureau", id="rsj-zc-01")
+
+
+def fresh_id_number() -> str:
+    return "1101" + uuid.uuid4().hex[:13].upper() + "X"
+
+
+class Review:
+    def __init__(self, env: WorkflowEnvironment, gf: Govflow, pool: asyncpg.Pool, case_no: str) -> None:
+        self.env, self.gf, self.pool, self.case_no = env, gf, pool, case_no
+
+    async def status(self) -> CaseStatus:
+        return await self.gf.status(self.case_no)
+
+    async def events(self, kind: str) -> list[dict[str, Any]]:
+        return [e.data for e in (await self.status()).history if e.type == kind]
+
+    async def decide(self, name: str, actor: Actor | None = None, **changes: Any) -> str:
+        document = example("title-review", name)
+        payload = document["payload"] | changes
+        return (await self.gf.decide(self.case_no, name, actor or Actor(**document["actor"]), payload)).stage
+
+    async def to_the_vote(self) -> list[str]:
+        """Recommendation, agency check, panel and defence, committee: the members' ids."""
+        assert await self.decide("recommend") == "agency-check"
+        assert await self.decide("agency-check") == "panel"
+        assert await self.decide("draw-panel") == "evaluation"
+        [panel] = await self.events("ExpertsDrawn")
+        reporter = Actor(role="panel-expert", id=panel["members"][0]["id"])
+        assert await self.decide("evaluate", reporter) == "committee"
+        assert await self.decide("convene-committee") == "voting"
+        [_, committee] = await self.events("ExpertsDrawn")
+        return [m["id"] for m in committee["members"]]
+
+    async def vote(self, members: list[str], approve: int, reject: int, abstain: int = 0) -> None:
+        choices = ["approve"] * approve + ["reject"] * reject + ["abstain"] * abstain
+        for member, choice in zip(members, choices, strict=False):
+            await self.gf.cast_ballot(self.case_no, member, choice)
+
+    async def notice(self, step: str) -> tuple[str, str]:
+        row = await self.pool.fetchrow("SELECT template, body FROM notices WHERE case_no=$1 AND step=$2",
+                                       self.case_no, step)
+        return row["template"], row["body"]
+
+    async def today(self) -> date:
+        return local_date(await self.env.get_current_time())
+
+
+@pytest.fixture
+async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
+                db_pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
+    gf = Govflow(time_skipping_env.client, settings)
+
+    async def apply_for(**changes: Any) -> Review:
+        document = copy.deepcopy(example("title-review", "start"))
+        document["applicant"]["id_number"] = fresh_id_number()
+        document.update(changes)
+        ref = await gf.start_case("title-review", ReviewApplication.model_validate(document),
+                                  case_no=unique_case_no("TREV"))
+        await wait_for_status(gf, ref.case_no, lambda s: any(e.type in ("EligibilityAssessed", "CaseClosed")
+                                                             for e in s.history))
+        return Review(time_skipping_env, gf, db_pool, ref.case_no)
+
+    yield apply_for
+    await gf.close()
+
+
+async def test_a_review_round_one_passes_one_fails_the_vote_one_objection_upheld(apply) -> None:  # type: ignore[no-untyped-def]
+    passes, fails, objected = await apply(), await apply(), await apply()
+    members = await passes.to_the_vote()
+    assert len(members) == 15
+    # The same round seed and pool draw the same committee for every applicant of the round.
+    assert await fails.to_the_vote() == members
+    assert await objected.to_the_vote() == members
+
+    # 15 members, 10 vote: valid (30 ≥ 30); 7 of 10 approve: passes (21 ≥ 20).
+    await passes.vote(members, approve=7, reject=2, abstain=1)
+    assert await passes.decide("close-ballot") == "acceptance"
+    [closed] = await passes.events("BallotClosed")
+    assert (closed["valid"], closed["passed"], closed["tally"]["attendance"]) == (True, True, sorted(members[:10]))
+
+    # 9 of 15 vote: invalid (27 < 30), recorded, and the vote is held again; then 10 vote, 6 approve: fails.
+    await fails.vote(members, approve=9, reject=0)
+    assert await fails.decide("close-ballot") == "voting"
+    [invalid] = await fails.events("BallotClosed")
+    assert (invalid["valid"], invalid["passed"], invalid["tally"]["approve"]) == (False, None, 9)
+    assert [b["ballot_no"] for b in await fails.events("BallotOpened")] == [1, 2]
+    await fails.vote(members, approve=6, reject=4)
+    assert await fails.decide("close-ballot") == "closed"
+    assert (await fails.status()).outcome == "not passed by the committee"
+    template, body = await fails.notice("vote")
+    assert template == "title_not_passed_vote" and "出席委员10人，同意6票" in body
+
+    await objected.vote(members, approve=12, reject=0)
+    assert await objected.decide("close-ballot") == "acceptance"
+
+    # 五(二)6: accepted, published for 15 days; an objection during them, upheld.
+    assert await objected.decide("accept") == "publicity"
+    assert await objected.decide("object") == "publicity"
+    assert await objected.decide("rule-objection", upheld=True, findings="代表作署名不实") == "closed"
+    final = await objected.status()
+    assert final.outcome == "objection upheld"
+    assert not [e for e in final.history if e.type == "TitleCertified"]
+    assert (await objected.notice("objection-upheld"))[0] == "title_objection_upheld"
+
+    # The certificate only after the 15 days (published on P: the last day is P + 15).
+    assert await passes.decide("accept") == "publicity"
+    published = await passes.today()
+    [started] = await passes.events("PublicityStarted")
+    assert started == {"published_on": published.isoformat(), "ends_on": (published + timedelta(days=15)).isoformat()}
+    await passes.env.sleep(beijing(published + timedelta(days=15), 23, 30) - await passes.env.get_current_time())
+    status = await passes.status()
+    assert (status.stage, status.outcome) == ("publicity", None)
+    await passes.env.sleep(beijing(published + timedelta(days=16), 0, 30) - await passes.env.get_current_time())
+    final = await wait_for_status(passes.gf, passes.case_no, lambda s: s.outcome is not None)
+    assert final.outcome == "certified"
+    [certified] = [e.data for e in final.history if e.type == "TitleCertified"]
+    assert certified["issued_on"] == (published + timedelta(days=16)).isoformat()
+    assert certificate_number_valid(certified["certificate_no"])
+    assert (await passes.gf.verify_title(certified["certificate_no"]))["status"] == "valid"
+    template, body = await passes.notice("certificate")
+    assert template == "title_certificate" and certified["certificate_no"] in body
+
+
+async def test_ballots_from_non_members_and_second_ballots_are_refused_and_change_nothing(apply) -> None:  # type: ignore[no-untyped-def]
+    review = await apply()
+    members = await review.to_the_vote()
+    await review.gf.cast_ballot(review.case_no, members[0], "approve")
+    with pytest.raises(DecisionRejectedError, match="has already voted on this applicant"):
+        await review.gf.cast_ballot(review.case_no, members[0], "reject")
+    outsider = next(f"E{n:03d}" for n in range(1, 22) if f"E{n:03d}" not in members)
+    with pytest.raises(DecisionRejectedError, match="is not a member of this committee"):
+        await review.gf.cast_ballot(review.case_no, outsider, "approve")
+    with pytest.raises(InputError, match="choice"):
+        await review.gf.cast_ballot(review.case_no, members[1], "maybe")
+    with pytest.raises(CaseNotFoundError):
+        await review.gf.cast_ballot("TREV-2026-999999", members[1], "approve")
+    await review.vote(members[1:], approve=9, reject=0)
+    await review.decide("close-ballot")
+    [closed] = await review.events("BallotClosed")
+    assert (closed["tally"]["approve"], closed["tally"]["reject"], len(closed["tally"]["attendance"])) == (10, 0, 10)
+    with pytest.raises(DecisionRejectedError, match="no ballot is open"):  # the box is closed
+        await review.gf.cast_ballot(review.case_no, members[12], "reject")
+    await review.decide("report-fraud", findings="推荐材料中的业绩证明系伪造")  # ends the case for the next test
+
+
+async def test_fraud_cancels_the_application_and_a_blacklisted_person_is_refused(apply) -> None:  # type: ignore[no-untyped-def]
+    review = await apply()
+    await review.decide("recommend")
+    assert await review.decide("report-fraud") == "closed"
+    status = await review.status()
+    assert status.outcome == "cancelled: fraud"
+    [entry] = await review.events("PersonBlacklisted")
+    assert entry["findings"] == "申报的代表作系他人成果"
+    again = await apply(applicant=(await review.gf.status(review.case_no)).history[0].data["application"]["applicant"])
+    final = await again.status()
+    assert final.outcome == "refused: blacklisted"
+    template, body = await again.notice("refused")
+    assert template == "title_refused" and "申报的代表作系他人成果" in body
+
+
+async def test_bad_decisions_are_refused(apply) -> None:  # type: ignore[no-untyped-def]
+    review = await apply(filed_on="2019-09-01")  # the intermediate title was not 5 years old then
+    [assessed] = await review.events("EligibilityAssessed")
+    assert assessed["eligible"] is False
+    with pytest.raises(DecisionRejectedError, match="recommends after that"):
+        await review.decide("recommend", published_until=(await review.today() + timedelta(days=3)).isoformat())
+    with pytest.raises(DecisionRejectedError, match="wrong stage|not in stage|stage"):
+        await review.decide("agency-check")
+    await review.decide("recommend")
+    with pytest.raises(DecisionRejectedError, match="does not meet the conditions"):
+        await review.decide("agency-check")
+    history = len((await review.status()).history)
+    assert await review.decide("agency-check", passed=False, reasons="取得中级职称后从事知识产权工作不满5年") == "closed"
+    assert len((await review.status()).history) > history
+    assert (await review.notice("agency-check"))[0] == "title_not_passed_check"
+    with pytest.raises(DecisionRejectedError, match="ended"):
+        await review.decide("recommend")
