@@ -3,7 +3,9 @@ time-skipping server, with the ballot box in the real PostgreSQL."""
 
 from __future__ import annotations
 
+import base64
 import copy
+import json
 import uuid
 from datetime import date, timedelta
 from typing import Any
@@ -202,3 +204,79 @@ async def test_bad_decisions_are_refused(apply) -> None:  # type: ignore[no-unty
     assert (await review.notice("agency-check"))[0] == "title_not_passed_check"
     with pytest.raises(DecisionRejectedError, match="ended"):
         await review.decide("recommend")
+
+
+CHOICES = {"approve", "reject", "abstain"}
+
+
+def _decoded(value: Any) -> Any:
+    """A Temporal history as JSON, with every payload's data decoded where it is JSON."""
+    if isinstance(value, dict):
+        if set(value) >= {"metadata", "data"} and isinstance(value["data"], str):
+            try:
+                return _decoded(json.loads(base64.b64decode(value["data"])))
+            except ValueError:
+                return value
+        return {k: _decoded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decoded(v) for v in value]
+    return value
+
+
+def _links(record: Any, members: set[str]) -> list[Any]:
+    """Every mapping in `record` that names a member (a string value holding their id) and,
+    within it, a choice (a string value that is one)."""
+    found = []
+
+    def strings(value: Any) -> list[str]:
+        if isinstance(value, dict):
+            return [s for v in value.values() for s in strings(v)]
+        if isinstance(value, list | tuple):
+            return [s for v in value for s in strings(v)]
+        return [value] if isinstance(value, str) else []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, dict):
+            texts = strings(value)
+            if any(m in t for t in texts for m in members) and CHOICES & set(texts):
+                found.append(value)
+                return
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                walk(v)
+
+    walk(record)
+    return found
+
+
+async def test_no_stored_record_links_a_member_to_a_choice(apply, capfd: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    review = await apply()
+    members = await review.to_the_vote()
+    # The detector finds such a link where there is one (an update carrying a ballot would be).
+    assert _links({"input": [{"actor": {"id": members[0]}, "payload": {"choice": "approve"}}]}, set(members))
+    choices = ["approve", "reject", "abstain"] + ["approve"] * 8
+    for member, choice in zip(members, choices, strict=False):
+        await review.gf.cast_ballot(review.case_no, member, choice)
+    await review.decide("close-ballot")
+    await review.decide("report-fraud", findings="核查发现材料不实")  # ends the case
+
+    history = await review.env.client.get_workflow_handle(review.case_no).fetch_history()
+    events = _decoded(json.loads(history.to_json()))
+    assert any("BallotClosed" in json.dumps(e, ensure_ascii=False) for e in events["events"])  # decoded
+    assert all(m in json.dumps(events) for m in members[:11])  # the attendance list is there
+    assert _links(events, set(members)) == []
+
+    async with review.pool.acquire() as conn:
+        tables = [r["tablename"] for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname='public'")]
+        rows = [dict(r) for t in tables for r in await conn.fetch(f'SELECT * FROM "{t}"')]
+        attendance = await conn.fetch("SELECT * FROM ballot_attendance WHERE case_no=$1", review.case_no)
+    assert {r["member"] for r in attendance} == set(members[:11])
+    decoded_rows = [{k: _decoded(json.loads(v)) if isinstance(v, str) and v[:1] in "[{" else v for k, v in row.items()}
+                    for row in rows]
+    assert _links(decoded_rows, set(members)) == []
+
+    logged = capfd.readouterr()
+    lines = (logged.out + logged.err).splitlines()
+    assert [line for line in lines if any(m in line for m in members) and any(c in line for c in CHOICES)] == []
