@@ -22,62 +22,33 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from govflow.activities.titles import (
-        BlacklistQuestion,
-        CloseBallotBox,
-        NumberCertificate,
-        OpenBallot,
-        TitleActivities,
-    )
+    from govflow.activities.titles import CloseBallotBox, NumberCertificate, OpenBallot, TitleActivities
     from govflow.domain import title as rules
     from govflow.domain.calendar import add_calendar_days, local_date, start_of_day
     from govflow.domain.case import SYSTEM, Actor, CaseStatus
-    from govflow.domain.errors import CaseOpeningError, DecisionRefusedError, InvalidInputError
-    from govflow.domain.title_eligibility import Eligibility, assess
+    from govflow.domain.errors import DecisionRefusedError, InvalidInputError
 
-from govflow.workflows.core import CaseWorkflow
-
-GATE_TIMEOUT = timedelta(seconds=30)
+from govflow.workflows.title_common import ACTIVITY_TIMEOUT, TitleCase
 
 
 @workflow.defn(name="title-review")
-class TitleReviewWorkflow(CaseWorkflow):
+class TitleReviewWorkflow(TitleCase):
     procedure = rules.REVIEW
     decisions = rules.REVIEW_DECISIONS
 
     def __init__(self) -> None:
         super().__init__()
-        self.application: rules.ReviewApplication | None = None
-        self.eligibility: Eligibility | None = None
         self.panel: tuple[rules.Expert, ...] = ()
         self.committee: tuple[rules.Expert, ...] = ()
         self.ballot_no = 0
         self.publicity_ends: date | None = None
         self.objections: dict[str, bool | None] = {}  # id → upheld (None: not ruled yet)
-        self.opened = False  # the blacklist gate and the eligibility assessment are done
 
     @workflow.run
     async def run(self, opening: rules.ReviewOpening) -> CaseStatus:
-        application = self.application = opening.application
-        person = application.applicant
-        await self.open_case(opening.case_no, opening.received_at, applicant_id=application.applicant_id,
-                             district=None, stage=rules.RECOMMENDATION, application=application)
-        gate = await workflow.execute_activity_method(
-            TitleActivities.blacklist_gate, BlacklistQuestion(id_number=person.id_number),
-            start_to_close_timeout=GATE_TIMEOUT)
-        if gate.entries:
-            reason = "已纳入失信黑名单（" + "；".join(gate.entries) + "）"
-            await self.record(SYSTEM, rules.ApplicationRefused(reason=reason))
-            await self._notify("refused", "title_refused", reason=reason)
-            await self.close("refused: blacklisted", SYSTEM)
+        if not await self.open_title_case(opening.case_no, opening, opening.application,
+                                          rules.RECOMMENDATION):
             return await self.finish()
-        result = self.eligibility = assess(person, application.level, application.direction,
-                                           application.filed_on)
-        await self.record(SYSTEM, rules.EligibilityAssessed(
-            level=application.level.value, direction=application.direction.value,
-            on=application.filed_on, eligible=result.eligible, basis=result.basis,
-            refusals=result.refusals))
-        self.opened = True
         await workflow.wait_condition(lambda: self.stage == rules.PUBLICITY_STAGE or self.outcome is not None)
         if self.outcome is None:
             await self._publicity()
@@ -100,17 +71,15 @@ class TitleReviewWorkflow(CaseWorkflow):
             await self._certify()
 
     def check(self, decision: str, payload: Any, actor: Actor) -> None:
-        if not self.opened:
-            raise CaseOpeningError("the blacklist check and the eligibility assessment are under way; "
-                                   "send it again shortly")
+        self.check_opened()
         today = local_date(workflow.now())
         if decision == "recommend" and payload.published_until > today:
             raise DecisionRefusedError(
                 f"五(二)2: the unit publishes the materials until {payload.published_until}; "
                 "it recommends after that")
-        if decision == "agency-check" and payload.passed and not self._eligibility().eligible:
+        if decision == "agency-check" and payload.passed and not self.assessed().eligible:
             raise DecisionRefusedError(
-                "五(二)3: the applicant does not meet the conditions: " + self._eligibility().explain())
+                "五(二)3: the applicant does not meet the conditions: " + self.assessed().explain())
         if decision == "evaluate" and actor.id not in {e.id for e in self.panel}:
             raise DecisionRefusedError(f"{actor.id} is not on this applicant's panel")
         if decision == "evaluate" and payload.defence_held_on > today:
@@ -123,18 +92,18 @@ class TitleReviewWorkflow(CaseWorkflow):
     async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
         if decision == "recommend":
             if not payload.recommended:
-                await self._end("not-recommended", "title_not_recommended", "not recommended", actor,
+                await self.end("not-recommended", "title_not_recommended", "not recommended", actor,
                                 opinion=payload.opinion)
                 return
             await self.change_stage(rules.AGENCY_CHECK, actor)
         elif decision == "agency-check":
             if not payload.passed:
-                await self._end("agency-check", "title_not_passed_check", "did not pass the agency check",
+                await self.end("agency-check", "title_not_passed_check", "did not pass the agency check",
                                 actor, reasons=payload.reasons)
                 return
             await self.change_stage(rules.PANEL, actor)
         elif decision == "draw-panel":
-            employer = self._application().applicant.employer
+            employer = self.application.applicant.employer
             self.panel = await self._draw("panel", payload, stand_aside=employer)
             await self.change_stage(rules.EVALUATION, actor)
         elif decision == "evaluate":
@@ -147,14 +116,14 @@ class TitleReviewWorkflow(CaseWorkflow):
             await self._close_ballot(actor)
         elif decision == "accept":
             if not payload.accepted:
-                await self._end("not-accepted", "title_not_accepted", "not accepted by the HR bureau",
+                await self.end("not-accepted", "title_not_accepted", "not accepted by the HR bureau",
                                 actor, remarks=payload.remarks)
                 return
             today = local_date(workflow.now())
             self.publicity_ends = add_calendar_days(today, rules.PUBLICITY[2])
             await self.record(actor, rules.PublicityStarted(published_on=today, ends_on=self.publicity_ends))
             await self.change_stage(rules.PUBLICITY_STAGE, actor)
-            await self._notify("publicity", "title_publicity", published_on=today.isoformat(),
+            await self.notify("publicity", "title_publicity", published_on=today.isoformat(),
                                ends_on=self.publicity_ends.isoformat())
         elif decision == "object":
             objection_id = f"OBJ-{len(self.objections) + 1}"
@@ -166,21 +135,19 @@ class TitleReviewWorkflow(CaseWorkflow):
             await self.record(actor, rules.TitleObjectionRuled(
                 objection_id=payload.objection_id, upheld=payload.upheld, findings=payload.findings))
             if payload.fraud:
-                await self._blacklist(payload.findings, actor)
+                await self.blacklist(payload.findings, actor)
             if payload.upheld:
-                await self._end("objection-upheld", "title_objection_upheld", "objection upheld", actor,
+                await self.end("objection-upheld", "title_objection_upheld", "objection upheld", actor,
                                 findings=payload.findings)
         elif decision == "report-fraud":
-            await self._blacklist(payload.findings, actor)
-            await self._end("cancelled", "title_cancelled", "cancelled: fraud", actor,
-                            findings=payload.findings)
+            await self.report_fraud(payload.findings, actor)
 
     # -- the experts and the vote ----------------------------------------------------------------
 
     async def _draw(self, body: str, order: rules.ExpertDraw, stand_aside: str | None
                     ) -> tuple[rules.Expert, ...]:
         seed = order.seed or str(workflow.uuid4())
-        application = self._application()
+        application = self.application
         # A round's panel is drawn per level and direction (the experts from the applicant's
         # employer stand aside); its committee once for the round.
         purpose = (f"panel:{application.review_round}:{application.level}:{application.direction}"
@@ -197,13 +164,13 @@ class TitleReviewWorkflow(CaseWorkflow):
         await workflow.execute_activity_method(
             TitleActivities.open_ballot,
             OpenBallot(case_no=self.case_no, ballot_no=self.ballot_no, members=members),
-            start_to_close_timeout=GATE_TIMEOUT)
+            start_to_close_timeout=ACTIVITY_TIMEOUT)
         await self.record(SYSTEM, rules.BallotOpened(ballot_no=self.ballot_no, members=members))
 
     async def _close_ballot(self, actor: Actor) -> None:
         tally = await workflow.execute_activity_method(
             TitleActivities.close_ballot, CloseBallotBox(case_no=self.case_no, ballot_no=self.ballot_no),
-            start_to_close_timeout=GATE_TIMEOUT)
+            start_to_close_timeout=ACTIVITY_TIMEOUT)
         await self.record(actor, rules.BallotClosed(
             tally=tally, valid=tally.valid, passed=tally.passed if tally.valid else None))
         if not tally.valid:  # 四(二)5: fewer than two thirds voted; the vote is held again
@@ -211,52 +178,32 @@ class TitleReviewWorkflow(CaseWorkflow):
         elif tally.passed:
             await self.change_stage(rules.ACCEPTANCE, actor)
         else:
-            await self._end("vote", "title_not_passed_vote", "not passed by the committee", actor,
+            await self.end("vote", "title_not_passed_vote", "not passed by the committee", actor,
                             voting=tally.voting, approve=tally.approve)
 
     # -- the end -------------------------------------------------------------------------------
 
     async def _certify(self) -> None:
-        application = self._application()
+        application = self.application
         today = local_date(workflow.now())
         number = await workflow.execute_activity_method(
             TitleActivities.number_certificate,
             NumberCertificate(year=today.year, level=application.level),
-            start_to_close_timeout=GATE_TIMEOUT)
+            start_to_close_timeout=ACTIVITY_TIMEOUT)
         await self.record(SYSTEM, rules.TitleCertified(
             certificate_no=number, id_number=application.applicant.id_number,
             name=application.applicant.name, level=application.level.value,
             direction=application.direction.value, issued_on=today))
-        await self._notify("certificate", "title_certificate", certificate_no=number)
+        await self.notify("certificate", "title_certificate", certificate_no=number)
         await self.close("certified", SYSTEM)
 
-    async def _blacklist(self, findings: str, actor: Actor) -> None:
-        person = self._application().applicant
-        await self.record(actor, rules.PersonBlacklisted(
-            id_number=person.id_number, name=person.name, findings=findings))
-
-    async def _end(self, step: str, template: str, outcome: str, actor: Actor, **facts: Any) -> None:
+    async def end(self, step: str, template: str, outcome: str, actor: Actor, **facts: Any) -> None:
         if self.stage == rules.VOTING:  # no ballot goes into the box of an ended case
             await workflow.execute_activity_method(
                 TitleActivities.close_ballot,
                 CloseBallotBox(case_no=self.case_no, ballot_no=self.ballot_no),
-                start_to_close_timeout=GATE_TIMEOUT)
-        await self._notify(step, template, **facts)
-        await self.close(outcome, actor)
+                start_to_close_timeout=ACTIVITY_TIMEOUT)
+        await super().end(step, template, outcome, actor, **facts)
 
-    async def _notify(self, step: str, template: str, **facts: Any) -> None:
-        application = self._application()
-        await self.issue_notice(step, template, application.applicant.name, {
-            "name": application.applicant.name, "level": application.level.chinese,
-            "direction": application.direction.chinese, "round": application.review_round,
-            "bureau": rules.BUREAU, "agency": rules.AGENCY, **facts,
-        })
-
-    def _application(self) -> rules.ReviewApplication:
-        if self.application is None:
-            raise RuntimeError("the application has not been opened")
-        return self.application
-
-    def _eligibility(self) -> Eligibility:
-        assert self.eligibility is not None  # check() waits for it
-        return self.eligibility
+    def notice_facts(self) -> dict[str, Any]:
+        return {"round": self.application.review_round}
