@@ -28,6 +28,8 @@ from govflow.domain.credit import CreditSubject
 from govflow.domain.demo import DemoApplication
 from govflow.domain.permit import PermitApplication
 from govflow.domain.spot_check import Candidate, SpotCheckRound
+from govflow.domain.title import ReviewApplication
+from govflow.domain.title_exam import ExamRegistration
 from govflow.settings import Settings
 from govflow.workers.main import build_worker
 from tests.conftest import register_search_attributes
@@ -72,8 +74,9 @@ async def record() -> None:
         await gf.result(late.case_no)
 
         complaints = await record_complaints(env, gf)
+        titles = await record_titles(env, gf)
         for name, case_no in (("demo__approved", approved.case_no), ("demo__late-refused", late.case_no),
-                              *complaints):
+                              *complaints, *titles):
             target = HERE / f"{name}.json"
             if target.exists():  # kept histories are never re-recorded: add, don't replace
                 print(f"kept {name}.json as it is")
@@ -81,6 +84,7 @@ async def record() -> None:
             history = await env.client.get_workflow_handle(case_no).fetch_history()
             target.write_text(history.to_json(), encoding="utf-8")
             print(f"recorded {name}.json ({len(history.events)} events)")
+    await gf.close()
     await env.shutdown()
     await pool.close()
     server.cleanup()
@@ -154,6 +158,35 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
             ("complaint-report__made", report.id), ("credit-record__published-and-ended", credit.case_no),
             ("auction-permit__general-granted", permit.case_no),
             ("spot-check__severe-revoked", spot.case_no)]
+
+
+async def record_titles(env: WorkflowEnvironment, gf: Govflow) -> list[tuple[str, str]]:
+    """A review to its certificate (an objection dismissed on the way); an exam to its certificate."""
+    review = await gf.start_case("title-review", ReviewApplication.model_validate(
+        example("title-review", "start")), case_no="TREV-2026-900001")
+    await wait_until_opened(gf, review.case_no)
+    await asyncio.sleep(1)
+    for step in ("recommend", "agency-check", "draw-panel", "evaluate", "convene-committee"):
+        document = example("title-review", step)
+        await gf.decide(review.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step)
+    drawn = [e for e in (await gf.status(review.case_no)).history if e.type == "ExpertsDrawn"]
+    for expert in drawn[1].data["members"][:10]:
+        await gf.cast_ballot(review.case_no, expert["id"], "approve")
+    for step in ("close-ballot", "accept", "object", "rule-objection"):
+        document = example("title-review", step)
+        await gf.decide(review.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step)
+    await env.sleep(timedelta(days=17))
+    await gf.result(review.case_no)
+
+    exam = await gf.start_case("title-exam", ExamRegistration.model_validate(
+        example("title-exam", "start")), case_no="TEXM-2026-900001")
+    await wait_until_opened(gf, exam.case_no)
+    await asyncio.sleep(1)
+    for step in ("check", "pay", "record-score", "issue-certificate"):
+        document = example("title-exam", step)
+        await gf.decide(exam.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step)
+    await gf.result(exam.case_no)
+    return [("title-review__certified-after-objection", review.case_no), ("title-exam__certified", exam.case_no)]
 
 
 if __name__ == "__main__":
