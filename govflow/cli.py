@@ -322,7 +322,7 @@ async def cmd_title_assess(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{person.name}  {direction.chinese}  as of {on}")
     for level, result in results.items():
         verdict = f"eligible ({result.basis})" if result.eligible else "not eligible"
-        print(f"  {level.chinese:<10} {verdict}")
+        print(f"  {level.chinese}: {verdict}")
         for refusal in result.refusals:
             print(f"      {refusal.line}: {refusal.reason}")
     return 0

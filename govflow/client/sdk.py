@@ -282,7 +282,7 @@ class Govflow:
         except InvalidInputError as error:
             raise errors.InputError(error.message) from None
         except DomainError as error:
-            raise errors.GovflowError(f"{certificate_no}: {error.message}") from None
+            raise errors.GovflowError(error.message) from None
 
     async def replan_clocks(self, case_no: str, order: ReplanClocks) -> ClocksReplanned:
         """Tell a case to derive its open clocks' due dates again with the calendar in force."""

@@ -353,6 +353,49 @@ def test_a_permit_its_certificate_a_credit_record_and_a_spot_check_from_the_comm
     assert len(check["inspectors"]) == 2
 
 
+def test_a_title_review_and_its_secret_ballot_from_the_command_line(stack: DevStack, tmp_path: Path) -> None:
+    examples = EXAMPLES / "title-review"
+    assessed = stack.cli("title", "assess", str(examples / "person.json"), "--on", "2026-09-01")
+    assert assessed.returncode == 0, assessed.stderr
+    assert "  高级知识产权师: eligible (附件三(一)2(3))" in assessed.stdout
+    assert "附件四(一)2(1)" in assessed.stdout  # why not full senior
+    started = stack.cli("start", "title-review", str(examples / "start.json"), "--json")
+    assert started.returncode == 0, started.stderr
+    case_no = json.loads(started.stdout)["case_no"]
+    assert case_no.startswith("TREV-")
+    for decision in ("recommend", "agency-check", "draw-panel", "evaluate", "convene-committee"):
+        done = stack.cli("decide", case_no, decision, str(examples / f"{decision}.json"))
+        assert done.returncode == 0, (decision, done.stderr)
+    status = json.loads(stack.cli("status", case_no, "--json").stdout)
+    assert status["stage"] == "voting"
+    committee = [e["data"] for e in status["history"] if e["type"] == "ExpertsDrawn"][1]["members"]
+    members = [m["id"] for m in committee]
+    for member in members[:10]:
+        cast = stack.cli("ballot", case_no, "--member", member, "--choice", "approve")
+        assert cast.returncode == 0, cast.stderr
+        assert "approve" not in cast.stdout  # what is printed is a record too
+    again = stack.cli("ballot", case_no, "--member", members[0], "--choice", "reject")
+    assert (again.returncode, again.stderr) == (1, f"govflow: {case_no}: decision refused: {members[0]} has already voted on this applicant\n")
+    outsider = next(f"E{n:03d}" for n in range(1, 22) if f"E{n:03d}" not in members)
+    stranger = stack.cli("ballot", case_no, "--member", outsider, "--choice", "approve")
+    assert stranger.returncode == 1 and "is not a member of this committee" in stranger.stderr
+    unknown = stack.cli("ballot", "TREV-2026-999999", "--member", members[0], "--choice", "approve")
+    assert (unknown.returncode, unknown.stderr) == (1, "govflow: no case TREV-2026-999999\n")
+    for decision in ("close-ballot", "accept", "object"):
+        done = stack.cli("decide", case_no, decision, str(examples / f"{decision}.json"))
+        assert done.returncode == 0, (decision, done.stderr)
+    status = json.loads(stack.cli("status", case_no, "--json").stdout)
+    [closed] = [e["data"] for e in status["history"] if e["type"] == "BallotClosed"]
+    assert (closed["valid"], closed["passed"], closed["tally"]["approve"]) == (True, True, 10)
+    assert status["stage"] == "publicity"
+    wrong = stack.cli("decide", case_no, "close-ballot", str(examples / "close-ballot.json"))
+    assert wrong.returncode == 1 and "is not allowed in stage 'publicity'" in wrong.stderr
+    malformed = stack.cli("title", "verify", "BJIP-123")
+    assert (malformed.returncode, malformed.stdout.split()) == (1, ["BJIP-123", "malformed"])
+    revoke = stack.cli("title", "revoke", "BJIP-202639999990", "--reason", "x", "--by", "rsj")
+    assert revoke.returncode == 1 and "no such certificate in the register" in revoke.stderr
+
+
 def test_cases_survive_stopping_and_starting_the_stack(stack: DevStack) -> None:
     before = cases(stack)
     assert before

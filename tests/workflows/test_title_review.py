@@ -16,7 +16,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from govflow.client import Govflow
-from govflow.client.errors import CaseNotFoundError, DecisionRejectedError, InputError
+from govflow.client.errors import CaseNotFoundError, DecisionRejectedError, GovflowError, InputError
 from govflow.domain.calendar import local_date
 from govflow.domain.case import Actor, CaseStatus
 from govflow.domain.title import ReviewApplication, certificate_number_valid
@@ -148,6 +148,23 @@ async def test_a_review_round_one_passes_one_fails_the_vote_one_objection_upheld
     assert (await passes.gf.verify_title(certified["certificate_no"]))["status"] == "valid"
     template, body = await passes.notice("certificate")
     assert template == "title_certificate" and certified["certificate_no"] in body
+
+    # 六(一): a title obtained by fraud is revoked, recorded, and its holder blacklisted.
+    number = certified["certificate_no"]
+    revoked = await passes.gf.revoke_title(number, "论文系抄袭", "rsj-zc-01")
+    assert (revoked["status"], revoked["reason"]) == ("revoked", "论文系抄袭")
+    with pytest.raises(GovflowError, match="has already been revoked"):
+        await passes.gf.revoke_title(number, "再次撤销", "rsj-zc-01")
+    with pytest.raises(InputError, match="no such certificate"):
+        await passes.gf.revoke_title("BJIP-202639999990", "x", "rsj-zc-01")
+    person = final.history[0].data["application"]["applicant"]
+    refused = await passes_again(apply, person)
+    assert refused.outcome == "refused: blacklisted"
+
+
+async def passes_again(apply: Any, person: dict[str, Any]) -> CaseStatus:
+    review = await apply(applicant=person)
+    return await wait_for_status(review.gf, review.case_no, lambda s: s.outcome is not None)
 
 
 async def test_ballots_from_non_members_and_second_ballots_are_refused_and_change_nothing(apply) -> None:  # type: ignore[no-untyped-def]
