@@ -1,0 +1,37 @@
+"""Every file under examples/ is valid: a start file for its procedure's application, a
+decision file (named after its decision) for that decision's payload and roles. The README's
+quick start runs these files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from govflow.domain.case import Actor
+from govflow.domain.title_eligibility import Applicant
+from govflow.procedures import PROCEDURES, workflow_classes
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+DECISIONS = {w.__temporal_workflow_definition.name: getattr(w, "decisions", {}) for w in workflow_classes()}
+FILES = sorted(p for p in EXAMPLES.glob("*/*.json") if p.parent.name in PROCEDURES)
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_example_is_valid_for_its_procedure(path: Path) -> None:
+    procedure = PROCEDURES[path.parent.name]
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if path.stem.startswith("start"):
+        procedure.application.model_validate(document)
+        return
+    if path.stem == "person":  # for `govflow title assess`
+        Applicant.model_validate(document)
+        return
+    rule = DECISIONS[procedure.workflow][path.stem]
+    assert Actor.model_validate(document["actor"]).role in rule.roles
+    rule.payload.model_validate(document.get("payload", {}))
+
+
+def test_every_procedure_built_has_examples() -> None:
+    assert {p.parent.name for p in FILES} == set(PROCEDURES)
