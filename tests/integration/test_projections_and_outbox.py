@@ -85,7 +85,7 @@ async def test_rebuilt_projections_equal_the_live_ones(
     count = await db_pool.fetchval("SELECT count(*) FROM case_events")
     assert done.stdout.strip() == (
         f"rebuilt cases, notices, escalations, verifications, complaints, credit_entries, certificates, certificate_history, "
-        f"commitment_decisions from {count} events")
+        f"commitment_decisions, title_certificates, title_blacklist from {count} events")
     assert await snapshot(db_pool) == live
 
 
