@@ -119,3 +119,38 @@ def beijing(day: Any, hour: int = 0, minute: int = 0) -> Any:
     from govflow.domain.calendar import SHANGHAI
 
     return datetime.combine(day, time(hour, minute), SHANGHAI)
+
+
+class CaseDriver:
+    """A case under test on the time-skipping server: its status, events and notices, the
+    server's day, and decisions from the procedure's example files (`folder`)."""
+
+    folder = ""
+
+    def __init__(self, env: Any, gf: Any, pool: Any, case_no: str) -> None:
+        self.env, self.gf, self.pool, self.case_no = env, gf, pool, case_no
+
+    async def status(self) -> Any:
+        return await self.gf.status(self.case_no)
+
+    async def events(self, kind: str) -> list[dict[str, Any]]:
+        return [e.data for e in (await self.status()).history if e.type == kind]
+
+    async def notice(self, step: str) -> tuple[str, str]:
+        row = await self.pool.fetchrow("SELECT template, body FROM notices WHERE case_no=$1 AND step=$2",
+                                       self.case_no, step)
+        return row["template"], row["body"]
+
+    async def today(self) -> Any:
+        from govflow.domain.calendar import local_date
+
+        return local_date(await self.env.get_current_time())
+
+    async def decide_example(self, name: str, actor: Any = None, **changes: Any) -> str:
+        """The decision `name` from examples/FOLDER/NAME.json, its payload changed by `changes`."""
+        from govflow.domain.case import Actor
+
+        document = example(self.folder, name)
+        payload = document.get("payload", {}) | changes
+        accepted = await self.gf.decide(self.case_no, name, actor or Actor(**document["actor"]), payload)
+        return str(accepted.stage)
