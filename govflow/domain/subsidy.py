@@ -358,7 +358,8 @@ def _refusals(enterprise: Enterprise, claim: Claim, categories: frozenset[Catego
               group: bool) -> None:
     row = ROWS[claim.item]
     if not group and not categories:
-        raise Refused("一(一)3", "不属于中小外贸企业、“双自主”企业、外贸综合服务企业、自贸区或高新技术外贸企业")
+        raise Refused("一(一)3", "不属于中小外贸企业、“双自主”企业、外贸综合服务企业、"
+                                 "自贸区或高新技术外贸企业")
     if claim.incurred_on < CUT_OVER:
         raise Refused("六", "2020年12月31日之前发生的项目适用京商务财务字[2018]24号")
     if row.group_only != group:
