@@ -16,7 +16,6 @@ the audit record.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -24,10 +23,11 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from govflow.activities.titles import CloseBallotBox, NumberCertificate, OpenBallot, TitleActivities
     from govflow.domain import title as rules
-    from govflow.domain.calendar import add_calendar_days, local_date, start_of_day
+    from govflow.domain.calendar import local_date
     from govflow.domain.case import SYSTEM, Actor, CaseStatus
     from govflow.domain.errors import DecisionRefusedError, InvalidInputError
 
+from govflow.workflows.publicity import Publicity
 from govflow.workflows.title_common import ACTIVITY_TIMEOUT, TitleCase
 
 
@@ -41,8 +41,7 @@ class TitleReviewWorkflow(TitleCase):
         self.panel: tuple[rules.Expert, ...] = ()
         self.committee: tuple[rules.Expert, ...] = ()
         self.ballot_no = 0
-        self.publicity_ends: date | None = None
-        self.objections: dict[str, bool | None] = {}  # id → upheld (None: not ruled yet)
+        self.publicity = Publicity()
 
     @workflow.run
     async def run(self, opening: rules.ReviewOpening) -> CaseStatus:
@@ -56,17 +55,7 @@ class TitleReviewWorkflow(TitleCase):
 
     async def _publicity(self) -> None:
         """五(二)6–7: 15 days; the certificate once they are over and no objection stands."""
-        ends = self.publicity_ends
-        assert ends is not None
-        remaining = start_of_day(ends + timedelta(days=1)) - workflow.now()  # 公示期满后
-        if remaining > timedelta(0):
-            try:
-                await workflow.wait_condition(lambda: self.outcome is not None, timeout=remaining)
-            except TimeoutError:
-                pass  # the 15 days are over
-        # An objection still before the bureau holds the certificate until it is ruled on.
-        await workflow.wait_condition(
-            lambda: self.outcome is not None or None not in self.objections.values())
+        await self.publicity.wait(lambda: self.outcome is not None)
         if self.outcome is None:
             await self._certify()
 
@@ -84,10 +73,10 @@ class TitleReviewWorkflow(TitleCase):
             raise DecisionRefusedError(f"{actor.id} is not on this applicant's panel")
         if decision == "evaluate" and payload.defence_held_on > today:
             raise InvalidInputError(f"defence_held_on: {payload.defence_held_on} has not come yet")
-        if decision == "object" and self.publicity_ends and today > self.publicity_ends:
-            raise DecisionRefusedError(f"五(二)6: the publicity ended on {self.publicity_ends}")
-        if decision == "rule-objection" and self.objections.get(payload.objection_id, True) is not None:
-            raise InvalidInputError(f"objection_id: no objection {payload.objection_id!r} awaits a ruling")
+        if decision == "object":
+            self.publicity.check_objection("五(二)6")
+        if decision == "rule-objection":
+            self.publicity.check_ruling(payload.objection_id)
 
     async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
         if decision == "recommend":
@@ -119,19 +108,17 @@ class TitleReviewWorkflow(TitleCase):
                 await self.end("not-accepted", "title_not_accepted", "not accepted by the HR bureau",
                                 actor, remarks=payload.remarks)
                 return
-            today = local_date(workflow.now())
-            self.publicity_ends = add_calendar_days(today, rules.PUBLICITY[2])
-            await self.record(actor, rules.PublicityStarted(published_on=today, ends_on=self.publicity_ends))
+            published, ends = self.publicity.publish(rules.PUBLICITY[2])
+            await self.record(actor, rules.PublicityStarted(published_on=published, ends_on=ends))
             await self.change_stage(rules.PUBLICITY_STAGE, actor)
-            await self.notify("publicity", "title_publicity", published_on=today.isoformat(),
-                               ends_on=self.publicity_ends.isoformat())
+            await self.notify("publicity", "title_publicity", published_on=published.isoformat(),
+                              ends_on=ends.isoformat())
         elif decision == "object":
-            objection_id = f"OBJ-{len(self.objections) + 1}"
-            self.objections[objection_id] = None
+            objection_id = self.publicity.lodge()
             await self.record(actor, rules.TitleObjectionLodged(
                 objection_id=objection_id, objector=payload.objector, grounds=payload.grounds))
         elif decision == "rule-objection":
-            self.objections[payload.objection_id] = payload.upheld
+            self.publicity.rule(payload.objection_id, payload.upheld)
             await self.record(actor, rules.TitleObjectionRuled(
                 objection_id=payload.objection_id, upheld=payload.upheld, findings=payload.findings))
             if payload.fraud:
