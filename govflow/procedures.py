@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from govflow.domain import complaint, credit, demo, permit, spot_check, title, title_exam
+from govflow.domain import complaint, credit, demo, permit, spot_check, subsidy_pipeline, title, title_exam
 from govflow.domain.case import CaseOpening
 from govflow.domain.errors import UnknownProcedureError
 from govflow.domain.procedures import case_no_prefix
@@ -47,6 +47,10 @@ PROCEDURES: dict[str, Procedure] = {
         credit.PROCEDURE, "credit-record", credit.CreditRecordOpening, credit.CreditSubject,
         case_no_from=lambda subject: credit.credit_record_case_no(subject.uscc),
     ),
+    subsidy_pipeline.PROCEDURE: Procedure(
+        subsidy_pipeline.PROCEDURE, "subsidy", subsidy_pipeline.SubsidyOpening,
+        subsidy_pipeline.SubsidyApplication,
+    ),
     title_exam.EXAM: Procedure(
         title_exam.EXAM, "title-exam", title_exam.ExamOpening, title_exam.ExamRegistration
     ),
@@ -73,8 +77,10 @@ def workflow_classes() -> list[Any]:
     from govflow.workflows.permit import AuctionPermitWorkflow
     from govflow.workflows.reports import ComplaintReportWorkflow
     from govflow.workflows.spot_check import SpotCheckWorkflow
+    from govflow.workflows.subsidy import SubsidyWorkflow
     from govflow.workflows.title_exam import TitleExamWorkflow
     from govflow.workflows.title_review import TitleReviewWorkflow
 
     return [ComplaintWorkflow, CreditRecordWorkflow, DemoWorkflow, AuctionPermitWorkflow,
-            SpotCheckWorkflow, ComplaintReportWorkflow, TitleExamWorkflow, TitleReviewWorkflow]
+            SpotCheckWorkflow, ComplaintReportWorkflow, SubsidyWorkflow, TitleExamWorkflow,
+            TitleReviewWorkflow]

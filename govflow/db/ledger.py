@@ -38,16 +38,18 @@ async def disburse(conn: Connection, *, case_no: str, enterprise_id: str, year: 
         await conn.execute(
             """INSERT INTO subsidy_ledger_years (enterprise_id, year, cap) VALUES ($1, $2, $3)
                ON CONFLICT DO NOTHING""", enterprise_id, year, cap)
-        ledger = await conn.fetchrow(
+        year_row = await conn.fetchrow(
             """SELECT cap, disbursed FROM subsidy_ledger_years WHERE enterprise_id = $1 AND year = $2
                FOR UPDATE""", enterprise_id, year)
         done = await conn.fetchrow("SELECT * FROM subsidy_disbursements WHERE case_no = $1", case_no)
         if done is not None:
             return _disbursement(done)
+        assert year_row is not None  # inserted above
+        cap_left, paid = year_row["cap"], year_row["disbursed"]
         amount, reason = approved, None
-        if ledger["cap"] is not None and ledger["disbursed"] + approved > ledger["cap"]:
-            amount = max(ledger["cap"] - ledger["disbursed"], Decimal(0))
-            reason = (f"四(四)：当年累计不超过{ledger['cap']}元，已拨付{ledger['disbursed']}元")
+        if cap_left is not None and paid + approved > cap_left:
+            amount = max(cap_left - paid, Decimal(0))
+            reason = f"四(四)：当年累计不超过{cap_left}元，已拨付{paid}元"
         row = await conn.fetchrow(
             """INSERT INTO subsidy_disbursements (case_no, enterprise_id, year, approved, amount,
                                                   cut_reason, at)

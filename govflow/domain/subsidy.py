@@ -500,3 +500,17 @@ def quote_all(enterprise: Enterprise, claims: Sequence[Claim], on: date, *,
         total = allowed
     return QuoteSet(quotes=quotes, annual_cap=cap, received_this_year=received_this_year, total=total,
                     annual_cut=cut)
+
+
+class QuoteRequest(Record):
+    """What `govflow subsidy quote` reads: an enterprise and its claimed expenses."""
+
+    enterprise: Enterprise
+    claims: tuple[Claim, ...] = Field(min_length=1)
+    on: date = Field(description="the application date")
+    received_this_year: Decimal = Field(default=Decimal(0), ge=0)
+    group: bool = False
+
+    def quote(self) -> QuoteSet:
+        return quote_all(self.enterprise, self.claims, self.on, received_this_year=self.received_this_year,
+                         group=self.group)

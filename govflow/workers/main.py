@@ -15,6 +15,7 @@ from govflow.activities.case_log import CaseLogActivities
 from govflow.activities.clocks import ClockActivities
 from govflow.activities.credit import CreditActivities, CreditReporting
 from govflow.activities.reports import ReportActivities
+from govflow.activities.subsidy import SubsidyActivities
 from govflow.activities.titles import TitleActivities
 from govflow.db.calendar_store import CalendarSource
 from govflow.db.connection import create_pool, resolve_database_url
@@ -34,6 +35,7 @@ def build_activities(pool: asyncpg.Pool, settings: Settings, client: Client | No
     reports = ReportActivities(pool, calendars)
     credit = CreditActivities(pool)
     titles = TitleActivities(pool)
+    subsidy = SubsidyActivities(pool)
     return [
         case_log.append_events,
         case_log.issue_notice,
@@ -46,6 +48,8 @@ def build_activities(pool: asyncpg.Pool, settings: Settings, client: Client | No
         titles.open_ballot,
         titles.close_ballot,
         titles.number_certificate,
+        subsidy.received,
+        subsidy.disburse,
         *([CreditReporting(client, settings.task_queue).report_breach] if client else []),
     ]
 

@@ -28,6 +28,7 @@ from govflow.domain.credit import CreditSubject
 from govflow.domain.demo import DemoApplication
 from govflow.domain.permit import PermitApplication
 from govflow.domain.spot_check import Candidate, SpotCheckRound
+from govflow.domain.subsidy_pipeline import SubsidyApplication
 from govflow.domain.title import ReviewApplication
 from govflow.domain.title_exam import ExamRegistration
 from govflow.settings import Settings
@@ -75,6 +76,7 @@ async def record() -> None:
 
         complaints = await record_complaints(env, gf)
         titles = await record_titles(env, gf)
+        titles.append(await record_subsidy(env, gf))
         for name, case_no in (("demo__approved", approved.case_no), ("demo__late-refused", late.case_no),
                               *complaints, *titles):
             target = HERE / f"{name}.json"
@@ -187,6 +189,27 @@ async def record_titles(env: WorkflowEnvironment, gf: Govflow) -> list[tuple[str
         await gf.decide(exam.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step)
     await gf.result(exam.case_no)
     return [("title-review__certified-after-objection", review.case_no), ("title-exam__certified", exam.case_no)]
+
+
+async def record_subsidy(env: WorkflowEnvironment, gf: Govflow) -> tuple[str, str]:
+    """A district-route project through the eight stages, an objection dismissed on the way."""
+    project = await gf.start_case("subsidy", SubsidyApplication.model_validate(
+        example("subsidy", "start-district")), case_no="SUBS-2026-900001")
+    await wait_until_opened(gf, project.case_no)
+
+    async def decide(step: str, **changes: object) -> None:
+        document = example("subsidy", step)
+        await gf.decide(project.case_no, step, Actor(**document["actor"]), document["payload"] | changes,
+                        request_id=step)
+
+    for step in ("confirm-registration", "apply-plan", "select-plan", "object", "rule-objection"):
+        await decide(step)
+    await env.sleep(timedelta(days=9))
+    for step in ("apply-disbursement", "check-completeness", "review-compliance", "audit", "decide"):
+        await decide(step)
+    await env.sleep(timedelta(days=9))
+    await gf.result(project.case_no)
+    return ("subsidy__district-disbursed", project.case_no)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from govflow.domain.case import Actor
+from govflow.domain.subsidy import QuoteRequest
 from govflow.domain.title_eligibility import Applicant
 from govflow.procedures import PROCEDURES, workflow_classes
 
@@ -28,7 +29,10 @@ def test_example_is_valid_for_its_procedure(path: Path) -> None:
     if path.stem == "person":  # for `govflow title assess`
         Applicant.model_validate(document)
         return
-    rule = DECISIONS[procedure.workflow][path.stem]
+    if path.stem == "quote":  # for `govflow subsidy quote`
+        QuoteRequest.model_validate(document)
+        return
+    rule = DECISIONS[procedure.workflow][path.stem.split("--")[0]]  # decision--variant.json
     assert Actor.model_validate(document["actor"]).role in rule.roles
     rule.payload.model_validate(document.get("payload", {}))
 

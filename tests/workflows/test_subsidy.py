@@ -1,0 +1,151 @@
+"""A project of the foreign-trade fund through the eight stages (京商财务字〔2021〕33号 五) on the
+time-skipping server, with the ledger in the real PostgreSQL."""
+
+from __future__ import annotations
+
+import copy
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+import pytest
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from govflow.client import Govflow
+from govflow.client.errors import DecisionRejectedError
+from govflow.domain.case import Actor
+from govflow.domain.subsidy_pipeline import SubsidyApplication
+from govflow.settings import Settings
+from tests.helpers import CaseDriver, beijing, example, unique_case_no, wait_for_status
+from tests.workflows.test_credit_record import fresh_uscc
+
+pytestmark = pytest.mark.workflow
+
+MUNICIPAL = Actor(role="municipal-bureau", id="swj-cwc-01")
+
+
+class Project(CaseDriver):
+    folder = "subsidy"
+
+    async def decide(self, name: str, actor: Actor | None = None, **changes: Any) -> str:
+        return await self.decide_example(name, actor, **changes)
+
+    async def claims(self) -> list[dict[str, Any]]:
+        """The example's claims, dated this year on the test server's clock."""
+        today = await self.today()
+        claims = copy.deepcopy(example("subsidy", "apply-plan")["payload"]["claims"])
+        for claim in claims:
+            claim["incurred_on"] = (today - timedelta(days=40)).isoformat()
+            if "certificate_on" in claim:
+                claim["certificate_on"] = today.isoformat()
+        return claims
+
+    async def publicity_passes(self, window: str) -> date:
+        """Sleep to 12:00 on the window's last day (still open), then past it."""
+        [published] = [e for e in await self.events("SubsidyPublished") if e["window"] == window]
+        ends = date.fromisoformat(published["ends_on"])
+        assert ends == date.fromisoformat(published["published_on"]) + timedelta(days=7)  # 7 days, by hand
+        await self.env.sleep(beijing(ends, 12) - await self.env.get_current_time())
+        return ends
+
+
+@pytest.fixture
+async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
+                db_pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
+    gf = Govflow(time_skipping_env.client, settings)
+
+    async def apply_for(start: str) -> Project:
+        document = copy.deepcopy(example("subsidy", start))
+        document["enterprise"]["uscc"] = fresh_uscc()
+        document["year"] = (await time_skipping_env.get_current_time()).year
+        ref = await gf.start_case("subsidy", SubsidyApplication.model_validate(document), case_no=unique_case_no("SUBS"))
+        await wait_for_status(gf, ref.case_no, lambda s: bool(s.history))
+        return Project(time_skipping_env, gf, db_pool, ref.case_no)
+
+    yield apply_for
+    await gf.close()
+
+
+async def test_district_route_through_the_eight_stages_with_objections_and_an_audit_cut(apply) -> None:  # type: ignore[no-untyped-def]
+    project = await apply("start-district")  # Haidian: the district bureau
+    with pytest.raises(DecisionRejectedError, match="confirmed by the district-bureau"):
+        await project.decide("confirm-registration", MUNICIPAL)
+    assert await project.decide("confirm-registration") == "plan-application"  # 1, 2
+    [confirmed] = await project.events("RegistrationConfirmed")
+    assert (confirmed["route"], confirmed["body"]) == ("district", "海淀区商务局")
+    claims = await project.claims()
+    assert await project.decide("apply-plan", claims=claims) == "plan-selection"  # 3
+    [plan] = await project.events("SupportQuoted")
+    # fair: 800,000 × 50 % = 400,000 → 12 booths 360,000 → 300,000; trademark 30,000 × 50 % = 15,000
+    assert [Decimal(q["amount"]) for q in plan["quote"]["quotes"]] == [300_000, 15_000]
+    assert Decimal(plan["quote"]["total"]) == 315_000
+    with pytest.raises(DecisionRejectedError, match="exceeds the budget left"):
+        await project.decide("select-plan", budget_left="300000")
+    assert await project.decide("select-plan") == "plan-publicity"  # 4
+    assert await project.decide("object") == "plan-publicity"
+    ends = await project.publicity_passes("plan")
+    assert (await project.status()).stage == "plan-publicity"  # the last day is still open
+    await project.decide("rule-objection", MUNICIPAL)  # dismissed
+    await project.env.sleep(beijing(ends + timedelta(days=1), 1) - await project.env.get_current_time())
+    await wait_for_status(project.gf, project.case_no, lambda s: s.stage == "implementation")
+    with pytest.raises(DecisionRejectedError, match="after completion"):
+        await project.decide("apply-disbursement", claims=claims, completed_on=(await project.today() + timedelta(days=2)).isoformat())
+    today = (await project.today()).isoformat()
+    assert await project.decide("apply-disbursement", claims=claims, completed_on=today) == "completeness-review"  # 5
+    assert await project.decide("check-completeness") == "compliance-review"  # 6: district, then municipal
+    assert await project.decide("review-compliance") == "audit"
+    with pytest.raises(DecisionRejectedError, match="above what was claimed"):
+        await project.decide("audit", audited_spend=["900000", "30000"])
+    assert await project.decide("audit") == "decision"
+    audit = [e for e in await project.events("SupportQuoted") if e["step"] == "audit"][0]
+    # the audit cuts the booth fees to 500,000: 250,000 (under 360,000 and 300,000); 15,000
+    assert Decimal(audit["quote"]["total"]) == 265_000
+    assert await project.decide("decide") == "disbursement-publicity"
+    [approved] = await project.events("DisbursementApproved")
+    assert Decimal(approved["amount"]) == 265_000 and Decimal(approved["annual_cap"]) == 1_000_000
+    assert await project.decide("object") == "disbursement-publicity"  # 7
+    ends = await project.publicity_passes("disbursement")
+    await project.env.sleep(beijing(ends + timedelta(days=2), 9) - await project.env.get_current_time())
+    status = await project.status()
+    assert (status.stage, status.outcome) == ("disbursement-publicity", None)  # held by the objection
+    await project.decide("rule-objection", MUNICIPAL, objection_id="OBJ-1")
+    final = await wait_for_status(project.gf, project.case_no, lambda s: s.outcome is not None)
+    assert final.outcome == "disbursed"  # 8
+    [paid] = [e.data for e in final.history if e.type == "Disbursed"]
+    assert (Decimal(paid["amount"]), paid["cut_reason"]) == (265_000, None)
+    row = await project.pool.fetchrow("SELECT amount FROM subsidy_disbursements WHERE case_no = $1", project.case_no)
+    assert row["amount"] == 265_000
+    assert "拨付支持资金265000.00元" in (await project.notice("disbursement"))[1]
+
+
+async def test_municipal_route_skips_the_district_review_and_an_upheld_objection_ends_it(apply) -> None:  # type: ignore[no-untyped-def]
+    project = await apply("start-municipal")  # Daxing: the municipal bureau
+    with pytest.raises(DecisionRejectedError, match="confirmed by the municipal-bureau"):
+        await project.decide("confirm-registration")
+    await project.decide("confirm-registration--municipal".split("--")[0], MUNICIPAL)
+    claims = await project.claims()
+    for claim in claims:
+        claim["market"] = "latin-america"  # an emerging market: 70 %
+    await project.decide("apply-plan", claims=claims)
+    [plan] = await project.events("SupportQuoted")
+    # 800,000 × 70 % = 560,000 → 360,000 → 300,000; 30,000 × 70 % = 21,000; dual-autonomous: no annual cap
+    assert (Decimal(plan["quote"]["total"]), plan["quote"]["annual_cap"]) == (321_000, None)
+    await project.decide("select-plan")
+    ends = await project.publicity_passes("plan")
+    await project.env.sleep(beijing(ends + timedelta(days=1), 1) - await project.env.get_current_time())
+    await wait_for_status(project.gf, project.case_no, lambda s: s.stage == "implementation")
+    today = (await project.today()).isoformat()
+    assert await project.decide("apply-disbursement", claims=claims, completed_on=today) == "compliance-review"
+    with pytest.raises(DecisionRejectedError, match="not allowed in stage 'compliance-review'"):
+        await project.decide("check-completeness")
+    await project.decide("review-compliance")
+    await project.decide("audit", audited_spend=[str(c["spend"]) for c in claims])
+    await project.decide("decide")
+    await project.decide("object")
+    assert await project.decide("rule-objection", MUNICIPAL, upheld=True, findings="展会未实际举办") == "closed"
+    final = await project.status()
+    assert final.outcome == "objection upheld (disbursement publicity)"
+    assert not [e for e in final.history if e.type == "Disbursed"]
+    assert await project.pool.fetchval("SELECT count(*) FROM subsidy_disbursements WHERE case_no=$1", project.case_no) == 0
