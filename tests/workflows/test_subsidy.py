@@ -99,7 +99,7 @@ async def test_district_route_through_the_eight_stages_with_objections_and_an_au
     with pytest.raises(DecisionRejectedError, match="above what was claimed"):
         await project.decide("audit", audited_spend=["900000", "30000"])
     assert await project.decide("audit") == "decision"
-    audit = [e for e in await project.events("SupportQuoted") if e["step"] == "audit"][0]
+    [audit] = [e for e in await project.events("SupportQuoted") if e["step"] == "audit"]
     # the audit cuts the booth fees to 500,000: 250,000 (under 360,000 and 300,000); 15,000
     assert Decimal(audit["quote"]["total"]) == 265_000
     assert await project.decide("decide") == "disbursement-publicity"
