@@ -13,7 +13,17 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from govflow.domain import complaint, credit, demo, permit, spot_check, subsidy_pipeline, title, title_exam
+from govflow.domain import (
+    complaint,
+    credit,
+    demo,
+    ecommerce,
+    permit,
+    spot_check,
+    subsidy_pipeline,
+    title,
+    title_exam,
+)
 from govflow.domain.case import CaseOpening
 from govflow.domain.errors import UnknownProcedureError
 from govflow.domain.procedures import case_no_prefix
@@ -51,6 +61,9 @@ PROCEDURES: dict[str, Procedure] = {
         subsidy_pipeline.PROCEDURE, "subsidy", subsidy_pipeline.SubsidyOpening,
         subsidy_pipeline.SubsidyApplication,
     ),
+    ecommerce.PROCEDURE: Procedure(
+        ecommerce.PROCEDURE, "ecommerce-subsidy", ecommerce.EcommerceOpening, ecommerce.EcommerceProject
+    ),
     title_exam.EXAM: Procedure(
         title_exam.EXAM, "title-exam", title_exam.ExamOpening, title_exam.ExamRegistration
     ),
@@ -74,6 +87,7 @@ def workflow_classes() -> list[Any]:
     from govflow.workflows.complaint import ComplaintWorkflow
     from govflow.workflows.credit_record import CreditRecordWorkflow
     from govflow.workflows.demo import DemoWorkflow
+    from govflow.workflows.ecommerce import EcommerceSubsidyWorkflow
     from govflow.workflows.permit import AuctionPermitWorkflow
     from govflow.workflows.reports import ComplaintReportWorkflow
     from govflow.workflows.spot_check import SpotCheckWorkflow
@@ -82,5 +96,5 @@ def workflow_classes() -> list[Any]:
     from govflow.workflows.title_review import TitleReviewWorkflow
 
     return [ComplaintWorkflow, CreditRecordWorkflow, DemoWorkflow, AuctionPermitWorkflow,
-            SpotCheckWorkflow, ComplaintReportWorkflow, SubsidyWorkflow, TitleExamWorkflow,
-            TitleReviewWorkflow]
+            SpotCheckWorkflow, ComplaintReportWorkflow, SubsidyWorkflow, EcommerceSubsidyWorkflow,
+            TitleExamWorkflow, TitleReviewWorkflow]

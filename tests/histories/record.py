@@ -28,6 +28,7 @@ from govflow.domain.credit import CreditSubject
 from govflow.domain.demo import DemoApplication
 from govflow.domain.permit import PermitApplication
 from govflow.domain.spot_check import Candidate, SpotCheckRound
+from govflow.domain.ecommerce import EcommerceProject
 from govflow.domain.subsidy_pipeline import SubsidyApplication
 from govflow.domain.title import ReviewApplication
 from govflow.domain.title_exam import ExamRegistration
@@ -77,6 +78,7 @@ async def record() -> None:
         complaints = await record_complaints(env, gf)
         titles = await record_titles(env, gf)
         titles.append(await record_subsidy(env, gf))
+        titles.append(await record_ecommerce(gf))
         for name, case_no in (("demo__approved", approved.case_no), ("demo__late-refused", late.case_no),
                               *complaints, *titles):
             target = HERE / f"{name}.json"
@@ -210,6 +212,19 @@ async def record_subsidy(env: WorkflowEnvironment, gf: Govflow) -> tuple[str, st
     await env.sleep(timedelta(days=9))
     await gf.result(project.case_no)
     return ("subsidy__district-disbursed", project.case_no)
+
+
+async def record_ecommerce(gf: Govflow) -> tuple[str, str]:
+    """A new experience store through the district and municipal reviews, approved."""
+    application = await gf.start_case("ecommerce-subsidy", EcommerceProject.model_validate(
+        example("ecommerce-subsidy", "start")), case_no="ECOM-2026-900001")
+    await wait_until_opened(gf, application.case_no)
+    for step in ("initial-review", "municipal-review"):
+        document = example("ecommerce-subsidy", step)
+        await gf.decide(application.case_no, step, Actor(**document["actor"]), document["payload"],
+                        request_id=step)
+    await gf.result(application.case_no)
+    return ("ecommerce-subsidy__approved", application.case_no)
 
 
 if __name__ == "__main__":

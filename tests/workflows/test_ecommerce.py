@@ -1,0 +1,70 @@
+"""Programme II, cross-border e-commerce (京商财务字〔2021〕34号 六) on the time-skipping server."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+import asyncpg
+import pytest
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from govflow.client import Govflow
+from govflow.client.errors import DecisionRejectedError
+from govflow.domain.ecommerce import EcommerceProject
+from govflow.settings import Settings
+from tests.helpers import CaseDriver, example, unique_case_no, wait_for_status
+
+pytestmark = pytest.mark.workflow
+
+
+class Application(CaseDriver):
+    folder = "ecommerce-subsidy"
+
+
+@pytest.fixture
+async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
+                db_pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
+    gf = Govflow(time_skipping_env.client, settings)
+
+    async def apply_for(start: str, **changes: Any) -> Application:
+        document = copy.deepcopy(example("ecommerce-subsidy", start)) | changes
+        ref = await gf.start_case("ecommerce-subsidy", EcommerceProject.model_validate(document),
+                                  case_no=unique_case_no("ECOM"))
+        await wait_for_status(gf, ref.case_no, lambda s: bool(s.history))
+        return Application(time_skipping_env, gf, db_pool, ref.case_no)
+
+    yield apply_for
+    await gf.close()
+
+
+async def test_district_initial_review_then_the_municipal_review_with_the_amounts(apply) -> None:  # type: ignore[no-untyped-def]
+    application = await apply("start")
+    assert (await application.status()).stage == "district-review"
+    with pytest.raises(DecisionRejectedError, match="not allowed in stage 'district-review'"):
+        await application.decide_example("municipal-review")
+    assert await application.decide_example("initial-review") == "municipal-review"
+    assert await application.decide_example("municipal-review") == "closed"
+    [decided] = await application.events("EcommerceSupportDecided")
+    # interest 84,000 × 3.00 (LPR of 2025-05-20) / 4.2 = 60,000; rent support 1,800,000;
+    # other investment (5,300,000 − 2,500,000) × 50 % = 1,400,000
+    amounts = {k: Decimal(decided["support"][k]) for k in ("interest", "grant", "total")}
+    assert amounts == {"interest": 60_000, "grant": 3_200_000, "total": 3_260_000}
+    assert "支持资金3260000.00元" in (await application.notice("municipal-review"))[1]
+
+
+async def test_a_platform_project_goes_to_the_municipal_bureau_and_a_short_investment_is_refused(apply) -> None:  # type: ignore[no-untyped-def]
+    platform = await apply("start-platform")
+    assert (await platform.status()).stage == "municipal-review"
+    await platform.decide_example("municipal-review", reviewed_cost="4200000", audited_investment=None,
+                                  rent_support=None)
+    [decided] = await platform.events("EcommerceSupportDecided")
+    assert Decimal(decided["support"]["total"]) == 4_200_000
+    short = await apply("start", investment={"planned": "10000000", "spent": "6000000"})
+    await short.decide_example("initial-review")
+    with pytest.raises(DecisionRejectedError, match="低于计划总投资额"):
+        await short.decide_example("municipal-review")
+    assert await short.decide_example("municipal-review", approved=False, reasons="已投资额不足70%") == "closed"
+    assert (await short.status()).outcome == "not approved"
