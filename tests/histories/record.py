@@ -26,9 +26,9 @@ from govflow.domain.case import Actor
 from govflow.domain.complaint import ComplaintFiling
 from govflow.domain.credit import CreditSubject
 from govflow.domain.demo import DemoApplication
+from govflow.domain.ecommerce import EcommerceProject
 from govflow.domain.permit import PermitApplication
 from govflow.domain.spot_check import Candidate, SpotCheckRound
-from govflow.domain.ecommerce import EcommerceProject
 from govflow.domain.subsidy_pipeline import SubsidyApplication
 from govflow.domain.title import ReviewApplication
 from govflow.domain.title_exam import ExamRegistration
