@@ -328,6 +328,35 @@ async def cmd_title_assess(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+async def cmd_subsidy_quote(args: argparse.Namespace, settings: Settings) -> int:
+    """京商财务字〔2021〕33号 四 and attachment 2: the support for claimed expenses, every rule shown,
+    without starting a case."""
+    from govflow.domain.subsidy import QuoteRequest
+
+    try:
+        request = QuoteRequest.model_validate(read_json(args.file))
+    except ValidationError as error:
+        raise errors.InputError(f"{args.file}: {describe_validation_error(error)}") from None
+    quoted = request.quote()
+    if args.json:
+        print(quoted.model_dump_json())
+        return 0
+    categories = ", ".join(sorted(request.enterprise.categories(request.on))) or "none"
+    print(f"{request.enterprise.name}  categories: {categories}  as of {request.on}")
+    for number, q in enumerate(quoted.quotes, 1):
+        ratio = f"{q.ratio}%" if q.ratio else "-"
+        print(f"{number}. {q.item.value}  spend {q.spend}  ratio {ratio}  support {q.amount}")
+        if q.refused:
+            print(f"     refused: {q.refused}")
+        for cut in q.cuts:
+            print(f"     {cut.rule}: {cut.reason}  {cut.before} → {cut.after}")
+    if quoted.annual_cut:
+        cut = quoted.annual_cut
+        print(f"annual cap {cut.rule}: {cut.reason}  {cut.before} → {cut.after}")
+    print(f"total support {quoted.total}")
+    return 0
+
+
 async def cmd_title_verify(args: argparse.Namespace, settings: Settings) -> int:
     """五(二)7: check a certificate number against the register."""
     async with await Govflow.connect(settings) as gf:
@@ -492,6 +521,13 @@ def build_parser() -> argparse.ArgumentParser:
     certificate.add_argument("certificate_no")
     certificate.add_argument("--json", action="store_true")
     certificate.set_defaults(run=cmd_certificate)
+
+    subsidy = commands.add_parser("subsidy", help="the foreign-trade development fund")
+    subsidy_commands = subsidy.add_subparsers(dest="subsidy_command", required=True)
+    quote = subsidy_commands.add_parser("quote", help="the support for claimed expenses (JSON), every rule")
+    quote.add_argument("file")
+    quote.add_argument("--json", action="store_true")
+    quote.set_defaults(run=cmd_subsidy_quote)
 
     ballot = commands.add_parser("ballot", help="a committee member's secret ballot (title review)")
     ballot.add_argument("case_no")

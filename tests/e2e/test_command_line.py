@@ -396,6 +396,47 @@ def test_a_title_review_and_its_secret_ballot_from_the_command_line(stack: DevSt
     assert revoke.returncode == 1 and "no such certificate in the register" in revoke.stderr
 
 
+def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command_line(
+    stack: DevStack, tmp_path: Path
+) -> None:
+    examples = EXAMPLES / "subsidy"
+    quoted = stack.cli("subsidy", "quote", str(examples / "quote.json"))
+    assert quoted.returncode == 0, quoted.stderr
+    assert "附件2 一（展位费）: 3万元/每个展位（9平米），108平米计12个展位  400000.00 → 360000" in quoted.stdout
+    assert quoted.stdout.rstrip().endswith("total support 315000.00")
+    started = stack.cli("start", "subsidy", str(examples / "start-district.json"), "--json")
+    assert started.returncode == 0, started.stderr
+    case_no = json.loads(started.stdout)["case_no"]
+    assert case_no.startswith("SUBS-")
+    wrong = stack.cli("decide", case_no, "confirm-registration", str(examples / "confirm-registration--municipal.json"))
+    assert wrong.returncode == 1 and "confirmed by the district-bureau" in wrong.stderr
+    confirmed = stack.cli("decide", case_no, "confirm-registration", str(examples / "confirm-registration.json"))
+    assert confirmed.returncode == 0, confirmed.stderr
+    bad_claims = _write(tmp_path, "bad.json", json.dumps(
+        {"actor": {"role": "enterprise", "id": "x"}, "payload": {"claims": [{"item": "fair-booth", "spend": "1",
+                                                                              "incurred_on": "2026-01-01"}]}}))
+    refused = stack.cli("decide", case_no, "apply-plan", bad_claims)
+    assert refused.returncode == 1 and "booth_area_m2" in refused.stderr
+    for decision in ("apply-plan", "select-plan", "object"):
+        done = stack.cli("decide", case_no, decision, str(examples / f"{decision}.json"))
+        assert done.returncode == 0, (decision, done.stderr)
+    status = json.loads(stack.cli("status", case_no, "--json").stdout)
+    assert status["stage"] == "plan-publicity"
+    [published] = [e["data"] for e in status["history"] if e["type"] == "SubsidyPublished"]
+    assert published["window"] == "plan"
+
+    ecommerce = EXAMPLES / "ecommerce-subsidy"
+    started = stack.cli("start", "ecommerce-subsidy", str(ecommerce / "start.json"), "--json")
+    assert started.returncode == 0, started.stderr
+    application = json.loads(started.stdout)["case_no"]
+    for decision in ("initial-review", "municipal-review"):
+        done = stack.cli("decide", application, decision, str(ecommerce / f"{decision}.json"))
+        assert done.returncode == 0, (decision, done.stderr)
+    status = json.loads(stack.cli("status", application, "--json").stdout)
+    [decided] = [e["data"] for e in status["history"] if e["type"] == "EcommerceSupportDecided"]
+    assert (status["outcome"], decided["support"]["total"]) == ("approved", "3260000.00")
+
+
 def test_cases_survive_stopping_and_starting_the_stack(stack: DevStack) -> None:
     before = cases(stack)
     assert before

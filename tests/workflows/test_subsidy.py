@@ -149,3 +149,16 @@ async def test_municipal_route_skips_the_district_review_and_an_upheld_objection
     assert final.outcome == "objection upheld (disbursement publicity)"
     assert not [e for e in final.history if e.type == "Disbursed"]
     assert await project.pool.fetchval("SELECT count(*) FROM subsidy_disbursements WHERE case_no=$1", project.case_no) == 0
+
+
+async def test_a_group_training_project_of_an_organising_unit(apply) -> None:  # type: ignore[no-untyped-def]
+    project = await apply("start-group")  # Chaoyang, but an organising unit: the municipal bureau
+    await project.decide("confirm-registration", MUNICIPAL)
+    training = {"item": "training", "spend": "80000", "incurred_on": (await project.today()).isoformat(),
+                "firms": 120, "participants": 300, "materials_cost": "10000"}
+    await project.decide("apply-plan", Actor(role="enterprise", id="unit"), claims=[training])
+    [plan] = await project.events("SupportQuoted")
+    # 200 × 300 = 60,000; materials over 10 % of 70,000 cut by 3,000: 57,000 × 50 % = 28,500; no annual cap
+    assert (Decimal(plan["quote"]["total"]), plan["quote"]["annual_cap"]) == (28_500, None)
+    await project.decide("select-plan", selected=False, priority="三：团体项目预算已满")
+    assert (await project.status()).outcome == "not selected"
