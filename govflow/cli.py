@@ -357,6 +357,34 @@ async def cmd_subsidy_quote(args: argparse.Namespace, settings: Settings) -> int
     return 0
 
 
+async def cmd_subsidy_plan(args: argparse.Namespace, settings: Settings) -> int:
+    """五(二)2: the projects awaiting plan selection, ranked by 三 within the budget; with
+    --decide, the municipal bureau's select-plan decisions are sent."""
+    from decimal import Decimal, InvalidOperation
+
+    from govflow.domain.subsidy import plan_within_budget
+
+    try:
+        budget = Decimal(args.budget)
+    except InvalidOperation:
+        raise errors.InputError(f"--budget: {args.budget!r} is not an amount") from None
+    async with await Govflow.connect(settings) as gf:
+        candidates = await gf.plan_candidates(args.year)
+        if not candidates:
+            raise errors.InputError(f"no {args.year} project awaits plan selection")
+        choices = plan_within_budget(candidates, budget, datetime.now(SHANGHAI).date())
+        for choice in choices:
+            verdict = "selected" if choice.selected else "not selected"
+            print(f"{choice.case_no}  {verdict:<12} {' '.join(choice.priorities) or '-':<20} {choice.reason}")
+            if args.decide:
+                priority = "、".join(choice.priorities) or "无优先支持情形"
+                bureau = Actor(role="municipal-bureau", id=args.decide)
+                await gf.decide(choice.case_no, "select-plan", bureau, {
+                    "selected": choice.selected, "priority": f"三 {priority}：{choice.reason}",
+                    "budget_left": str(choice.budget_before)})
+    return 0
+
+
 async def cmd_title_verify(args: argparse.Namespace, settings: Settings) -> int:
     """五(二)7: check a certificate number against the register."""
     async with await Govflow.connect(settings) as gf:
@@ -528,6 +556,11 @@ def build_parser() -> argparse.ArgumentParser:
     quote.add_argument("file")
     quote.add_argument("--json", action="store_true")
     quote.set_defaults(run=cmd_subsidy_quote)
+    plan = subsidy_commands.add_parser("plan", help="rank the projects awaiting plan selection in a budget")
+    plan.add_argument("--year", type=int, required=True)
+    plan.add_argument("--budget", required=True, help="the year's budget left, yuan")
+    plan.add_argument("--decide", metavar="OFFICER_ID", help="send the select-plan decisions as this officer")
+    plan.set_defaults(run=cmd_subsidy_plan)
 
     ballot = commands.add_parser("ballot", help="a committee member's secret ballot (title review)")
     ballot.add_argument("case_no")

@@ -265,6 +265,29 @@ class Govflow:
         except DomainError as error:
             raise errors.DecisionRejectedError(case_no, error) from None
 
+    async def plan_candidates(self, year: int) -> list[Any]:
+        """五(二)2: the projects of `year` awaiting plan selection, with their claims and quoted
+        support, read from their cases."""
+        from govflow.domain.subsidy import Claim, PlanCandidate
+        from govflow.domain.subsidy_pipeline import PLAN_SELECTION, SubsidyApplication
+
+        candidates = []
+        for summary in await self.list_cases(procedure="subsidy", stage=PLAN_SELECTION, limit=1000):
+            status = await self.status(summary.case_no)
+            if status.stage != PLAN_SELECTION:
+                continue  # visibility lags a decision just taken
+            events = {e.type: e.data for e in status.history if e.type != "DecisionTaken"}
+            plans = [e.data for e in status.history
+                     if e.type == "DecisionTaken" and e.data["decision"] == "apply-plan"]
+            application = SubsidyApplication.model_validate(events["CaseOpened"]["application"])
+            if application.year != year or not plans:
+                continue
+            candidates.append(PlanCandidate(
+                case_no=status.case_no, enterprise=application.enterprise,
+                claims=tuple(Claim.model_validate(c) for c in plans[-1]["payload"]["claims"]),
+                support=events["SupportQuoted"]["quote"]["total"]))
+        return candidates
+
     async def verify_title(self, certificate_no: str) -> dict[str, Any]:
         """五(二)7: what the register says of a certificate number."""
         from govflow.db.read_models.titles import verify

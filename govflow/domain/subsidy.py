@@ -514,3 +514,65 @@ class QuoteRequest(Record):
     def quote(self) -> QuoteSet:
         return quote_all(self.enterprise, self.claims, self.on, received_this_year=self.received_this_year,
                          group=self.group)
+
+
+# -- plan selection within the budget (五(二)2 by the priorities of 三) -------------------------------
+
+PRIORITY_ITEMS = frozenset({Item.FAIR_BOOTH, Item.FAIR_FREIGHT, Item.PRODUCT_CERT, Item.TRADEMARK,
+                            Item.PATENT_INVENTION, Item.PATENT_UTILITY, Item.PATENT_DESIGN})
+"""三(三): fairs, product certification, overseas trademarks and patents."""
+
+
+class PlanCandidate(Record):
+    case_no: str
+    enterprise: Enterprise
+    claims: tuple[Claim, ...] = Field(min_length=1)
+    support: Decimal = Field(ge=0, description="the plan's quoted support")
+
+
+class PlanChoice(Record):
+    case_no: str
+    selected: bool
+    budget_before: Decimal
+    priorities: tuple[str, ...]
+    reason: str
+
+
+def priorities(enterprise: Enterprise, claims: Sequence[Claim], on: date) -> tuple[str, ...]:
+    """Which of 三(一)–(四) a project meets."""
+    categories = enterprise.categories(on)
+    met = []
+    if Category.DUAL_AUTONOMOUS in categories:
+        met.append("三(一)")
+    if categories & {Category.FTZ, Category.HIGH_TECH}:
+        met.append("三(二)")
+    if any(c.item in PRIORITY_ITEMS for c in claims):
+        met.append("三(三)")
+    if any(c.market.emerging for c in claims):
+        met.append("三(四)")
+    return tuple(met)
+
+
+def plan_within_budget(candidates: Sequence[PlanCandidate], budget: Decimal, on: date) -> list[PlanChoice]:
+    """五(二)2: the projects the budget can carry, in the order of 三's priorities (the first
+    priority weighs most; among equals, the case filed first); a project the rest of the
+    budget cannot carry is left out and the next one tried."""
+    order = ["三(一)", "三(二)", "三(三)", "三(四)"]
+
+    def key(candidate: PlanCandidate) -> tuple[tuple[bool, ...], str]:
+        met = priorities(candidate.enterprise, candidate.claims, on)
+        return tuple(p not in met for p in order), candidate.case_no
+
+    left, choices = budget, []
+    for candidate in sorted(candidates, key=key):
+        met = priorities(candidate.enterprise, candidate.claims, on)
+        before = left
+        if candidate.support <= left:
+            left -= candidate.support
+            choices.append(PlanChoice(case_no=candidate.case_no, selected=True, budget_before=before,
+                                      priorities=met, reason=f"列入年度项目计划，预算余额{left}元"))
+        else:
+            reason = f"预算余额{left}元不足以支持{candidate.support}元"
+            choices.append(PlanChoice(case_no=candidate.case_no, selected=False, budget_before=before,
+                                      priorities=met, reason=reason))
+    return choices

@@ -417,9 +417,18 @@ def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command
                                                                               "incurred_on": "2026-01-01"}]}}))
     refused = stack.cli("decide", case_no, "apply-plan", bad_claims)
     assert refused.returncode == 1 and "booth_area_m2" in refused.stderr
-    for decision in ("apply-plan", "select-plan", "object"):
-        done = stack.cli("decide", case_no, decision, str(examples / f"{decision}.json"))
-        assert done.returncode == 0, (decision, done.stderr)
+    done = stack.cli("decide", case_no, "apply-plan", str(examples / "apply-plan.json"))
+    assert done.returncode == 0, done.stderr
+    wait_listed(stack, case_no, stage="plan-selection")
+    # 五(二)2: ranked by 三 within the budget; the bureau's decisions sent for it
+    too_small = stack.cli("subsidy", "plan", "--year", "2026", "--budget", "300000")
+    assert too_small.returncode == 0, too_small.stderr
+    assert f"{case_no}  not selected" in too_small.stdout and "不足以支持315000.00元" in too_small.stdout
+    planned = stack.cli("subsidy", "plan", "--year", "2026", "--budget", "5000000", "--decide", "swj-cwc-01")
+    assert planned.returncode == 0, planned.stderr
+    assert f"{case_no}  selected     三(三)" in planned.stdout
+    done = stack.cli("decide", case_no, "object", str(examples / "object.json"))
+    assert done.returncode == 0, done.stderr
     status = json.loads(stack.cli("status", case_no, "--json").stdout)
     assert status["stage"] == "plan-publicity"
     [published] = [e["data"] for e in status["history"] if e["type"] == "SubsidyPublished"]

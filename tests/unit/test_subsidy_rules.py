@@ -9,7 +9,15 @@ from typing import Any
 
 import pytest
 
-from govflow.domain.subsidy import Category, Claim, Enterprise, quote, quote_all
+from govflow.domain.subsidy import (
+    Category,
+    Claim,
+    Enterprise,
+    PlanCandidate,
+    plan_within_budget,
+    quote,
+    quote_all,
+)
 
 ON = date(2026, 11, 2)
 SPENT = "2026-05-10"
@@ -235,3 +243,30 @@ def test_a_claim_without_the_facts_its_row_asks_for_is_malformed() -> None:
         Claim.model_validate({"item": "fair-booth", "spend": 1, "incurred_on": SPENT})
     with pytest.raises(ValueError, match="item"):
         Claim.model_validate({"item": "lunch", "spend": 1, "incurred_on": SPENT})
+
+
+def test_plan_selection_follows_the_priorities_of_section_three_within_the_budget() -> None:
+    def candidate(case_no: str, kind: str, item: str, market: str, support: int, **changes: Any) -> PlanCandidate:
+        facts = {"booth_area_m2": 9} if item == "fair-booth" else {"medium": "magazine"}
+        claim = Claim.model_validate({"item": item, "spend": 100_000, "incurred_on": SPENT, "market": market} | facts)
+        return PlanCandidate(case_no=case_no, enterprise=enterprise(kind, **changes), claims=(claim,),
+                             support=Decimal(support))
+
+    candidates = [
+        candidate("SUBS-2026-000001", "sme", "overseas-advertising", "other", 40_000),  # no priority
+        candidate("SUBS-2026-000002", "sme", "overseas-advertising", "africa", 40_000),  # 三(四)
+        candidate("SUBS-2026-000003", "sme", "fair-booth", "other", 30_000),  # 三(三)
+        candidate("SUBS-2026-000004", "ftz", "overseas-advertising", "other", 50_000),  # 三(二)
+        candidate("SUBS-2026-000005", "dual", "overseas-advertising", "other", 50_000),  # 三(一)
+    ]
+    choices = plan_within_budget(candidates, Decimal(160_000), ON)
+    assert [(c.case_no[-1], c.selected) for c in choices] == [
+        ("5", True), ("4", True), ("3", True),  # 50,000 + 50,000 + 30,000 = 130,000
+        ("2", False),  # 30,000 left, 40,000 asked
+        ("1", False),
+    ]
+    assert choices[0].priorities == ("三(一)",) and choices[3].reason == "预算余额30000元不足以支持40000元"
+    # A smaller project further down still fits what is left.
+    choices = plan_within_budget([*candidates, candidate("SUBS-2026-000006", "sme", "overseas-advertising", "other",
+                                                         20_000)], Decimal(160_000), ON)
+    assert [c.case_no[-1] for c in choices if c.selected] == ["5", "4", "3", "6"]
