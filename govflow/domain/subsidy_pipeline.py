@@ -5,7 +5,8 @@ disbursement review, audit and publicity, and the gazette's objections and decis
 about a project; what binds an enterprise's projects together is the annual cap, which the
 ledger (govflow.db.ledger) holds across cases.
 
-Stages: 1 registration (confirmed by the municipal or the district bureau, 五(一)1) → 2 its
+Stages: 1 registration (confirmed by the municipal or the district bureau, 五(一)1; a
+dual-autonomous claim of a district-registered enterprise then by the municipal bureau, 五(一)2) → 2 its
 publicity (the confirmation is published in the system; the gazette gives no period) → 3 plan
 application → 4 plan selection within the budget by the priorities of 三, published 7 days →
 5 disbursement application after completion → 6 district completeness review (district route)
@@ -34,6 +35,7 @@ MUNICIPAL_DISTRICTS = frozenset({District.DAXING, District.DEVELOPMENT_AREA, Dis
                                  District.TONGZHOU, District.XICHENG})
 """五(一)1, 五(三): enterprises registered here go to the municipal bureau."""
 
+DUAL_CONFIRMATION = "dual-confirmation"
 (REGISTRATION, PLAN_APPLICATION, PLAN_SELECTION, PLAN_PUBLICITY, IMPLEMENTATION, COMPLETENESS,
  COMPLIANCE, AUDIT, DECISION, DISBURSEMENT_PUBLICITY) = (
     "registration", "plan-application", "plan-selection", "plan-publicity", "implementation",
@@ -155,6 +157,7 @@ PUBLIC = frozenset({"public"})
 DECISIONS: dict[str, DecisionRule] = {
     "confirm-registration": DecisionRule(frozenset({REGISTRATION}), MUNICIPAL | DISTRICT,
                                          ConfirmRegistration),
+    "confirm-dual-autonomous": DecisionRule(frozenset({DUAL_CONFIRMATION}), MUNICIPAL, ConfirmRegistration),
     "apply-plan": DecisionRule(frozenset({PLAN_APPLICATION}), ENTERPRISE, Claims),
     "select-plan": DecisionRule(frozenset({PLAN_SELECTION}), MUNICIPAL, SelectPlan),
     "apply-disbursement": DecisionRule(frozenset({IMPLEMENTATION}), ENTERPRISE, Claims),
@@ -174,6 +177,14 @@ class RegistrationConfirmed(Record):
     route: str
     body: str
     categories: tuple[str, ...]
+
+
+class DualAutonomousConfirmed(Record):
+    """五(一)2: the municipal bureau on a dual-autonomous claim of a district-registered enterprise;
+    not confirmed, the enterprise's caps are those of its other categories."""
+
+    confirmed: bool
+    reasons: str
 
 
 class SupportQuoted(Record):

@@ -22,7 +22,7 @@ with workflow.unsafe.imports_passed_through():
     from govflow.domain.calendar import local_date
     from govflow.domain.case import SYSTEM, Actor, CaseStatus
     from govflow.domain.errors import DecisionRefusedError, InvalidInputError, WrongRoleError
-    from govflow.domain.subsidy import Claim, QuoteSet, annual_cap_for, quote_all
+    from govflow.domain.subsidy import Claim, Enterprise, QuoteSet, annual_cap_for, quote_all
 
 from govflow.workflows.core import CaseWorkflow
 from govflow.workflows.publicity import Publicity
@@ -46,6 +46,7 @@ class SubsidyWorkflow(CaseWorkflow):
         self.claims: tuple[Claim, ...] = ()
         self.quoted: QuoteSet | None = None  # the latest quote (plan, application, audit)
         self.approved = Decimal(0)
+        self.enterprise: Enterprise | None = None  # as confirmed (五(一)2: the dual-autonomous status)
 
     @workflow.run
     async def run(self, opening: rules.SubsidyOpening) -> CaseStatus:
@@ -137,6 +138,18 @@ class SubsidyWorkflow(CaseWorkflow):
                 "企业注册确认结果公示",
                 f"企业注册经{body}确认，已在项目申报系统公示。",
                 "五(一)1",
+            )
+            # 五(一)2: a dual-autonomous claim goes to the municipal bureau in writing.
+            dual_claimed = application.enterprise.dual_basis is not None
+            district = application.route is rules.Route.DISTRICT
+            await self.change_stage(
+                rules.DUAL_CONFIRMATION if dual_claimed and district else rules.PLAN_APPLICATION, actor
+            )
+        elif decision == "confirm-dual-autonomous":
+            if not payload.confirmed:
+                self.enterprise = application.enterprise.model_copy(update={"dual_basis": None})
+            await self.record(
+                actor, rules.DualAutonomousConfirmed(confirmed=payload.confirmed, reasons=payload.reasons)
             )
             await self.change_stage(rules.PLAN_APPLICATION, actor)
         elif decision == "apply-plan":
@@ -256,7 +269,7 @@ class SubsidyWorkflow(CaseWorkflow):
             )
         )
         quoted = self.quoted = quote_all(
-            application.enterprise,
+            self._enterprise(),
             self.claims,
             local_date(workflow.now()),
             received_this_year=received,
@@ -281,7 +294,7 @@ class SubsidyWorkflow(CaseWorkflow):
         cap = (
             None
             if application.group
-            else annual_cap_for(application.enterprise.categories(local_date(workflow.now())))
+            else annual_cap_for(self._enterprise().categories(local_date(workflow.now())))
         )
         paid = await workflow.execute_activity_method(
             SubsidyActivities.disburse,
@@ -326,6 +339,9 @@ class SubsidyWorkflow(CaseWorkflow):
                 "body": rules.MUNICIPAL_BUREAU,
             },
         )
+
+    def _enterprise(self) -> Enterprise:
+        return self.enterprise or self._application().enterprise
 
     def _quote(self) -> QuoteSet:
         assert self.quoted is not None  # the plan was quoted before it can be selected

@@ -56,8 +56,9 @@ async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Wo
                 db_pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
     gf = Govflow(time_skipping_env.client, settings)
 
-    async def apply_for(start: str) -> Project:
+    async def apply_for(start: str, **enterprise: Any) -> Project:
         document = copy.deepcopy(example("subsidy", start))
+        document["enterprise"].update(enterprise)
         document["enterprise"]["uscc"] = fresh_uscc()
         document["year"] = (await time_skipping_env.get_current_time()).year
         ref = await gf.start_case("subsidy", SubsidyApplication.model_validate(document), case_no=unique_case_no("SUBS"))
@@ -162,3 +163,20 @@ async def test_a_group_training_project_of_an_organising_unit(apply) -> None:  #
     assert (Decimal(plan["quote"]["total"]), plan["quote"]["annual_cap"]) == (28_500, None)
     await project.decide("select-plan", selected=False, priority="三：团体项目预算已满")
     assert (await project.status()).outcome == "not selected"
+
+
+@pytest.mark.parametrize(("confirmed", "support"), [(True, 100_000), (False, 50_000)])
+async def test_a_district_enterprise_s_dual_autonomous_claim_is_for_the_municipal_bureau(
+    apply, confirmed: bool, support: int  # type: ignore[no-untyped-def]
+) -> None:
+    project = await apply("start-district", dual_basis="laozihao")  # Haidian, an SME claiming 老字号
+    assert await project.decide("confirm-registration") == "dual-confirmation"
+    with pytest.raises(DecisionRejectedError, match="may not take decision 'confirm-dual-autonomous'"):
+        await project.decide("confirm-dual-autonomous", Actor(role="district-bureau", id="haidian-swj-01"))
+    assert await project.decide("confirm-dual-autonomous", confirmed=confirmed) == "plan-application"
+    erp = {"item": "erp-docking", "spend": "300000", "incurred_on": (await project.today()).isoformat()}
+    await project.decide("apply-plan", claims=[erp])
+    [plan] = await project.events("SupportQuoted")
+    # 300,000 × 50 % = 150,000 → 十一: dual-autonomous 100,000; an SME only 50,000
+    assert Decimal(plan["quote"]["total"]) == support
+    await project.decide("select-plan", selected=False, priority="预算已满")  # ends the case
