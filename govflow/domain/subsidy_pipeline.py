@@ -20,11 +20,11 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import Field, model_validator
+from pydantic import Field
 
 from govflow.domain.beijing import District
 from govflow.domain.case import CaseOpening, DecisionRule
-from govflow.domain.models import Record
+from govflow.domain.models import Record, Verdict
 from govflow.domain.subsidy import Claim, Enterprise, QuoteSet
 
 PROCEDURE = "subsidy"
@@ -81,15 +81,9 @@ class SubsidyOpening(CaseOpening):
     application: SubsidyApplication
 
 
-class ConfirmRegistration(Record):
+class ConfirmRegistration(Verdict):
+    affirmative = "confirmed"
     confirmed: bool
-    reasons: str = ""
-
-    @model_validator(mode="after")
-    def _reasons(self) -> ConfirmRegistration:
-        if not self.confirmed and not self.reasons:
-            raise ValueError("reasons: a registration not confirmed is told why")
-        return self
 
 
 class Claims(Record):
@@ -118,18 +112,11 @@ class RuleObjection(Record):
     findings: str = Field(min_length=1)
 
 
-class Review(Record):
+class Review(Verdict):
     """五(四)1: the district's completeness review, the municipal compliance and authenticity
     review."""
 
     passed: bool
-    reasons: str = ""
-
-    @model_validator(mode="after")
-    def _reasons(self) -> Review:
-        if not self.passed and not self.reasons:
-            raise ValueError("reasons: a review that does not pass says why")
-        return self
 
 
 class Audit(Record):

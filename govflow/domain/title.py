@@ -22,7 +22,7 @@ from govflow.domain.case import CaseOpening, DecisionRule
 from govflow.domain.clocks import Unit
 from govflow.domain.draws import seeded_rng
 from govflow.domain.errors import DecisionRefusedError, InvalidInputError
-from govflow.domain.models import Record
+from govflow.domain.models import Record, Verdict
 from govflow.domain.title_eligibility import Applicant, Direction, Level, Refusal
 
 
@@ -232,17 +232,10 @@ class Recommend(Record):
         return self
 
 
-class AgencyCheck(Record):
+class AgencyCheck(Verdict):
     """五(二)3: the agency checks against the conditions."""
 
     passed: bool
-    reasons: str = ""
-
-    @model_validator(mode="after")
-    def _reasons(self) -> AgencyCheck:
-        if not self.passed and not self.reasons:
-            raise ValueError("reasons: an applicant who does not pass is told why")
-        return self
 
 
 class Evaluate(Record):

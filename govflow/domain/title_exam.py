@@ -12,7 +12,7 @@ from datetime import date
 from pydantic import Field, model_validator
 
 from govflow.domain.case import CaseOpening, DecisionRule
-from govflow.domain.models import Record
+from govflow.domain.models import Record, Verdict
 from govflow.domain.title import ReportFraud
 from govflow.domain.title_eligibility import Applicant, Direction, Level
 
@@ -45,17 +45,11 @@ class ExamOpening(CaseOpening):
     application: ExamRegistration
 
 
-class CheckRegistration(Record):
+class CheckRegistration(Verdict):
     """五(一)2: the exam office's online check against the conditions."""
 
+    affirmative = "approved"
     approved: bool
-    reasons: str = ""
-
-    @model_validator(mode="after")
-    def _reasons(self) -> CheckRegistration:
-        if not self.approved and not self.reasons:
-            raise ValueError("reasons: a registration not approved is told why")
-        return self
 
 
 class Pay(Record):
