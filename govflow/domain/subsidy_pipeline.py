@@ -25,6 +25,7 @@ from pydantic import Field
 from govflow.domain.beijing import District
 from govflow.domain.case import CaseOpening, DecisionRule
 from govflow.domain.models import Record, Verdict
+from govflow.domain.publicity import Objection, ObjectionRuling
 from govflow.domain.subsidy import Claim, Enterprise, QuoteSet
 
 PROCEDURE = "subsidy"
@@ -101,17 +102,6 @@ class SelectPlan(Record):
     budget_left: Decimal = Field(ge=0, description="the year's budget not yet planned")
 
 
-class Objection(Record):
-    objector: str = Field(min_length=1)
-    grounds: str = Field(min_length=1)
-
-
-class RuleObjection(Record):
-    objection_id: str
-    upheld: bool
-    findings: str = Field(min_length=1)
-
-
 class Review(Verdict):
     """五(四)1: the district's completeness review, the municipal compliance and authenticity
     review."""
@@ -154,7 +144,7 @@ DECISIONS: dict[str, DecisionRule] = {
     "decide": DecisionRule(frozenset({DECISION}), MUNICIPAL, Decide),
     "object": DecisionRule(frozenset({PLAN_PUBLICITY, DISBURSEMENT_PUBLICITY}), PUBLIC, Objection),
     "rule-objection": DecisionRule(frozenset({PLAN_PUBLICITY, DISBURSEMENT_PUBLICITY}), MUNICIPAL,
-                                   RuleObjection),
+                                   ObjectionRuling),
 }
 
 

@@ -23,6 +23,7 @@ from govflow.domain.clocks import Unit
 from govflow.domain.draws import seeded_rng
 from govflow.domain.errors import DecisionRefusedError, InvalidInputError
 from govflow.domain.models import Record, Verdict
+from govflow.domain.publicity import Objection, ObjectionRuling
 from govflow.domain.title_eligibility import Applicant, Direction, Level, Refusal
 
 
@@ -257,17 +258,7 @@ class Accept(Record):
     remarks: str = Field(min_length=1)
 
 
-class Object(Record):
-    """五(二)6: an objection during the 15 days of publicity."""
-
-    objector: str = Field(min_length=1)
-    grounds: str = Field(min_length=1)
-
-
-class RuleObjection(Record):
-    objection_id: str
-    upheld: bool
-    findings: str = Field(min_length=1)
+class RuleObjection(ObjectionRuling):
     fraud: bool = Field(default=False, description="六(一): the objection proved fraud")
 
     @model_validator(mode="after")
@@ -298,7 +289,7 @@ REVIEW_DECISIONS: dict[str, DecisionRule] = {
     "convene-committee": DecisionRule(frozenset({COMMITTEE}), HR_BUREAU, CommitteeDraw),
     "close-ballot": DecisionRule(frozenset({VOTING}), SECRETARY, CloseBallot),
     "accept": DecisionRule(frozenset({ACCEPTANCE}), HR_BUREAU, Accept),
-    "object": DecisionRule(frozenset({PUBLICITY_STAGE}), PUBLIC, Object),
+    "object": DecisionRule(frozenset({PUBLICITY_STAGE}), PUBLIC, Objection),  # 五(二)6
     "rule-objection": DecisionRule(frozenset({PUBLICITY_STAGE}), HR_BUREAU, RuleObjection),
     "report-fraud": DecisionRule(BEFORE_CERTIFICATE, EMPLOYER | AGENCY_STAFF | HR_BUREAU, ReportFraud),
 }

@@ -1,0 +1,23 @@
+"""Objections to a publicity window (公示) and the ruling on them: the title review's 15 days
+(京人社事业发〔2021〕32号 五(二)6), the subsidy's two 7-day windows (京商财务字〔2021〕33号 五)."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from govflow.domain.models import Record
+
+
+class Objection(Record):
+    """An objection lodged while the window is open."""
+
+    objector: str = Field(min_length=1)
+    grounds: str = Field(min_length=1)
+
+
+class ObjectionRuling(Record):
+    """The publishing body's ruling on an objection; upheld, the case ends."""
+
+    objection_id: str
+    upheld: bool
+    findings: str = Field(min_length=1)
