@@ -270,3 +270,16 @@ def test_plan_selection_follows_the_priorities_of_section_three_within_the_budge
     choices = plan_within_budget([*candidates, candidate("SUBS-2026-000006", "sme", "overseas-advertising", "other",
                                                          20_000)], Decimal(160_000), ON)
     assert [c.case_no[-1] for c in choices if c.selected] == ["5", "4", "3", "6"]
+
+
+@pytest.mark.parametrize(("basis", "holder", "dual"), [
+    ("trademark-home-and-export", "enterprise", True),
+    ("patent-home-and-export", "wholly-owning-domestic-parent", True),  # 一是
+    ("export-trademark-and-patent", "wholly-owned-domestic-subsidiary", True),  # 二是
+    ("trademark-home-and-export", "company-set-up-by-that-subsidiary", True),  # 三是
+    ("patent-home-and-export", "other", False),  # a holder the text does not treat as the enterprise
+    ("laozihao", "other", True),  # ④ is the enterprise's own recognition
+])
+def test_dual_autonomous_by_its_bases_and_holders(basis: str, holder: str, dual: bool) -> None:
+    categories = enterprise("large", dual_basis=basis, dual_holder=holder).categories(ON)
+    assert (Category.DUAL_AUTONOMOUS in categories) is dual

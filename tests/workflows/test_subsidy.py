@@ -121,11 +121,13 @@ async def test_district_route_through_the_eight_stages_with_objections_and_an_au
     assert "拨付支持资金265000.00元" in (await project.notice("disbursement"))[1]
 
 
-async def test_municipal_route_skips_the_district_review_and_an_upheld_objection_ends_it(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_municipal_route_through_the_eight_stages_without_the_district_review(apply) -> None:  # type: ignore[no-untyped-def]
     project = await apply("start-municipal")  # Daxing: the municipal bureau
     with pytest.raises(DecisionRejectedError, match="confirmed by the municipal-bureau"):
         await project.decide("confirm-registration")
-    await project.decide("confirm-registration--municipal".split("--")[0], MUNICIPAL)
+    await project.decide("confirm-registration", MUNICIPAL)
+    [confirmed] = await project.events("RegistrationConfirmed")
+    assert (confirmed["route"], confirmed["body"]) == ("municipal", "北京市商务局")
     claims = await project.claims()
     for claim in claims:
         claim["market"] = "latin-america"  # an emerging market: 70 %
@@ -134,6 +136,8 @@ async def test_municipal_route_skips_the_district_review_and_an_upheld_objection
     # 800,000 × 70 % = 560,000 → 360,000 → 300,000; 30,000 × 70 % = 21,000; dual-autonomous: no annual cap
     assert (Decimal(plan["quote"]["total"]), plan["quote"]["annual_cap"]) == (321_000, None)
     await project.decide("select-plan")
+    await project.decide("object")  # an objection in the plan window, dismissed
+    await project.decide("rule-objection", MUNICIPAL)
     ends = await project.publicity_passes("plan")
     await project.env.sleep(beijing(ends + timedelta(days=1), 1) - await project.env.get_current_time())
     await wait_for_status(project.gf, project.case_no, lambda s: s.stage == "implementation")
@@ -144,11 +148,25 @@ async def test_municipal_route_skips_the_district_review_and_an_upheld_objection
     await project.decide("review-compliance")
     await project.decide("audit", audited_spend=[str(c["spend"]) for c in claims])
     await project.decide("decide")
+    await project.decide("object")  # and one in the disbursement window, dismissed
+    await project.decide("rule-objection", MUNICIPAL)
+    ends = await project.publicity_passes("disbursement")
+    await project.env.sleep(beijing(ends + timedelta(days=1), 1) - await project.env.get_current_time())
+    final = await wait_for_status(project.gf, project.case_no, lambda s: s.outcome is not None)
+    [paid] = [e.data for e in final.history if e.type == "Disbursed"]
+    assert (final.outcome, Decimal(paid["amount"])) == ("disbursed", 321_000)
+
+
+async def test_an_upheld_objection_ends_the_project_and_nothing_is_paid(apply) -> None:  # type: ignore[no-untyped-def]
+    project = await apply("start-district")
+    await project.decide("confirm-registration")
+    await project.decide("apply-plan", claims=await project.claims())
+    await project.decide("select-plan")
     await project.decide("object")
     assert await project.decide("rule-objection", MUNICIPAL, upheld=True, findings="展会未实际举办") == "closed"
     final = await project.status()
-    assert final.outcome == "objection upheld (disbursement publicity)"
-    assert not [e for e in final.history if e.type == "Disbursed"]
+    assert final.outcome == "objection upheld (plan publicity)"
+    assert "异议成立" in (await project.notice("objection-plan"))[1]
     assert await project.pool.fetchval("SELECT count(*) FROM subsidy_disbursements WHERE case_no=$1", project.case_no) == 0
 
 
