@@ -154,3 +154,15 @@ class CaseDriver:
         payload = document.get("payload", {}) | changes
         accepted = await self.gf.decide(self.case_no, name, actor or Actor(**document["actor"]), payload)
         return str(accepted.stage)
+
+
+async def start_from(gf: Any, procedure: str, document: Any, ready: Any = None) -> str:
+    """Start a `procedure` case from `document` (an application as JSON) under a test case
+    number, and wait until `ready(status)` (default: its first event is in)."""
+    from govflow.procedures import get_procedure
+
+    spec = get_procedure(procedure)
+    ref = await gf.start_case(procedure, spec.application.model_validate(document),
+                              case_no=unique_case_no(spec.prefix))
+    await wait_for_status(gf, ref.case_no, ready or (lambda s: bool(s.history)))
+    return str(ref.case_no)

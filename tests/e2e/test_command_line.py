@@ -142,6 +142,20 @@ def case_events(stack: DevStack) -> int:
     return asyncio.run(count())
 
 
+def start_example(stack: DevStack, procedure: str, name: str = "start") -> str:
+    """`govflow start PROCEDURE examples/PROCEDURE/NAME.json`: the case number."""
+    started = stack.cli("start", procedure, str(EXAMPLES / procedure / f"{name}.json"), "--json")
+    assert started.returncode == 0, started.stderr
+    return str(json.loads(started.stdout)["case_no"])
+
+
+def decide_examples(stack: DevStack, case_no: str, procedure: str, *decisions: str) -> None:
+    """`govflow decide` each decision from examples/PROCEDURE/DECISION.json."""
+    for decision in decisions:
+        done = stack.cli("decide", case_no, decision, str(EXAMPLES / procedure / f"{decision}.json"))
+        assert done.returncode == 0, (decision, done.stderr)
+
+
 def wait_listed(stack: DevStack, case_no: str, **expected: str) -> dict[str, Any]:
     for _ in range(100):
         listed = {c["case_no"]: c for c in cases(stack)}
@@ -312,13 +326,8 @@ def test_a_complaint_driven_from_the_command_line_reads_back_in_status_and_the_t
 def test_a_permit_its_certificate_a_credit_record_and_a_spot_check_from_the_command_line(
     stack: DevStack, tmp_path: Path
 ) -> None:
-    examples = EXAMPLES / "auction-permit"
-    started = stack.cli("start", "auction-permit", str(examples / "start-commitment.json"), "--json")
-    assert started.returncode == 0, started.stderr
-    permit = json.loads(started.stdout)["case_no"]
-    for decision in ("district-consent", "formal-review"):
-        done = stack.cli("decide", permit, decision, str(examples / f"{decision}.json"))
-        assert done.returncode == 0, (decision, done.stderr)
+    permit = start_example(stack, "auction-permit", "start-commitment")
+    decide_examples(stack, permit, "auction-permit", "district-consent", "formal-review")
     shown = stack.cli("certificate", f"BJPM-{permit}")
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.startswith(f"certificate BJPM-{permit}  holder 91110108MA01ABCD1E  status issued")
@@ -359,13 +368,10 @@ def test_a_title_review_and_its_secret_ballot_from_the_command_line(stack: DevSt
     assert assessed.returncode == 0, assessed.stderr
     assert "  高级知识产权师: eligible (附件三(一)2(3))" in assessed.stdout
     assert "附件四(一)2(1)" in assessed.stdout  # why not full senior
-    started = stack.cli("start", "title-review", str(examples / "start.json"), "--json")
-    assert started.returncode == 0, started.stderr
-    case_no = json.loads(started.stdout)["case_no"]
+    case_no = start_example(stack, "title-review")
     assert case_no.startswith("TREV-")
-    for decision in ("recommend", "agency-check", "draw-panel", "evaluate", "convene-committee"):
-        done = stack.cli("decide", case_no, decision, str(examples / f"{decision}.json"))
-        assert done.returncode == 0, (decision, done.stderr)
+    decide_examples(stack, case_no, "title-review", "recommend", "agency-check", "draw-panel", "evaluate",
+                    "convene-committee")
     status = json.loads(stack.cli("status", case_no, "--json").stdout)
     assert status["stage"] == "voting"
     committee = [e["data"] for e in status["history"] if e["type"] == "ExpertsDrawn"][1]["members"]
@@ -381,9 +387,7 @@ def test_a_title_review_and_its_secret_ballot_from_the_command_line(stack: DevSt
     assert stranger.returncode == 1 and "is not a member of this committee" in stranger.stderr
     unknown = stack.cli("ballot", "TREV-2026-999999", "--member", members[0], "--choice", "approve")
     assert (unknown.returncode, unknown.stderr) == (1, "govflow: no case TREV-2026-999999\n")
-    for decision in ("close-ballot", "accept", "object"):
-        done = stack.cli("decide", case_no, decision, str(examples / f"{decision}.json"))
-        assert done.returncode == 0, (decision, done.stderr)
+    decide_examples(stack, case_no, "title-review", "close-ballot", "accept", "object")
     status = json.loads(stack.cli("status", case_no, "--json").stdout)
     [closed] = [e["data"] for e in status["history"] if e["type"] == "BallotClosed"]
     assert (closed["valid"], closed["passed"], closed["tally"]["approve"]) == (True, True, 10)
@@ -404,21 +408,17 @@ def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command
     assert quoted.returncode == 0, quoted.stderr
     assert "附件2 一（展位费）: 3万元/每个展位（9平米），108平米计12个展位  400000.00 → 360000" in quoted.stdout
     assert quoted.stdout.rstrip().endswith("total support 315000.00")
-    started = stack.cli("start", "subsidy", str(examples / "start-district.json"), "--json")
-    assert started.returncode == 0, started.stderr
-    case_no = json.loads(started.stdout)["case_no"]
+    case_no = start_example(stack, "subsidy", "start-district")
     assert case_no.startswith("SUBS-")
     wrong = stack.cli("decide", case_no, "confirm-registration", str(examples / "confirm-registration--municipal.json"))
     assert wrong.returncode == 1 and "confirmed by the district-bureau" in wrong.stderr
-    confirmed = stack.cli("decide", case_no, "confirm-registration", str(examples / "confirm-registration.json"))
-    assert confirmed.returncode == 0, confirmed.stderr
+    decide_examples(stack, case_no, "subsidy", "confirm-registration")
     bad_claims = _write(tmp_path, "bad.json", json.dumps(
         {"actor": {"role": "enterprise", "id": "x"}, "payload": {"claims": [{"item": "fair-booth", "spend": "1",
                                                                               "incurred_on": "2026-01-01"}]}}))
     refused = stack.cli("decide", case_no, "apply-plan", bad_claims)
     assert refused.returncode == 1 and "booth_area_m2" in refused.stderr
-    done = stack.cli("decide", case_no, "apply-plan", str(examples / "apply-plan.json"))
-    assert done.returncode == 0, done.stderr
+    decide_examples(stack, case_no, "subsidy", "apply-plan")
     wait_listed(stack, case_no, stage="plan-selection")
     # 五(二)2: ranked by 三 within the budget; the bureau's decisions sent for it
     too_small = stack.cli("subsidy", "plan", "--year", "2026", "--budget", "300000")
@@ -427,20 +427,14 @@ def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command
     planned = stack.cli("subsidy", "plan", "--year", "2026", "--budget", "5000000", "--decide", "swj-cwc-01")
     assert planned.returncode == 0, planned.stderr
     assert f"{case_no}  selected     三(三)" in planned.stdout
-    done = stack.cli("decide", case_no, "object", str(examples / "object.json"))
-    assert done.returncode == 0, done.stderr
+    decide_examples(stack, case_no, "subsidy", "object")
     status = json.loads(stack.cli("status", case_no, "--json").stdout)
     assert status["stage"] == "plan-publicity"
     [published] = [e["data"] for e in status["history"] if e["type"] == "SubsidyPublished"]
     assert published["window"] == "plan"
 
-    ecommerce = EXAMPLES / "ecommerce-subsidy"
-    started = stack.cli("start", "ecommerce-subsidy", str(ecommerce / "start.json"), "--json")
-    assert started.returncode == 0, started.stderr
-    application = json.loads(started.stdout)["case_no"]
-    for decision in ("initial-review", "municipal-review"):
-        done = stack.cli("decide", application, decision, str(ecommerce / f"{decision}.json"))
-        assert done.returncode == 0, (decision, done.stderr)
+    application = start_example(stack, "ecommerce-subsidy")
+    decide_examples(stack, application, "ecommerce-subsidy", "initial-review", "municipal-review")
     status = json.loads(stack.cli("status", application, "--json").stdout)
     [decided] = [e["data"] for e in status["history"] if e["type"] == "EcommerceSupportDecided"]
     assert (status["outcome"], decided["support"]["total"]) == ("approved", "3260000.00")

@@ -13,9 +13,8 @@ from temporalio.worker import Worker
 
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from govflow.domain.ecommerce import EcommerceProject
 from govflow.settings import Settings
-from tests.helpers import CaseDriver, example, unique_case_no, wait_for_status
+from tests.helpers import CaseDriver, example, start_from
 
 pytestmark = pytest.mark.workflow
 
@@ -31,10 +30,7 @@ async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Wo
 
     async def apply_for(start: str, **changes: Any) -> Application:
         document = copy.deepcopy(example("ecommerce-subsidy", start)) | changes
-        ref = await gf.start_case("ecommerce-subsidy", EcommerceProject.model_validate(document),
-                                  case_no=unique_case_no("ECOM"))
-        await wait_for_status(gf, ref.case_no, lambda s: bool(s.history))
-        return Application(time_skipping_env, gf, db_pool, ref.case_no)
+        return Application(time_skipping_env, gf, db_pool, await start_from(gf, "ecommerce-subsidy", document))
 
     yield apply_for
     await gf.close()

@@ -19,15 +19,13 @@ from govflow.db.event_log import append_events
 from govflow.db.read_models.certificates import look_up
 from govflow.domain.calendar import local_date
 from govflow.domain.case import Actor, CaseEvent, CaseStatus
-from govflow.domain.permit import PermitApplication
 from govflow.settings import Settings
 from tests.helpers import (
     beijing,
     example,
     nth_working_day_after,
     run_govflow_async,
-    unique_case_no,
-    wait_for_status,
+    start_from,
 )
 from tests.workflows.test_credit_record import fresh_uscc
 
@@ -64,10 +62,7 @@ async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Wo
 
     async def apply_for(name: str, **changes: Any) -> Permit:
         document = copy.deepcopy(example("auction-permit", name)) | changes
-        ref = await gf.start_case("auction-permit", PermitApplication.model_validate(document),
-                                  case_no=unique_case_no("AUCP"))
-        await wait_for_status(gf, ref.case_no, lambda s: bool(s.history))
-        return Permit(time_skipping_env, gf, db_pool, ref.case_no)
+        return Permit(time_skipping_env, gf, db_pool, await start_from(gf, "auction-permit", document))
 
     return apply_for
 

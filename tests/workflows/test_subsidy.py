@@ -16,9 +16,8 @@ from temporalio.worker import Worker
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
 from govflow.domain.case import Actor
-from govflow.domain.subsidy_pipeline import SubsidyApplication
 from govflow.settings import Settings
-from tests.helpers import CaseDriver, beijing, example, unique_case_no, wait_for_status
+from tests.helpers import CaseDriver, beijing, example, start_from, wait_for_status
 from tests.workflows.test_credit_record import fresh_uscc
 
 pytestmark = pytest.mark.workflow
@@ -61,9 +60,7 @@ async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Wo
         document["enterprise"].update(enterprise)
         document["enterprise"]["uscc"] = fresh_uscc()
         document["year"] = (await time_skipping_env.get_current_time()).year
-        ref = await gf.start_case("subsidy", SubsidyApplication.model_validate(document), case_no=unique_case_no("SUBS"))
-        await wait_for_status(gf, ref.case_no, lambda s: bool(s.history))
-        return Project(time_skipping_env, gf, db_pool, ref.case_no)
+        return Project(time_skipping_env, gf, db_pool, await start_from(gf, "subsidy", document))
 
     yield apply_for
     await gf.close()

@@ -12,7 +12,6 @@ from temporalio.worker import Worker
 
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from govflow.domain.title_exam import ExamRegistration
 from govflow.settings import Settings
 from tests.helpers import CaseDriver, wait_for_status
 from tests.workflows.test_title_review import start_person_case
@@ -36,7 +35,7 @@ async def register(time_skipping_env: WorkflowEnvironment, time_skipping_worker:
     gf = Govflow(time_skipping_env.client, settings)
 
     async def register_for(**changes: Any) -> Exam:
-        case_no = await start_person_case(gf, "title-exam", ExamRegistration, changes)
+        case_no = await start_person_case(gf, "title-exam", changes)
         return Exam(time_skipping_env, gf, db_pool, case_no)
 
     yield register_for

@@ -18,10 +18,9 @@ from temporalio.worker import Worker
 from govflow.client import Govflow
 from govflow.client.errors import CaseNotFoundError, DecisionRejectedError, GovflowError, InputError
 from govflow.domain.case import Actor, CaseStatus
-from govflow.domain.procedures import case_no_prefix
-from govflow.domain.title import ReviewApplication, certificate_number_valid
+from govflow.domain.title import certificate_number_valid
 from govflow.settings import Settings
-from tests.helpers import CaseDriver, beijing, example, unique_case_no, wait_for_status
+from tests.helpers import CaseDriver, beijing, example, start_from, wait_for_status
 
 pytestmark = pytest.mark.workflow
 
@@ -63,24 +62,21 @@ async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Wo
     gf = Govflow(time_skipping_env.client, settings)
 
     async def apply_for(**changes: Any) -> Review:
-        case_no = await start_person_case(gf, "title-review", ReviewApplication, changes)
+        case_no = await start_person_case(gf, "title-review", changes)
         return Review(time_skipping_env, gf, db_pool, case_no)
 
     yield apply_for
     await gf.close()
 
 
-async def start_person_case(gf: Govflow, procedure: str, model: Any, changes: dict[str, Any]) -> str:
+async def start_person_case(gf: Govflow, procedure: str, changes: dict[str, Any]) -> str:
     """Start a title case from the example, for a person of their own unless `changes` name one,
     once it has passed the blacklist gate and the assessment (or been refused)."""
     document = copy.deepcopy(example(procedure, "start"))
     document["applicant"]["id_number"] = fresh_id_number()
     document.update(changes)
-    ref = await gf.start_case(procedure, model.model_validate(document),
-                              case_no=unique_case_no(case_no_prefix(procedure)))
-    await wait_for_status(gf, ref.case_no, lambda s: any(e.type in ("EligibilityAssessed", "CaseClosed")
-                                                         for e in s.history))
-    return ref.case_no
+    return await start_from(gf, procedure, document,
+                            lambda s: any(e.type in ("EligibilityAssessed", "CaseClosed") for e in s.history))
 
 
 async def test_a_review_round_one_passes_one_fails_the_vote_one_objection_upheld(apply) -> None:  # type: ignore[no-untyped-def]
