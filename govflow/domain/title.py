@@ -142,12 +142,17 @@ def draw_experts(pool: Sequence[Expert], size: int, seed: str, purpose: str,
                  stand_aside_unit: str | None = None) -> tuple[Expert, ...]:
     """Draw `size` experts, none from `stand_aside_unit` (回避: the applicant's employer).
     The same pool, size, seed and purpose always draw the same experts."""
+    chosen = seeded_rng(seed, purpose).sample(eligible_experts(pool, size, stand_aside_unit), size)
+    return tuple(sorted(chosen, key=lambda e: e.id))
+
+
+def eligible_experts(pool: Sequence[Expert], size: int, stand_aside_unit: str | None) -> list[Expert]:
+    """The experts a drawing of `size` may choose from; refused if they are too few."""
     eligible = sorted((e for e in pool if e.unit != stand_aside_unit), key=lambda e: e.id)
     if len(eligible) < size:
         raise InvalidInputError(
             f"the pool has {len(eligible)} experts who need not stand aside; {size} are to be drawn")
-    chosen = seeded_rng(seed, purpose).sample(eligible, size)
-    return tuple(sorted(chosen, key=lambda e: e.id))
+    return eligible
 
 
 # -- the certificate number ----------------------------------------------------------------------

@@ -69,6 +69,10 @@ class TitleReviewWorkflow(TitleCase):
         if decision == "agency-check" and payload.passed and not self.assessed().eligible:
             raise DecisionRefusedError(
                 "五(二)3: the applicant does not meet the conditions: " + self.assessed().explain())
+        if decision == "draw-panel":  # refused before anything is recorded if the pool is too small
+            rules.eligible_experts(payload.pool, payload.size, self.application.applicant.employer)
+        if decision == "convene-committee":
+            rules.eligible_experts(payload.pool, payload.size, None)
         if decision == "evaluate" and actor.id not in {e.id for e in self.panel}:
             raise DecisionRefusedError(f"{actor.id} is not on this applicant's panel")
         if decision == "evaluate" and payload.defence_held_on > today:

@@ -291,3 +291,21 @@ async def test_no_stored_record_links_a_member_to_a_choice(apply, capfd: pytest.
     logged = capfd.readouterr()
     lines = (logged.out + logged.err).splitlines()
     assert [line for line in lines if any(m in line for m in members) and any(c in line for c in CHOICES)] == []
+
+
+async def test_a_drawing_the_pool_cannot_fill_is_refused_before_anything_is_recorded(apply) -> None:  # type: ignore[no-untyped-def]
+    review = await apply()
+    await review.decide("recommend")
+    await review.decide("agency-check")
+    pool = example("title-review", "draw-panel")["payload"]["pool"]
+    employer = (await review.status()).history[0].data["application"]["applicant"]["employer"]
+    own = [dict(e, unit=employer) for e in pool[:5]]  # five of the nine work for the applicant's employer
+    before = len((await review.status()).history)
+    with pytest.raises(DecisionRejectedError, match="4 experts who need not stand aside; 5 are to be drawn"):
+        await review.decide("draw-panel", pool=own + pool[5:])
+    status = await review.status()
+    assert (status.stage, len(status.history)) == ("panel", before)
+    assert await review.decide("draw-panel", pool=own + pool[5:], size=4) == "evaluation"
+    [drawn] = await review.events("ExpertsDrawn")
+    assert {m["id"] for m in drawn["members"]} == {e["id"] for e in pool[5:]}
+    await review.decide("report-fraud")  # ends the case
