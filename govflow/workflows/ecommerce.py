@@ -44,9 +44,22 @@ class EcommerceSubsidyWorkflow(CaseWorkflow):
 
     def check(self, decision: str, payload: Any, actor: Actor) -> None:
         if decision == "municipal-review" and payload.approved:
+            project = self._project()
+            investment = project.investment
+            if project.pilot_zone_platform != (payload.reviewed_cost is not None):
+                raise InvalidInputError(
+                    "reviewed_cost: 三(四) the pilot zone's platform projects, and only "
+                    "they, are supported at the cost a review or tender fixed"
+                )
+            if payload.rent_support is not None and not (investment and investment.new_experience_store):
+                raise InvalidInputError("rent_support: 三(二)1 is for a new experience store")
             computed = self._support(payload)  # refuses an LPR the series does not hold
             if computed.refusals:
                 raise InvalidInputError("approved: " + "；".join(computed.refusals))
+            if computed.total == 0:
+                raise InvalidInputError(
+                    "approved: the rules give this project no support; it can only be turned down"
+                )
 
     async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
         if decision == "initial-review":

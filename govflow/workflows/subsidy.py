@@ -82,9 +82,14 @@ class SubsidyWorkflow(CaseWorkflow):
             body = "municipal-bureau" if application.route is rules.Route.MUNICIPAL else "district-bureau"
             if actor.role != body:
                 raise WrongRoleError(f"五(一)1: this enterprise's registration is confirmed by the {body}")
-        elif decision == "select-plan" and payload.selected:
+        elif decision in ("select-plan", "decide"):
+            yes = payload.selected if decision == "select-plan" else payload.approved
             total = self._quote().total
-            if total > payload.budget_left:
+            if yes and total == 0:
+                raise DecisionRefusedError(
+                    "the rules give this project no support (see SupportQuoted); it can only be turned down"
+                )
+            if decision == "select-plan" and yes and total > payload.budget_left:
                 raise DecisionRefusedError(
                     f"五(二)2: the plan's support {total} exceeds the budget left {payload.budget_left}"
                 )

@@ -61,6 +61,20 @@ async def test_a_platform_project_goes_to_the_municipal_bureau_and_a_short_inves
     short = await apply("start", investment={"planned": "10000000", "spent": "6000000"})
     await short.decide_example("initial-review")
     with pytest.raises(DecisionRejectedError, match="低于计划总投资额"):
-        await short.decide_example("municipal-review")
+        await short.decide_example("municipal-review", rent_support=None)
     assert await short.decide_example("municipal-review", approved=False, reasons="已投资额不足70%") == "closed"
     assert (await short.status()).outcome == "not approved"
+
+
+async def test_amounts_that_do_not_fit_the_project_are_refused(apply) -> None:  # type: ignore[no-untyped-def]
+    store = await apply("start")
+    await store.decide_example("initial-review")
+    with pytest.raises(DecisionRejectedError, match="reviewed_cost"):
+        await store.decide_example("municipal-review", reviewed_cost="100000")
+    platform = await apply("start-platform")
+    with pytest.raises(DecisionRejectedError, match="reviewed_cost"):  # a platform project without it
+        await platform.decide_example("municipal-review", audited_investment=None, rent_support=None)
+    with pytest.raises(DecisionRejectedError, match="rent_support"):
+        await platform.decide_example("municipal-review", audited_investment=None, reviewed_cost="100000")
+    for application in (store, platform):  # end both cases
+        await application.decide_example("municipal-review", approved=False, reasons="退回")

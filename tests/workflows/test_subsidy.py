@@ -195,3 +195,15 @@ async def test_a_district_enterprise_s_dual_autonomous_claim_is_for_the_municipa
     # 300,000 × 50 % = 150,000 → 十一: dual-autonomous 100,000; an SME only 50,000
     assert Decimal(plan["quote"]["total"]) == support
     await project.decide("select-plan", selected=False, priority="预算已满")  # ends the case
+
+
+async def test_a_project_the_rules_give_nothing_cannot_be_selected(apply) -> None:  # type: ignore[no-untyped-def]
+    project = await apply("start-district")  # an SME
+    await project.decide("confirm-registration")
+    website = {"item": "website", "spend": "60000", "incurred_on": (await project.today()).isoformat()}
+    await project.decide("apply-plan", claims=[website])
+    [plan] = await project.events("SupportQuoted")
+    assert "中小外贸企业不可申报" in plan["quote"]["quotes"][0]["refused"]
+    with pytest.raises(DecisionRejectedError, match="no support"):
+        await project.decide("select-plan")
+    assert await project.decide("select-plan", selected=False, priority="附件1：中小外贸企业不可申报") == "closed"
