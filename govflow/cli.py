@@ -367,7 +367,9 @@ async def cmd_subsidy_plan(args: argparse.Namespace, settings: Settings) -> int:
     try:
         budget = Decimal(args.budget)
     except InvalidOperation:
-        raise errors.InputError(f"--budget: {args.budget!r} is not an amount") from None
+        budget = Decimal("NaN")
+    if not budget.is_finite() or budget < 0:  # a negative budget would turn every project down
+        raise errors.InputError(f"--budget: {args.budget!r} is not an amount of yuan")
     async with await Govflow.connect(settings) as gf:
         candidates = await gf.plan_candidates(args.year)
         if not candidates:

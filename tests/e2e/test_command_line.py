@@ -396,6 +396,8 @@ def test_a_title_review_and_its_secret_ballot_from_the_command_line(stack: DevSt
     assert wrong.returncode == 1 and "is not allowed in stage 'publicity'" in wrong.stderr
     malformed = stack.cli("title", "verify", "BJIP-123")
     assert (malformed.returncode, malformed.stdout.split()) == (1, ["BJIP-123", "malformed"])
+    nobody = stack.cli("title", "revoke", "BJIP-202639999990", "--reason", "x", "--by", " ")
+    assert nobody.returncode == 1 and "names the officer" in nobody.stderr
     revoke = stack.cli("title", "revoke", "BJIP-202639999990", "--reason", "x", "--by", "rsj")
     assert revoke.returncode == 1 and "no such certificate in the register" in revoke.stderr
 
@@ -421,6 +423,9 @@ def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command
     decide_examples(stack, case_no, "subsidy", "apply-plan")
     wait_listed(stack, case_no, stage="plan-selection")
     # 五(二)2: ranked by 三 within the budget; the bureau's decisions sent for it
+    for bad in ("-1", "lots", "NaN"):
+        refused = stack.cli("subsidy", "plan", "--year", "2026", "--budget", bad, "--decide", "swj-cwc-01")
+        assert (refused.returncode, refused.stderr) == (1, f"govflow: --budget: {bad!r} is not an amount of yuan\n")
     too_small = stack.cli("subsidy", "plan", "--year", "2026", "--budget", "300000")
     assert too_small.returncode == 0, too_small.stderr
     assert f"{case_no}  not selected" in too_small.stdout and "不足以支持315000.00元" in too_small.stdout

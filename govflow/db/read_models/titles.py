@@ -83,6 +83,8 @@ async def revoke(conn: Connection, certificate_no: str, reason: str, revoked_by:
     onto the blacklist. Refused, with nothing written, for an unknown or revoked certificate."""
     if not reason.strip():
         raise InvalidInputError("reason: a revocation says why")
+    if not revoked_by.strip():
+        raise InvalidInputError("by: a revocation names the officer who orders it")
     async with conn.transaction():
         row = await conn.fetchrow(
             "SELECT id_number FROM title_certificates WHERE certificate_no = $1 FOR UPDATE",
