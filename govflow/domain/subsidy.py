@@ -16,6 +16,9 @@ Readings where the text leaves a choice (each is tested):
 - 十一 to 十三 name caps for comprehensive service, dual-autonomous and SME enterprises; an
   enterprise in several categories gets the highest of its caps; an FTZ or high-tech
   enterprise in none of the three gets the SME cap (the lowest the row names).
+- 十四 "人均标准一般不超过200元": the ¥200 a head is applied as a cap on the cost supported.
+- 九's allowance "按国家规定的访问国补助标准核算": the national rates are not held here; the
+  claimed allowance is taken as computed at them, and only persons and days are cut.
 - 十五 names ¥500,000, but 四(三) excepts only financing and product certification from the
   ¥300,000 project cap, so a 三同 project gets at most ¥300,000 (both cuts are shown).
 - 六 (promotion) leaves the ratio column blank: the general note applies (50 %, 70 % for
@@ -246,6 +249,14 @@ class Claim(Record):
     minutes: Decimal | None = Field(default=None, ge=0)
     foreign_language: bool = True
     packaging: bool = False
+    # the rows' conditions on who provided the service, as the vouchers show
+    qualified_provider: bool = Field(default=True, description=(
+        "二 a certifier approved by CNCA; 三 a qualified product certifier; 七 a registered, qualified "
+        "provider; 十二 an insurer the Ministry of Finance approved"))
+    via_paris_or_pct: bool = Field(default=True, description="四: filed by the Paris Convention or PCT")
+    qualified_financing: bool = Field(default=True, description=(
+        "十三: financing under an export-credit-insurance pledge or the named guarantee platforms"))
+    santong_authorised: bool = Field(default=True, description="十五: on the 三同 platform and authorised")
     # 七, 十二
     one_off_build: bool = True
     review_amount: Decimal | None = Field(default=None, ge=0, description="七, 十二: the review's result")
@@ -390,6 +401,22 @@ def _refusals(enterprise: Enterprise, claim: Claim, categories: frozenset[Catego
         raise Refused(row.line, "不支持产品外包装的制作费")
     if item in (Item.WEBSITE, Item.INFO_SYSTEM) and not claim.one_off_build:
         raise Refused(row.line, "只支持一次性的建设开发费用，不支持后期维护、改版、升级等费用")
+    providers = {Item.MANAGEMENT_CERT: "认证机构应经中国认证认可监督管理委员会批准",
+                 Item.PRODUCT_CERT: "产品认证机构应具有产品认证资格",
+                 Item.WEBSITE: "服务商应是依法注册、具有相应资质的法人企业",
+                 Item.ONLINE_MARKETING: "服务商应是依法注册、具有相应资质的法人企业",
+                 Item.INFO_SYSTEM: "服务商应是依法注册、具有相应资质的法人企业",
+                 Item.CREDIT_REPORTS: "资信产品应购自获得财政部批准开展信用保险业务的保险公司"}
+    if item in providers and not claim.qualified_provider:
+        raise Refused(row.line, providers[item])
+    patents = (Item.PATENT_INVENTION, Item.PATENT_UTILITY, Item.PATENT_DESIGN)
+    if item in patents and not claim.via_paris_or_pct:
+        raise Refused(row.line, "专利申请须通过巴黎公约或PCT专利合作条约成员国提出")
+    if item is Item.FINANCING and not claim.qualified_financing:
+        raise Refused(row.line, "只支持出口信用保险保单质押项下的贸易融资及外经贸担保服务平台、"
+                                "“政保贷”平台项下的融资")
+    if item is Item.SANTONG and not claim.santong_authorised:
+        raise Refused(row.line, "须入驻“三同”公共信息服务平台并经授权使用“三同”产品标识")
     if item is Item.ADVERTISING and claim.medium not in ("newspaper", "magazine"):
         raise Refused(row.line, "只支持面向境外客户的报刊、杂志广告")
     if item in (Item.SURVEY_TRANSPORT, Item.BID_TRANSPORT) and not claim.economy_class:

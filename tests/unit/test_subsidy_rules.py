@@ -283,3 +283,21 @@ def test_plan_selection_follows_the_priorities_of_section_three_within_the_budge
 def test_dual_autonomous_by_its_bases_and_holders(basis: str, holder: str, dual: bool) -> None:
     categories = enterprise("large", dual_basis=basis, dual_holder=holder).categories(ON)
     assert (Category.DUAL_AUTONOMOUS in categories) is dual
+
+
+@pytest.mark.parametrize(("kind", "item", "facts", "reason"), [
+    ("sme", "management-certification", {"certificate_on": "2026-06-01", "fee_kind": "initial",
+                                         "qualified_provider": False}, "中国认证认可监督管理委员会批准"),
+    ("sme", "product-certification", {"certificate_on": "2026-06-01", "fee_kind": "testing",
+                                      "qualified_provider": False}, "产品认证资格"),
+    ("dual", "website", {"qualified_provider": False}, "具有相应资质的法人企业"),
+    ("sme", "credit-reports", {"qualified_provider": False}, "财政部批准"),
+    ("sme", "patent-invention", {"certificate_on": "2026-06-01", "countries": 2, "via_paris_or_pct": False},
+     "巴黎公约或PCT"),
+    ("sme", "financing-interest", {"qualified_financing": False}, "保单质押"),
+    ("sme", "santong-label", {"santong_authorised": False}, "经授权使用"),
+])
+def test_the_rows_conditions_on_providers_routes_and_platforms(kind: str, item: str, facts: dict[str, Any],
+                                                                reason: str) -> None:
+    assert reason in refusal(kind, item, 60_000, **facts)
+    assert amount(kind, item, 60_000, **{k: v for k, v in facts.items() if not isinstance(v, bool)}) > 0
