@@ -8,12 +8,13 @@ import asyncpg
 from temporalio import activity
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError
 
-from govflow.boundary import from_application_error, translate_activity_errors
+from govflow.boundary import from_application_error, to_application_error, translate_activity_errors
 from govflow.db.read_models.credit import barring_entries
 from govflow.domain.case import Actor, DecisionAccepted, DecisionRequest
 from govflow.domain.credit import CreditRecordOpening, CreditSubject, credit_record_case_no
-from govflow.domain.errors import DuplicateRequestError
+from govflow.domain.errors import CaseOpeningError, DuplicateRequestError
 from govflow.domain.models import Record
 
 
@@ -79,7 +80,13 @@ class CreditReporting:
         try:
             await handle.execute_update("decide", request, result_type=DecisionAccepted)
         except WorkflowUpdateFailedError as error:
+            refusal = from_application_error(error)
             # A retried activity finds its breach already taken: that is the success it wanted.
-            if not isinstance(from_application_error(error), DuplicateRequestError):
-                raise
+            if isinstance(refusal, DuplicateRequestError):
+                return case_no
+            if isinstance(refusal, CaseOpeningError):  # the record is being opened: soon
+                raise ApplicationError(refusal.message, type=refusal.code) from None
+            if refusal is not None:  # the record refuses the breach: no retry changes that
+                raise to_application_error(refusal) from None
+            raise
         return case_no

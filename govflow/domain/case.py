@@ -62,8 +62,22 @@ class Deadline(Record):
     provisional: bool = False
 
 
+class Attention(Record):
+    """Why a case waits for an operator: the step that failed for good, and how."""
+
+    step: str
+    error_type: str
+    message: str
+    since: AwareDatetime
+    stage: str = Field(description="the stage the case was in, and returns to once resumed")
+
+
 class CaseStatus(Record):
-    """The answer of every case workflow's `status` query."""
+    """The answer of every case workflow's `status` query.
+
+    `stage` is `opening` until the case has finished opening (its clocks planned, its gates
+    asked), and `attention` while a step that failed for good waits for an operator.
+    """
 
     case_no: str
     procedure: str
@@ -74,6 +88,24 @@ class CaseStatus(Record):
     deadlines: tuple[Deadline, ...] = ()
     history: tuple[CaseEvent, ...] = ()
     outcome: str | None = None
+    attention: Attention | None = None
+
+
+class ResumeOrder(Record):
+    """An operator's order to try again the step that put a case in `attention`, once its
+    cause is corrected (a fixed worker deployed, a record repaired)."""
+
+    actor: Actor
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class CaseResumeResult(Record):
+    """What became of a resumed case: whether the step went through this time."""
+
+    case_no: str
+    step: str
+    recovered: bool
+    stage: str
 
 
 class DecisionRequest(Record):

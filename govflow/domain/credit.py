@@ -187,6 +187,7 @@ def bars_commitment_route(entries: Sequence[CreditEntry], today: date) -> str | 
 # -- the credit record as a case ---------------------------------------------------------------------
 
 PROCEDURE = "credit-record"
+BUREAU = "北京市商务局"  # 四, 五: keeps the applicants' commitment credit records
 OPEN = "open"  # a credit record never closes: it lives as long as the applicant
 CREDIT_OFFICER = frozenset({"credit-officer"})
 APPLICANT = frozenset({"applicant"})

@@ -6,6 +6,7 @@
     ├── CaseClosedError             a decision for a case that has already ended
     └── DecisionRefusedError        a decision the case will not take
         ├── CaseOpeningError        the case has not finished opening yet (try again)
+        ├── AwaitingOperatorError   a step failed for good; the case waits for an operator's resume
         ├── UnknownDecisionError    the procedure has no such decision
         ├── WrongStageError         the decision is not allowed in the case's current stage
         ├── WrongRoleError          the actor's role may not take this decision
@@ -58,6 +59,13 @@ class CaseOpeningError(DecisionRefusedError):
     """The workflow has not yet recorded that the case is open; the client may try again."""
 
     code = "CaseOpening"
+
+
+class AwaitingOperatorError(DecisionRefusedError):
+    """A step of the case failed in a way no retry mends; nothing is decided until an
+    operator has resumed it."""
+
+    code = "AwaitingOperator"
 
 
 class UnknownDecisionError(DecisionRefusedError):

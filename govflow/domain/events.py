@@ -118,6 +118,25 @@ class VerificationRecorded(Record):
     evidence: str
 
 
+class CaseNeedsAttention(Record):
+    """A step of the case failed in a way no retry can mend; the case waits for an operator,
+    who corrects the cause and resumes it (the step is then tried again)."""
+
+    step: str
+    error_type: str
+    message: str
+    stage: str
+    supervising_body: str
+
+
+class CaseResumed(Record):
+    """An operator resumed a case that needed attention; the failed step is tried again."""
+
+    step: str
+    note: str
+    stage: str
+
+
 class CaseClosed(Record):
     outcome: str
     stage: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import jinja2
@@ -39,12 +40,17 @@ class NoticeRenderer:
             raise NoticeTemplateError(f"no notice template {template!r}") from None
         except jinja2.UndefinedError as error:
             raise NoticeTemplateError(f"notice {template!r}: {error.message}") from None
+        except (jinja2.TemplateError, ValueError, TypeError, AttributeError) as error:
+            # A fact of the wrong kind (an empty date): no retry renders it; the case holds.
+            raise NoticeTemplateError(f"notice {template!r}: {error}") from None
         title, _, body = text.partition("\n")
         return RenderedNotice(title=title.strip(), body=body.strip() + "\n")
 
 
 def _chinese_date(value: Any) -> str:
     """2026-10-13 → 2026年10月13日, as notices write dates."""
-    text = str(value)[:10]
-    year, month, day = text.split("-")
-    return f"{int(year)}年{int(month)}月{int(day)}日"
+    try:
+        day = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        raise ValueError(f"cn_date: {value!r} is not a date") from None
+    return f"{day.year}年{day.month}月{day.day}日"

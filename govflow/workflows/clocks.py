@@ -246,9 +246,9 @@ class ClockKeeper:
             raise to_application_error(error) from None
 
     async def _plan(self, clocks: list[Clock], today: date) -> tuple[ClockPlan, ...]:
-        return await workflow.execute_activity_method(
+        return await self._case.run_activity(
             ClockActivities.plan_clocks, PlanClocks(clocks=tuple(clocks), today=today),
-            start_to_close_timeout=PLAN_TIMEOUT, retry_policy=PLAN_RETRY,
+            timeout=PLAN_TIMEOUT, retry=PLAN_RETRY,
         )
 
     async def _set(self, clock: Clock, today: date) -> ClockPlan:

@@ -37,6 +37,7 @@ from govflow.workflows.core import CaseWorkflow
 class ComplaintWorkflow(CaseWorkflow):
     procedure = rules.PROCEDURE
     decisions = rules.DECISIONS
+    supervising_body = rules.COORDINATING_BODY
 
     def __init__(self) -> None:
         super().__init__()
@@ -68,6 +69,7 @@ class ComplaintWorkflow(CaseWorkflow):
             await self._lodge_appeal(filing)
         if self.missing:
             await self._start(rules.SUPPLEMENT_NOTICE, started_on=filing.received_on)
+            self.case_ready()
             await workflow.wait_condition(lambda: self.stage != rules.INCOMPLETE)
             supplemented = await self.clocks.wait(
                 rules.SUPPLEMENT[0], lambda: self.stage != rules.SUPPLEMENTING
@@ -78,6 +80,7 @@ class ComplaintWorkflow(CaseWorkflow):
                 )
         else:
             await self._start(rules.ACCEPTANCE, started_on=filing.received_on)
+            self.case_ready()
         await workflow.wait_condition(lambda: self.stage != rules.REVIEWING)
         while self.stage == rules.HANDLING_STAGE:
             await workflow.wait_condition(
@@ -141,8 +144,10 @@ class ComplaintWorkflow(CaseWorkflow):
         await self.change_stage(rules.SUPPLEMENTING, actor)
 
     async def _supplement(self, payload: rules.Supplement, actor: Actor) -> None:
-        self.filing = payload.filing
-        self.missing = rules.missing_particulars(payload.filing)
+        # The complaint was received on the day of the first filing, whatever the supplemented
+        # filing says: the notices and 第十条's periods count from that day.
+        filing = self.filing = payload.filing.model_copy(update={"received_on": self._filing().received_on})
+        self.missing = rules.missing_particulars(filing)
         await self.clocks.complete(rules.SUPPLEMENT[0], actor)
         await self.record(actor, rules.SupplementReceived(missing=tuple(self.missing)))
         if self.missing:  # 第十一条(四): one notice only; still incomplete → not accepted

@@ -14,11 +14,24 @@ Updates:
         an operator's order, after an official schedule was loaded, to derive every open
         clock's due date again; each clock whose date or provisional flag changed records
         a ClockReplanned event.
+    resume(ResumeOrder) -> CaseResumeResult
+        an operator's order to try again a step that failed for good (see below).
+
+A case takes no decision until it has finished opening: the procedure's run calls
+`case_ready()` once its opening steps (the first clocks planned, the gates asked) are
+done; until then the validator answers "still opening" (CaseOpeningError) and the
+status shows the stage `opening`.
 
 Every domain event goes through `record` (or the notice, escalation and verification
 helpers), which numbers it, appends it to PostgreSQL through an activity and only then
 adds it to the history; a lock keeps the numbering and the appends in order when an
 update handler and the main coroutine record at once.
+
+Every activity of a case runs through `_log` or `run_activity`. A transient error is
+retried without limit; an error no retry can mend (govflow.boundary) puts the case in
+`attention`: a CaseNeedsAttention event, the `Stage` search attribute `attention`, a report
+to the supervising body, and no decision taken until an operator's `resume` (recorded as
+CaseResumed) tries the step again. The case stays open meanwhile; its clocks run on.
 """
 
 from __future__ import annotations
@@ -30,6 +43,7 @@ from typing import Any, ClassVar, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
@@ -42,24 +56,36 @@ with workflow.unsafe.imports_passed_through():
         IssueNotice,
         RecordVerification,
     )
-    from govflow.boundary import to_application_error
+    from govflow.boundary import permanent_failure, to_application_error
     from govflow.domain.beijing import District
     from govflow.domain.case import (
         SYSTEM,
         Actor,
+        Attention,
         CarriedCase,
         CaseEvent,
+        CaseResumeResult,
         CaseStatus,
         DecisionAccepted,
         DecisionRequest,
         DecisionRule,
+        ResumeOrder,
         check_decision,
     )
     from govflow.domain.clocks import ClocksReplanned, ReplanClocks
-    from govflow.domain.errors import CaseClosedError, CaseOpeningError, DomainError
+    from govflow.domain.errors import (
+        AwaitingOperatorError,
+        CaseClosedError,
+        CaseOpeningError,
+        DecisionRefusedError,
+        DomainError,
+        WrongRoleError,
+    )
     from govflow.domain.events import (
         CaseClosed,
+        CaseNeedsAttention,
         CaseOpened,
+        CaseResumed,
         DecisionTaken,
         StageChanged,
         make_event,
@@ -68,6 +94,9 @@ with workflow.unsafe.imports_passed_through():
 from govflow.workflows.clocks import ClockKeeper
 
 CLOSED = "closed"
+OPENING = "opening"
+ATTENTION = "attention"
+OPERATOR_ROLES = frozenset({"operator"})
 
 # The log is the record: a database that is down is waited for, never skipped, so the
 # retries are unlimited; each attempt is short, so a worker killed mid-append is noticed soon.
@@ -83,6 +112,8 @@ Result = TypeVar("Result")
 class CaseWorkflow:
     procedure: ClassVar[str]
     decisions: ClassVar[Mapping[str, DecisionRule]]
+    supervising_body: ClassVar[str]
+    """Who is told when a step of a case fails for good and the case waits for an operator."""
 
     def __init__(self) -> None:
         self.case_no = ""
@@ -97,6 +128,11 @@ class CaseWorkflow:
         self._request_ids: set[str] = set()
         self._persist_lock = asyncio.Lock()
         self._decision_lock = asyncio.Lock()
+        self.ready = False  # opened: decisions may come (see case_ready)
+        self.attention: Attention | None = None
+        self._attention_serial = 0  # how many times this run has needed an operator
+        self._recovered_serial = 0  # the last of them whose step went through again
+        self._resume_order: ResumeOrder | None = None
 
     # -- the contract ------------------------------------------------------------------
 
@@ -105,14 +141,24 @@ class CaseWorkflow:
         return CaseStatus(
             case_no=self.case_no or workflow.info().workflow_id,
             procedure=self.procedure,
-            stage=self.stage or "opening",
+            stage=self.visible_stage(),
             applicant_id=self.applicant_id,
             district=self.district,
             opened_at=self.opened_at or workflow.info().start_time,
             deadlines=self.clocks.deadlines(),
             history=tuple(self.history),
             outcome=self.outcome,
+            attention=self.attention,
         )
+
+    def visible_stage(self) -> str:
+        """The stage as clients see it: `opening` until the case is ready, `attention` while it
+        waits for an operator, else the procedure's stage."""
+        if self.attention is not None:
+            return ATTENTION
+        if not self.ready and self.outcome is None and self.stage != CLOSED:
+            return OPENING
+        return self.stage or OPENING
 
     @workflow.update
     async def decide(self, request: DecisionRequest) -> DecisionAccepted:
@@ -143,11 +189,40 @@ class CaseWorkflow:
     def validate_replan_clocks(self, order: ReplanClocks) -> None:
         if self.outcome is not None:
             raise to_application_error(CaseClosedError("the case has ended; its clocks are settled"))
+        if not self.ready:
+            raise to_application_error(CaseOpeningError("the case is still opening; try again shortly"))
+
+    @workflow.update
+    async def resume(self, order: ResumeOrder) -> CaseResumeResult:
+        """Try again the step that failed for good; answers once it went through or failed again."""
+        serial = self._attention_serial
+        step = self.attention.step if self.attention else ""
+        self._resume_order = order
+        await workflow.wait_condition(
+            lambda: self._recovered_serial >= serial or self._attention_serial > serial
+        )
+        return CaseResumeResult(case_no=self.case_no, step=step,
+                                recovered=self._recovered_serial >= serial, stage=self.visible_stage())
+
+    @resume.validator
+    def validate_resume(self, order: ResumeOrder) -> None:
+        if order.actor.role not in OPERATOR_ROLES:
+            raise to_application_error(WrongRoleError(
+                f"role {order.actor.role!r} may not resume a case (only: operator)"))
+        if self.attention is None or self._resume_order is not None:
+            raise to_application_error(DecisionRefusedError(
+                "the case does not wait for an operator; nothing to resume"))
 
     def _check_decision(self, request: DecisionRequest) -> BaseModel:
         try:
-            if not self.stage:
+            if not self.ready and self.outcome is None:
                 raise CaseOpeningError("the case is still opening; send the decision again shortly")
+            if self.attention is not None:
+                raise AwaitingOperatorError(
+                    f"the case waits for an operator: step {self.attention.step!r} failed "
+                    f"({self.attention.error_type}: {self.attention.message}); "
+                    "nothing is decided until it is resumed"
+                )
             payload = check_decision(
                 self.decisions, stage=self.stage, outcome=self.outcome,
                 seen_request_ids=self._request_ids, request=request,
@@ -167,6 +242,11 @@ class CaseWorkflow:
         raise NotImplementedError
 
     # -- what procedures call ------------------------------------------------------------
+
+    def case_ready(self) -> None:
+        """The case has finished opening (its first clocks planned, its gates asked): from now
+        on it takes decisions. Every procedure's run calls it once."""
+        self.ready = True
 
     async def open_case(
         self, case_no: str, received_at: datetime | None, *, applicant_id: str,
@@ -226,12 +306,42 @@ class CaseWorkflow:
         command_from: Callable[[int, datetime], Command],
     ) -> tuple[CaseEvent, ...]:
         """Reserve the next sequence number, run the activity that writes events from it,
-        and keep what it wrote; one at a time, so that the log is appended in order."""
+        and keep what it wrote; one at a time, so that the log is appended in order. A
+        failure for good holds the case for an operator (with the lock: nothing else is
+        written meanwhile), then the step is tried again."""
         async with self._persist_lock:
-            next_seq = self.events_before + len(self.history) + 1
-            events = await self._persist(activity, command_from(next_seq, workflow.now()))
-            self.history.extend(events)
-            return events
+            held = 0
+            while True:
+                try:
+                    events = await self._persist(activity, command_from(self._next_seq(), workflow.now()))
+                except ActivityError as error:
+                    held = await self._hold_for_operator(error)
+                    continue
+                self.history.extend(events)
+                self._recovered_serial = max(self._recovered_serial, held)
+                return events
+
+    async def run_activity(
+        self, activity: Callable[[Any, Command], Awaitable[Result]], command: Command, *,
+        timeout: timedelta, retry: RetryPolicy | None = None,
+    ) -> Result:
+        """Run one of the procedure's own activities; transient errors are retried without
+        limit, a failure for good holds the case for an operator and then tries again."""
+        held = 0
+        while True:
+            try:
+                result: Result = await workflow.execute_activity_method(
+                    activity, command, start_to_close_timeout=timeout, retry_policy=retry,
+                )
+            except ActivityError as error:
+                async with self._persist_lock:
+                    held = await self._hold_for_operator(error)
+                continue
+            self._recovered_serial = max(self._recovered_serial, held)
+            return result
+
+    def _next_seq(self) -> int:
+        return self.events_before + len(self.history) + 1
 
     async def _persist(
         self, activity: Callable[[CaseLogActivities, Command], Awaitable[Result]], command: Command
@@ -240,9 +350,74 @@ class CaseWorkflow:
             activity, command, start_to_close_timeout=PERSIST_TIMEOUT, retry_policy=PERSIST_RETRY
         )
 
+    # -- a step that failed for good --------------------------------------------------------
+
+    async def _hold_for_operator(self, error: ActivityError) -> int:
+        """Record that `step` failed for good, tell the supervising body, and wait for an
+        operator's resume; returns the serial of this hold. Called with the persist lock.
+        Anything but a failure for good (a cancellation) goes on up."""
+        problem = permanent_failure(error)
+        if problem is None:
+            raise error
+        step = error.activity_type
+        self._attention_serial += 1
+        serial = self._attention_serial
+        stage = self.stage or OPENING
+        self.attention = Attention(step=step, error_type=problem.type or "ApplicationError",
+                                   message=problem.message, since=workflow.now(), stage=stage)
+        workflow.upsert_search_attributes([sa.STAGE.value_set(ATTENTION)])
+        workflow.logger.error("step %s failed for good (%s: %s); the case waits for an operator",
+                              step, problem.type, problem.message)
+        await self._write_unguarded(SYSTEM, CaseNeedsAttention(
+            step=step, error_type=self.attention.error_type, message=problem.message, stage=stage,
+            supervising_body=self.supervising_body,
+        ))
+        await self._report_unguarded(f"attention-{serial}", {
+            "supervising_body": self.supervising_body, "step": step,
+            "error_type": self.attention.error_type, "message": problem.message,
+        })
+        await workflow.wait_condition(lambda: self._resume_order is not None)
+        order, self._resume_order = self._resume_order, None
+        assert order is not None  # the wait above
+        self.attention = None
+        workflow.upsert_search_attributes([sa.STAGE.value_set(self.stage or OPENING)])
+        await self._write_unguarded(order.actor, CaseResumed(step=step, note=order.note, stage=stage))
+        return serial
+
+    async def _write_unguarded(self, actor: Actor, data: BaseModel) -> None:
+        """Append an event while holding the persist lock, without a second hold if the
+        append itself fails for good (the hold is then only in the workflow's history)."""
+        command = AppendEvents(case_no=self.case_no or workflow.info().workflow_id,
+                               events=(make_event(self._next_seq(), workflow.now(), actor, data),))
+        try:
+            events = await self._persist(CaseLogActivities.append_events, command)
+        except ActivityError as error:
+            if permanent_failure(error) is None:
+                raise
+            workflow.logger.error("could not record %s: %s", type(data).__name__, error.cause)
+            return
+        self.history.extend(events)
+
+    async def _report_unguarded(self, step: str, context: dict[str, Any]) -> None:
+        command = IssueNotice(
+            case_no=self.case_no or workflow.info().workflow_id, seq=self._next_seq(),
+            at=workflow.now(), actor=SYSTEM, step=step, template="case_attention",
+            recipient=self.supervising_body, context=context,
+        )
+        try:
+            events = await self._persist(CaseLogActivities.issue_notice, command)
+        except ActivityError as error:
+            if permanent_failure(error) is None:
+                raise
+            workflow.logger.error("could not report the hold to %s: %s", self.supervising_body,
+                                  error.cause)
+            return
+        self.history.extend(events)
+
     async def change_stage(self, stage: str, actor: Actor) -> None:
         previous, self.stage = self.stage, stage
-        workflow.upsert_search_attributes([sa.STAGE.value_set(stage)])
+        if self.attention is None:
+            workflow.upsert_search_attributes([sa.STAGE.value_set(stage)])
         await self.record(actor, StageChanged(from_stage=previous, to_stage=stage))
 
     async def issue_notice(

@@ -29,6 +29,7 @@ from govflow.workflows.core import CaseWorkflow
 class CreditRecordWorkflow(CaseWorkflow):
     procedure = rules.PROCEDURE
     decisions = rules.CREDIT_DECISIONS
+    supervising_body = rules.BUREAU
 
     def __init__(self) -> None:
         super().__init__()
@@ -46,6 +47,7 @@ class CreditRecordWorkflow(CaseWorkflow):
             self.resume_case(opening.carried_case, district=None)
             carried = opening.carried_record or rules.CarriedRecord()
             self.entries = {e.entry.breach.breach_id: e for e in carried.entries}
+        self.case_ready()
         while len(self.history) < opening.continue_after_events:
             await self._end_due_publicity()
         await workflow.wait_condition(workflow.all_handlers_finished)

@@ -26,6 +26,7 @@ ISSUING_BODY = "北京市示范审批机关"
 class DemoWorkflow(CaseWorkflow):
     procedure = demo.PROCEDURE
     decisions = demo.DECISIONS
+    supervising_body = demo.SUPERVISING_BODY
 
     def __init__(self) -> None:
         super().__init__()
@@ -39,6 +40,7 @@ class DemoWorkflow(CaseWorkflow):
             district=opening.application.district, stage=demo.INTAKE,
             application=opening.application,
         )
+        self.case_ready()
         await workflow.wait_condition(lambda: self.stage != demo.INTAKE)
         if self.stage == demo.REVIEW:
             decided = await self.clocks.wait(demo.REVIEW_CLOCK, lambda: self.stage != demo.REVIEW)

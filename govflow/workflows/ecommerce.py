@@ -22,6 +22,7 @@ from govflow.workflows.core import CaseWorkflow
 class EcommerceSubsidyWorkflow(CaseWorkflow):
     procedure = rules.PROCEDURE
     decisions = rules.DECISIONS
+    supervising_body = MUNICIPAL_BUREAU
 
     def __init__(self) -> None:
         super().__init__()
@@ -39,6 +40,7 @@ class EcommerceSubsidyWorkflow(CaseWorkflow):
             stage=stage,
             application=project,
         )
+        self.case_ready()
         await workflow.wait_condition(lambda: self.outcome is not None)
         return await self.finish()
 

@@ -19,7 +19,6 @@ with workflow.unsafe.imports_passed_through():
     from govflow.domain import permit as rules
     from govflow.domain.calendar import local_date
     from govflow.domain.case import SYSTEM, Actor, CaseStatus
-    from govflow.domain.errors import CaseOpeningError
 
 from govflow.workflows.core import CaseWorkflow
 
@@ -28,12 +27,12 @@ from govflow.workflows.core import CaseWorkflow
 class AuctionPermitWorkflow(CaseWorkflow):
     procedure = rules.PROCEDURE
     decisions = rules.DECISIONS
+    supervising_body = rules.BUREAU
 
     def __init__(self) -> None:
         super().__init__()
         self.application: rules.PermitApplication | None = None
         self.route = rules.Route.GENERAL
-        self.route_settled = False  # the credit gate has answered: decisions may come
 
     @workflow.run
     async def run(self, opening: rules.PermitOpening) -> CaseStatus:
@@ -43,10 +42,12 @@ class AuctionPermitWorkflow(CaseWorkflow):
                              district=application.district, stage=rules.DISTRICT_REVIEW,
                              application=application)
         if self.route is rules.Route.COMMITMENT:
-            gate = await workflow.execute_activity_method(
+            # No decision before the gate has answered: a district consent taken on the
+            # commitment route meanwhile would let a barred applicant be decided on the spot.
+            gate = await self.run_activity(
                 CreditActivities.credit_gate,
                 CreditGate(applicant_id=application.applicant_id, today=local_date(workflow.now())),
-                start_to_close_timeout=timedelta(seconds=10),
+                timeout=timedelta(seconds=10),
             )
             if gate.barring:
                 reason = ("违诺失信信息公示期内且未完成信用修复（" + "、".join(gate.barring)
@@ -55,15 +56,9 @@ class AuctionPermitWorkflow(CaseWorkflow):
                 await self.record(SYSTEM, rules.RouteChanged(
                     from_route="commitment", to_route="general", reason=reason))
                 await self._notify("route-changed", "permit_route_changed", reason=reason)
-        self.route_settled = True
+        self.case_ready()
         await workflow.wait_condition(lambda: self.outcome is not None)
         return await self.finish()
-
-    def check(self, decision: str, payload: Any, actor: Actor) -> None:
-        """No decision before the credit gate has answered: a district consent taken on the
-        commitment route meanwhile would let a barred applicant be decided on the spot."""
-        if not self.route_settled:
-            raise CaseOpeningError("the credit check of the applicant is under way; send it again shortly")
 
     async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
         if decision == "district-consent":

@@ -35,6 +35,7 @@ RECTIFICATION = "三(二)"
 class SpotCheckWorkflow(CaseWorkflow):
     procedure = rules.PROCEDURE
     decisions = rules.DECISIONS
+    supervising_body = rules.BUREAU
 
     def __init__(self) -> None:
         super().__init__()
@@ -59,6 +60,7 @@ class SpotCheckWorkflow(CaseWorkflow):
             await self.clocks.start(f"check:{entity}", ARTICLE, rules.SPOT_CHECK_MONTHS, Unit.MONTHS,
                                     started_on=round_.candidate(entity).decided_on,
                                     escalate_to=rules.BUREAU, remind=rules.BUREAU)
+        self.case_ready()
         while len(self.concluded) < len(self.teams):
             await workflow.wait_condition(
                 lambda: len(self.concluded) == len(self.teams) or self._lapsed_rectification() is not None)
@@ -141,13 +143,13 @@ class SpotCheckWorkflow(CaseWorkflow):
         round_ = self._round()
         candidate = round_.candidate(entity)
         months = round_.publicity_months.get(grade)
-        await workflow.execute_activity_method(
+        await self.run_activity(
             CreditReporting.report_breach,
             ReportBreach(uscc=entity, name=candidate.name,
                          breach_id=f"{self.case_no}-{entity}-{grade}",
                          found_on=local_date(workflow.now()), grade=grade, matter="licence",
                          publicity_months=months),
-            start_to_close_timeout=timedelta(seconds=30),
+            timeout=timedelta(seconds=30),
         )
 
     async def _notify_entity(self, entity: str, step: str, template: str, **facts: Any) -> None:

@@ -38,6 +38,7 @@ WINDOWS = {
 class SubsidyWorkflow(CaseWorkflow):
     procedure = rules.PROCEDURE
     decisions = rules.DECISIONS
+    supervising_body = rules.MUNICIPAL_BUREAU
 
     def __init__(self) -> None:
         super().__init__()
@@ -59,6 +60,7 @@ class SubsidyWorkflow(CaseWorkflow):
             stage=rules.REGISTRATION,
             application=application,
         )
+        self.case_ready()
         for window in (rules.PLAN_PUBLICITY, rules.DISBURSEMENT_PUBLICITY):
             await workflow.wait_condition(partial(self._reached, window))
             if self.outcome is not None:
@@ -267,10 +269,10 @@ class SubsidyWorkflow(CaseWorkflow):
         received = (
             Decimal(0)
             if application.group
-            else await workflow.execute_activity_method(
+            else await self.run_activity(
                 SubsidyActivities.received,
                 LedgerQuestion(enterprise_id=application.applicant_id, year=application.year),
-                start_to_close_timeout=LEDGER_TIMEOUT,
+                timeout=LEDGER_TIMEOUT,
             )
         )
         quoted = self.quoted = quote_all(
@@ -301,7 +303,7 @@ class SubsidyWorkflow(CaseWorkflow):
             if application.group
             else annual_cap_for(self._enterprise().categories(local_date(workflow.now())))
         )
-        paid = await workflow.execute_activity_method(
+        paid = await self.run_activity(
             SubsidyActivities.disburse,
             Disburse(
                 case_no=self.case_no,
@@ -311,7 +313,7 @@ class SubsidyWorkflow(CaseWorkflow):
                 cap=cap,
                 at=workflow.now(),
             ),
-            start_to_close_timeout=LEDGER_TIMEOUT,
+            timeout=LEDGER_TIMEOUT,
         )
         await self.record(
             SYSTEM, rules.Disbursed(amount=paid.amount, approved=paid.approved, cut_reason=paid.cut_reason)

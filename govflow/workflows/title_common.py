@@ -14,7 +14,6 @@ with workflow.unsafe.imports_passed_through():
     from govflow.activities.titles import BlacklistQuestion, TitleActivities
     from govflow.domain import title as rules
     from govflow.domain.case import SYSTEM, Actor
-    from govflow.domain.errors import CaseOpeningError
     from govflow.domain.title_eligibility import Applicant, Direction, Eligibility, Level, assess
 
 from govflow.workflows.core import CaseWorkflow
@@ -32,13 +31,15 @@ class TitleApplication(Protocol):
 
 
 class TitleCase(CaseWorkflow):
-    """A case of a person applying for a title: `application` is set by the subclass's run."""
+    """A case of a person applying for a title: `application` is set by the subclass's run.
+    It takes decisions once the blacklist gate and the eligibility assessment are done."""
+
+    supervising_body = rules.BUREAU
 
     def __init__(self) -> None:
         super().__init__()
         self.application: Any = None
         self.eligibility: Eligibility | None = None
-        self.opened = False  # the blacklist gate and the eligibility assessment are done
 
     async def open_title_case(self, case_no: str, opening: BaseModel, application: Any,
                               stage: str) -> bool:
@@ -49,9 +50,9 @@ class TitleCase(CaseWorkflow):
         await self.open_case(case_no, getattr(opening, "received_at", None),
                              applicant_id=application.applicant_id, district=None, stage=stage,
                              application=application)
-        gate = await workflow.execute_activity_method(
+        gate = await self.run_activity(
             TitleActivities.blacklist_gate, BlacklistQuestion(id_number=person.id_number),
-            start_to_close_timeout=ACTIVITY_TIMEOUT)
+            timeout=ACTIVITY_TIMEOUT)
         if gate.entries:
             reason = "已纳入失信黑名单（" + "；".join(gate.entries) + "）"
             await self.record(SYSTEM, rules.ApplicationRefused(reason=reason))
@@ -64,16 +65,11 @@ class TitleCase(CaseWorkflow):
             level=application.level.value, direction=application.direction.value,
             on=application.filed_on, eligible=result.eligible, basis=result.basis,
             refusals=result.refusals))
-        self.opened = True
+        self.case_ready()
         return True
 
-    def check_opened(self) -> None:
-        if not self.opened:
-            raise CaseOpeningError("the blacklist check and the eligibility assessment are under way; "
-                                   "send it again shortly")
-
     def assessed(self) -> Eligibility:
-        assert self.eligibility is not None  # check_opened() waits for it
+        assert self.eligibility is not None  # no decision is taken before the case is ready
         return self.eligibility
 
     async def report_fraud(self, findings: str, actor: Actor) -> None:

@@ -34,7 +34,6 @@ class TitleExamWorkflow(TitleCase):
         return await self.finish()
 
     def check(self, decision: str, payload: Any, actor: Actor) -> None:
-        self.check_opened()
         if decision == "check" and payload.approved and not self.assessed().eligible:
             raise DecisionRefusedError(
                 "五(一)2: the registration does not meet the conditions: " + self.assessed().explain())

@@ -60,7 +60,6 @@ class TitleReviewWorkflow(TitleCase):
             await self._certify()
 
     def check(self, decision: str, payload: Any, actor: Actor) -> None:
-        self.check_opened()
         today = local_date(workflow.now())
         if decision == "recommend" and payload.published_until > today:
             raise DecisionRefusedError(
@@ -152,16 +151,16 @@ class TitleReviewWorkflow(TitleCase):
     async def _open_ballot(self) -> None:
         self.ballot_no += 1
         members = tuple(e.id for e in self.committee)
-        await workflow.execute_activity_method(
+        await self.run_activity(
             TitleActivities.open_ballot,
             OpenBallot(case_no=self.case_no, ballot_no=self.ballot_no, members=members),
-            start_to_close_timeout=ACTIVITY_TIMEOUT)
+            timeout=ACTIVITY_TIMEOUT)
         await self.record(SYSTEM, rules.BallotOpened(ballot_no=self.ballot_no, members=members))
 
     async def _close_ballot(self, actor: Actor) -> None:
-        tally = await workflow.execute_activity_method(
+        tally = await self.run_activity(
             TitleActivities.close_ballot, CloseBallotBox(case_no=self.case_no, ballot_no=self.ballot_no),
-            start_to_close_timeout=ACTIVITY_TIMEOUT)
+            timeout=ACTIVITY_TIMEOUT)
         await self.record(actor, rules.BallotClosed(
             tally=tally, valid=tally.valid, passed=tally.passed if tally.valid else None))
         if not tally.valid:  # 四(二)5: fewer than two thirds voted; the vote is held again
@@ -177,10 +176,10 @@ class TitleReviewWorkflow(TitleCase):
     async def _certify(self) -> None:
         application = self.application
         today = local_date(workflow.now())
-        number = await workflow.execute_activity_method(
+        number = await self.run_activity(
             TitleActivities.number_certificate,
             NumberCertificate(year=today.year, level=application.level),
-            start_to_close_timeout=ACTIVITY_TIMEOUT)
+            timeout=ACTIVITY_TIMEOUT)
         await self.record(SYSTEM, rules.TitleCertified(
             certificate_no=number, id_number=application.applicant.id_number,
             name=application.applicant.name, level=application.level.value,
@@ -190,10 +189,10 @@ class TitleReviewWorkflow(TitleCase):
 
     async def end(self, step: str, template: str, outcome: str, actor: Actor, **facts: Any) -> None:
         if self.stage == rules.VOTING:  # no ballot goes into the box of an ended case
-            await workflow.execute_activity_method(
+            await self.run_activity(
                 TitleActivities.close_ballot,
                 CloseBallotBox(case_no=self.case_no, ballot_no=self.ballot_no),
-                start_to_close_timeout=ACTIVITY_TIMEOUT)
+                timeout=ACTIVITY_TIMEOUT)
         await super().end(step, template, outcome, actor, **facts)
 
     def notice_facts(self) -> dict[str, Any]:

@@ -48,6 +48,7 @@ OPEN = frozenset({"open"})
 @workflow.defn(name="clock-probe")
 class ClockProbeWorkflow(CaseWorkflow):
     procedure = "clock-probe"
+    supervising_body = SUPERVISOR
     decisions: ClassVar[dict[str, DecisionRule]] = {
         "pause": DecisionRule(OPEN, OFFICER, Reason),
         "resume": DecisionRule(OPEN, OFFICER, Nothing),
@@ -67,6 +68,7 @@ class ClockProbeWorkflow(CaseWorkflow):
         await self.clocks.start(CLOCK, "测试条款", opening.length, opening.unit,
                                 escalate_to=SUPERVISOR, remind=OFFICE,
                                 reminder_lead=opening.reminder_lead)
+        self.case_ready()
         self.in_time = await self.clocks.wait(CLOCK, lambda: self.acted)
         await workflow.wait_condition(lambda: self.acted)  # after a breach the case goes on
         await self.close("acted in time" if self.in_time else "acted late", SYSTEM)
