@@ -15,7 +15,7 @@ and lets their publicity end on time.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -251,13 +251,18 @@ class CreditRecordOpening(CaseOpening):
 
 class RecordBreach(Record):
     """四(一), 四(二): a breach found by a spot check, with the publicity the bureau decided
-    (none for a breach handled as minor; left out, the shortest its grade allows)."""
+    (none for a breach handled as minor; left out, the shortest its grade allows).
+
+    `publicity_by_grade` is the bureau's policy for each grade, for a reporter who cannot know
+    the grade the record will handle the breach as (四(一): a second general breach within a
+    year is severe); the months of the grade the record finds are then applied."""
 
     breach_id: str = Field(min_length=1)
     found_on: date
     grade: Grade
     matter: str = Field(min_length=1)
     publicity_months: int | None = None
+    publicity_by_grade: Mapping[Grade, int] | None = None
 
 
 class RepairCredit(Record):

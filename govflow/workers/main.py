@@ -50,8 +50,12 @@ def build_activities(pool: asyncpg.Pool, settings: Settings, client: Client | No
         titles.number_certificate,
         subsidy.received,
         subsidy.disburse,
-        *([CreditReporting(client, settings.task_queue).report_breach] if client else []),
+        *(_reporting(CreditReporting(client, settings.task_queue)) if client else []),
     ]
+
+
+def _reporting(reporting: CreditReporting) -> list[Any]:
+    return [reporting.report_breach, reporting.report_graded_breach]
 
 
 def build_worker(client: Client, pool: asyncpg.Pool, settings: Settings) -> Worker:

@@ -4,7 +4,8 @@
 itself over to a new run (continue-as-new) when its history grows long, carrying its
 entries and its numbering.
 
-Queries and updates: those of CaseWorkflow (`status`, `decide`). Decisions: record-breach,
+Queries and updates: those of CaseWorkflow (`status`, `decide`), and `breach_grade(breach_id)`:
+the grade a recorded breach is handled as. Decisions: record-breach,
 repair, decide-objection (credit officer); object (the applicant). A published entry's
 publicity ends by itself on its day (a timer per next end), recorded as PublicityEnded.
 """
@@ -77,6 +78,11 @@ class CreditRecordWorkflow(CaseWorkflow):
         except TimeoutError:
             pass
 
+    @workflow.query
+    def breach_grade(self, breach_id: str) -> str:
+        """The grade a recorded breach is handled as (四(一)), for the spot check that reported it."""
+        return self._held(breach_id).entry.grade.value
+
     # -- decisions -----------------------------------------------------------------------------
 
     def check(self, decision: str, payload: Any, actor: Actor) -> None:
@@ -141,6 +147,8 @@ class CreditRecordWorkflow(CaseWorkflow):
                    if h.withdrawn_on is None]
         grade = rules.effective_grade(breach, earlier)
         months = payload.publicity_months
+        if payload.publicity_by_grade is not None:  # the reporter's policy, for the grade found here
+            months = payload.publicity_by_grade.get(grade)
         bounds = rules.PUBLICITY_MONTHS[grade]
         if months is None and bounds is not None:  # not decided: the shortest the grade allows
             months = bounds[0]

@@ -7,7 +7,9 @@ check that ends 3 months after that entity's commitment decision. Decisions (ins
 only one drawn for the entity): record-finding — true; minor or general → rectification
 ordered by a date (a clock); severe → the certificate revoked at once and legal liability
 referred — and record-rectification (not rectified, or the date passed → revoked, a severe
-breach). Every breach reaches the applicant's credit record; the results are published.
+breach). Every breach reaches the applicant's credit record, which answers the grade it
+handles it as (四(一)): a general breach that is the second within a year is severe there, and
+the round revokes instead of ordering rectification. The results are published.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
 from govflow.workflows.core import CaseWorkflow
 
 ARTICLE = "三(一)"
+GRADED_REPORT = "spot-check-asks-the-record-its-grade"
 RECTIFICATION = "三(二)"
 
 
@@ -111,8 +114,12 @@ class SpotCheckWorkflow(CaseWorkflow):
                 self.concluded[entity] = "承诺属实"
             elif payload.outcome == "severe":
                 await self._revoke(entity, payload.findings, True, actor)
+            elif await self._report(entity, payload.outcome) == "severe":
+                # 四(一): the record handles it as severe (a second general breach within a year):
+                # revoked at once, not rectified; the severe entry is already on the record.
+                await self._revoke(entity, f"一年内再次违诺失信，按严重违诺失信处理：{payload.findings}",
+                                   False, actor, reported=True)
             else:
-                await self._report(entity, payload.outcome)
                 today = local_date(workflow.now())
                 await self.clocks.start(f"rectify:{entity}", RECTIFICATION,
                                         max(1, (payload.rectify_by - today).days), Unit.CALENDAR_DAYS,
@@ -127,30 +134,39 @@ class SpotCheckWorkflow(CaseWorkflow):
                 await self.clocks.complete(f"rectify:{entity}", actor)
                 await self._revoke(entity, f"整改后仍未达到条件：{payload.notes}", False, actor)
 
-    async def _revoke(self, entity: str, reason: str, severe_at_once: bool, actor: Actor) -> None:
+    async def _revoke(self, entity: str, reason: str, severe_at_once: bool, actor: Actor,
+                      reported: bool = False) -> None:
         candidate = self._round().candidate(entity)
         await self.record(actor, rules.CertificateRevoked(
             entity=entity, certificate_no=candidate.certificate_no, reason=reason,
             legal_liability_referred=severe_at_once))
-        await self._report(entity, "severe")
+        if not reported:
+            await self._report(entity, "severe")
         await self._notify_entity(entity, "revocation", "spot_check_revocation",
                                   certificate_no=candidate.certificate_no, reason=reason,
                                   legal_liability=severe_at_once)
         self.concluded[entity] = "撤销《拍卖经营批准证书》" + ("，依法追究法律责任" if severe_at_once else "")
 
-    async def _report(self, entity: str, grade: str) -> None:
-        """四: the breach goes to the applicant's credit record (its grade there may rise)."""
+    async def _report(self, entity: str, grade: str) -> str:
+        """四: the breach goes to the applicant's credit record; answers the grade the record
+        handles it as (四(一): it may rise), whose publicity the bureau's policy then gives."""
         round_ = self._round()
         candidate = round_.candidate(entity)
-        months = round_.publicity_months.get(grade)
-        await self.run_activity(
-            CreditReporting.report_breach,
-            ReportBreach(uscc=entity, name=candidate.name,
-                         breach_id=f"{self.case_no}-{entity}-{grade}",
-                         found_on=local_date(workflow.now()), grade=grade, matter="licence",
-                         publicity_months=months),
-            timeout=timedelta(seconds=30),
+        report = ReportBreach(uscc=entity, name=candidate.name,
+                              breach_id=f"{self.case_no}-{entity}-{grade}",
+                              found_on=local_date(workflow.now()), grade=grade, matter="licence",
+                              publicity_months=round_.publicity_months.get(grade))
+        if not workflow.patched(GRADED_REPORT):  # rounds that reported before the record answered
+            await self.run_activity(CreditReporting.report_breach, report,
+                                    start_to_close=timedelta(seconds=30))
+            return grade
+        graded = await self.run_activity(
+            CreditReporting.report_graded_breach,
+            report.model_copy(update={"publicity_months": None,
+                                      "publicity_by_grade": dict(round_.publicity_months)}),
+            start_to_close=timedelta(seconds=30),
         )
+        return graded.grade
 
     async def _notify_entity(self, entity: str, step: str, template: str, **facts: Any) -> None:
         candidate = self._round().candidate(entity)
