@@ -1,7 +1,8 @@
 """`govflow`: the command line, a thin layer over the client SDK.
 
-Exit status: 0 done; 1 refused (bad input, unknown case, a decision the case refuses);
-2 wrong usage; 3 Temporal or PostgreSQL unreachable. Errors are one line on stderr.
+Exit status: 0 done; 1 refused (bad input, unknown case, a decision the case refuses, a case
+that is stuck); 2 wrong usage; 3 Temporal or PostgreSQL unreachable, or no worker answered;
+4 accepted but still being carried out when the wait ran out. Errors are one line on stderr.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 import json
 import os
 import sys
+import traceback
 import warnings
 from datetime import date, datetime
 from pathlib import Path
@@ -19,19 +21,23 @@ from typing import Any
 from pydantic import Field, ValidationError
 
 from govflow.client import errors
-from govflow.client.sdk import CaseSummary, Govflow
+from govflow.client.sdk import DEFAULT_WAIT, CaseSummary, Govflow
 from govflow.db.connection import DatabaseUnreachableError
 from govflow.devstack import DevStackError
 from govflow.domain.beijing import District
 from govflow.domain.calendar import SHANGHAI
-from govflow.domain.case import Actor, CaseStatus, describe_validation_error
+from govflow.domain.case import OPENING, Actor, CaseStatus, describe_validation_error
 from govflow.domain.errors import DomainError
+from govflow.domain.inputs import RequestId
 from govflow.domain.models import Record
 from govflow.logs import configure_logging
 from govflow.settings import Settings
 from govflow.temporal import TemporalUnreachableError
 
-EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE = 1, 2, 3
+EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_PENDING = 1, 2, 3, 4
+MAX_FILE_BYTES = 1024 * 1024
+"""No start or decision file is larger; refused before anything is read into a case."""
+MAX_NESTING = 32
 
 
 class DecisionFile(Record):
@@ -39,20 +45,44 @@ class DecisionFile(Record):
 
     actor: Actor
     payload: dict[str, Any] = Field(default_factory=dict)
-    request_id: str | None = None
+    request_id: RequestId | None = None
 
 
 def read_json(path: str) -> Any:
+    """A JSON file as a person would hand it in; anything else is one line naming why."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise errors.InputError(f"{size} bytes is more than a case file may hold ({MAX_FILE_BYTES})")
+        raw = Path(path).read_bytes()
     except OSError as error:
         raise errors.InputError(f"cannot read: {error.strerror}") from None
     try:
-        return json.loads(text)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise errors.InputError(f"not UTF-8 text (byte {error.start}: {raw[error.start]:#04x})") from None
+    try:
+        document = json.loads(text, parse_constant=_no_constant)
     except json.JSONDecodeError as error:
         raise errors.InputError(
             f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}"
         ) from None
+    except RecursionError:
+        raise errors.InputError(f"JSON nested deeper than {MAX_NESTING} levels") from None
+    if _depth(document) > MAX_NESTING:
+        raise errors.InputError(f"JSON nested deeper than {MAX_NESTING} levels")
+    return document
+
+
+def _no_constant(name: str) -> Any:
+    raise errors.InputError(f"{name} is not a number a case takes")
+
+
+def _depth(value: Any, level: int = 1) -> int:
+    if level > MAX_NESTING:
+        return level
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return max((_depth(child, level + 1) for child in children), default=level)
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -65,11 +95,15 @@ async def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     except errors.InputError as error:
         raise errors.InputError(f"{args.file}: {error}") from None
     async with await Govflow.connect(settings) as gf:
-        ref = await gf.start_case(args.procedure, application, case_no=args.case_no)
+        ref = await gf.start_case(args.procedure, application, case_no=args.case_no, wait=args.wait)
     if args.json:
-        print(json.dumps({"case_no": ref.case_no, "procedure": ref.procedure, "run_id": ref.run_id}))
+        print(json.dumps({"case_no": ref.case_no, "procedure": ref.procedure, "run_id": ref.run_id,
+                          "stage": ref.stage}))
+    elif ref.stage == OPENING:
+        print(f"started {ref.procedure} case {ref.case_no}; still opening after {args.wait:g} s "
+              f"(see govflow status {ref.case_no})")
     else:
-        print(f"started {ref.procedure} case {ref.case_no}")
+        print(f"started {ref.procedure} case {ref.case_no}, stage {ref.stage}")
     return 0
 
 
@@ -83,12 +117,28 @@ async def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     async with await Govflow.connect(settings) as gf:
         accepted = await gf.decide(
             args.case_no, args.decision, request.actor, request.payload,
-            request_id=request.request_id,
+            request_id=request.request_id, wait=args.wait,
         )
     if args.json:
         print(accepted.model_dump_json())
     else:
         print(f"{accepted.case_no}: {accepted.decision} taken; stage now {accepted.stage}")
+    return 0
+
+
+async def cmd_resume(args: argparse.Namespace, settings: Settings) -> int:
+    """An operator's resume of a case in `attention`: the step that failed is tried again."""
+    async with await Govflow.connect(settings) as gf:
+        result = await gf.resume(args.case_no, Actor(role="operator", id=args.operator), args.note,
+                                 wait=args.wait)
+    if args.json:
+        print(result.model_dump_json())
+    elif result.recovered:
+        print(f"{result.case_no}: resumed; {result.step} went through; stage now {result.stage}")
+    else:
+        print(f"{result.case_no}: resumed, but {result.step} failed again; stage {result.stage} "
+              f"(see govflow status {result.case_no})")
+        return EXIT_REFUSED
     return 0
 
 
@@ -499,7 +549,9 @@ def build_parser() -> argparse.ArgumentParser:
     start = commands.add_parser("start", help="start a case from a JSON file")
     start.add_argument("procedure")
     start.add_argument("file")
-    start.add_argument("--case-no", help="use this case number instead of assigning one")
+    start.add_argument("--case-no", help="a number of this procedure already issued (a start tried again); "
+                                         "default: the next number")
+    _wait_flag(start, "for the case to open")
     start.add_argument("--json", action="store_true")
     start.set_defaults(run=cmd_start)
 
@@ -507,8 +559,18 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("case_no")
     decide.add_argument("decision")
     decide.add_argument("file")
+    _wait_flag(decide, "for the decision to be carried out")
     decide.add_argument("--json", action="store_true")
     decide.set_defaults(run=cmd_decide)
+
+    resume = commands.add_parser("resume", help="an operator resumes a case in attention (the failed "
+                                                "step is tried again)")
+    resume.add_argument("case_no")
+    resume.add_argument("--note", required=True, help="what was corrected (recorded)")
+    resume.add_argument("--operator", required=True, help="the operator's id (recorded)")
+    _wait_flag(resume, "for the step to go through")
+    resume.add_argument("--json", action="store_true")
+    resume.set_defaults(run=cmd_resume)
 
     status = commands.add_parser("status", help="show a case")
     status.add_argument("case_no")
@@ -622,6 +684,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _wait_flag(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--wait", type=_seconds, default=DEFAULT_WAIT, metavar="SECONDS",
+                        help=f"how long to wait {what} (default {DEFAULT_WAIT:g})")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("between 0 and 3600 seconds")
+    return value
+
+
 def settings_from(args: argparse.Namespace) -> Settings:
     overrides = {
         "TEMPORAL_ADDRESS": args.temporal_address, "TEMPORAL_NAMESPACE": args.namespace,
@@ -645,16 +722,25 @@ def run(argv: list[str] | None = None) -> int:
         status: int = asyncio.run(args.run(args, settings))
         return status
     except (
-        errors.ServerUnreachableError, errors.DatabaseUnreachableError,
+        errors.ServerUnreachableError, errors.DatabaseUnreachableError, errors.NoAnswerError,
         DatabaseUnreachableError, TemporalUnreachableError,
     ) as error:
         print(f"govflow: {error}", file=sys.stderr)
         return EXIT_UNREACHABLE
+    except errors.DecisionPendingError as error:
+        print(f"govflow: {error}", file=sys.stderr)
+        return EXIT_PENDING
     except (errors.GovflowError, DevStackError) as error:
         print(f"govflow: {error}", file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a fault of ours: one line, the traceback in the log
+        if os.environ.get("GOVFLOW_LOG_LEVEL", "").upper() == "DEBUG":
+            traceback.print_exc()
+        print(f"govflow: internal error ({type(error).__name__}: {error}); "
+              "GOVFLOW_LOG_LEVEL=DEBUG shows where", file=sys.stderr)
+        return EXIT_REFUSED
 
 
 def main() -> None:

@@ -162,7 +162,6 @@ async def start_from(gf: Any, procedure: str, document: Any, ready: Any = None) 
     from govflow.procedures import get_procedure
 
     spec = get_procedure(procedure)
-    ref = await gf.start_case(procedure, spec.application.model_validate(document),
-                              case_no=unique_case_no(spec.prefix))
+    ref = await gf.start_case(procedure, spec.application.model_validate(document))
     await wait_for_status(gf, ref.case_no, ready or (lambda s: bool(s.history)))
     return str(ref.case_no)

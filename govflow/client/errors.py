@@ -3,7 +3,10 @@
     GovflowError
     ├── CaseNotFoundError        no case with that number
     ├── CaseExistsError          a case with that number was already started
+    ├── CaseStuckError           the case's workflow task keeps failing (a bug): an operator's matter
     ├── DecisionRejectedError    the case refused a decision (carries the domain error)
+    ├── DecisionPendingError     the decision was accepted but not carried out within the wait
+    ├── NoAnswerError            the case did not answer within the wait (is a worker running?)
     ├── InputError               a file or model that does not validate (names the field)
     ├── ServerUnreachableError   Temporal does not answer
     └── DatabaseUnreachableError PostgreSQL does not answer
@@ -23,6 +26,25 @@ class CaseNotFoundError(GovflowError):
 
 
 class CaseExistsError(GovflowError):
+    pass
+
+
+class CaseStuckError(GovflowError):
+    pass
+
+
+class DecisionPendingError(GovflowError):
+    """Accepted and recorded, still being carried out (e.g. the case waits for an operator)."""
+
+    def __init__(self, case_no: str, decision: str, request_id: str, waited: float) -> None:
+        super().__init__(
+            f"{case_no}: {decision} was accepted and is still being carried out after {waited:g} s "
+            f"(request {request_id}); see `govflow status {case_no}`"
+        )
+        self.case_no, self.decision, self.request_id = case_no, decision, request_id
+
+
+class NoAnswerError(GovflowError):
     pass
 
 

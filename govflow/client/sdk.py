@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +27,8 @@ from temporalio.client import (
     WorkflowFailureError,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
+    WorkflowUpdateStage,
 )
 from temporalio.common import (
     SearchAttributePair,
@@ -39,27 +42,36 @@ from temporalio.service import RPCStatusCode
 from govflow import search_attributes as sa
 from govflow.boundary import from_application_error
 from govflow.client import errors
-from govflow.db.case_numbers import next_case_no
+from govflow.db.case_numbers import last_serial, next_case_no
 from govflow.db.connection import DatabaseUnreachableError as DbUnreachable
 from govflow.db.connection import create_pool, resolve_database_url
 from govflow.db.migrate import migrate
 from govflow.domain.calendar import local_date
 from govflow.domain.case import (
+    OPENING,
     Actor,
+    CaseResumeResult,
     CaseStatus,
     DecisionAccepted,
     DecisionRequest,
+    ResumeOrder,
     describe_validation_error,
 )
 from govflow.domain.clocks import ClocksReplanned, ReplanClocks
 from govflow.domain.errors import CaseClosedError, CaseOpeningError, DomainError, InvalidInputError
-from govflow.domain.identifiers import check_case_no
+from govflow.domain.identifiers import parse_case_no
+from govflow.domain.inputs import check_application
 from govflow.procedures import Procedure, get_procedure
 from govflow.settings import Settings
 from govflow.temporal import TemporalUnreachableError, connect
 
 R = TypeVar("R")
-OPENING_RETRIES = 50  # × 0.2 s
+DEFAULT_WAIT = 60.0  # seconds a client waits for a case to open or a decision to be carried out
+POLL = 0.2
+MAX_DOCUMENT_BYTES = 256 * 1024
+"""The largest application or decision payload a case takes, as JSON: far above any real one,
+far below Temporal's payload limit (so a case number is never taken by a start that the
+server would then refuse)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,7 @@ class CaseRef:
     case_no: str
     procedure: str
     run_id: str | None
+    stage: str = "opening"  # `opening` if the case had not finished opening within the wait
 
 
 @dataclass(frozen=True)
@@ -129,26 +142,36 @@ class Govflow:
 
     async def start_case(
         self, procedure: str, application: BaseModel, *, case_no: str | None = None,
-        received_at: datetime | None = None,
+        received_at: datetime | None = None, wait: float = DEFAULT_WAIT,
     ) -> CaseRef:
-        """Start a case; a number is assigned (from PostgreSQL) unless one is given.
+        """Start a case and wait (at most `wait` seconds) until it has opened.
 
-        Starting a case number that exists, running or ended, is refused.
+        A number is assigned (from PostgreSQL) unless one is given; a given number must be of
+        the procedure's own prefix and format and one the counter has already issued (a start
+        that failed after its number was taken, tried again). Everything is checked before a
+        number is taken, so a refused start takes none. Starting a case number that exists,
+        running or ended, is refused.
         """
         spec = _procedure(procedure)
         if not isinstance(application, spec.application):
             raise errors.InputError(
                 f"{procedure} takes a {spec.application.__name__}, not {type(application).__name__}"
             )
-        if case_no is None and spec.case_no_from is not None:
-            case_no = spec.case_no_from(application)
-        if case_no is None:
-            case_no = await self._assign_case_no(spec)
+        today = local_date(datetime.now(UTC))
+        try:
+            check_application(application, today)
+        except DomainError as error:
+            raise errors.InputError(error.message) from None
+        _check_size("application", application.model_dump_json())
+        if received_at is not None and local_date(received_at) > today:
+            raise errors.InputError(f"received_at: {received_at.isoformat()} is in the future")
+        derived = spec.case_no_from(application) if spec.case_no_from is not None else None
+        if case_no is not None:
+            await self._check_given_case_no(spec, case_no, derived)
+        elif derived is not None:
+            case_no = derived
         else:
-            try:
-                check_case_no(case_no)
-            except DomainError as error:
-                raise errors.InputError(error.message) from None
+            case_no = await self._assign_case_no(spec)
         opening = spec.opening.model_validate(
             {"case_no": case_no, "received_at": received_at, "application": application}
         )
@@ -172,8 +195,39 @@ class Govflow:
             raise errors.CaseExistsError(f"case {case_no} already exists; not started again") from None
         except RPCError as error:
             raise _rpc_error(error) from None
-        return CaseRef(case_no=case_no, procedure=procedure, run_id=handle.result_run_id)
+        stage = await self._wait_opened(case_no, wait)
+        return CaseRef(case_no=case_no, procedure=procedure, run_id=handle.result_run_id, stage=stage)
 
+    async def _wait_opened(self, case_no: str, wait: float) -> str:
+        """The case's stage once it has opened, or `opening` if it has not within `wait`."""
+        deadline = asyncio.get_running_loop().time() + wait
+        while True:
+            stage = (await self.status(case_no)).stage
+            if stage != OPENING or asyncio.get_running_loop().time() >= deadline:
+                return stage
+            await asyncio.sleep(POLL)
+
+    async def _check_given_case_no(self, spec: Procedure, case_no: str, derived: str | None) -> None:
+        """A number given by the caller: the procedure's own, and already issued by the counter."""
+        if derived is not None:
+            if case_no != derived:
+                raise errors.InputError(
+                    f"case_no: a {spec.name} case is numbered by its subject: {derived}, not {case_no}")
+            return
+        try:
+            year, serial = parse_case_no(case_no, spec.prefix)
+        except DomainError as error:
+            raise errors.InputError(error.message) from None
+        pool = await self._database()
+        try:
+            async with pool.acquire() as conn:
+                issued = await last_serial(conn, spec.prefix, year)
+        except (OSError, asyncpg.PostgresError) as error:
+            raise errors.DatabaseUnreachableError(f"database unreachable: {error}") from None
+        if serial > issued:
+            raise errors.InputError(
+                f"case_no: {case_no} has not been issued (the last {spec.prefix} number of {year} "
+                f"is {issued:06d}); leave --case-no out and a number is assigned")
     async def _assign_case_no(self, spec: Procedure) -> str:
         pool = await self._database()
         year = local_date(datetime.now(UTC)).year
@@ -197,40 +251,105 @@ class Govflow:
 
     async def decide(
         self, case_no: str, decision: str, actor: Actor, payload: dict[str, Any] | None = None,
-        *, request_id: str | None = None,
+        *, request_id: str | None = None, wait: float = DEFAULT_WAIT,
     ) -> DecisionAccepted:
-        request = DecisionRequest(
-            request_id=request_id or str(uuid.uuid4()), decision=decision, actor=actor,
-            payload=payload or {},
-        )
-        # A case still opening (or still checking an applicant's credit) asks to be sent the
-        # decision again; the same request id makes the repeat safe.
-        for _ in range(OPENING_RETRIES):
-            try:
-                return await self._update(case_no, "decide", request, DecisionAccepted)
-            except errors.DecisionRejectedError as refused:
-                if not isinstance(refused.reason, CaseOpeningError):
-                    raise
-                await asyncio.sleep(0.2)
-        return await self._update(case_no, "decide", request, DecisionAccepted)
+        """Submit a decision and wait, at most `wait` seconds, until it has been carried out.
 
-    async def _update(self, case_no: str, name: str, argument: Any, result_type: type[R]) -> R:
-        """Send an update; a refusal comes back as DecisionRejectedError with the domain error."""
-        handle = self.client.get_workflow_handle(case_no)
+        Refused: DecisionRejectedError (nothing was recorded). Accepted but not carried out
+        within the wait (the case may wait for an operator): DecisionPendingError, with the
+        request id; sending the same request id again is always safe.
+        """
         try:
-            result: R = await handle.execute_update(name, argument, result_type=result_type)
+            request = DecisionRequest(
+                request_id=request_id or str(uuid.uuid4()), decision=decision, actor=actor,
+                payload=payload or {},
+            )
+        except ValidationError as error:
+            raise errors.InputError(describe_validation_error(error)) from None
+        _check_size("payload", json.dumps(request.payload, ensure_ascii=False, default=str))
+        return await self._update(case_no, "decide", request, DecisionAccepted, wait=wait,
+                                  what=decision, request_id=request.request_id)
+
+    async def resume(
+        self, case_no: str, actor: Actor, note: str, *, wait: float = DEFAULT_WAIT
+    ) -> CaseResumeResult:
+        """An operator's resume of a case in `attention`: the failed step is tried again."""
+        try:
+            order = ResumeOrder(actor=actor, note=note)
+        except ValidationError as error:
+            raise errors.InputError(describe_validation_error(error)) from None
+        return await self._update(case_no, "resume", order, CaseResumeResult, wait=wait,
+                                  what="resume", request_id="-")
+
+    async def _update(
+        self, case_no: str, name: str, argument: Any, result_type: type[R], *,
+        wait: float = DEFAULT_WAIT, what: str | None = None, request_id: str = "-",
+    ) -> R:
+        """Send an update and wait for its result, at most `wait` seconds in all.
+
+        A case still opening is asked again until the wait is over (the same argument, so the
+        same request id: the repeat is safe). A refusal comes back as DecisionRejectedError with
+        the domain error; an update accepted but not done within the wait as
+        DecisionPendingError; no answer at all (no worker) as NoAnswerError.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        handle = self.client.get_workflow_handle(case_no)
+        while True:
+            try:
+                update = await asyncio.wait_for(handle.start_update(
+                    name, argument, wait_for_stage=WorkflowUpdateStage.ACCEPTED, result_type=result_type,
+                ), max(0.1, deadline - loop.time()))
+                break
+            except WorkflowUpdateFailedError as error:
+                refusal = self._refusal(case_no, name, error)
+                if isinstance(refusal.reason, CaseOpeningError) and loop.time() + POLL < deadline:
+                    await asyncio.sleep(POLL)
+                    continue
+                raise refusal from None
+            except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+                raise await self._no_answer(case_no, what or name, wait) from None
+            except RPCError as error:
+                raise await self._rpc_failure(case_no, error) from None
+        try:
+            result: R = await asyncio.wait_for(update.result(), max(0.1, deadline - loop.time()))
             return result
         except WorkflowUpdateFailedError as error:
-            domain = from_application_error(error)
-            if domain is None:
-                raise errors.GovflowError(f"{case_no}: {name} failed: {error.cause}") from None
-            raise errors.DecisionRejectedError(case_no, domain) from None
+            raise self._refusal(case_no, name, error) from None
+        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
+            raise errors.DecisionPendingError(case_no, what or name, request_id, wait) from None
         except RPCError as error:
-            if error.status == RPCStatusCode.NOT_FOUND and await self._has_ended(case_no):
-                raise errors.DecisionRejectedError(case_no, CaseClosedError(
-                    "the case has ended; it takes no further decision"
-                )) from None
-            raise _rpc_error(error, case_no) from None
+            raise await self._rpc_failure(case_no, error) from None
+
+    @staticmethod
+    def _refusal(case_no: str, name: str, error: WorkflowUpdateFailedError) -> errors.DecisionRejectedError:
+        domain = from_application_error(error)
+        if domain is None:  # not a rule's refusal: a step that failed after acceptance
+            return errors.DecisionRejectedError(case_no, DomainError(f"{name} failed: {error.cause}"))
+        return errors.DecisionRejectedError(case_no, domain)
+
+    async def _rpc_failure(self, case_no: str, error: RPCError) -> errors.GovflowError:
+        if error.status == RPCStatusCode.NOT_FOUND and await self._has_ended(case_no):
+            return errors.DecisionRejectedError(case_no, CaseClosedError(
+                "the case has ended; it takes no further decision"))
+        return _rpc_error(error, case_no)
+
+    async def _no_answer(self, case_no: str, what: str, wait: float) -> errors.GovflowError:
+        """Why a case gave no answer within the wait: stuck, or no worker."""
+        if await self.is_stuck(case_no):
+            return _stuck(case_no)
+        return errors.NoAnswerError(
+            f"{case_no}: no answer to {what} within {wait:g} s: is a worker running? "
+            "(`govflow doctor`); sending the same request again is safe")
+
+    async def is_stuck(self, case_no: str) -> bool:
+        """Whether the case's workflow task keeps failing (a bug in the worker)."""
+        try:
+            description = await self.client.get_workflow_handle(case_no).describe()
+        except RPCError:
+            return False
+        pending = description.raw_description.pending_workflow_task
+        return pending is not None and pending.attempt > 1
 
     async def _has_ended(self, case_no: str) -> bool:
         request = DescribeWorkflowExecutionRequest(
@@ -317,6 +436,8 @@ class Govflow:
             status: CaseStatus = await handle.query("status", result_type=CaseStatus)
             return status
         except WorkflowQueryFailedError as error:
+            if "failed state" in str(error) or await self.is_stuck(case_no):
+                raise _stuck(case_no) from None
             raise errors.GovflowError(f"{case_no}: status query failed: {error}") from None
         except RPCError as error:
             raise _rpc_error(error, case_no) from None
@@ -371,6 +492,20 @@ def _procedure(name: str) -> Procedure:
         return get_procedure(name)
     except DomainError as error:
         raise errors.InputError(error.message) from None
+
+
+def _stuck(case_no: str) -> errors.CaseStuckError:
+    return errors.CaseStuckError(
+        f"{case_no}: the case is stuck: its workflow task keeps failing (a fault in the worker, "
+        "not in the case); nothing is lost, and it goes on once a fixed worker is deployed; "
+        "see `govflow list --stuck` and `govflow doctor`")
+
+
+def _check_size(what: str, text: str) -> None:
+    size = len(text.encode("utf-8"))
+    if size > MAX_DOCUMENT_BYTES:
+        raise errors.InputError(
+            f"{what}: {size} bytes is more than a case takes ({MAX_DOCUMENT_BYTES} bytes)")
 
 
 def _quote(value: str) -> str:

@@ -19,3 +19,11 @@ async def next_serial(conn: Connection, prefix: str, year: int) -> int:
         prefix, year,
     )
     return int(serial)
+
+
+async def last_serial(conn: Connection, prefix: str, year: int) -> int:
+    """The last number the counter of `prefix` and `year` has issued (0: none yet)."""
+    last = await conn.fetchval(
+        "SELECT last FROM case_number_counters WHERE prefix = $1 AND year = $2", prefix, year
+    )
+    return int(last or 0)

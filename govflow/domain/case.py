@@ -27,6 +27,12 @@ from govflow.domain.models import Record
 
 ClockState = Literal["running", "paused", "met", "breached"]
 
+OPENING = "opening"
+"""The stage a client sees until the case has finished opening."""
+ATTENTION = "attention"
+"""The stage a client sees while a step that failed for good waits for an operator."""
+CLOSED = "closed"
+
 
 class Actor(Record):
     """Who takes a step: a role of the procedure (clerk, reviewer, ...) and an internal id."""
@@ -229,4 +235,5 @@ def describe_validation_error(error: ValidationError, root: str = "") -> str:
     location = ".".join(str(part) for part in (root, *first["loc"]) if part != "")
     count = error.error_count()
     more = f" (and {count - 1} more)" if count > 1 else ""
-    return f"{location or '(root)'}: {first['msg']}{more}"
+    message = first["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return f"{location or '(root)'}: {message}{more}"

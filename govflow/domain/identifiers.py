@@ -36,6 +36,20 @@ def check_case_no(case_no: str) -> str:
     return case_no
 
 
+def parse_case_no(case_no: str, prefix: str) -> tuple[int, int]:
+    """(year, serial) of a number as the system assigns them to a procedure of `prefix`."""
+    found = re.fullmatch(rf"{re.escape(prefix)}-(\d{{4}})-(\d{{6}})", case_no)
+    if found is None:
+        raise InvalidInputError(
+            f"case_no: {case_no!r} is not a number of this procedure ({prefix}-YYYY-NNNNNN, "
+            f"e.g. {format_case_no(prefix, 2026, 42)})"
+        )
+    year, serial = int(found.group(1)), int(found.group(2))
+    if serial < 1 or not 2000 <= year <= 2100:
+        raise InvalidInputError(f"case_no: {case_no!r} has no such year or serial")
+    return year, serial
+
+
 def uscc_check_character(first17: str) -> str:
     """GB 32100-2015: the 18th character of a unified social credit code."""
     total = sum(_USCC_CHARSET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))

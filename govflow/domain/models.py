@@ -1,16 +1,27 @@
-"""Base classes for every payload: immutable pydantic models that reject unknown fields."""
+"""Base classes for every payload: immutable pydantic models that reject unknown fields and
+anything no person could mean (govflow.domain.inputs)."""
 
 from __future__ import annotations
 
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+
+from govflow.domain.inputs import check_plausible
 
 
 class Record(BaseModel):
     """An immutable value: inputs, outputs, events, queries, updates."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plausible(cls, value: Any) -> Any:
+        """No control character, no endless text, no infinite or absurd number or date, in
+        any field (the error names the field)."""
+        check_plausible(value)
+        return value
 
 
 class Verdict(Record):

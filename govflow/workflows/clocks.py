@@ -248,7 +248,7 @@ class ClockKeeper:
     async def _plan(self, clocks: list[Clock], today: date) -> tuple[ClockPlan, ...]:
         return await self._case.run_activity(
             ClockActivities.plan_clocks, PlanClocks(clocks=tuple(clocks), today=today),
-            timeout=PLAN_TIMEOUT, retry=PLAN_RETRY,
+            start_to_close=PLAN_TIMEOUT, retry=PLAN_RETRY,
         )
 
     async def _set(self, clock: Clock, today: date) -> ClockPlan:

@@ -58,7 +58,11 @@ with workflow.unsafe.imports_passed_through():
     )
     from govflow.boundary import permanent_failure, to_application_error
     from govflow.domain.beijing import District
+    from govflow.domain.calendar import local_date
     from govflow.domain.case import (
+        ATTENTION,
+        CLOSED,
+        OPENING,
         SYSTEM,
         Actor,
         Attention,
@@ -90,12 +94,10 @@ with workflow.unsafe.imports_passed_through():
         StageChanged,
         make_event,
     )
+    from govflow.domain.inputs import check_dates
 
 from govflow.workflows.clocks import ClockKeeper
 
-CLOSED = "closed"
-OPENING = "opening"
-ATTENTION = "attention"
 OPERATOR_ROLES = frozenset({"operator"})
 
 # The log is the record: a database that is down is waited for, never skipped, so the
@@ -227,6 +229,7 @@ class CaseWorkflow:
                 self.decisions, stage=self.stage, outcome=self.outcome,
                 seen_request_ids=self._request_ids, request=request,
             )
+            check_dates(payload, local_date(workflow.now()))
             self.check(request.decision, payload, request.actor)
             return payload
         except DomainError as error:
@@ -323,7 +326,7 @@ class CaseWorkflow:
 
     async def run_activity(
         self, activity: Callable[[Any, Command], Awaitable[Result]], command: Command, *,
-        timeout: timedelta, retry: RetryPolicy | None = None,
+        start_to_close: timedelta, retry: RetryPolicy | None = None,
     ) -> Result:
         """Run one of the procedure's own activities; transient errors are retried without
         limit, a failure for good holds the case for an operator and then tries again."""
@@ -331,7 +334,7 @@ class CaseWorkflow:
         while True:
             try:
                 result: Result = await workflow.execute_activity_method(
-                    activity, command, start_to_close_timeout=timeout, retry_policy=retry,
+                    activity, command, start_to_close_timeout=start_to_close, retry_policy=retry,
                 )
             except ActivityError as error:
                 async with self._persist_lock:

@@ -47,7 +47,7 @@ class AuctionPermitWorkflow(CaseWorkflow):
             gate = await self.run_activity(
                 CreditActivities.credit_gate,
                 CreditGate(applicant_id=application.applicant_id, today=local_date(workflow.now())),
-                timeout=timedelta(seconds=10),
+                start_to_close=timedelta(seconds=10),
             )
             if gate.barring:
                 reason = ("违诺失信信息公示期内且未完成信用修复（" + "、".join(gate.barring)

@@ -272,7 +272,7 @@ class SubsidyWorkflow(CaseWorkflow):
             else await self.run_activity(
                 SubsidyActivities.received,
                 LedgerQuestion(enterprise_id=application.applicant_id, year=application.year),
-                timeout=LEDGER_TIMEOUT,
+                start_to_close=LEDGER_TIMEOUT,
             )
         )
         quoted = self.quoted = quote_all(
@@ -313,7 +313,7 @@ class SubsidyWorkflow(CaseWorkflow):
                 cap=cap,
                 at=workflow.now(),
             ),
-            timeout=LEDGER_TIMEOUT,
+            start_to_close=LEDGER_TIMEOUT,
         )
         await self.record(
             SYSTEM, rules.Disbursed(amount=paid.amount, approved=paid.approved, cut_reason=paid.cut_reason)

@@ -52,7 +52,7 @@ class TitleCase(CaseWorkflow):
                              application=application)
         gate = await self.run_activity(
             TitleActivities.blacklist_gate, BlacklistQuestion(id_number=person.id_number),
-            timeout=ACTIVITY_TIMEOUT)
+            start_to_close=ACTIVITY_TIMEOUT)
         if gate.entries:
             reason = "已纳入失信黑名单（" + "；".join(gate.entries) + "）"
             await self.record(SYSTEM, rules.ApplicationRefused(reason=reason))

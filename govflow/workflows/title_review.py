@@ -154,13 +154,13 @@ class TitleReviewWorkflow(TitleCase):
         await self.run_activity(
             TitleActivities.open_ballot,
             OpenBallot(case_no=self.case_no, ballot_no=self.ballot_no, members=members),
-            timeout=ACTIVITY_TIMEOUT)
+            start_to_close=ACTIVITY_TIMEOUT)
         await self.record(SYSTEM, rules.BallotOpened(ballot_no=self.ballot_no, members=members))
 
     async def _close_ballot(self, actor: Actor) -> None:
         tally = await self.run_activity(
             TitleActivities.close_ballot, CloseBallotBox(case_no=self.case_no, ballot_no=self.ballot_no),
-            timeout=ACTIVITY_TIMEOUT)
+            start_to_close=ACTIVITY_TIMEOUT)
         await self.record(actor, rules.BallotClosed(
             tally=tally, valid=tally.valid, passed=tally.passed if tally.valid else None))
         if not tally.valid:  # 四(二)5: fewer than two thirds voted; the vote is held again
@@ -179,7 +179,7 @@ class TitleReviewWorkflow(TitleCase):
         number = await self.run_activity(
             TitleActivities.number_certificate,
             NumberCertificate(year=today.year, level=application.level),
-            timeout=ACTIVITY_TIMEOUT)
+            start_to_close=ACTIVITY_TIMEOUT)
         await self.record(SYSTEM, rules.TitleCertified(
             certificate_no=number, id_number=application.applicant.id_number,
             name=application.applicant.name, level=application.level.value,
@@ -192,7 +192,7 @@ class TitleReviewWorkflow(TitleCase):
             await self.run_activity(
                 TitleActivities.close_ballot,
                 CloseBallotBox(case_no=self.case_no, ballot_no=self.ballot_no),
-                timeout=ACTIVITY_TIMEOUT)
+                start_to_close=ACTIVITY_TIMEOUT)
         await super().end(step, template, outcome, actor, **facts)
 
     def notice_facts(self) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from govflow.db.migrate import migrate
 from govflow.domain.demo import DemoApplication
 from govflow.settings import Settings
 from govflow.workers.main import build_worker
-from tests.helpers import CLERK, REVIEWER, example, unique_case_no, wait_for_status, wait_until_opened
+from tests.helpers import CLERK, REVIEWER, example, wait_for_status, wait_until_opened
 
 pytestmark = pytest.mark.integration
 
@@ -37,7 +37,7 @@ async def test_a_decision_taken_while_the_database_is_down_is_recorded_once_it_i
     try:
         async with build_worker(dev_server_env.client, pool, settings):
             application = DemoApplication.model_validate(example("demo", "start"))
-            ref = await gf.start_case("demo", application, case_no=unique_case_no("DBDOWN"))
+            ref = await gf.start_case("demo", application)
             await wait_until_opened(gf, ref.case_no)
             await gf.decide(ref.case_no, "accept", CLERK)
 

@@ -51,7 +51,7 @@ async def dev_worker(
 
 async def start_demo(gf: Govflow, prefix: str = "DEV") -> str:
     application = DemoApplication.model_validate(example("demo", "start"))
-    ref = await gf.start_case("demo", application, case_no=unique_case_no(prefix))
+    ref = await gf.start_case("demo", application)
     await wait_until_opened(gf, ref.case_no)
     return ref.case_no
 

@@ -51,7 +51,7 @@ async def test_rebuilt_projections_equal_the_live_ones(
     application = DemoApplication.model_validate(example("demo", "start"))
     cases = []
     for _ in range(3):
-        ref = await gf.start_case("demo", application, case_no=unique_case_no("REBUILD"))
+        ref = await gf.start_case("demo", application)
         await wait_until_opened(gf, ref.case_no)
         cases.append(ref.case_no)
     await gf.decide(cases[0], "reject", CLERK, {"reason": "不属于本机关职责"})
@@ -60,8 +60,7 @@ async def test_rebuilt_projections_equal_the_live_ones(
     await gf.decide(cases[1], "approve", REVIEWER, {"conclusion": "符合条件"})
     await gf.decide(cases[2], "accept", CLERK)
     complaint = example("complaint", "start-incomplete") | {"received_on": "2026-11-26"}
-    filed = await gf.start_case("complaint", ComplaintFiling.model_validate(complaint),
-                                case_no=unique_case_no("REBUILDC"))
+    filed = await gf.start_case("complaint", ComplaintFiling.model_validate(complaint))
     await wait_until_opened(gf, filed.case_no)
     reception = Actor(role="receiving-officer", id="r")
     await gf.decide(filed.case_no, "request-supplement", reception)

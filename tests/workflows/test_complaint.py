@@ -24,7 +24,7 @@ from govflow.domain.complaint import ComplaintFiling, NonAcceptanceGround
 from govflow.domain.errors import InvalidInputError, WrongRoleError, WrongStageError
 from govflow.domain.schedules import package_calendar
 from govflow.settings import Settings
-from tests.helpers import beijing, example, nth_working_day_after, unique_case_no, wait_for_status
+from tests.helpers import beijing, example, nth_working_day_after, wait_for_status
 
 pytestmark = pytest.mark.workflow
 
@@ -88,8 +88,7 @@ async def file_complaint(
         document = dict(document or filing())
         if dated:
             document["received_on"] = (received_on or today).isoformat()
-        ref = await gf.start_case("complaint", ComplaintFiling.model_validate(document),
-                                  case_no=unique_case_no("CMPL"))
+        ref = await gf.start_case("complaint", ComplaintFiling.model_validate(document))
         started.append(ref.case_no)
         await wait_for_status(gf, ref.case_no, lambda s: any(e.type == "ClockStarted" for e in s.history))
         return Complaint(time_skipping_env, gf, db_pool, ref.case_no)

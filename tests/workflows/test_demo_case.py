@@ -28,7 +28,6 @@ from tests.helpers import (
     REVIEWER,
     example,
     stored_events,
-    unique_case_no,
     wait_until_opened,
 )
 
@@ -44,7 +43,7 @@ async def gf(
 
 async def start_demo(gf: Govflow) -> str:
     application = DemoApplication.model_validate(example("demo", "start"))
-    ref = await gf.start_case("demo", application, case_no=unique_case_no("DEMO"))
+    ref = await gf.start_case("demo", application)
     await wait_until_opened(gf, ref.case_no)
     return ref.case_no
 

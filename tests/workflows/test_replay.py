@@ -18,7 +18,7 @@ from govflow.client import Govflow
 from govflow.domain.demo import DemoApplication
 from govflow.procedures import workflow_classes
 from govflow.settings import Settings
-from tests.helpers import CLERK, REVIEWER, example, unique_case_no, wait_until_opened
+from tests.helpers import CLERK, REVIEWER, example, wait_until_opened
 
 HISTORIES = sorted((Path(__file__).resolve().parent.parent / "histories").glob("*.json"))
 
@@ -46,7 +46,7 @@ async def test_a_case_just_run_replays_on_the_same_code(
 ) -> None:
     gf = Govflow(time_skipping_env.client, settings)
     application = DemoApplication.model_validate(example("demo", "start"))
-    ref = await gf.start_case("demo", application, case_no=unique_case_no("REPLAY"))
+    ref = await gf.start_case("demo", application)
     await wait_until_opened(gf, ref.case_no)
     await gf.decide(ref.case_no, "accept", CLERK)
     await gf.decide(ref.case_no, "refuse", REVIEWER, {"reason": "材料不实"})

@@ -18,7 +18,7 @@ from govflow.domain.calendar import local_date
 from govflow.domain.case import Actor
 from govflow.domain.spot_check import Candidate, DrawInput, SpotCheckRound, draw
 from govflow.settings import Settings
-from tests.helpers import beijing, unique_case_no, wait_for_status
+from tests.helpers import beijing, wait_for_status
 from tests.workflows.test_credit_record import fresh_uscc
 
 pytestmark = pytest.mark.workflow
@@ -49,8 +49,7 @@ async def test_a_round_draws_checks_within_3_months_and_acts_on_each_outcome(
     )
     expected = draw(DrawInput(seed="round-seed-2026-q4", entities=tuple(entities), inspectors=INSPECTORS,
                               conflicts={entities[0]: ("insp-1",)}, sampling_rate=1.0))
-    case_no = unique_case_no("SPCK")
-    await gf.start_case("spot-check", round_, case_no=case_no)
+    case_no = (await gf.start_case("spot-check", round_)).case_no
     status = await wait_for_status(gf, case_no, lambda s: sum(e.type == "ClockStarted" for e in s.history) == 5)
     [made] = [e.data for e in status.history if e.type == "DrawMade"]
     assert made["seed"] == "round-seed-2026-q4"
