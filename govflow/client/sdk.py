@@ -60,7 +60,7 @@ from govflow.domain.case import (
 from govflow.domain.clocks import ClocksReplanned, ReplanClocks
 from govflow.domain.errors import CaseClosedError, CaseOpeningError, DomainError, InvalidInputError
 from govflow.domain.identifiers import parse_case_no
-from govflow.domain.inputs import check_application
+from govflow.domain.inputs import check_application, validate_at_boundary
 from govflow.procedures import Procedure, get_procedure
 from govflow.settings import Settings
 from govflow.temporal import TemporalUnreachableError, connect
@@ -133,12 +133,13 @@ class Govflow:
 
     @staticmethod
     def parse_application(procedure: str, document: Any) -> BaseModel:
-        """Validate a start file's content against the procedure's application model."""
+        """Validate a start file's content against the procedure's application model, with
+        every rule of the input boundary as of today in Beijing."""
         spec = _procedure(procedure)
         try:
-            return spec.application.model_validate(document)
-        except ValidationError as error:
-            raise errors.InputError(describe_validation_error(error)) from None
+            return validate_at_boundary(spec.application, document, local_date(datetime.now(UTC)))
+        except DomainError as error:
+            raise errors.InputError(error.message) from None
 
     async def start_case(
         self, procedure: str, application: BaseModel, *, case_no: str | None = None,
@@ -159,7 +160,7 @@ class Govflow:
             )
         today = local_date(datetime.now(UTC))
         try:
-            check_application(application, today)
+            application = check_application(application, today)
         except DomainError as error:
             raise errors.InputError(error.message) from None
         _check_size("application", application.model_dump_json())

@@ -23,6 +23,7 @@ from govflow.domain.errors import (
     WrongRoleError,
     WrongStageError,
 )
+from govflow.domain.inputs import RequestId, boundary_context
 from govflow.domain.models import Record
 
 ClockState = Literal["running", "paused", "met", "breached"]
@@ -121,8 +122,8 @@ class DecisionRequest(Record):
     client that retries after a lost answer cannot take the decision twice.
     """
 
-    request_id: str = Field(min_length=1, max_length=128)
-    decision: str = Field(min_length=1, max_length=64)
+    request_id: RequestId
+    decision: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9-]*$")
     actor: Actor
     payload: dict[str, Any] = Field(default_factory=dict)
 
@@ -199,9 +200,14 @@ def check_role(rule: DecisionRule, decision: str, role: str) -> None:
         raise WrongRoleError(f"role {role!r} may not take decision {decision!r} (only: {allowed})")
 
 
-def parse_payload(rule: DecisionRule, decision: str, payload: Mapping[str, Any]) -> BaseModel:
+def parse_payload(
+    rule: DecisionRule, decision: str, payload: Mapping[str, Any], today: date | None = None
+) -> BaseModel:
+    """The typed payload; with `today`, the boundary rules of govflow.domain.inputs apply too
+    (the update validator), without it not (the handler on replay)."""
     try:
-        return rule.payload.model_validate(dict(payload))
+        context = boundary_context(today) if today is not None else None
+        return rule.payload.model_validate(dict(payload), context=context)
     except ValidationError as error:
         raise InvalidInputError(
             f"decision {decision!r}: {describe_validation_error(error, 'payload')}"
@@ -215,6 +221,7 @@ def check_decision(
     outcome: str | None,
     seen_request_ids: Set[str],
     request: DecisionRequest,
+    today: date | None = None,
 ) -> BaseModel:
     """Every guard a decision passes before anything is recorded; returns the typed payload.
 
@@ -226,7 +233,7 @@ def check_decision(
     check_new_request(seen_request_ids, request.request_id)
     check_stage(rule, request.decision, stage)
     check_role(rule, request.decision, request.actor.role)
-    return parse_payload(rule, request.decision, request.payload)
+    return parse_payload(rule, request.decision, request.payload, today)
 
 
 def describe_validation_error(error: ValidationError, root: str = "") -> str:

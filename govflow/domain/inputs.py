@@ -8,24 +8,25 @@ Every Record (govflow.domain.models) checks each of its fields with `check_plaus
 - numbers finite and within ±MAX_NUMBER; dates from EARLIEST to LATEST.
 
 Input models narrow this per field with the types below (Name, Text, Identifier, Postcode,
-Amount, Year, ResidentId, ...). Dates carry a `DateWindow`: its fixed bounds are checked by
-the model, its bound relative to the case's own today by `check_dates`, which the client
-runs before a case is started and the workflow's update validator before a decision is
-recorded. A model never checks a date against the clock itself: a history is deserialised
-again on every replay, years later, and must not become invalid with time.
+Amount, Year, ResidentId, FactDate, ...). Their rules are enforced at the boundary only: when
+a model is validated with `boundary_context(today)` — by the client for a start file
+(`check_application`) and by the workflow's update validator for a decision — not when a
+history is deserialised on replay. So a rule added later never makes a case that was
+accepted before fail to replay, and a date is judged against the case's own today, never
+against the clock of the machine that replays it years later.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, StringConstraints, ValidationError, ValidationInfo
 
 from govflow.domain.errors import InvalidInputError
 
@@ -38,6 +39,8 @@ CASE_EPOCH = date(2000, 1, 1)
 """Nothing that happened in a case (a receipt, a finding, an expense) is older than this."""
 
 MAX_AMOUNT = Decimal("100000000000")  # ¥100 billion: far above any claim, far below overflow
+
+M = TypeVar("M", bound=BaseModel)
 
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
@@ -80,35 +83,84 @@ def _check_text(text: str) -> None:
         raise ValueError(f"control character U+{ord(found.group()):04X} is not allowed in text")
 
 
-def _not_blank(text: str) -> str:
-    if not text.strip():
-        raise ValueError("must not be blank")
-    return text
+BOUNDARY = "govflow.boundary"
+"""The validation context key that turns the boundary rules on; its value is the case's today."""
+
+
+def boundary_context(today: date) -> dict[str, Any]:
+    """The context to validate an input with at the boundary, as of `today` in Beijing."""
+    return {BOUNDARY: today}
+
+
+def boundary_today(info: ValidationInfo) -> date | None:
+    """The case's today if this validation is at the boundary, else None (lenient)."""
+    context = info.context
+    return context.get(BOUNDARY) if isinstance(context, dict) else None
+
+
+@dataclass(frozen=True)
+class TextRule:
+    """Text that is not blank and not longer than `max_length` (and, if given, of `pattern`)."""
+
+    max_length: int
+    pattern: str | None = None
+    shape: str = ""
+
+    def __call__(self, text: str, info: ValidationInfo) -> str:
+        if boundary_today(info) is None:
+            return text
+        if not text.strip():
+            raise ValueError("must not be blank")
+        if len(text) > self.max_length:
+            raise ValueError(f"at most {self.max_length} characters ({len(text)} given)")
+        if self.pattern is not None and not re.fullmatch(self.pattern, text):
+            raise ValueError(f"not {self.shape}")
+        return text
 
 
 # -- text -------------------------------------------------------------------------------------
 
-Name = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_not_blank)]
+Name = Annotated[str, AfterValidator(TextRule(200))]
 """A person's, an enterprise's or a body's name, a title, a project's name."""
-Address = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_not_blank)]
-Contact = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_not_blank)]
+Address = Annotated[str, AfterValidator(TextRule(300))]
+Contact = Annotated[str, AfterValidator(TextRule(200))]
 """A telephone number or e-mail, with whom to ask for if need be."""
-Text = Annotated[str, StringConstraints(min_length=1, max_length=5000), AfterValidator(_not_blank)]
+Text = Annotated[str, AfterValidator(TextRule(5000))]
 """Free text: reasons, findings, opinions, summaries."""
-Identifier = Annotated[str, StringConstraints(min_length=1, max_length=64,
-                                              pattern=r"^[0-9A-Za-z][0-9A-Za-z._:/-]*$")]
+Identifier = Annotated[str, AfterValidator(TextRule(
+    64, r"[0-9A-Za-z][0-9A-Za-z._:/-]*", "an identifier (letters, digits and . _ : / -)"))]
 """An internal id: a person's staff number, an expert's id, a receipt number."""
-Postcode = Annotated[str, StringConstraints(pattern=r"^[1-9]\d{5}$")]
+Postcode = Annotated[str, AfterValidator(TextRule(6, r"[1-9]\d{5}", "a postcode (6 digits)"))]
 """A postcode of the mainland (6 digits)."""
 RequestId = Annotated[str, StringConstraints(min_length=1, max_length=128,
                                              pattern=r"^[0-9A-Za-z][0-9A-Za-z._:-]*$")]
+"""A decision's request id; checked always (it is the client's own, never from a history)."""
 
 
 # -- numbers ------------------------------------------------------------------------------------
 
-Amount = Annotated[Decimal, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False, decimal_places=2)]
-"""Yuan, to the fen: finite, not negative, within MAX_AMOUNT."""
-Year = Annotated[int, Field(ge=2000, le=2100)]
+
+def _amount(value: Decimal, info: ValidationInfo) -> Decimal:
+    if boundary_today(info) is None:
+        return value
+    if value < 0:
+        raise ValueError("an amount is not negative")
+    if value > MAX_AMOUNT:
+        raise ValueError(f"{value} yuan is more than any amount a case takes ({MAX_AMOUNT})")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("yuan to the fen: at most two decimal places")
+    return value
+
+
+def _year(value: int, info: ValidationInfo) -> int:
+    if boundary_today(info) is not None and not 2000 <= value <= 2100:
+        raise ValueError(f"{value} is not a plausible year")
+    return value
+
+
+Amount = Annotated[Decimal, AfterValidator(_amount)]
+"""Yuan, to the fen: not negative, within MAX_AMOUNT."""
+Year = Annotated[int, AfterValidator(_year)]
 
 
 # -- identifiers with check digits ----------------------------------------------------------------
@@ -139,18 +191,21 @@ def check_resident_id(number: str) -> str:
     return number
 
 
-ResidentId = Annotated[str, AfterValidator(check_resident_id)]
+def _resident_id(number: str, info: ValidationInfo) -> str:
+    return check_resident_id(number) if boundary_today(info) is not None else number
 
 
-def _check_uscc(code: str) -> str:
+def _uscc(code: str, info: ValidationInfo) -> str:
     from govflow.domain.identifiers import is_valid_uscc
 
-    if not is_valid_uscc(code):
+    if boundary_today(info) is not None and not is_valid_uscc(code):
         raise ValueError("not a valid unified social credit code (GB 32100-2015)")
     return code
 
 
-Uscc = Annotated[str, AfterValidator(_check_uscc)]
+ResidentId = Annotated[str, AfterValidator(_resident_id)]
+Uscc = Annotated[str, AfterValidator(_uscc)]
+"""A unified social credit code (统一社会信用代码), GB 32100-2015 check character included."""
 
 
 # -- dates --------------------------------------------------------------------------------------
@@ -158,76 +213,49 @@ Uscc = Annotated[str, AfterValidator(_check_uscc)]
 
 @dataclass(frozen=True)
 class DateWindow:
-    """Where a date of a field may lie: from `earliest`, to `ahead` days after the case's today."""
+    """Where a date of a field may lie: from `earliest` to `ahead` days after the case's today."""
 
     earliest: date
     ahead: int
     what: str
 
-    def check_fixed(self, day: date) -> date:
-        if not self.earliest <= day <= LATEST:
-            raise ValueError(f"{day.isoformat()} is not plausible for {self.what} "
-                             f"(from {self.earliest.isoformat()})")
+    def __call__(self, day: date, info: ValidationInfo) -> date:
+        today = boundary_today(info)
+        if today is None:
+            return day
+        if day < self.earliest:
+            raise ValueError(f"{day.isoformat()} is before {self.earliest.isoformat()}: {self.what}")
+        latest = today + timedelta(days=self.ahead)
+        if day > latest:
+            raise ValueError(f"{day.isoformat()} lies after {latest.isoformat()}: {self.what}")
         return day
-
-    def latest(self, today: date) -> date:
-        return today + timedelta(days=self.ahead)
 
 
 def _window(earliest: date, ahead: int, what: str) -> Any:
-    window = DateWindow(earliest, ahead, what)
-    return Annotated[date, window, AfterValidator(window.check_fixed)]
+    return Annotated[date, AfterValidator(DateWindow(earliest, ahead, what))]
 
 
-FactDate = _window(CASE_EPOCH, 0, "a fact of the case (it cannot lie ahead)")
+FactDate = _window(CASE_EPOCH, 0, "a fact of the case, it cannot lie ahead of today")
 """Something that has happened: a receipt, a finding, an expense, a completion."""
-CareerDate = _window(EARLIEST, 0, "a date of a career (it cannot lie ahead)")
+CareerDate = _window(EARLIEST, 0, "a date of a career, it cannot lie ahead of today")
 """A graduation, a title obtained, a start of work, an achievement."""
-PlannedDate = _window(CASE_EPOCH, 366, "a date set ahead (at most a year)")
+PlannedDate = _window(CASE_EPOCH, 366, "a date set ahead, at most a year from today")
 """A date an authority sets ahead: a rectification date, a planned reply, a call's deadline."""
-ValidityDate = _window(CASE_EPOCH, 366 * 5, "the end of a validity (at most five years ahead)")
+ValidityDate = _window(CASE_EPOCH, 366 * 5, "the end of a validity, at most five years ahead")
 
 
-def date_problems(model: BaseModel, today: date, path: str = "") -> Iterator[str]:
-    """Each date of `model` (nested models included) that lies beyond its window as seen from
-    `today`, as `field.path: why`."""
-    for name, field in type(model).model_fields.items():
-        value = getattr(model, name)
-        where = f"{path}{name}"
-        window = next((m for m in field.metadata if isinstance(m, DateWindow)), None)
-        if window is None:
-            window = _window_of(field.annotation)
-        if window is not None and isinstance(value, date) and value > window.latest(today):
-            yield (f"{where}: {value.isoformat()} lies ahead of today ({today.isoformat()}); "
-                   f"{window.what}")
-        yield from _nested_problems(value, today, where)
+def check_application(application: BaseModel, today: date) -> BaseModel:
+    """The start file's model validated again at the boundary, as of `today`: every rule of
+    this module, each refusal naming its field."""
+    return validate_at_boundary(type(application), application.model_dump(mode="json"), today)
 
 
-def _nested_problems(value: Any, today: date, where: str) -> Iterator[str]:
-    if isinstance(value, BaseModel):
-        yield from date_problems(value, today, f"{where}.")
-    elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            if isinstance(item, BaseModel):
-                yield from date_problems(item, today, f"{where}.{index}.")
+def validate_at_boundary(model: type[M], data: Any, today: date) -> M:
+    """Validate `data` as `model` with the boundary rules as of `today`; InvalidInputError
+    names the first field that fails."""
+    from govflow.domain.case import describe_validation_error
 
-
-def _window_of(annotation: Any) -> DateWindow | None:
-    """The window of an optional date field (`FactDate | None`)."""
-    for argument in getattr(annotation, "__args__", ()):
-        for meta in getattr(argument, "__metadata__", ()):
-            if isinstance(meta, DateWindow):
-                return meta
-    return None
-
-
-def check_dates(model: BaseModel, today: date) -> None:
-    """Refuse a model with a date beyond its window as seen from the case's `today`."""
-    problem = next(date_problems(model, today), None)
-    if problem is not None:
-        raise InvalidInputError(problem)
-
-
-def check_application(application: BaseModel, today: date) -> None:
-    """What a start file must satisfy beyond its model, as seen from `today`: its dates."""
-    check_dates(application, today)
+    try:
+        return model.model_validate(data, context=boundary_context(today))
+    except ValidationError as error:
+        raise InvalidInputError(describe_validation_error(error)) from None

@@ -94,7 +94,6 @@ with workflow.unsafe.imports_passed_through():
         StageChanged,
         make_event,
     )
-    from govflow.domain.inputs import check_dates
 
 from govflow.workflows.clocks import ClockKeeper
 
@@ -165,8 +164,9 @@ class CaseWorkflow:
     @workflow.update
     async def decide(self, request: DecisionRequest) -> DecisionAccepted:
         async with self._decision_lock:
-            # Checked again: an earlier decision may have moved the case since validation.
-            payload = self._check_decision(request)
+            # Checked again: an earlier decision may have moved the case since validation
+            # (without the boundary rules, which the validator applied and replay must not).
+            payload = self._check_decision(request, boundary=False)
             self._request_ids.add(request.request_id)
             await self.record(request.actor, DecisionTaken(
                 request_id=request.request_id, decision=request.decision,
@@ -180,7 +180,7 @@ class CaseWorkflow:
 
     @decide.validator
     def validate_decide(self, request: DecisionRequest) -> None:
-        self._check_decision(request)
+        self._check_decision(request, boundary=True)
 
     @workflow.update
     async def replan_clocks(self, order: ReplanClocks) -> ClocksReplanned:
@@ -215,7 +215,7 @@ class CaseWorkflow:
             raise to_application_error(DecisionRefusedError(
                 "the case does not wait for an operator; nothing to resume"))
 
-    def _check_decision(self, request: DecisionRequest) -> BaseModel:
+    def _check_decision(self, request: DecisionRequest, *, boundary: bool) -> BaseModel:
         try:
             if not self.ready and self.outcome is None:
                 raise CaseOpeningError("the case is still opening; send the decision again shortly")
@@ -228,8 +228,8 @@ class CaseWorkflow:
             payload = check_decision(
                 self.decisions, stage=self.stage, outcome=self.outcome,
                 seen_request_ids=self._request_ids, request=request,
+                today=local_date(workflow.now()) if boundary else None,
             )
-            check_dates(payload, local_date(workflow.now()))
             self.check(request.decision, payload, request.actor)
             return payload
         except DomainError as error:
