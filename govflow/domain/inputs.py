@@ -29,6 +29,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, StringConstraints, ValidationError, ValidationInfo
 
 from govflow.domain.errors import InvalidInputError
+from govflow.domain.identifiers import is_valid_uscc
 
 MAX_TEXT = 20_000
 """No text of any model is longer (a decision's reasons, a notice's body included)."""
@@ -196,8 +197,6 @@ def _resident_id(number: str, info: ValidationInfo) -> str:
 
 
 def _uscc(code: str, info: ValidationInfo) -> str:
-    from govflow.domain.identifiers import is_valid_uscc
-
     if boundary_today(info) is not None and not is_valid_uscc(code):
         raise ValueError("not a valid unified social credit code (GB 32100-2015)")
     return code

@@ -104,12 +104,18 @@ class ComplaintWorkflow(CaseWorkflow):
         """Guards beyond stage and role, run in the validator so a refusal writes nothing."""
         if decision == "request-supplement" and not (payload.items or self.missing):
             raise InvalidInputError("request-supplement: the materials lack nothing to supplement")
-        elif decision in ("department-reply", "department-progress"):
-            reply = f"{rules.REPLY[0]}:{payload.department}"
-            clock = self.clocks.clocks.get(reply)
-            if clock is None or clock.settled == "met":
+        elif decision == "send-letter":
+            awaited = self._awaited_from(payload.department)
+            if awaited is not None:
+                raise ClockStateError(f"a letter to {payload.department} still awaits its answer "
+                                      f"({awaited}); send the next one once it has answered")
+        elif decision == "department-reply":
+            if self._awaited_from(payload.department) is None:
                 raise ClockStateError(f"no letter awaits a reply from {payload.department}")
-            if decision == "department-progress" and payload.planned_on <= local_date(workflow.now()):
+        elif decision == "department-progress":
+            if self._awaited_from(payload.department) != f"{rules.REPLY[0]}:{payload.department}":
+                raise ClockStateError(f"no letter awaits a reply from {payload.department}")
+            if payload.planned_on <= local_date(workflow.now()):
                 raise InvalidInputError("planned_on: the planned date must be after today")
         elif decision == "participation":
             clock = self.clocks.clocks.get(rules.PARTICIPATION[0])
@@ -195,8 +201,21 @@ class ComplaintWorkflow(CaseWorkflow):
             self.departments_due = set()
             await self.clocks.complete(rules.LETTERS[0], actor)
 
+    def _awaited_from(self, department: str) -> str | None:
+        """The clock of what a department still owes the body: its reply to a letter (第十二条(三),
+        30 working days), or, after it reported next steps, the completion it planned; None if
+        it owes nothing."""
+        for name in (f"{rules.REPLY[0]}:{department}", f"planned:{department}"):
+            clock = self.clocks.clocks.get(name)
+            if clock is not None and clock.outstanding:
+                return name
+        return None
+
     async def _department_reply(self, payload: rules.DepartmentReply, actor: Actor) -> None:
-        await self.clocks.complete(f"{rules.REPLY[0]}:{payload.department}", actor)
+        """The department's answer: to the letter, or the completion it had planned."""
+        awaited = self._awaited_from(payload.department)
+        assert awaited is not None  # the validator refuses a reply nobody awaits
+        await self.clocks.complete(awaited, actor)
         await self.record(actor, rules.HandlingStepRecorded(
             step="department-reply", summary=f"{payload.department}：{payload.opinion}",
         ))

@@ -427,11 +427,24 @@ class CaseWorkflow:
         self, step: str, template: str, recipient: str, context: dict[str, Any],
         actor: Actor = SYSTEM,
     ) -> CaseEvent:
+        """Issue a notice once for its step. A step the case has already issued (a second
+        letter to the same department) gets the next free `STEP-N`: the outbox keys notices
+        by (case, step), and the second letter is a notice of its own."""
         [event] = await self._log(CaseLogActivities.issue_notice, lambda seq, at: IssueNotice(
-            case_no=self.case_no, seq=seq, at=at, actor=actor, step=step, template=template,
-            recipient=recipient, context=context,
+            case_no=self.case_no, seq=seq, at=at, actor=actor, step=self._free_step(step),
+            template=template, recipient=recipient, context=context,
         ))
         return event
+
+    def _free_step(self, step: str) -> str:
+        """`step`, or `step-2`, `step-3`… if the case already issued it (under the persist lock,
+        so two notices issued at once cannot take the same)."""
+        issued = {e.data.get("step") for e in self.history if e.type == "NoticeIssued"}
+        candidate, number = step, 1
+        while candidate in issued:
+            number += 1
+            candidate = f"{step}-{number}"
+        return candidate
 
     async def escalate(
         self, clock: str, article: str, due: date, supervising_body: str, reason: str

@@ -1,0 +1,169 @@
+"""No decision, in any order and at any moment, fails a workflow task.
+
+A case whose workflow task fails is wedged: its status query is refused and every decision
+hangs. The validator must check every precondition its handler relies on, and a case must
+refuse decisions until it has finished opening. These tests fire the example decisions of
+every procedure with no pause: each one the moment its case is started, and then bursts of
+all of them in random orders (some concurrent, some one after the other) until no more is
+accepted. Every answer must be an acceptance or a clear refusal; afterwards the histories
+must hold no failed workflow task, every accepted request exactly one DecisionTaken, and no
+refused request any.
+
+The orders come from one seed, printed on failure; GOVFLOW_RACE_SEED replays a run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from temporalio.api.enums.v1 import EventType
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from govflow.client import Govflow
+from govflow.client.errors import DecisionRejectedError
+from govflow.domain.case import Actor
+from govflow.procedures import PROCEDURES, get_procedure, workflow_classes
+from govflow.settings import Settings
+from tests.helpers import EXAMPLES, wait_for_status
+from tests.workflows.test_credit_record import fresh_uscc
+
+pytestmark = pytest.mark.workflow
+
+SEED = int(os.environ.get("GOVFLOW_RACE_SEED", random.SystemRandom().randrange(10**6)))
+BURSTS = 12
+DECISION_WAIT = 30.0
+
+
+@dataclass(frozen=True)
+class ExampleDecision:
+    name: str
+    actor: Actor
+    payload: dict[str, Any]
+
+
+@dataclass
+class Outcome:
+    accepted: set[str] = field(default_factory=set)
+    refused: set[str] = field(default_factory=set)
+    other: list[str] = field(default_factory=list)
+
+
+def example_decisions(procedure: str) -> list[ExampleDecision]:
+    """Every decision file of the procedure's examples folder (`NAME.json`, `NAME--variant.json`)."""
+    [workflow_class] = [c for c in workflow_classes() if getattr(c, "procedure", None) == procedure]
+    known = workflow_class.decisions
+    decisions = []
+    for path in sorted((EXAMPLES / procedure).glob("*.json")):
+        name = path.stem.split("--")[0]
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if name.startswith("start") or not isinstance(document, dict) or "actor" not in document:
+            continue
+        if name not in known:
+            continue
+        decisions.append(ExampleDecision(name, Actor(**document["actor"]), document.get("payload", {})))
+    return decisions
+
+
+def start_files(procedure: str) -> list[Path]:
+    return sorted((EXAMPLES / procedure).glob("start*.json"))
+
+
+def fresh_document(procedure: str, path: Path) -> Any:
+    """The example start file, made startable again (a credit record is one per company)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    if procedure == "credit-record":
+        document["uscc"] = fresh_uscc()
+    return document
+
+
+async def send(gf: Govflow, case_no: str, decision: ExampleDecision, outcome: Outcome) -> None:
+    request_id = f"race-{uuid.uuid4().hex[:12]}"
+    try:
+        await gf.decide(case_no, decision.name, decision.actor, decision.payload,
+                        request_id=request_id, wait=DECISION_WAIT)
+        outcome.accepted.add(request_id)
+    except DecisionRejectedError:
+        outcome.refused.add(request_id)
+    except Exception as error:  # anything but an acceptance or a refusal is the bug we look for
+        outcome.other.append(f"{decision.name}: {type(error).__name__}: {error}")
+
+
+async def start(gf: Govflow, procedure: str, path: Path) -> str:
+    spec = get_procedure(procedure)
+    application = spec.application.model_validate(fresh_document(procedure, path))
+    # wait=0.1: the decisions follow the start at once, while the case is still opening.
+    return (await gf.start_case(procedure, application, wait=0.1)).case_no
+
+
+async def check_history(env: WorkflowEnvironment, case_no: str, outcome: Outcome, context: str) -> None:
+    if outcome.other:
+        status = await Govflow(env.client, Settings()).status(case_no)
+        trail = [(e.type, e.data.get("decision") or e.data.get("to_stage") or "") for e in status.history]
+        pytest.fail(f"{context}: answers that are neither acceptance nor refusal: {outcome.other}; "
+                    f"stage {status.stage}, attention {status.attention}, events {trail}")
+    history = await env.client.get_workflow_handle(case_no).fetch_history()
+    failed = [e for e in history.events if e.event_type in (
+        EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED)]
+    assert not failed, f"{context}: {case_no} failed a workflow task: {failed[0]}"
+    gf_status = await Govflow(env.client, Settings()).status(case_no)
+    taken = [e.data["request_id"] for e in gf_status.history if e.type == "DecisionTaken"]
+    assert len(taken) == len(set(taken)), f"{context}: a request taken twice: {taken}"
+    assert outcome.accepted <= set(taken), f"{context}: accepted but not recorded"
+    assert not (outcome.refused & set(taken)), f"{context}: refused yet recorded"
+
+
+PROCEDURES_WITH_EXAMPLES = [p for p in PROCEDURES if (EXAMPLES / p).is_dir() and start_files(p)]
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES_WITH_EXAMPLES)
+async def test_each_decision_the_moment_a_case_starts_is_taken_or_refused_cleanly(
+    time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
+    procedure: str,
+) -> None:
+    gf = Govflow(time_skipping_env.client, settings)
+    decisions = example_decisions(procedure)
+    assert decisions, f"examples/{procedure} has no decision files"
+    for path in start_files(procedure):
+        for decision in decisions:
+            case_no = await start(gf, procedure, path)
+            outcome = Outcome()
+            await send(gf, case_no, decision, outcome)
+            await check_history(time_skipping_env, case_no, outcome,
+                                f"{path.name} then {decision.name} at once")
+
+
+@pytest.mark.parametrize("procedure", PROCEDURES_WITH_EXAMPLES)
+async def test_decisions_in_random_orders_and_bursts_never_fail_a_workflow_task(
+    time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
+    procedure: str,
+) -> None:
+    dice = random.Random(f"{SEED}-{procedure}")
+    gf = Govflow(time_skipping_env.client, settings)
+    decisions = example_decisions(procedure)
+    for path in start_files(procedure):
+        for run in range(2):
+            context = f"seed {SEED}, {path.name}, run {run}"
+            case_no = await start(gf, procedure, path)
+            outcome = Outcome()
+            for burst in range(BURSTS):
+                before = len(outcome.accepted)
+                order = dice.sample(decisions, len(decisions))
+                if (burst + run) % 2 == 0:  # all at once
+                    await asyncio.gather(*(send(gf, case_no, d, outcome) for d in order))
+                else:  # one after the other, no pause
+                    for decision in order:
+                        await send(gf, case_no, decision, outcome)
+                status = await gf.status(case_no)
+                if status.outcome is not None or (len(outcome.accepted) == before and burst > 0):
+                    break
+            await wait_for_status(gf, case_no, lambda s: s.stage != "opening")
+            await check_history(time_skipping_env, case_no, outcome, context)
