@@ -152,7 +152,8 @@ async def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     async with await Govflow.connect(settings) as gf:
         cases = await gf.list_cases(
-            procedure=args.procedure, stage=args.stage, overdue=args.overdue, limit=args.limit
+            procedure=args.procedure, stage=args.stage, overdue=args.overdue, stuck=args.stuck,
+            limit=args.limit,
         )
     if args.json:
         print(json.dumps([_summary_json(c) for c in cases], ensure_ascii=False))
@@ -181,10 +182,22 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
-    from govflow.devstack import run_dev_stack
+    from govflow.devstack import run_dev_stack, stop_dev_stack
 
+    if args.stop:
+        print(await stop_dev_stack(settings))
+        return 0
     await run_dev_stack(settings, temporal_port=args.port, ui_port=args.ui_port)
     return 0
+
+
+async def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    """Is everything a case needs there, and if not, what is missing (one line a check)."""
+    from govflow.doctor import format_checks, run_doctor
+
+    checks = await run_doctor(settings)
+    print(format_checks(checks))
+    return 0 if all(check.ok for check in checks) else EXIT_REFUSED
 
 
 async def cmd_calendar_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -542,7 +555,13 @@ def build_parser() -> argparse.ArgumentParser:
     dev = commands.add_parser("dev", help="run the local stack: Temporal + UI, PostgreSQL, a worker")
     dev.add_argument("--port", type=int, help="Temporal frontend port (default: from TEMPORAL_ADDRESS)")
     dev.add_argument("--ui-port", type=int, help="Web UI port (default 8233)")
+    dev.add_argument("--stop", action="store_true",
+                     help="stop the local stack of this state folder, started elsewhere")
     dev.set_defaults(run=cmd_dev)
+
+    commands.add_parser(
+        "doctor", help="check the stack, search attributes, schema, worker and stuck cases"
+    ).set_defaults(run=cmd_doctor)
 
     commands.add_parser("worker", help="run a worker on the task queue").set_defaults(run=cmd_worker)
 
@@ -581,6 +600,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing.add_argument("--procedure")
     listing.add_argument("--stage")
     listing.add_argument("--overdue", action="store_true", help="only cases past a running deadline")
+    listing.add_argument("--stuck", action="store_true",
+                         help="only cases whose workflow task keeps failing (a fault of the worker)")
     listing.add_argument("--limit", type=int, default=100)
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(run=cmd_list)

@@ -12,7 +12,7 @@ import asyncio
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -66,6 +66,11 @@ from govflow.settings import Settings
 from govflow.temporal import TemporalUnreachableError, connect
 
 R = TypeVar("R")
+# Set by the server on a workflow whose workflow task failed several times in a row (the dev
+# stack starts Temporal with the dynamic config that enables it).
+REPORTED_PROBLEMS_QUERY = "TemporalReportedProblems IS NOT NULL AND ExecutionStatus = 'Running'"
+RUNNING_CASES_QUERY = "CaseNo IS NOT NULL AND ExecutionStatus = 'Running'"
+STUCK_RPC_TIMEOUT = timedelta(seconds=10)
 DEFAULT_WAIT = 60.0  # seconds a client waits for a case to open or a decision to be carried out
 POLL = 0.2
 MAX_DOCUMENT_BYTES = 256 * 1024
@@ -456,10 +461,19 @@ class Govflow:
 
     async def list_cases(
         self, *, procedure: str | None = None, stage: str | None = None,
-        overdue: bool = False, limit: int = 100,
+        overdue: bool = False, stuck: bool = False, limit: int = 100,
     ) -> list[CaseSummary]:
-        """Cases from Temporal's visibility store, newest first (what the UI shows too)."""
+        """Cases from Temporal's visibility store, newest first (what the UI shows too).
+        `stuck`: only those whose workflow task keeps failing (a fault of the worker)."""
         clauses = ["CaseNo IS NOT NULL"]
+        if stuck:
+            try:
+                ids = await stuck_cases(self.client)
+            except RPCError as error:
+                raise _rpc_error(error) from None
+            if not ids:
+                return []
+            clauses.append("WorkflowId IN (" + ", ".join(_quote(i) for i in ids[:500]) + ")")
         if procedure:
             _procedure(procedure)
             clauses.append(f"CaseType = {_quote(procedure)}")
@@ -493,6 +507,48 @@ def _procedure(name: str) -> Procedure:
         return get_procedure(name)
     except DomainError as error:
         raise errors.InputError(error.message) from None
+
+
+async def stuck_cases(client: Client) -> list[str]:
+    """The workflow ids of running workflows whose workflow task keeps failing.
+
+    Asks the server for TemporalReportedProblems (set after a few failed workflow tasks in a
+    row, when the server enables it); a server that does not know that attribute is asked for
+    the running cases instead, each described to see whether its pending workflow task is
+    being attempted again.
+    """
+    try:
+        return sorted({execution.id async for execution in client.list_workflows(
+            REPORTED_PROBLEMS_QUERY, limit=1000, rpc_timeout=STUCK_RPC_TIMEOUT)})
+    except RPCError as error:
+        if not _unknown_reported_problems(error):
+            raise
+    return await stuck_cases_described(client)
+
+
+async def stuck_cases_described(client: Client) -> list[str]:
+    """The running cases whose pending workflow task is on its second attempt or later: one
+    describe call per running case, for servers without TemporalReportedProblems."""
+    running = sorted({execution.id async for execution in client.list_workflows(
+        RUNNING_CASES_QUERY, limit=1000, rpc_timeout=STUCK_RPC_TIMEOUT)})
+    gate = asyncio.Semaphore(10)
+
+    async def failing(workflow_id: str) -> bool:
+        async with gate:
+            try:
+                handle = client.get_workflow_handle(workflow_id)
+                described = await handle.describe(rpc_timeout=STUCK_RPC_TIMEOUT)
+            except RPCError:
+                return False  # it ended (or went) meanwhile
+        raw = described.raw_description
+        return raw.HasField("pending_workflow_task") and raw.pending_workflow_task.attempt > 1
+
+    verdicts = await asyncio.gather(*(failing(workflow_id) for workflow_id in running))
+    return [workflow_id for workflow_id, stuck in zip(running, verdicts, strict=True) if stuck]
+
+
+def _unknown_reported_problems(error: RPCError) -> bool:
+    return error.status == RPCStatusCode.INVALID_ARGUMENT and "TemporalReportedProblems" in error.message
 
 
 def _stuck(case_no: str) -> errors.CaseStuckError:
