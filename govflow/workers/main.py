@@ -28,8 +28,11 @@ from govflow.settings import Settings
 from govflow.temporal import connect
 
 
-def build_activities(pool: asyncpg.Pool, settings: Settings, client: Client | None = None) -> list[Any]:
-    case_log = CaseLogActivities(pool, NoticeRenderer(), [FolderChannel(settings.notices_dir)])
+def build_activities(
+    pool: asyncpg.Pool, settings: Settings, client: Client | None = None,
+    renderer: NoticeRenderer | None = None,
+) -> list[Any]:
+    case_log = CaseLogActivities(pool, renderer or NoticeRenderer(), [FolderChannel(settings.notices_dir)])
     calendars = CalendarSource(pool)
     clocks = ClockActivities(calendars)
     reports = ReportActivities(pool, calendars)
@@ -58,12 +61,14 @@ def _reporting(reporting: CreditReporting) -> list[Any]:
     return [reporting.report_breach, reporting.report_graded_breach]
 
 
-def build_worker(client: Client, pool: asyncpg.Pool, settings: Settings) -> Worker:
+def build_worker(
+    client: Client, pool: asyncpg.Pool, settings: Settings, renderer: NoticeRenderer | None = None
+) -> Worker:
     return Worker(
         client,
         task_queue=settings.task_queue,
         workflows=workflow_classes(),
-        activities=build_activities(pool, settings, client),
+        activities=build_activities(pool, settings, client, renderer),
         max_concurrent_activities=50,
     )
 

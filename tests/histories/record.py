@@ -58,7 +58,7 @@ async def record() -> None:
     gf = Govflow(env.client, settings)
     application = DemoApplication.model_validate(example("demo", "start"))
     async with build_worker(env.client, pool, settings):
-        approved = await gf.start_case("demo", application, case_no="DEMO-2026-900001")
+        approved = await gf.start_case("demo", application)
         await wait_until_opened(gf, approved.case_no)
         await gf.decide(approved.case_no, "accept", CLERK, request_id="a1")
         await gf.decide(approved.case_no, "verify", INSPECTOR,
@@ -67,7 +67,7 @@ async def record() -> None:
                         request_id="p1")
         await gf.result(approved.case_no)
 
-        late = await gf.start_case("demo", application, case_no="DEMO-2026-900002")
+        late = await gf.start_case("demo", application)
         await wait_until_opened(gf, late.case_no)
         await gf.decide(late.case_no, "accept", CLERK, request_id="a2")
         await env.sleep(timedelta(days=11))
@@ -101,7 +101,7 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
     officer = Actor(role="handling-officer", id="hand-02")
 
     handled = await gf.start_case("complaint", ComplaintFiling.model_validate(
-        example("complaint", "start") | {"received_on": today}), case_no="CMPL-2026-900001")
+        example("complaint", "start") | {"received_on": today}))
     await wait_until_opened(gf, handled.case_no)
     await gf.decide(handled.case_no, "accept", reception, {"departments": ["市某局"]}, request_id="c1")
     await gf.decide(handled.case_no, "send-letter", officer,
@@ -117,7 +117,7 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
     await gf.result(handled.case_no)
 
     refused = await gf.start_case("complaint", ComplaintFiling.model_validate(
-        example("complaint", "start-incomplete") | {"received_on": today}), case_no="CMPL-2026-900002")
+        example("complaint", "start-incomplete") | {"received_on": today}))
     await wait_until_opened(gf, refused.case_no)
     await gf.decide(refused.case_no, "request-supplement", reception, request_id="s1")
     await env.sleep(timedelta(days=30))  # the 15 working days pass without a supplement
@@ -132,7 +132,7 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
     await gf.decide(credit.case_no, "object", Actor(role="applicant", id="a"),
                     {"breach_id": "B1", "reasons": "异议"}, request_id="o1")
     permit = await gf.start_case("auction-permit", PermitApplication.model_validate(
-        example("auction-permit", "start-general")), case_no="AUCP-2026-900001")
+        example("auction-permit", "start-general")))
     await wait_until_opened(gf, permit.case_no)
     await gf.decide(permit.case_no, "district-consent", Actor(role="district-officer", id="d"),
                     {"consented": True, "opinion": "同意"}, request_id="p1")
@@ -145,8 +145,7 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
         round_name="记录用抽查", seed="record-seed", sampling_rate=1.0,
         inspectors=("i1", "i2", "i3"),
         candidates=(Candidate(uscc="91110105MA01FDQ8KY", name="示例", permit_case_no="AUCP-2026-900001",
-                              certificate_no="京拍2026-0101", decided_on=local_date(await env.get_current_time())),)),
-        case_no="SPCK-2026-900001")
+                              certificate_no="京拍2026-0101", decided_on=local_date(await env.get_current_time())),)))
     await wait_until_opened(gf, spot.case_no)
     await asyncio.sleep(1)
     drawn = next(e for e in (await gf.status(spot.case_no)).history if e.type == "DrawMade")
@@ -155,19 +154,45 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
                     {"entity": "91110105MA01FDQ8KY", "outcome": "severe", "findings": "虚假材料"},
                     request_id="f1")
     await gf.result(spot.case_no)
+    escalated = await record_second_general_breach(env, gf)
     report = await env.client.start_workflow(
         "complaint-report", id="complaint-municipal-report-2026-11", task_queue="record")
     await report.result()
     return [("complaint__handled", handled.case_no), ("complaint__supplement-missed", refused.case_no),
             ("complaint-report__made", report.id), ("credit-record__published-and-ended", credit.case_no),
             ("auction-permit__general-granted", permit.case_no),
-            ("spot-check__severe-revoked", spot.case_no)]
+            ("spot-check__severe-revoked", spot.case_no),
+            ("spot-check__second-general-revoked", escalated)]
+
+
+async def record_second_general_breach(env: WorkflowEnvironment, gf: Govflow) -> str:
+    """四(一): a general breach found by a round, the second within a year on the applicant's
+    record, is severe there; the round revokes instead of ordering rectification (the path
+    behind the patch spot-check-asks-the-record-its-grade)."""
+    uscc = "91110108MA01ABCD1E"
+    today = local_date(await env.get_current_time())
+    credit = await gf.start_case("credit-record", CreditSubject(uscc=uscc, name="示例二"))
+    await gf.decide(credit.case_no, "record-breach", Actor(role="credit-officer", id="c"), {
+        "breach_id": "EARLIER", "found_on": (today - timedelta(days=60)).isoformat(),
+        "grade": "general", "matter": "licence", "publicity_months": 1}, request_id="e1")
+    spot = await gf.start_case("spot-check", SpotCheckRound(
+        round_name="记录用抽查（二）", seed="record-seed-2", sampling_rate=1.0,
+        inspectors=("i1", "i2", "i3"),
+        candidates=(Candidate(uscc=uscc, name="示例二", permit_case_no="AUCP-2026-000002",
+                              certificate_no="京拍2026-0102", decided_on=today),)))
+    drawn = next(e for e in (await gf.status(spot.case_no)).history if e.type == "DrawMade")
+    inspector = drawn.data["checks"][0]["inspectors"][0]
+    await gf.decide(spot.case_no, "record-finding", Actor(role="inspector", id=inspector), {
+        "entity": uscc, "outcome": "general", "findings": "材料与事实不符",
+        "rectify_by": (today + timedelta(days=15)).isoformat()}, request_id="f2")
+    await gf.result(spot.case_no)
+    return spot.case_no
 
 
 async def record_titles(env: WorkflowEnvironment, gf: Govflow) -> list[tuple[str, str]]:
     """A review to its certificate (an objection dismissed on the way); an exam to its certificate."""
     review = await gf.start_case("title-review", ReviewApplication.model_validate(
-        example("title-review", "start")), case_no="TREV-2026-900001")
+        example("title-review", "start")))
     await wait_until_opened(gf, review.case_no)
     await asyncio.sleep(1)
     for step in ("recommend", "agency-check", "draw-panel", "evaluate", "convene-committee"):
@@ -183,7 +208,7 @@ async def record_titles(env: WorkflowEnvironment, gf: Govflow) -> list[tuple[str
     await gf.result(review.case_no)
 
     exam = await gf.start_case("title-exam", ExamRegistration.model_validate(
-        example("title-exam", "start")), case_no="TEXM-2026-900001")
+        example("title-exam", "start")))
     await wait_until_opened(gf, exam.case_no)
     await asyncio.sleep(1)
     for step in ("check", "pay", "record-score", "issue-certificate"):
@@ -196,7 +221,7 @@ async def record_titles(env: WorkflowEnvironment, gf: Govflow) -> list[tuple[str
 async def record_subsidy(env: WorkflowEnvironment, gf: Govflow) -> tuple[str, str]:
     """A district-route project through the eight stages, an objection dismissed on the way."""
     project = await gf.start_case("subsidy", SubsidyApplication.model_validate(
-        example("subsidy", "start-district")), case_no="SUBS-2026-900001")
+        example("subsidy", "start-district")))
     await wait_until_opened(gf, project.case_no)
 
     async def decide(step: str, **changes: object) -> None:
@@ -217,7 +242,7 @@ async def record_subsidy(env: WorkflowEnvironment, gf: Govflow) -> tuple[str, st
 async def record_ecommerce(gf: Govflow) -> tuple[str, str]:
     """A new experience store through the district and municipal reviews, approved."""
     application = await gf.start_case("ecommerce-subsidy", EcommerceProject.model_validate(
-        example("ecommerce-subsidy", "start")), case_no="ECOM-2026-900001")
+        example("ecommerce-subsidy", "start")))
     await wait_until_opened(gf, application.case_no)
     for step in ("initial-review", "municipal-review"):
         document = example("ecommerce-subsidy", step)

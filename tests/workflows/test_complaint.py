@@ -84,10 +84,11 @@ async def file_complaint(
 
     async def file(document: dict[str, Any] | None = None, received_on: date | None = None,
                    dated: bool = True) -> Complaint:
-        today = local_date(await time_skipping_env.get_current_time())
         document = dict(document or filing())
         if dated:
-            document["received_on"] = (received_on or today).isoformat()
+            # None: the day it is filed, on the test server's clock (the filing's default); that
+            # clock runs ahead of the wall clock the SDK judges a start file's dates by.
+            document["received_on"] = received_on.isoformat() if received_on else None
         ref = await gf.start_case("complaint", ComplaintFiling.model_validate(document))
         started.append(ref.case_no)
         await wait_for_status(gf, ref.case_no, lambda s: any(e.type == "ClockStarted" for e in s.history))
@@ -195,6 +196,21 @@ async def test_one_supplement_round_then_accepted(file_complaint) -> None:  # ty
     # 第十二条(一): the 7 working days run from the complete materials, not from receipt.
     assert await complaint.due("acceptance") == nth_working_day_after(supplemented, 7)
     await accept(complaint)
+
+
+async def test_the_readme_supplement_path_keeps_the_day_received_for_the_acceptance_notice(file_complaint) -> None:  # type: ignore[no-untyped-def]
+    """The README's 补正 path with its own example files, none of which gives received_on: the
+    supplemented filing must not lose the day the complaint was received (the acceptance
+    notice printed it as an empty date, and the case hung in its notice)."""
+    complaint = await file_complaint(filing("start-incomplete"), dated=False)
+    received = await complaint.today()
+    for step in ("request-supplement", "supplement", "accept"):
+        document = example("complaint", step)
+        await complaint.gf.decide(complaint.case_no, step, Actor(**document["actor"]),
+                                  document.get("payload", {}))
+    status = await complaint.status()
+    assert status.stage == "handling" and status.attention is None
+    assert f"你方于{md(received)}提交的投诉" in (await complaint.notices())["accepted"]
 
 
 async def test_supplement_period_missed_is_not_accepted_on_ground_4(file_complaint) -> None:  # type: ignore[no-untyped-def]
