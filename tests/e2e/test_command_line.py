@@ -246,7 +246,7 @@ def bad_inputs(folder: Path, case_no: str) -> list[tuple[list[str], dict[str, st
         (["start", "demo", malformed], {}, 1,
          f"govflow: {malformed}: malformed JSON at line 1 column 15: Expecting value"),
         (["start", "demo", bad_uscc], {}, 1,
-         f"govflow: {bad_uscc}: applicant.uscc: Value error, not a valid unified social credit code"),
+         f"govflow: {bad_uscc}: applicant.uscc: not a valid unified social credit code"),
         (["start", "demo", no_district], {}, 1, f"govflow: {no_district}: district: Field required"),
         (["start", "nonsense", good_start], {}, 1, "govflow: unknown procedure 'nonsense'"),
         (["start", "demo", good_start, "--case-no", case_no], {}, 1,
