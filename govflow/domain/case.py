@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, Field, ValidationError, field_validator
 
 from govflow.domain.beijing import District
 from govflow.domain.errors import (
@@ -23,7 +23,7 @@ from govflow.domain.errors import (
     WrongRoleError,
     WrongStageError,
 )
-from govflow.domain.inputs import RequestId, boundary_context
+from govflow.domain.inputs import RequestId, boundary_context, check_plausible
 from govflow.domain.models import Record
 
 ClockState = Literal["running", "paused", "met", "breached"]
@@ -36,10 +36,23 @@ CLOSED = "closed"
 
 
 class Actor(Record):
-    """Who takes a step: a role of the procedure (clerk, reviewer, ...) and an internal id."""
+    """Who takes a step: a role of the procedure (clerk, reviewer, ...) and an internal id.
 
-    role: str = Field(min_length=1, max_length=64)
+    Checked always, not only at the boundary: the command line and the SDK refuse a bad actor
+    before anything is contacted (they validate without a case's today), and `role:id` is what
+    every event records as its actor."""
+
+    role: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z-]*$")
     id: str = Field(min_length=1, max_length=128)
+
+    @field_validator("id")
+    @classmethod
+    def _an_identifier(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in value):
+            raise ValueError("an id holds no control character (tab and newline included)")
+        return value
 
 
 SYSTEM = Actor(role="system", id="govflow")
@@ -126,6 +139,16 @@ class DecisionRequest(Record):
     decision: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9-]*$")
     actor: Actor
     payload: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("request_id", "decision", "actor", mode="after")
+    @classmethod
+    def _plausible(cls, value: Any) -> Any:
+        """Record's check, on every field but the payload (a new field is to be named here):
+        the decision's own payload model checks each of the payload's fields (check_decision)
+        and names the one that fails (payload.reason), where a check of the whole dict could
+        only say `payload`. Nothing of the raw dict is ever recorded."""
+        check_plausible(value)
+        return value
 
 
 class DecisionAccepted(Record):

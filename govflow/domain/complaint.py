@@ -13,12 +13,23 @@ from datetime import date, timedelta
 from enum import IntEnum, StrEnum
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from govflow.domain.beijing import District
 from govflow.domain.case import CaseOpening, DecisionRule
 from govflow.domain.clocks import Unit
 from govflow.domain.errors import InvalidInputError
+from govflow.domain.inputs import (
+    Address,
+    FactDate,
+    Identifier,
+    Name,
+    PlannedDate,
+    Postcode,
+    Text,
+    boundary_today,
+)
+from govflow.domain.inputs import Contact as ContactDetails  # `Contact` is the 第十五条(六) decision
 from govflow.domain.models import Record
 
 PROCEDURE = "complaint"
@@ -43,6 +54,11 @@ PARTICIPATION = ("participation", "第十五条第（六）项", 30, Unit.CALEND
 """第十五条(六): 30 consecutive days without taking part, after being contacted, ends it."""
 ONE_YEAR = ("one-year", "第十六条", 12, Unit.MONTHS)
 """第十六条: not concluded a year after acceptance → report to the government at that level."""
+MAX_HANDLING_DAYS = 500
+"""An extended handling period is at most two years of working days: 第十六条 reports a case
+still open after one year, it does not end it, but a longer period is a slip of the keyboard."""
+MAX_ITEMS = 200
+"""No list of a filing or decision (materials, departments, missing items) is longer."""
 
 # -- stages --------------------------------------------------------------------------------------
 
@@ -72,6 +88,11 @@ class RespondentLevel(StrEnum):
     DISTRICT_DEPARTMENT = "district-department"  # 区级有关部门
     TOWNSHIP = "township"  # 乡镇人民政府
     STREET_OFFICE = "street-office"  # 街道办事处
+
+
+DISTRICT_RESPONDENTS = frozenset({RespondentLevel.DISTRICT_DEPARTMENT, RespondentLevel.TOWNSHIP,
+                                  RespondentLevel.STREET_OFFICE})
+"""第五条: the respondents whose complaints a district body takes."""
 
 
 class NonAcceptanceGround(IntEnum):
@@ -142,37 +163,46 @@ class Complainant(Record):
     """第八条第一款(一). `id` is an identifier fit for search attributes (a unified social
     credit code, or the receiving body's internal id of a foreign investor)."""
 
-    id: str = Field(min_length=1, max_length=64)
-    name: str | None = None
+    id: Identifier = Field(min_length=1, max_length=64)
+    name: Name | None = None
     kind: Literal["foreign-invested-enterprise", "foreign-investor", "chamber-or-association"]
-    address: str | None = None
-    postcode: str | None = None
-    contact_person: str | None = None
-    contact: str | None = None
+    address: Address | None = None
+    postcode: Postcode | None = None
+    contact_person: Name | None = None
+    contact: ContactDetails | None = None
     status_proof: bool = Field(default=False, description="主体资格证明材料 submitted")
 
 
 class Respondent(Record):
     """第八条第一款(二)."""
 
-    name: str | None = None
+    name: Name | None = None
     level: RespondentLevel
     district: District | None = Field(default=None, description="for a district-level respondent")
-    address: str | None = None
-    postcode: str | None = None
-    contact: str | None = None
+    address: Address | None = None
+    postcode: Postcode | None = None
+    contact: ContactDetails | None = None
+
+    @model_validator(mode="after")
+    def _district_named(self, info: ValidationInfo) -> Respondent:
+        """第五条: a district body takes what a district department, a township or a street office
+        did, and the respondent's district says which (competent_body). Without it the case could
+        not work out its body when it opens: refused here."""
+        if boundary_today(info) is not None and self.level in DISTRICT_RESPONDENTS and self.district is None:
+            raise ValueError(f"district: a {self.level.value} respondent names its district (第五条)")
+        return self
 
 
 class PowerOfAttorney(Record):
-    matters: str | None = None
-    powers: str | None = None
-    term: str | None = None
+    matters: Text | None = None
+    powers: Text | None = None
+    term: Text | None = None
 
 
 class Agent(Record):
     """第九条: a person filing for the complainant."""
 
-    name: str = Field(min_length=1)
+    name: Name = Field(min_length=1)
     identity_proof: bool = False
     complainant_identity_proof: bool = False
     power_of_attorney: PowerOfAttorney | None = None
@@ -181,8 +211,8 @@ class Agent(Record):
 class Material(Record):
     """第八条第三款: in Chinese, or with an accurate and complete Chinese translation."""
 
-    title: str = Field(min_length=1)
-    language: str = Field(default="zh", description="ISO 639-1 code of the original")
+    title: Name = Field(min_length=1)
+    language: Identifier = Field(default="zh", description="ISO 639-1 code of the original")
     chinese_translation: bool = False
 
 
@@ -218,27 +248,27 @@ class ComplaintFiling(Record):
     """A complaint as received (第七条: one matter a complaint, in writing)."""
 
     kind: Kind
-    received_on: date | None = Field(
+    received_on: FactDate | None = Field(
         default=None, description="when the body received the materials; default: the day filed here"
     )
     receiving_body: ReceivingBody
     complainant: Complainant
-    dated_on: date | None = Field(
+    dated_on: FactDate | None = Field(
         default=None, description="第八条(一): 提出投诉的日期, as the complaint states it"
     )
     respondent: Respondent | None = None
-    matter: str | None = Field(default=None, description="投诉事项 (kind A)")
-    request: str | None = Field(default=None, description="投诉请求 (kind A)")
-    facts_and_evidence: str | None = Field(default=None, description="有关事实、证据和理由 (kind A)")
-    legal_basis: str | None = None
+    matter: Text | None = Field(default=None, description="投诉事项 (kind A)")
+    request: Text | None = Field(default=None, description="投诉请求 (kind A)")
+    facts_and_evidence: Text | None = Field(default=None, description="有关事实、证据和理由 (kind A)")
+    legal_basis: Text | None = None
     proceedings_statement: tuple[Literal[7, 8, 9], ...] | None = Field(
         default=None, description="第八条(五): which of 第十一条(七)(八)(九) apply; () if none"
     )
-    environment_problem: str | None = Field(default=None, description="投资环境问题 (kind B)")
-    policy_suggestions: str | None = Field(default=None, description="政策措施建议 (kind B)")
+    environment_problem: Text | None = Field(default=None, description="投资环境问题 (kind B)")
+    policy_suggestions: Text | None = Field(default=None, description="政策措施建议 (kind B)")
     agent: Agent | None = None
-    materials: tuple[Material, ...] = ()
-    appeal_of: str | None = Field(default=None, description="第十七条: the case appealed from")
+    materials: tuple[Material, ...] = Field(default=(), max_length=MAX_ITEMS)
+    appeal_of: Identifier | None = Field(default=None, description="第十七条: the case appealed from")
 
     @model_validator(mode="after")
     def _appeal_goes_up(self) -> ComplaintFiling:
@@ -361,7 +391,7 @@ def appeal_body(original: ReceivingBody) -> ReceivingBody | None:
 class RequestSupplement(Record):
     """第十条: one written notice listing every missing item (default: all that are missing)."""
 
-    items: tuple[str, ...] = ()
+    items: tuple[Text, ...] = Field(default=(), max_length=MAX_ITEMS)
 
 
 class Supplement(Record):
@@ -371,68 +401,69 @@ class Supplement(Record):
 
 
 class Accept(Record):
-    departments: tuple[str, ...] = Field(
-        default=(), description="第十二条(三): other departments the handling involves"
+    departments: tuple[Name, ...] = Field(
+        default=(), max_length=MAX_ITEMS,
+        description="第十二条(三): other departments the handling involves",
     )
 
 
 class NotAccept(Record):
     ground: NonAcceptanceGround
-    explanation: str = Field(min_length=1, description="the reasons stated in the notice")
+    explanation: Text = Field(min_length=1, description="the reasons stated in the notice")
 
 
 class SendLetter(Record):
-    department: str = Field(min_length=1)
-    matters: str = Field(min_length=1)
-    received_on: date | None = Field(
+    department: Name = Field(min_length=1)
+    matters: Text = Field(min_length=1)
+    received_on: FactDate | None = Field(
         default=None, description="when the department received it (default: the day it was sent)"
     )
 
 
 class DepartmentReply(Record):
-    department: str = Field(min_length=1)
-    opinion: str = Field(min_length=1)
+    department: Name = Field(min_length=1)
+    opinion: Text = Field(min_length=1)
 
 
 class DepartmentProgress(Record):
     """第十二条(三): the department cannot finish; it reports next steps and a planned date."""
 
-    department: str = Field(min_length=1)
-    next_steps: str = Field(min_length=1)
-    planned_on: date
+    department: Name = Field(min_length=1)
+    next_steps: Text = Field(min_length=1)
+    planned_on: PlannedDate
 
 
 class RecordStep(Record):
     """第十三条: a step of the handling, kept on the record."""
 
     step: Literal["information-request", "respondent-inquiry", "meeting", "expert-opinion"]
-    summary: str = Field(min_length=1)
+    summary: Text = Field(min_length=1)
 
 
 class Contact(Record):
     """第十五条(六): the body contacted the complainant; 30 days without taking part end it."""
 
-    means: str = Field(min_length=1)
+    means: Text = Field(min_length=1)
 
 
 class Participation(Record):
-    summary: str = Field(min_length=1)
+    summary: Text = Field(min_length=1)
 
 
 class ExtendHandling(Record):
     """第十二条(二): many departments or a complex case: a longer period, with the reason."""
 
-    new_length: int = Field(gt=60, description="working days from acceptance")
-    reason: str = Field(min_length=1)
+    new_length: int = Field(gt=60, le=MAX_HANDLING_DAYS, description="working days from acceptance")
+    reason: Text = Field(min_length=1)
 
 
 class Resolve(Record):
     """第十四条: how the complaint was handled."""
 
     way: Literal["settlement", "coordination", "joint-meeting", "policy-suggestion", "other"]
-    summary: str = Field(min_length=1)
-    settled_matters: str | None = None
-    settled_results: str | None = None
+    summary: Text = Field(min_length=1)
+    settled_matters: Text | None = None
+    settled_results: Text | None = None
 
     @model_validator(mode="after")
     def _settlement_states_matters_and_results(self) -> Resolve:
@@ -443,18 +474,18 @@ class Resolve(Record):
 
 class Terminate(Record):
     ground: TerminationGround
-    explanation: str = Field(min_length=1)
+    explanation: Text = Field(min_length=1)
 
 
 class DeemedWithdrawn(Record):
     """第十五条第二款: 第十一条(七)(八)(九) arose during handling."""
 
     proceedings_ground: Literal[7, 8, 9]
-    explanation: str = Field(min_length=1)
+    explanation: Text = Field(min_length=1)
 
 
 class NotifyResult(Record):
-    result: str = Field(min_length=1)
+    result: Text = Field(min_length=1)
 
 
 RECEPTION = frozenset({"receiving-officer"})

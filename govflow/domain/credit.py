@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
 from pydantic import Field, model_validator
 
@@ -26,6 +27,7 @@ from govflow.domain.calendar import add_months
 from govflow.domain.case import CarriedCase, CaseOpening, DecisionRule
 from govflow.domain.errors import DecisionRefusedError, InvalidInputError
 from govflow.domain.identifiers import is_valid_uscc
+from govflow.domain.inputs import FactDate, Identifier, Name, Text, Uscc
 from govflow.domain.models import Record
 
 ESCALATION_WINDOW_MONTHS = 12
@@ -53,6 +55,8 @@ PUBLICITY_MONTHS: dict[Grade, tuple[int, int] | None] = {
 }
 REPAIR_SHORTENING_MONTHS = (1, 6)
 """四(三): a completed repair shortens the publicity by 1 to 6 months."""
+MAX_PUBLICITY_MONTHS = 12
+"""四(二): no grade is published longer than a year."""
 
 
 class Breach(Record):
@@ -199,11 +203,13 @@ def credit_record_case_no(uscc: str) -> str:
 
 
 class CreditSubject(Record):
-    uscc: str = Field(min_length=18, max_length=18)
-    name: str = Field(min_length=1)
+    uscc: Uscc = Field(min_length=18, max_length=18)
+    name: Name = Field(min_length=1)
 
     @model_validator(mode="after")
     def _valid_code(self) -> CreditSubject:
+        # Checked always, not only at the boundary: the case number CRED-<uscc> is made of it,
+        # and a spot check's activity opens a record without the boundary's context.
         if not is_valid_uscc(self.uscc):
             raise ValueError("uscc: not a valid unified social credit code (GB 32100-2015)")
         return self
@@ -257,33 +263,33 @@ class RecordBreach(Record):
     the grade the record will handle the breach as (四(一): a second general breach within a
     year is severe); the months of the grade the record finds are then applied."""
 
-    breach_id: str = Field(min_length=1)
-    found_on: date
+    breach_id: Identifier = Field(min_length=1)
+    found_on: FactDate
     grade: Grade
-    matter: str = Field(min_length=1)
-    publicity_months: int | None = None
-    publicity_by_grade: Mapping[Grade, int] | None = None
+    matter: Text = Field(min_length=1)
+    publicity_months: int | None = Field(default=None, ge=0, le=MAX_PUBLICITY_MONTHS)
+    publicity_by_grade: Mapping[Grade, Annotated[int, Field(ge=0, le=MAX_PUBLICITY_MONTHS)]] | None = None
 
 
 class RepairCredit(Record):
     """四(三): a completed repair by credit commitment or rectification."""
 
-    breach_id: str
-    shortening_months: int
-    means: str = Field(min_length=1)
+    breach_id: Identifier
+    shortening_months: int = Field(ge=REPAIR_SHORTENING_MONTHS[0], le=REPAIR_SHORTENING_MONTHS[1])
+    means: Text = Field(min_length=1)
 
 
 class LodgeObjection(Record):
     """五: the applicant holds the entry wrong or not to be published (with evidence)."""
 
-    breach_id: str
-    reasons: str = Field(min_length=1)
+    breach_id: Identifier
+    reasons: Text = Field(min_length=1)
 
 
 class DecideObjection(Record):
-    breach_id: str
+    breach_id: Identifier
     upheld: bool
-    reason: str = Field(min_length=1)
+    reason: Text = Field(min_length=1)
 
 
 CREDIT_DECISIONS: dict[str, DecisionRule] = {

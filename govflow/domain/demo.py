@@ -18,6 +18,7 @@ from govflow.domain.calendar import add_calendar_days
 from govflow.domain.case import CaseOpening, DecisionRule
 from govflow.domain.clocks import Unit
 from govflow.domain.identifiers import is_valid_uscc
+from govflow.domain.inputs import Name, Text, Uscc
 from govflow.domain.models import Record
 
 PROCEDURE = "demo"
@@ -29,15 +30,19 @@ SUPERVISING_BODY = "北京市政务服务管理局"
 REVIEWING_OFFICE = "审查科"
 
 INTAKE, REVIEW, CLOSED = "intake", "review", "closed"
+MAX_MATERIALS = 200
+"""No application lists more documents: a longer list is a fault of the file, not a filing."""
 
 
 class Enterprise(Record):
-    uscc: str = Field(description="unified social credit code (统一社会信用代码)")
-    name: str = Field(min_length=1, max_length=200)
+    uscc: Uscc = Field(description="unified social credit code (统一社会信用代码)")
+    name: Name = Field(min_length=1, max_length=200)
 
     @field_validator("uscc")
     @classmethod
     def _valid_uscc(cls, value: str) -> str:
+        # Checked always, not only at the boundary: the code is the applicant's id in search
+        # attributes, and no case has ever been opened with a wrong one.
         if not is_valid_uscc(value):
             raise ValueError("not a valid unified social credit code (GB 32100-2015)")
         return value
@@ -46,8 +51,8 @@ class Enterprise(Record):
 class DemoApplication(Record):
     applicant: Enterprise
     district: District
-    subject: str = Field(min_length=1, max_length=500)
-    materials: tuple[str, ...] = Field(min_length=1)
+    subject: Text = Field(min_length=1, max_length=500)
+    materials: tuple[Name, ...] = Field(min_length=1, max_length=MAX_MATERIALS)
 
     @property
     def applicant_id(self) -> str:
@@ -59,25 +64,25 @@ class DemoOpening(CaseOpening):
 
 
 class Accept(Record):
-    note: str = ""
+    note: Text = ""
 
 
 class RejectApplication(Record):
-    reason: str = Field(min_length=1)
+    reason: Text = Field(min_length=1)
 
 
 class RecordVerificationStep(Record):
-    step: str = Field(min_length=1)
+    step: Name = Field(min_length=1)
     result: Literal["confirmed", "discrepancy"]
-    evidence: str = ""
+    evidence: Text = ""
 
 
 class Approve(Record):
-    conclusion: str = Field(min_length=1)
+    conclusion: Text = Field(min_length=1)
 
 
 class Refuse(Record):
-    reason: str = Field(min_length=1)
+    reason: Text = Field(min_length=1)
 
 
 DECISIONS: dict[str, DecisionRule] = {

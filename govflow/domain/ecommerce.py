@@ -26,6 +26,7 @@ from govflow.domain.beijing import District
 from govflow.domain.calendar import add_months
 from govflow.domain.case import CaseOpening, DecisionRule
 from govflow.domain.errors import InvalidInputError
+from govflow.domain.inputs import Amount, FactDate, Identifier, Name, PlannedDate, Text, Uscc
 from govflow.domain.models import Record
 from govflow.domain.subsidy import Cut
 
@@ -42,6 +43,9 @@ INVESTMENT_SHARE = Decimal("0.50")
 PROJECT_CAP = Decimal(5_000_000)
 """三: at most ¥5,000,000 per project across the three ways."""
 FEN = Decimal("0.01")
+MAX_RATE = Decimal(100)
+"""% a year: no loan or loan prime rate is above it."""
+MAX_LOANS = 100
 
 LPR_ONE_YEAR: tuple[tuple[date, Decimal], ...] = (
     # The People's Bank's one-year loan prime rate: the publications at which it changed.
@@ -90,9 +94,9 @@ class ApplicantKind(StrEnum):
 
 
 class Loan(Record):
-    currency: str = Field(description="RMB or a foreign currency code")
-    actual_rate: Decimal = Field(gt=0, description="% a year")
-    interest_paid: Decimal = Field(ge=0)
+    currency: Identifier = Field(description="RMB or a foreign currency code")
+    actual_rate: Decimal = Field(gt=0, le=MAX_RATE, description="% a year")
+    interest_paid: Amount = Field(ge=0)
 
     @property
     def rmb(self) -> bool:
@@ -100,27 +104,28 @@ class Loan(Record):
 
 
 class Investment(Record):
-    planned: Decimal = Field(gt=0)
-    spent: Decimal = Field(ge=0)
+    planned: Amount = Field(gt=0)
+    spent: Amount = Field(ge=0)
     new_experience_store: bool = False
-    annual_rent: Decimal = Field(default=Decimal(0), ge=0, description="三(二)1: a new store's rent")
+    annual_rent: Amount = Field(default=Decimal(0), ge=0, description="三(二)1: a new store's rent")
 
 
 class EcommerceProject(Record):
     """An application to programme II (五: the materials are listed; their contents here)."""
 
-    uscc: str = Field(min_length=18, max_length=18)
-    name: str = Field(min_length=1)
+    uscc: Uscc = Field(min_length=18, max_length=18)
+    name: Name = Field(min_length=1)
     district: District
     kind: ApplicantKind
-    project: str = Field(min_length=1)
+    project: Name = Field(min_length=1)
     pilot_zone_platform: bool = Field(
         default=False, description="三(四), 六(一): the pilot zone's online service platform"
     )
-    started_on: date
-    deadline: date = Field(description="the application deadline of the year's call")
-    lpr: Decimal | None = Field(default=None, gt=0, description="the one-year LPR, where the series ends")
-    loans: tuple[Loan, ...] = ()
+    started_on: FactDate
+    deadline: PlannedDate = Field(description="the application deadline of the year's call")
+    lpr: Decimal | None = Field(default=None, gt=0, le=MAX_RATE,
+                                description="the one-year LPR, where the series ends")
+    loans: tuple[Loan, ...] = Field(default=(), max_length=MAX_LOANS)
     investment: Investment | None = None
 
     @model_validator(mode="after")
@@ -246,18 +251,18 @@ class InitialReview(Record):
     """六(一): the district (or Development Area) commerce department's initial review."""
 
     passed: bool
-    reasons: str = Field(min_length=1)
+    reasons: Text = Field(min_length=1)
 
 
 class MunicipalReview(Record):
     """六(二): the municipal bureau's review and its amounts."""
 
     approved: bool
-    reasons: str = Field(min_length=1)
-    audited_investment: Decimal | None = Field(default=None, ge=0)
-    reward: Decimal = Field(default=Decimal(0), ge=0)
-    reviewed_cost: Decimal | None = Field(default=None, ge=0)
-    rent_support: Decimal | None = Field(default=None, ge=0, description="三(二)1: by the call's standard")
+    reasons: Text = Field(min_length=1)
+    audited_investment: Amount | None = Field(default=None, ge=0)
+    reward: Amount = Field(default=Decimal(0), ge=0)
+    reviewed_cost: Amount | None = Field(default=None, ge=0)
+    rent_support: Amount | None = Field(default=None, ge=0, description="三(二)1: by the call's standard")
 
 
 DECISIONS: dict[str, DecisionRule] = {

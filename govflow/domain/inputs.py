@@ -223,24 +223,27 @@ class DateWindow:
         if today is None:
             return day
         if day < self.earliest:
-            raise ValueError(f"{day.isoformat()} is before {self.earliest.isoformat()}: {self.what}")
+            raise ValueError(f"{day.isoformat()} is before {self.earliest.isoformat()}, "
+                             f"earlier than {self.what} can be")
         latest = today + timedelta(days=self.ahead)
         if day > latest:
-            raise ValueError(f"{day.isoformat()} lies after {latest.isoformat()}: {self.what}")
+            raise ValueError(f"{day.isoformat()} lies after {latest.isoformat()}: {self.ahead_means}")
         return day
 
+    @property
+    def ahead_means(self) -> str:
+        if self.ahead == 0:
+            return f"{self.what} cannot lie ahead of today"
+        return f"{self.what} lies at most {self.ahead} days ahead of today"
 
-def _window(earliest: date, ahead: int, what: str) -> Any:
-    return Annotated[date, AfterValidator(DateWindow(earliest, ahead, what))]
 
-
-FactDate = _window(CASE_EPOCH, 0, "a fact of the case, it cannot lie ahead of today")
+FactDate = Annotated[date, AfterValidator(DateWindow(CASE_EPOCH, 0, "a fact of the case"))]
 """Something that has happened: a receipt, a finding, an expense, a completion."""
-CareerDate = _window(EARLIEST, 0, "a date of a career, it cannot lie ahead of today")
+CareerDate = Annotated[date, AfterValidator(DateWindow(EARLIEST, 0, "a date of a career"))]
 """A graduation, a title obtained, a start of work, an achievement."""
-PlannedDate = _window(CASE_EPOCH, 366, "a date set ahead, at most a year from today")
+PlannedDate = Annotated[date, AfterValidator(DateWindow(CASE_EPOCH, 366, "a date set ahead"))]
 """A date an authority sets ahead: a rectification date, a planned reply, a call's deadline."""
-ValidityDate = _window(CASE_EPOCH, 366 * 5, "the end of a validity, at most five years ahead")
+ValidityDate = Annotated[date, AfterValidator(DateWindow(CASE_EPOCH, 366 * 5, "the end of a validity"))]
 
 
 def check_application(application: BaseModel, today: date) -> BaseModel:

@@ -21,7 +21,8 @@ from govflow.domain.beijing import District
 from govflow.domain.calendar import add_months
 from govflow.domain.case import CaseOpening, DecisionRule
 from govflow.domain.clocks import Unit
-from govflow.domain.demo import Enterprise
+from govflow.domain.demo import MAX_MATERIALS, Enterprise
+from govflow.domain.inputs import Name, Text
 from govflow.domain.models import Record
 
 PROCEDURE = "auction-permit"
@@ -60,10 +61,12 @@ class PermitApplication(Record):
     district: District
     matter: Matter
     route: Route
-    certificate_no: str | None = Field(default=None, description="the certificate a change, "
-                                       "renewal, reissue or cancellation is about")
+    # A certificate number is the bureau's own, with Chinese characters (京拍2026-0101): a name,
+    # not an ASCII identifier.
+    certificate_no: Name | None = Field(default=None, description="the certificate a change, "
+                                        "renewal, reissue or cancellation is about")
     commitment_letter: bool = Field(default=False, description="告知承诺书 signed and submitted")
-    materials: tuple[str, ...] = ()
+    materials: tuple[Name, ...] = Field(default=(), max_length=MAX_MATERIALS)
 
     @model_validator(mode="after")
     def _coherent(self) -> PermitApplication:
@@ -84,14 +87,14 @@ class PermitOpening(CaseOpening):
 
 class DistrictConsent(Record):
     consented: bool
-    opinion: str = Field(min_length=1)
+    opinion: Text = Field(min_length=1)
 
 
 class ReceiveMaterials(Record):
     """二(一)1: at the service centre window: complete → accepted; incomplete → returned."""
 
     complete: bool
-    missing: tuple[str, ...] = ()
+    missing: tuple[Name, ...] = Field(default=(), max_length=MAX_MATERIALS)
 
     @model_validator(mode="after")
     def _missing_named(self) -> ReceiveMaterials:
@@ -101,19 +104,19 @@ class ReceiveMaterials(Record):
 
 
 class Grant(Record):
-    certificate_no: str = Field(min_length=1)
+    certificate_no: Name = Field(min_length=1)
 
 
 class Refuse(Record):
-    reasons: str = Field(min_length=1)
+    reasons: Text = Field(min_length=1)
 
 
 class FormalReview(Record):
     """二(二)2: formal review only; compliant → decided on the spot."""
 
     compliant: bool
-    reasons: str = ""
-    certificate_no: str | None = None
+    reasons: Text = ""
+    certificate_no: Name | None = None
 
     @model_validator(mode="after")
     def _reasons_or_number(self) -> FormalReview:

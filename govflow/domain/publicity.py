@@ -5,19 +5,20 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from govflow.domain.inputs import Identifier, Name, Text
 from govflow.domain.models import Record
 
 
 class Objection(Record):
     """An objection lodged while the window is open."""
 
-    objector: str = Field(min_length=1)
-    grounds: str = Field(min_length=1)
+    objector: Name = Field(min_length=1)
+    grounds: Text = Field(min_length=1)
 
 
 class ObjectionRuling(Record):
     """The publishing body's ruling on an objection; upheld, the case ends."""
 
-    objection_id: str
+    objection_id: Identifier
     upheld: bool
-    findings: str = Field(min_length=1)
+    findings: Text = Field(min_length=1)

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from datetime import date
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from govflow.domain.case import CaseOpening, DecisionRule
+from govflow.domain.credit import PUBLICITY_MONTHS, Grade
 from govflow.domain.draws import seeded_rng
 from govflow.domain.errors import InvalidInputError
+from govflow.domain.inputs import FactDate, Identifier, Name, PlannedDate, Text, Uscc, boundary_today
 from govflow.domain.models import Record
 
 SPOT_CHECK_MONTHS = 3
@@ -80,24 +81,62 @@ PUBLICATION = "北京市商务局网站（抽查结果公示）"
 class Candidate(Record):
     """A commitment decision that may be drawn for checking."""
 
-    uscc: str = Field(min_length=18, max_length=18)
-    name: str = Field(min_length=1)
-    permit_case_no: str
-    certificate_no: str
-    decided_on: date
+    uscc: Uscc = Field(min_length=18, max_length=18)
+    name: Name = Field(min_length=1)
+    permit_case_no: Identifier
+    certificate_no: Name  # the bureau's number, with Chinese characters (京拍2026-0101)
+    decided_on: FactDate
+
+
+MAX_ROSTER = 1000
+"""No round lists more candidates or inspectors: the bureau's whole register is far smaller."""
 
 
 class SpotCheckRound(Record):
-    round_name: str = Field(min_length=1)
-    candidates: tuple[Candidate, ...] = Field(min_length=1)
-    inspectors: tuple[str, ...] = Field(min_length=2)
-    conflicts: Mapping[str, tuple[str, ...]] = Field(default_factory=dict)
+    round_name: Name = Field(min_length=1)
+    candidates: tuple[Candidate, ...] = Field(min_length=1, max_length=MAX_ROSTER)
+    inspectors: tuple[Identifier, ...] = Field(min_length=2, max_length=MAX_ROSTER)
+    conflicts: Mapping[Uscc, tuple[Identifier, ...]] = Field(default_factory=dict)
     sampling_rate: float = Field(default=DEFAULT_SAMPLING_RATE, gt=0, le=1)
-    seed: str | None = Field(default=None, description="none: the workflow draws one and records it")
+    # At least 8 characters as the draw takes it (DrawInput): a shorter seed would be accepted
+    # here and then fail the draw inside the workflow.
+    seed: Identifier | None = Field(default=None, min_length=8,
+                                    description="none: the workflow draws one and records it")
     publicity_months: Mapping[str, int] = Field(
         default_factory=lambda: {"general": 1, "severe": 6},
         description="四(二): the publicity the bureau decides for a general or severe breach",
     )
+
+    @field_validator("publicity_months")
+    @classmethod
+    def _publicity_fits_grade(cls, months: Mapping[str, int], info: ValidationInfo) -> Mapping[str, int]:
+        """四(二): refused here, not when a finding is reported to the credit record months later."""
+        if boundary_today(info) is None:
+            return months
+        for grade, count in months.items():
+            bounds = PUBLICITY_MONTHS[Grade(grade)] if grade in {g.value for g in Grade} else None
+            if bounds is None:
+                raise ValueError(f"{grade!r}: the bureau decides the publicity of a general or a "
+                                 "severe breach (a minor one is recorded, not published)")
+            if not bounds[0] <= count <= bounds[1]:
+                raise ValueError(f"{grade}: a {grade} breach is published {bounds[0]} to {bounds[1]} "
+                                 f"months, not {count}")
+        return months
+
+    @model_validator(mode="after")
+    def _inspectors_for_every_candidate(self, info: ValidationInfo) -> SpotCheckRound:
+        """Each check needs MIN_INSPECTORS without a conflict of interest; refused here rather
+        than by the draw inside the workflow."""
+        if boundary_today(info) is None:
+            return self
+        roster = set(self.inspectors)
+        for candidate in self.candidates:
+            free = roster - set(self.conflicts.get(candidate.uscc, ()))
+            if len(free) < MIN_INSPECTORS:
+                raise ValueError(
+                    f"conflicts: {len(free)} distinct inspectors without a conflict of interest for "
+                    f"{candidate.uscc}; a check needs {MIN_INSPECTORS}")
+        return self
 
     @property
     def applicant_id(self) -> str:
@@ -123,10 +162,10 @@ Outcome = Literal["true", "minor", "general", "severe"]
 class RecordFinding(Record):
     """三(二): what comparing the materials showed; minor or general → rectify by a date."""
 
-    entity: str
+    entity: Uscc
     outcome: Outcome
-    findings: str = Field(min_length=1)
-    rectify_by: date | None = None
+    findings: Text = Field(min_length=1)
+    rectify_by: PlannedDate | None = None
 
     @model_validator(mode="after")
     def _deadline_for_rectification(self) -> RecordFinding:
@@ -136,9 +175,9 @@ class RecordFinding(Record):
 
 
 class RecordRectification(Record):
-    entity: str
+    entity: Uscc
     rectified: bool
-    notes: str = Field(min_length=1)
+    notes: Text = Field(min_length=1)
 
 
 DECISIONS: dict[str, DecisionRule] = {

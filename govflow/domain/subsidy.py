@@ -38,6 +38,7 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 
 from govflow.domain.beijing import District
+from govflow.domain.inputs import Amount, FactDate, Identifier, Name, PlannedDate, Uscc, ValidityDate
 from govflow.domain.models import Record
 
 CUT_OVER = date(2021, 1, 1)
@@ -51,6 +52,8 @@ ANNUAL_CAP = Decimal(1_000_000)
 SME_TRADE_LIMIT_USD = 65_000_000
 """一(一)3(1): last year's customs import and export below USD 65 million."""
 FEN = Decimal("0.01")
+MAX_TRADE_USD = 10**12
+"""Beijing's whole foreign trade is some USD 500 billion a year; an enterprise's is less."""
 
 
 class Category(StrEnum):
@@ -85,15 +88,16 @@ class Holder(StrEnum):
 class Enterprise(Record):
     """What the rules read of an applicant enterprise."""
 
-    uscc: str = Field(min_length=18, max_length=18)
-    name: str = Field(min_length=1)
+    uscc: Uscc = Field(min_length=18, max_length=18)
+    name: Name = Field(min_length=1)
     district: District
-    trade_usd_last_year: int = Field(ge=0, description="customs import + export last year, USD")
+    trade_usd_last_year: int = Field(ge=0, le=MAX_TRADE_USD,
+                                     description="customs import + export last year, USD")
     dual_basis: DualBasis | None = None
     dual_holder: Holder = Holder.ENTERPRISE
     comprehensive_service: bool = Field(default=False, description="MOFCOM pilot or Beijing-certified")
     ftz: bool = Field(default=False, description="registered in the Beijing pilot free trade zone")
-    high_tech_valid_until: date | None = None
+    high_tech_valid_until: ValidityDate | None = None
 
     def categories(self, on: date) -> frozenset[Category]:
         found = set()
@@ -221,6 +225,11 @@ TRAINING_CAPS = (D(22_000), D(50_000))
 TRAINING_PER_HEAD = D(200)
 TRAINING_MATERIALS_SHARE = D("0.10")
 SURVEY_PERSONS, SURVEY_DAYS, SURVEY_COUNTRIES = 2, 6, 1  # 九
+# What a claim's counts and measures can be at most: beyond them a figure is a slip, not a claim.
+MAX_COUNT = 1_000_000  # copies, persons, firms, participants, booths, projects
+MAX_MEASURE = D(1_000_000)  # m², m³, tonnes, minutes
+MAX_COUNTRIES = 250  # there are fewer countries and regions in the world
+MAX_CLAIMS = 200
 
 
 class Claim(Record):
@@ -228,25 +237,25 @@ class Claim(Record):
     row asks about (only those of the claimed item are read)."""
 
     item: Item
-    spend: Decimal = Field(ge=0, description="yuan")
-    incurred_on: date
+    spend: Amount = Field(ge=0, description="yuan")
+    incurred_on: FactDate
     market: Region = Region.OTHER
     # 一
-    booth_area_m2: Decimal | None = Field(default=None, gt=0)
-    exhibit_volume_m3: Decimal | None = None
-    exhibit_weight_t: Decimal | None = None
+    booth_area_m2: Decimal | None = Field(default=None, gt=0, le=MAX_MEASURE)
+    exhibit_volume_m3: Decimal | None = Field(default=None, ge=0, le=MAX_MEASURE)
+    exhibit_weight_t: Decimal | None = Field(default=None, ge=0, le=MAX_MEASURE)
     # 二, 三, 四, 五: certificates
-    certificate_on: date | None = None
-    fee_kind: str | None = Field(default=None, description=(
+    certificate_on: FactDate | None = None
+    fee_kind: Identifier | None = Field(default=None, description=(
         "二: initial, recertification, annual-audit, consulting, training; "
         "三: certification, testing, other"))
     domestic: bool = False  # 三: a domestic certification
-    countries: int | None = Field(default=None, ge=1)  # 四: countries a patent is filed in
-    agent_fees: Decimal = Field(default=D(0), ge=0)  # 四: fees of domestic agents, in `spend`
+    countries: int | None = Field(default=None, ge=1, le=MAX_COUNTRIES)  # 四: countries a patent is filed in
+    agent_fees: Amount = Field(default=D(0), ge=0)  # 四: fees of domestic agents, in `spend`
     earlier_supported: bool = False  # 五: product and country supported before; 十: project claimed before
     # 六
-    copies: int | None = Field(default=None, ge=0)
-    minutes: Decimal | None = Field(default=None, ge=0)
+    copies: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    minutes: Decimal | None = Field(default=None, ge=0, le=MAX_MEASURE)
     foreign_language: bool = True
     packaging: bool = False
     # the rows' conditions on who provided the service, as the vouchers show
@@ -259,25 +268,26 @@ class Claim(Record):
     santong_authorised: bool = Field(default=True, description="十五: on the 三同 platform and authorised")
     # 七, 十二
     one_off_build: bool = True
-    review_amount: Decimal | None = Field(default=None, ge=0, description="七, 十二: the review's result")
+    review_amount: Amount | None = Field(default=None, ge=0, description="七, 十二: the review's result")
     # 八
-    medium: str | None = Field(default=None, description="newspaper, magazine or other")
+    medium: Identifier | None = Field(default=None, description="newspaper, magazine or other")
     # 九
-    persons: int | None = Field(default=None, ge=1)
-    days: int | None = Field(default=None, ge=1)
+    persons: int | None = Field(default=None, ge=1, le=MAX_COUNT)
+    days: int | None = Field(default=None, ge=1, le=366)
     economy_class: bool = True
     # 十
     bid_won: bool = False
-    bidding_ended_on: date | None = None
+    bidding_ended_on: FactDate | None = None
     # 十四
-    firms: int | None = Field(default=None, ge=0)
-    participants: int | None = Field(default=None, ge=1)
-    materials_cost: Decimal = Field(default=D(0), ge=0)
+    firms: int | None = Field(default=None, ge=0, le=MAX_COUNT)
+    participants: int | None = Field(default=None, ge=1, le=MAX_COUNT)
+    materials_cost: Amount = Field(default=D(0), ge=0)
     free_in_beijing: bool = True
     # 十五, 十六
-    years_supported_before: int = Field(default=0, ge=0)
-    booths: int | None = Field(default=None, ge=1)
-    projects_this_year: int = Field(default=0, ge=0, description="十六: earlier such projects this year")
+    years_supported_before: int = Field(default=0, ge=0, le=100)
+    booths: int | None = Field(default=None, ge=1, le=MAX_COUNT)
+    projects_this_year: int = Field(default=0, ge=0, le=MAX_COUNT,
+                                    description="十六: earlier such projects this year")
 
     @model_validator(mode="after")
     def _facts_of_the_item(self) -> Claim:
@@ -533,9 +543,9 @@ class QuoteRequest(Record):
     """What `govflow subsidy quote` reads: an enterprise and its claimed expenses."""
 
     enterprise: Enterprise
-    claims: tuple[Claim, ...] = Field(min_length=1)
-    on: date = Field(description="the application date")
-    received_this_year: Decimal = Field(default=Decimal(0), ge=0)
+    claims: tuple[Claim, ...] = Field(min_length=1, max_length=MAX_CLAIMS)
+    on: PlannedDate = Field(description="the application date")
+    received_this_year: Amount = Field(default=Decimal(0), ge=0)
     group: bool = False
 
     def quote(self) -> QuoteSet:

@@ -24,9 +24,10 @@ from pydantic import Field
 
 from govflow.domain.beijing import District
 from govflow.domain.case import CaseOpening, DecisionRule
+from govflow.domain.inputs import Amount, FactDate, Name, Text, Year
 from govflow.domain.models import Record, Verdict
 from govflow.domain.publicity import Objection, ObjectionRuling
-from govflow.domain.subsidy import Claim, Enterprise, QuoteSet
+from govflow.domain.subsidy import MAX_CLAIMS, Claim, Enterprise, QuoteSet
 
 PROCEDURE = "subsidy"
 MUNICIPAL_BUREAU = "北京市商务局"
@@ -65,8 +66,8 @@ class SubsidyApplication(Record):
     will plan."""
 
     enterprise: Enterprise
-    project: str = Field(min_length=1)
-    year: int = Field(ge=2021, description="the plan year (五(二)1: the current year's plan)")
+    project: Name = Field(min_length=1)
+    year: Year = Field(ge=2021, description="the plan year (五(二)1: the current year's plan)")
     group: bool = Field(default=False, description="二(二): a training project of an organising unit")
 
     @property
@@ -85,21 +86,22 @@ class SubsidyOpening(CaseOpening):
 class ConfirmRegistration(Verdict):
     affirmative = "confirmed"
     confirmed: bool
+    reasons: Text = ""  # Verdict's, as free text at the boundary
 
 
 class Claims(Record):
     """五(二)1 (the plan) and 五(三) (the disbursement, after completion): the claimed expenses."""
 
-    claims: tuple[Claim, ...] = Field(min_length=1)
-    completed_on: date | None = Field(default=None, description="五(三): the project was completed")
+    claims: tuple[Claim, ...] = Field(min_length=1, max_length=MAX_CLAIMS)
+    completed_on: FactDate | None = Field(default=None, description="五(三): the project was completed")
 
 
 class SelectPlan(Record):
     """五(二)2: selected into the annual plan within the budget, by the priorities of 三."""
 
     selected: bool
-    priority: str = Field(min_length=1, description="三(一)–(四): the priority that decided it")
-    budget_left: Decimal = Field(ge=0, description="the year's budget not yet planned")
+    priority: Text = Field(min_length=1, description="三(一)–(四): the priority that decided it")
+    budget_left: Amount = Field(ge=0, description="the year's budget not yet planned")
 
 
 class Review(Verdict):
@@ -107,22 +109,23 @@ class Review(Verdict):
     review."""
 
     passed: bool
+    reasons: Text = ""  # Verdict's, as free text at the boundary
 
 
 class Audit(Record):
     """五(四)2: the third party's audit of the original invoices and vouchers: the spend each
     claim's vouchers bear out, in the order of the claims."""
 
-    auditor: str = Field(min_length=1)
-    audited_spend: tuple[Decimal, ...] = Field(min_length=1)
-    findings: str = Field(min_length=1)
+    auditor: Name = Field(min_length=1)
+    audited_spend: tuple[Amount, ...] = Field(min_length=1, max_length=MAX_CLAIMS)
+    findings: Text = Field(min_length=1)
 
 
 class Decide(Record):
     """五(四)2: the municipal bureau's decision on the audit."""
 
     approved: bool
-    reasons: str = Field(min_length=1)
+    reasons: Text = Field(min_length=1)
 
 
 ENTERPRISE = frozenset({"enterprise"})

@@ -22,6 +22,7 @@ from govflow.domain.case import CaseOpening, DecisionRule
 from govflow.domain.clocks import Unit
 from govflow.domain.draws import seeded_rng
 from govflow.domain.errors import DecisionRefusedError, InvalidInputError
+from govflow.domain.inputs import FactDate, Identifier, Name, Text
 from govflow.domain.models import Record, Verdict
 from govflow.domain.publicity import Objection, ObjectionRuling
 from govflow.domain.title_eligibility import Applicant, Direction, Level, Refusal
@@ -108,17 +109,21 @@ PANEL_SIZE = (3, 5)
 
 
 class Expert(Record):
-    id: str = Field(min_length=1)
-    name: str = Field(min_length=1)
-    unit: str = Field(min_length=1)
+    id: Identifier = Field(min_length=1)
+    name: Name = Field(min_length=1)
+    unit: Name = Field(min_length=1)
+
+
+MAX_POOL = 1000
+"""No expert pool is larger (the municipal pool of IP experts holds some hundreds)."""
 
 
 class ExpertDraw(Record):
     """A drawing from the expert pool; `seed` None: the workflow makes one and records it."""
 
-    pool: tuple[Expert, ...] = Field(min_length=3)
-    size: int = Field(ge=3)
-    seed: str | None = Field(default=None, min_length=8)
+    pool: tuple[Expert, ...] = Field(min_length=3, max_length=MAX_POOL)
+    size: int = Field(ge=3, le=MAX_POOL)
+    seed: Identifier | None = Field(default=None, min_length=8)
 
     @model_validator(mode="after")
     def _distinct(self) -> ExpertDraw:
@@ -135,7 +140,7 @@ class CommitteeDraw(ExpertDraw):
     """The committee of a yearly round: every applicant of the round is voted on by the same
     committee, so the round's seed is given (the same seed and pool draw the same members)."""
 
-    seed: str = Field(min_length=8)
+    seed: Identifier = Field(min_length=8)
 
 
 def draw_experts(pool: Sequence[Expert], size: int, seed: str, purpose: str,
@@ -205,8 +210,8 @@ class ReviewApplication(Record):
     applicant: Applicant
     level: Level
     direction: Direction
-    review_round: str = Field(min_length=4, description="the yearly round, e.g. 2026")
-    filed_on: date
+    review_round: Identifier = Field(min_length=4, description="the yearly round, e.g. 2026")
+    filed_on: FactDate
 
     @model_validator(mode="after")
     def _by_review(self) -> ReviewApplication:
@@ -227,9 +232,10 @@ class Recommend(Record):
     """五(二)2: the employer's HR checks, publishes inside the unit and recommends."""
 
     recommended: bool
-    published_from: date
-    published_until: date
-    opinion: str = Field(min_length=1)
+    published_from: FactDate
+    # A fact too: the workflow takes the recommendation only once the publication is over.
+    published_until: FactDate
+    opinion: Text = Field(min_length=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> Recommend:
@@ -242,14 +248,15 @@ class AgencyCheck(Verdict):
     """五(二)3: the agency checks against the conditions."""
 
     passed: bool
+    reasons: Text = ""  # Verdict's, as free text at the boundary
 
 
 class Evaluate(Record):
     """五(二)4: the panel's quantitative and qualitative evaluation after the defence."""
 
     score: int = Field(ge=0, le=100)
-    opinion: str = Field(min_length=1)
-    defence_held_on: date
+    opinion: Text = Field(min_length=1)
+    defence_held_on: FactDate
 
 
 class CloseBallot(Record):
@@ -260,10 +267,13 @@ class Accept(Record):
     """五(二)6: the HR bureau's acceptance of the review."""
 
     accepted: bool
-    remarks: str = Field(min_length=1)
+    remarks: Text = Field(min_length=1)
 
 
 class RuleObjection(ObjectionRuling):
+    # ObjectionRuling's fields, with the boundary's types
+    objection_id: Identifier
+    findings: Text = Field(min_length=1)
     fraud: bool = Field(default=False, description="六(一): the objection proved fraud")
 
     @model_validator(mode="after")
@@ -276,7 +286,7 @@ class RuleObjection(ObjectionRuling):
 class ReportFraud(Record):
     """六(一): fraud or misconduct found while recommending or checking."""
 
-    findings: str = Field(min_length=1)
+    findings: Text = Field(min_length=1)
 
 
 EMPLOYER = frozenset({"employer-hr"})

@@ -33,7 +33,12 @@ from enum import IntEnum, StrEnum
 from pydantic import Field, model_validator
 
 from govflow.domain.calendar import add_months
+from govflow.domain.inputs import CareerDate, Identifier, Name, ResidentId, Text
 from govflow.domain.models import Record
+
+MAX_ENTRIES = 100
+"""No list of a person's degrees, titles, work periods, performance or achievements is longer."""
+MAX_AUTHORS = 1000
 
 
 class Level(StrEnum):
@@ -98,9 +103,9 @@ GRADE_NAMES = {"junior": Grade.JUNIOR, "intermediate": Grade.INTERMEDIATE,
 
 
 class Degree(Record):
-    education: str = Field(description="high-school, junior-college, bachelor, second-bachelor, "
-                                       "master or doctorate")
-    graduated_on: date
+    education: Identifier = Field(description="high-school, junior-college, bachelor, second-bachelor, "
+                                              "master or doctorate")
+    graduated_on: CareerDate
 
     @model_validator(mode="after")
     def _known(self) -> Degree:
@@ -114,10 +119,10 @@ class Degree(Record):
 
 
 class TitleHeld(Record):
-    grade: str = Field(description="junior, intermediate, deputy-high or full-high")
-    series: str = Field(min_length=1, description="the title series, e.g. economics, engineering")
+    grade: Identifier = Field(description="junior, intermediate, deputy-high or full-high")
+    series: Name = Field(min_length=1, description="the title series, e.g. economics, engineering")
     intellectual_property: bool = Field(description="a title of this IP speciality")
-    obtained_on: date
+    obtained_on: CareerDate
 
     @model_validator(mode="after")
     def _known(self) -> TitleHeld:
@@ -133,9 +138,9 @@ class TitleHeld(Record):
 class WorkPeriod(Record):
     """A period of intellectual-property work, first and last day; `until` None: to date."""
 
-    since: date
-    until: date | None = None
-    employer: str = Field(min_length=1)
+    since: CareerDate
+    until: CareerDate | None = None
+    employer: Name = Field(min_length=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> WorkPeriod:
@@ -150,8 +155,8 @@ class Performance(Record):
     direction: Direction
     line: int = Field(ge=1, le=3)
     principal: bool = Field(description="作为主要负责人 / 主持 (四(二) asks for it)")
-    achieved_on: date
-    summary: str = Field(min_length=1)
+    achieved_on: CareerDate
+    summary: Text = Field(min_length=1)
 
 
 class AchievementKind(StrEnum):
@@ -163,12 +168,13 @@ class AchievementKind(StrEnum):
 
 class Achievement(Record):
     kind: AchievementKind
-    achieved_on: date
-    title: str = Field(min_length=1)
+    achieved_on: CareerDate
+    title: Name = Field(min_length=1)
     led: bool = Field(default=False, description="主持 / 主要负责人 (四(三)1 and 4 ask for it)")
-    author_rank: int | None = Field(default=None, ge=1, description="papers: place among the authors")
+    author_rank: int | None = Field(default=None, ge=1, le=MAX_AUTHORS,
+                                    description="papers: place among the authors")
     core_journal: bool = Field(default=False, description="papers: a core journal (四(三)3)")
-    unit_rating: str | None = Field(default=None, description="department: provincial or national")
+    unit_rating: Identifier | None = Field(default=None, description="department: provincial or national")
 
     @model_validator(mode="after")
     def _complete(self) -> Achievement:
@@ -195,15 +201,15 @@ class ExceptionalGround(StrEnum):
 class Applicant(Record):
     """What the eligibility check reads of a person."""
 
-    name: str = Field(min_length=1)
-    id_number: str = Field(min_length=6, description="identity document number")
-    degrees: tuple[Degree, ...] = Field(min_length=1)
-    titles: tuple[TitleHeld, ...] = ()
-    ip_work: tuple[WorkPeriod, ...] = Field(min_length=1)
-    performance: tuple[Performance, ...] = ()
-    achievements: tuple[Achievement, ...] = ()
-    exceptional: tuple[ExceptionalGround, ...] = ()
-    employer: str = Field(min_length=1)
+    name: Name = Field(min_length=1)
+    id_number: ResidentId = Field(min_length=6, description="identity document number")
+    degrees: tuple[Degree, ...] = Field(min_length=1, max_length=MAX_ENTRIES)
+    titles: tuple[TitleHeld, ...] = Field(default=(), max_length=MAX_ENTRIES)
+    ip_work: tuple[WorkPeriod, ...] = Field(min_length=1, max_length=MAX_ENTRIES)
+    performance: tuple[Performance, ...] = Field(default=(), max_length=MAX_ENTRIES)
+    achievements: tuple[Achievement, ...] = Field(default=(), max_length=MAX_ENTRIES)
+    exceptional: tuple[ExceptionalGround, ...] = Field(default=(), max_length=len(ExceptionalGround))
+    employer: Name = Field(min_length=1)
 
 
 class Refusal(Record):
@@ -350,10 +356,12 @@ def _first_line(lines: tuple[_Line, ...], person: Applicant, on: date
 
 def _count_since(person: Applicant, grade: Grade, on: date) -> date:
     """三(二)(三) / 四(二)(三): the day from which performance and achievements count."""
-    titles = [t.obtained_on for t in person.titles if t.rank == grade and t.obtained_on <= on]
+    # Typed here: the boundary's date types (CareerDate) are Any to mypy.
+    titles: list[date] = [t.obtained_on for t in person.titles if t.rank == grade and t.obtained_on <= on]
     if titles:
         return min(titles)
-    return max(d.graduated_on for d in person.degrees if d.graduated_on <= on)
+    graduated: list[date] = [d.graduated_on for d in person.degrees if d.graduated_on <= on]
+    return max(graduated)
 
 
 def _achievement_counts(achievement: Achievement, level: Level) -> bool:

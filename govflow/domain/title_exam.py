@@ -12,6 +12,7 @@ from datetime import date
 from pydantic import Field, model_validator
 
 from govflow.domain.case import CaseOpening, DecisionRule
+from govflow.domain.inputs import FactDate, Identifier, Text, Year
 from govflow.domain.models import Record, Verdict
 from govflow.domain.title import ReportFraud
 from govflow.domain.title_eligibility import Applicant, Direction, Level
@@ -19,6 +20,8 @@ from govflow.domain.title_eligibility import Applicant, Direction, Level
 EXAM = "title-exam"
 EXAM_OFFICE = "北京市人事考评办公室"
 CHECK, PAYMENT, REGISTERED, CERTIFICATE = "eligibility-check", "payment", "registered", "certificate"
+MAX_EXAM_FEE = 10_000
+"""Yuan: an exam's fee is some hundreds; more is a slip of the keyboard."""
 
 
 class ExamRegistration(Record):
@@ -27,8 +30,8 @@ class ExamRegistration(Record):
     applicant: Applicant
     level: Level
     direction: Direction
-    exam_year: int = Field(ge=2021, description="exams are held once a year (三)")
-    filed_on: date
+    exam_year: Year = Field(ge=2021, description="exams are held once a year (三)")
+    filed_on: FactDate
 
     @model_validator(mode="after")
     def _by_exam(self) -> ExamRegistration:
@@ -50,19 +53,21 @@ class CheckRegistration(Verdict):
 
     affirmative = "approved"
     approved: bool
+    reasons: Text = ""  # Verdict's, as free text at the boundary
 
 
 class Pay(Record):
     """五(一)2: paid — with the approval, the registration succeeds."""
 
-    receipt_no: str = Field(min_length=1)
-    amount_yuan: int = Field(gt=0)
+    receipt_no: Identifier = Field(min_length=1)
+    # Whole yuan, an int in the recorded payload (not an Amount, whose JSON is a string).
+    amount_yuan: int = Field(gt=0, le=MAX_EXAM_FEE)
 
 
 class RecordScore(Record):
     """五(一)3: the score of the exam."""
 
-    sat_on: date
+    sat_on: FactDate
     score: int = Field(ge=0, le=150)
     pass_mark: int = Field(gt=0, le=150)
 
@@ -70,7 +75,7 @@ class RecordScore(Record):
 class IssueCertificate(Record):
     """五(一)4: the national certificate (经济专业技术资格证书)."""
 
-    certificate_no: str = Field(min_length=6)
+    certificate_no: Identifier = Field(min_length=6)
 
 
 OFFICE = frozenset({"exam-office"})

@@ -59,7 +59,7 @@ class Record:
 @pytest.fixture
 async def open_record(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker,
                       settings: Settings):  # type: ignore[no-untyped-def]
-    gf = Govflow(time_skipping_env.client, settings)
+    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def open_one(continue_after_events: int = 1000) -> Record:
         subject = CreditSubject(uscc=fresh_uscc(), name="北京示例拍卖有限公司")
@@ -76,7 +76,7 @@ async def open_record(time_skipping_env: WorkflowEnvironment, time_skipping_work
 
 async def test_three_minor_breaches_in_a_year_are_general_and_a_fourth_after_the_year_is_not(open_record) -> None:  # type: ignore[no-untyped-def]
     record = await open_record()
-    day = await record.today()
+    day = await record.today() - timedelta(days=500)  # a breach is found on a day that has come
     await record.breach("B1", day, "minor")
     await record.breach("B2", day + timedelta(days=100), "minor")
     await record.breach("B3", day + timedelta(days=200), "minor", months=2)  # handled as general
@@ -90,7 +90,7 @@ async def test_three_minor_breaches_in_a_year_are_general_and_a_fourth_after_the
 
 async def test_two_general_breaches_in_a_year_are_severe(open_record) -> None:  # type: ignore[no-untyped-def]
     record = await open_record()
-    day = await record.today()
+    day = await record.today() - timedelta(days=30)  # a breach is found on a day that has come
     await record.breach("G1", day, "general", months=1)
     with pytest.raises(DecisionRejectedError, match="severe breach is published 6 to 12 months"):
         await record.breach("G2", day + timedelta(days=30), "general", months=3)  # it is severe now
@@ -163,7 +163,7 @@ async def test_the_record_goes_on_in_a_new_run_with_its_entries_and_numbering(
     open_record, db_pool: asyncpg.Pool  # type: ignore[no-untyped-def]
 ) -> None:
     record = await open_record(continue_after_events=6)
-    day = await record.today()
+    day = await record.today() - timedelta(days=3)  # a breach is found on a day that has come
     await record.breach("C1", day, "minor")
     await record.breach("C2", day + timedelta(days=1), "minor")
     await record.breach("C3", day + timedelta(days=2), "general", months=1)  # 7 events: hand over
