@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 
 from govflow.client import errors
 from govflow.client.sdk import DEFAULT_WAIT, CaseSummary, Govflow
@@ -28,7 +28,7 @@ from govflow.domain.beijing import District
 from govflow.domain.calendar import SHANGHAI
 from govflow.domain.case import OPENING, Actor, CaseStatus, describe_validation_error
 from govflow.domain.errors import DomainError
-from govflow.domain.inputs import RequestId
+from govflow.domain.inputs import RequestId, check_plausible, validate_at_boundary
 from govflow.domain.models import Record
 from govflow.logs import configure_logging
 from govflow.settings import Settings
@@ -46,6 +46,14 @@ class DecisionFile(Record):
     actor: Actor
     payload: dict[str, Any] = Field(default_factory=dict)
     request_id: RequestId | None = None
+
+    @field_validator("actor", "request_id", mode="after")
+    @classmethod
+    def _plausible(cls, value: Any) -> Any:
+        """As DecisionRequest: the payload's own model checks its fields and names the one that
+        fails (`payload.note`), which a check of the whole dict here could not."""
+        check_plausible(value)
+        return value
 
 
 def read_json(path: str) -> Any:
@@ -67,6 +75,8 @@ def read_json(path: str) -> Any:
         raise errors.InputError(
             f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}"
         ) from None
+    except ValueError as error:  # an integer of thousands of digits
+        raise errors.InputError(f"not a number a case takes ({str(error).split(';')[0]})") from None
     except RecursionError:
         raise errors.InputError(f"JSON nested deeper than {MAX_NESTING} levels") from None
     if _depth(document) > MAX_NESTING:
@@ -112,6 +122,11 @@ async def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
         request = DecisionFile.model_validate(read_json(args.file))
     except ValidationError as error:
         raise errors.InputError(f"{args.file}: {describe_validation_error(error)}") from None
+    except errors.InputError as error:
+        raise errors.InputError(f"{args.file}: {error}") from None
+    try:  # refused here, before anything is contacted, if the case's validator would refuse it
+        Govflow.parse_decision(args.case_no, args.decision, request.actor, request.payload,
+                               request.request_id)
     except errors.InputError as error:
         raise errors.InputError(f"{args.file}: {error}") from None
     async with await Govflow.connect(settings) as gf:
@@ -370,13 +385,14 @@ async def cmd_title_assess(args: argparse.Namespace, settings: Settings) -> int:
     from govflow.domain.title_eligibility import Applicant, Direction, assess_all
 
     try:
-        person = Applicant.model_validate(read_json(args.file))
-        direction = Direction(args.direction)
         on = date.fromisoformat(args.on) if args.on else datetime.now(SHANGHAI).date()
-    except ValidationError as error:
-        raise errors.InputError(f"{args.file}: {describe_validation_error(error)}") from None
+        direction = Direction(args.direction)
     except ValueError as error:
         raise errors.InputError(str(error)) from None
+    try:
+        person = validate_at_boundary(Applicant, read_json(args.file), datetime.now(SHANGHAI).date())
+    except (DomainError, errors.InputError) as error:
+        raise errors.InputError(f"{args.file}: {error}") from None
     results = assess_all(person, direction, on)
     if args.json:
         print(json.dumps({level.value: r.model_dump(mode="json") for level, r in results.items()},
@@ -397,9 +413,9 @@ async def cmd_subsidy_quote(args: argparse.Namespace, settings: Settings) -> int
     from govflow.domain.subsidy import QuoteRequest
 
     try:
-        request = QuoteRequest.model_validate(read_json(args.file))
-    except ValidationError as error:
-        raise errors.InputError(f"{args.file}: {describe_validation_error(error)}") from None
+        request = validate_at_boundary(QuoteRequest, read_json(args.file), datetime.now(SHANGHAI).date())
+    except (DomainError, errors.InputError) as error:
+        raise errors.InputError(f"{args.file}: {error}") from None
     quoted = request.quote()
     if args.json:
         print(quoted.model_dump_json())
@@ -756,6 +772,9 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_REFUSED
     except KeyboardInterrupt:
         return 130
+    except ValidationError as error:  # a value given on the command line (an operator's id)
+        print(f"govflow: {describe_validation_error(error)}", file=sys.stderr)
+        return EXIT_REFUSED
     except Exception as error:  # a fault of ours: one line, the traceback in the log
         if os.environ.get("GOVFLOW_LOG_LEVEL", "").upper() == "DEBUG":
             traceback.print_exc()

@@ -7,7 +7,7 @@ landed yet is known by name (govflow.domain.procedures) but not startable.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,9 +24,9 @@ from govflow.domain import (
     title,
     title_exam,
 )
-from govflow.domain.case import CaseOpening
+from govflow.domain.case import CaseOpening, DecisionRule
 from govflow.domain.errors import UnknownProcedureError
-from govflow.domain.procedures import case_no_prefix
+from govflow.domain.procedures import CASE_NO_PREFIXES, case_no_prefix
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class Procedure:
     workflow: str
     opening: type[CaseOpening]
     application: type[BaseModel]
+    decisions: Mapping[str, DecisionRule]
     case_no_from: Callable[[Any], str] | None = None  # a case per applicant, not per filing
 
     @property
@@ -43,34 +44,46 @@ class Procedure:
 
 
 PROCEDURES: dict[str, Procedure] = {
-    demo.PROCEDURE: Procedure(demo.PROCEDURE, "demo", demo.DemoOpening, demo.DemoApplication),
+    demo.PROCEDURE: Procedure(demo.PROCEDURE, "demo", demo.DemoOpening, demo.DemoApplication,
+                              demo.DECISIONS),
     complaint.PROCEDURE: Procedure(
-        complaint.PROCEDURE, "complaint", complaint.ComplaintOpening, complaint.ComplaintFiling
+        complaint.PROCEDURE, "complaint", complaint.ComplaintOpening, complaint.ComplaintFiling,
+        complaint.DECISIONS,
     ),
     permit.PROCEDURE: Procedure(
-        permit.PROCEDURE, "auction-permit", permit.PermitOpening, permit.PermitApplication
+        permit.PROCEDURE, "auction-permit", permit.PermitOpening, permit.PermitApplication, permit.DECISIONS
     ),
     spot_check.PROCEDURE: Procedure(
-        spot_check.PROCEDURE, "spot-check", spot_check.SpotCheckOpening, spot_check.SpotCheckRound
+        spot_check.PROCEDURE, "spot-check", spot_check.SpotCheckOpening, spot_check.SpotCheckRound,
+        spot_check.DECISIONS,
     ),
     credit.PROCEDURE: Procedure(
         credit.PROCEDURE, "credit-record", credit.CreditRecordOpening, credit.CreditSubject,
-        case_no_from=lambda subject: credit.credit_record_case_no(subject.uscc),
+        credit.CREDIT_DECISIONS, case_no_from=lambda subject: credit.credit_record_case_no(subject.uscc),
     ),
     subsidy_pipeline.PROCEDURE: Procedure(
         subsidy_pipeline.PROCEDURE, "subsidy", subsidy_pipeline.SubsidyOpening,
-        subsidy_pipeline.SubsidyApplication,
+        subsidy_pipeline.SubsidyApplication, subsidy_pipeline.DECISIONS,
     ),
     ecommerce.PROCEDURE: Procedure(
-        ecommerce.PROCEDURE, "ecommerce-subsidy", ecommerce.EcommerceOpening, ecommerce.EcommerceProject
+        ecommerce.PROCEDURE, "ecommerce-subsidy", ecommerce.EcommerceOpening, ecommerce.EcommerceProject,
+        ecommerce.DECISIONS,
     ),
     title_exam.EXAM: Procedure(
-        title_exam.EXAM, "title-exam", title_exam.ExamOpening, title_exam.ExamRegistration
+        title_exam.EXAM, "title-exam", title_exam.ExamOpening, title_exam.ExamRegistration,
+        title_exam.EXAM_DECISIONS,
     ),
     title.REVIEW: Procedure(
-        title.REVIEW, "title-review", title.ReviewOpening, title.ReviewApplication
+        title.REVIEW, "title-review", title.ReviewOpening, title.ReviewApplication, title.REVIEW_DECISIONS
     ),
 }
+
+
+def procedure_of_case(case_no: str) -> Procedure | None:
+    """The procedure whose numbers start like `case_no` (CMPL-…, CRED-…), if this build runs it."""
+    prefix = case_no.split("-", 1)[0]
+    name = next((n for n, p in CASE_NO_PREFIXES.items() if p == prefix), None)
+    return PROCEDURES.get(name) if name else None
 
 
 def get_procedure(name: str) -> Procedure:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -55,13 +56,15 @@ from govflow.domain.case import (
     DecisionAccepted,
     DecisionRequest,
     ResumeOrder,
+    check_known_decision,
     describe_validation_error,
+    parse_payload,
 )
 from govflow.domain.clocks import ClocksReplanned, ReplanClocks
 from govflow.domain.errors import CaseClosedError, CaseOpeningError, DomainError, InvalidInputError
 from govflow.domain.identifiers import parse_case_no
 from govflow.domain.inputs import check_application, validate_at_boundary
-from govflow.procedures import Procedure, get_procedure
+from govflow.procedures import Procedure, get_procedure, procedure_of_case
 from govflow.settings import Settings
 from govflow.temporal import TemporalUnreachableError, connect
 
@@ -104,10 +107,21 @@ class CaseSummary:
 
 
 class Govflow:
-    def __init__(self, client: Client, settings: Settings) -> None:
+    """A client of the cases. `clock` tells the time by which a new case's dates are judged and
+    its number's year chosen: the wall clock, or (in tests) the Temporal test server's."""
+
+    def __init__(
+        self, client: Client, settings: Settings, *,
+        clock: Callable[[], Awaitable[datetime]] | None = None,
+    ) -> None:
         self.client = client
         self.settings = settings
+        self._clock = clock
         self._pool: asyncpg.Pool | None = None
+
+    async def today(self) -> date:
+        """Today in Beijing by this client's clock."""
+        return local_date(await self._clock() if self._clock else datetime.now(UTC))
 
     @classmethod
     async def connect(cls, settings: Settings) -> Govflow:
@@ -137,12 +151,29 @@ class Govflow:
         return _procedure(name)
 
     @staticmethod
-    def parse_application(procedure: str, document: Any) -> BaseModel:
+    def parse_application(procedure: str, document: Any, today: date | None = None) -> BaseModel:
         """Validate a start file's content against the procedure's application model, with
-        every rule of the input boundary as of today in Beijing."""
+        every rule of the input boundary as of `today` (default: today in Beijing), and its size."""
         spec = _procedure(procedure)
         try:
-            return validate_at_boundary(spec.application, document, local_date(datetime.now(UTC)))
+            application = validate_at_boundary(
+                spec.application, document, today or local_date(datetime.now(UTC)))
+        except DomainError as error:
+            raise errors.InputError(error.message) from None
+        _check_size("application", application.model_dump_json())
+        return application
+
+    @staticmethod
+    def parse_decision(
+        case_no: str, decision: str, actor: Actor, payload: Mapping[str, Any],
+        request_id: str | None = None, today: date | None = None,
+    ) -> DecisionRequest:
+        """A decision checked as the case's validator will check its input (the decision known
+        to the procedure that numbers such cases, its payload with every boundary rule), before
+        anything is sent; the stage, role and case-specific guards remain the case's to check.
+        InputError names what is wrong."""
+        try:
+            return _checked_request(case_no, decision, actor, payload, request_id, today)
         except DomainError as error:
             raise errors.InputError(error.message) from None
 
@@ -163,7 +194,7 @@ class Govflow:
             raise errors.InputError(
                 f"{procedure} takes a {spec.application.__name__}, not {type(application).__name__}"
             )
-        today = local_date(datetime.now(UTC))
+        today = await self.today()
         try:
             application = check_application(application, today)
         except DomainError as error:
@@ -177,7 +208,7 @@ class Govflow:
         elif derived is not None:
             case_no = derived
         else:
-            case_no = await self._assign_case_no(spec)
+            case_no = await self._assign_case_no(spec, today.year)
         opening = spec.opening.model_validate(
             {"case_no": case_no, "received_at": received_at, "application": application}
         )
@@ -234,9 +265,8 @@ class Govflow:
             raise errors.InputError(
                 f"case_no: {case_no} has not been issued (the last {spec.prefix} number of {year} "
                 f"is {issued:06d}); leave --case-no out and a number is assigned")
-    async def _assign_case_no(self, spec: Procedure) -> str:
+    async def _assign_case_no(self, spec: Procedure, year: int) -> str:
         pool = await self._database()
-        year = local_date(datetime.now(UTC)).year
         try:
             async with pool.acquire() as conn:
                 return await next_case_no(conn, spec.prefix, year)
@@ -265,14 +295,11 @@ class Govflow:
         within the wait (the case may wait for an operator): DecisionPendingError, with the
         request id; sending the same request id again is always safe.
         """
-        try:
-            request = DecisionRequest(
-                request_id=request_id or str(uuid.uuid4()), decision=decision, actor=actor,
-                payload=payload or {},
-            )
-        except ValidationError as error:
-            raise errors.InputError(describe_validation_error(error)) from None
-        _check_size("payload", json.dumps(request.payload, ensure_ascii=False, default=str))
+        try:  # what the case's validator would refuse for its input is refused before sending
+            request = _checked_request(case_no, decision, actor, payload or {}, request_id,
+                                       await self.today())
+        except DomainError as error:
+            raise errors.DecisionRejectedError(case_no, error) from None
         return await self._update(case_no, "decide", request, DecisionAccepted, wait=wait,
                                   what=decision, request_id=request.request_id)
 
@@ -549,6 +576,27 @@ async def stuck_cases_described(client: Client) -> list[str]:
 
 def _unknown_reported_problems(error: RPCError) -> bool:
     return error.status == RPCStatusCode.INVALID_ARGUMENT and "TemporalReportedProblems" in error.message
+
+
+def _checked_request(
+    case_no: str, decision: str, actor: Actor, payload: Mapping[str, Any], request_id: str | None,
+    today: date | None,
+) -> DecisionRequest:
+    try:
+        request = DecisionRequest(
+            request_id=request_id or str(uuid.uuid4()), decision=decision, actor=actor,
+            payload=dict(payload),
+        )
+    except ValidationError as error:
+        raise InvalidInputError(describe_validation_error(error)) from None
+    size = len(json.dumps(request.payload, ensure_ascii=False, default=str).encode("utf-8"))
+    if size > MAX_DOCUMENT_BYTES:
+        raise InvalidInputError(f"payload: {size} bytes is more than a case takes ({MAX_DOCUMENT_BYTES})")
+    spec = procedure_of_case(case_no)
+    if spec is not None:  # else not a number of ours: the server will say there is no such case
+        rule = check_known_decision(spec.decisions, decision)
+        parse_payload(rule, decision, request.payload, today or local_date(datetime.now(UTC)))
+    return request
 
 
 def _stuck(case_no: str) -> errors.CaseStuckError:

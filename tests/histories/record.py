@@ -55,7 +55,7 @@ async def record() -> None:
     await register_search_attributes(env.client)
     settings = Settings(DATABASE_URL=server.get_uri(), GOVFLOW_STATE_DIR=folder,
                         GOVFLOW_TASK_QUEUE="record")
-    gf = Govflow(env.client, settings)
+    gf = Govflow(env.client, settings, clock=env.get_current_time)
     application = DemoApplication.model_validate(example("demo", "start"))
     async with build_worker(env.client, pool, settings):
         approved = await gf.start_case("demo", application)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,10 @@ async def test_a_decision_taken_while_the_database_is_down_is_recorded_once_it_i
     pool = await create_pool(url)
     async with pool.acquire() as conn:
         await migrate(conn)
+        # A database of its own beside the session's, on the session's Temporal server: its
+        # numbers start far from the session's, so no workflow id is taken twice.
+        await conn.execute("INSERT INTO case_number_counters (prefix, year, last) VALUES ('DEMO', $1, $2)",
+                           datetime.now(UTC).year, 500_000 + uuid.uuid4().int % 400_000)
     settings = settings.model_copy(update={"task_queue": f"dbdown-{uuid.uuid4().hex[:8]}",
                                            "database_url": url})
     gf = Govflow(dev_server_env.client, settings)

@@ -47,7 +47,7 @@ async def test_rebuilt_projections_equal_the_live_ones(
     time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
     db_pool: asyncpg.Pool, postgres_url: str,
 ) -> None:
-    gf = Govflow(time_skipping_env.client, settings)
+    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
     application = DemoApplication.model_validate(example("demo", "start"))
     cases = []
     for _ in range(3):

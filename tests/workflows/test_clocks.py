@@ -67,7 +67,7 @@ class Probe:
 async def start_probe(
     time_skipping_env: WorkflowEnvironment, settings: Settings, probe_queue: str
 ):  # type: ignore[no-untyped-def]
-    gf = Govflow(time_skipping_env.client, settings)
+    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
     started: list[str] = []
 
     async def start(length: int, unit: Unit = Unit.WORKING_DAYS, reminder_lead: int = 2) -> Probe:

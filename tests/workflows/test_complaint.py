@@ -79,7 +79,7 @@ async def file_complaint(
     time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
     db_pool: asyncpg.Pool,
 ):  # type: ignore[no-untyped-def]
-    gf = Govflow(time_skipping_env.client, settings)
+    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
     started: list[str] = []
 
     async def file(document: dict[str, Any] | None = None, received_on: date | None = None,

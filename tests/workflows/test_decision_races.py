@@ -129,7 +129,7 @@ async def test_each_decision_the_moment_a_case_starts_is_taken_or_refused_cleanl
     time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
     procedure: str,
 ) -> None:
-    gf = Govflow(time_skipping_env.client, settings)
+    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
     decisions = example_decisions(procedure)
     assert decisions, f"examples/{procedure} has no decision files"
     for path in start_files(procedure):
@@ -147,7 +147,7 @@ async def test_decisions_in_random_orders_and_bursts_never_fail_a_workflow_task(
     procedure: str,
 ) -> None:
     dice = random.Random(f"{SEED}-{procedure}")
-    gf = Govflow(time_skipping_env.client, settings)
+    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
     decisions = example_decisions(procedure)
     for path in start_files(procedure):
         for run in range(2):

@@ -38,7 +38,7 @@ pytestmark = pytest.mark.workflow
 async def gf(
     time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings
 ) -> Govflow:
-    return Govflow(time_skipping_env.client, settings)
+    return Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
 
 async def start_demo(gf: Govflow) -> str:

@@ -26,7 +26,7 @@ class Application(CaseDriver):
 @pytest.fixture
 async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
                 db_pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
-    gf = Govflow(time_skipping_env.client, settings)
+    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def apply_for(start: str, **changes: Any) -> Application:
         document = copy.deepcopy(example("ecommerce-subsidy", start)) | changes

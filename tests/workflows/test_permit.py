@@ -58,7 +58,7 @@ class Permit:
 @pytest.fixture
 async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
                 db_pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
-    gf = Govflow(time_skipping_env.client, settings)
+    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def apply_for(name: str, **changes: Any) -> Permit:
         document = copy.deepcopy(example("auction-permit", name)) | changes

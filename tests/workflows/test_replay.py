@@ -44,7 +44,7 @@ async def test_kept_history_replays_without_nondeterminism(path: Path) -> None:
 async def test_a_case_just_run_replays_on_the_same_code(
     time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings
 ) -> None:
-    gf = Govflow(time_skipping_env.client, settings)
+    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
     application = DemoApplication.model_validate(example("demo", "start"))
     ref = await gf.start_case("demo", application)
     await wait_until_opened(gf, ref.case_no)

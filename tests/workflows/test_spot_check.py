@@ -35,7 +35,7 @@ async def test_a_round_draws_checks_within_3_months_and_acts_on_each_outcome(
     time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
     db_pool: asyncpg.Pool,
 ) -> None:
-    gf = Govflow(time_skipping_env.client, settings)
+    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
     today = local_date(await time_skipping_env.get_current_time())
     decided = today - timedelta(days=20)
     entities = [fresh_uscc() for _ in range(5)]
