@@ -16,6 +16,7 @@ from govflow.client.errors import DecisionRejectedError
 from govflow.db.read_models.certificates import look_up
 from govflow.domain.calendar import local_date
 from govflow.domain.case import Actor
+from govflow.domain.credit import CreditSubject
 from govflow.domain.spot_check import Candidate, DrawInput, SpotCheckRound, draw
 from govflow.settings import Settings
 from tests.helpers import beijing, wait_for_status
@@ -107,3 +108,49 @@ async def test_a_round_draws_checks_within_3_months_and_acts_on_each_outcome(
         register = await look_up(conn, "京拍2026-0103")
     assert register is not None and register["status"] == "revoked"
     assert register["holder_id"] == entities[3]
+
+
+async def test_a_general_breach_that_is_the_second_within_a_year_is_revoked_not_rectified(
+    time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
+    db_pool: asyncpg.Pool,
+) -> None:
+    """四(一): two general breaches within a year are handled as severe. The record already
+    holds a general breach of 60 days ago; the round's general finding is severe there, so the
+    round revokes the certificate (三(二)) at once, with no rectification order, and the record
+    publishes the one severe entry for the bureau's 6 months (四(二)) — the decision returns."""
+    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
+    today = local_date(await time_skipping_env.get_current_time())
+    entity = fresh_uscc()
+    record = await gf.start_case("credit-record", CreditSubject(uscc=entity, name="拍卖公司甲"))
+    await gf.decide(record.case_no, "record-breach", Actor(role="credit-officer", id="credit-01"), {
+        "breach_id": "EARLIER-1", "found_on": (today - timedelta(days=60)).isoformat(),
+        "grade": "general", "matter": "licence", "publicity_months": 1})
+    round_ = SpotCheckRound(
+        round_name="2026年第4季度抽查（复查）", inspectors=INSPECTORS, sampling_rate=1.0,
+        seed="second-general-2026",
+        candidates=(Candidate(uscc=entity, name="拍卖公司甲", permit_case_no="AUCP-2026-000201",
+                              certificate_no="京拍2026-0201", decided_on=today - timedelta(days=20)),))
+    case_no = (await gf.start_case("spot-check", round_)).case_no
+    [check] = draw(round_.draw_input("second-general-2026")).checks
+    inspector = Actor(role="inspector", id=check.inspectors[0])
+
+    accepted = await gf.decide(case_no, "record-finding", inspector, {
+        "entity": entity, "outcome": "general", "findings": "材料与事实不符",
+        "rectify_by": (today + timedelta(days=15)).isoformat()}, wait=30)
+    assert accepted.decision == "record-finding"
+
+    final = await wait_for_status(gf, case_no, lambda s: s.outcome == "published")
+    [revoked] = [e.data for e in final.history if e.type == "CertificateRevoked"]
+    assert revoked["certificate_no"] == "京拍2026-0201"
+    assert revoked["reason"].startswith("一年内再次违诺失信，按严重违诺失信处理")
+    assert not revoked["legal_liability_referred"]
+    assert not [d for d in final.deadlines if d.name.startswith("rectify:")]
+    steps = {row["step"] for row in await db_pool.fetch("SELECT step FROM notices WHERE case_no=$1", case_no)}
+    assert f"revocation-{entity}" in steps and f"rectification-order-{entity}" not in steps
+
+    recorded = [e.data for e in (await gf.status(record.case_no)).history if e.type == "BreachRecorded"]
+    assert [(r["reported_grade"], r["grade"], r["publicity_months"]) for r in recorded] == [
+        ("general", "general", 1), ("general", "severe", 6)]
+    async with db_pool.acquire() as conn:
+        register = await look_up(conn, "京拍2026-0201")
+    assert register is not None and register["status"] == "revoked"
