@@ -38,6 +38,10 @@ _TRANSIENT = (
     asyncpg.OperatorInterventionError,  # an administrator's shutdown
     asyncpg.TransactionRollbackError,  # serialization failure, deadlock
     asyncpg.InsufficientResourcesError,  # too many connections, out of memory
+    # A connection cut mid-transaction by a shutdown can leave the driver's protocol in a state
+    # it reports as "cannot switch to state …; another operation is in progress" (seen in about
+    # one transaction in five cut by a PostgreSQL restart): the next attempt gets a new connection.
+    asyncpg.InternalClientError,
 )
 _TRANSIENT_RPC = frozenset({
     RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED,

@@ -61,7 +61,13 @@ from govflow.domain.case import (
     parse_payload,
 )
 from govflow.domain.clocks import ClocksReplanned, ReplanClocks
-from govflow.domain.errors import CaseClosedError, CaseOpeningError, DomainError, InvalidInputError
+from govflow.domain.errors import (
+    CaseClosedError,
+    CaseOpeningError,
+    DomainError,
+    DuplicateRequestError,
+    InvalidInputError,
+)
 from govflow.domain.identifiers import parse_case_no
 from govflow.domain.inputs import check_application, validate_at_boundary
 from govflow.procedures import Procedure, get_procedure, procedure_of_case
@@ -118,6 +124,7 @@ class Govflow:
         self.settings = settings
         self._clock = clock
         self._pool: asyncpg.Pool | None = None
+        self._pool_lock = asyncio.Lock()
 
     async def today(self) -> date:
         """Today in Beijing by this client's clock."""
@@ -231,7 +238,10 @@ class Govflow:
         except WorkflowAlreadyStartedError:
             raise errors.CaseExistsError(f"case {case_no} already exists; not started again") from None
         except RPCError as error:
-            raise _rpc_error(error) from None
+            failure = _rpc_error(error)
+            # The number is taken: say which, so that the start can be tried again under it.
+            raise type(failure)(f"{failure}; case number {case_no} was assigned — start it again "
+                                f"with --case-no {case_no} (refused if it did start)") from None
         stage = await self._wait_opened(case_no, wait)
         return CaseRef(case_no=case_no, procedure=procedure, run_id=handle.result_run_id, stage=stage)
 
@@ -265,6 +275,7 @@ class Govflow:
             raise errors.InputError(
                 f"case_no: {case_no} has not been issued (the last {spec.prefix} number of {year} "
                 f"is {issued:06d}); leave --case-no out and a number is assigned")
+
     async def _assign_case_no(self, spec: Procedure, year: int) -> str:
         pool = await self._database()
         try:
@@ -274,14 +285,16 @@ class Govflow:
             raise errors.DatabaseUnreachableError(f"database unreachable: {error}") from None
 
     async def _database(self) -> asyncpg.Pool:
-        if self._pool is None:
-            try:
-                self._pool = await create_pool(resolve_database_url(self.settings), max_size=2)
-                async with self._pool.acquire() as conn:
-                    await migrate(conn)
-            except DbUnreachable as error:
-                raise errors.DatabaseUnreachableError(str(error)) from None
-        return self._pool
+        async with self._pool_lock:  # many tasks may ask at once; one pool for them all
+            if self._pool is None:
+                try:
+                    pool = await create_pool(resolve_database_url(self.settings), max_size=2)
+                    async with pool.acquire() as conn:
+                        await migrate(conn)
+                except DbUnreachable as error:
+                    raise errors.DatabaseUnreachableError(str(error)) from None
+                self._pool = pool
+            return self._pool
 
     # -- deciding and reading ------------------------------------------------------------
 
@@ -343,7 +356,7 @@ class Govflow:
             except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
                 raise await self._no_answer(case_no, what or name, wait) from None
             except RPCError as error:
-                raise await self._rpc_failure(case_no, error) from None
+                raise await self._rpc_failure(case_no, error, request_id) from None
         try:
             result: R = await asyncio.wait_for(update.result(), max(0.1, deadline - loop.time()))
             return result
@@ -352,7 +365,7 @@ class Govflow:
         except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
             raise errors.DecisionPendingError(case_no, what or name, request_id, wait) from None
         except RPCError as error:
-            raise await self._rpc_failure(case_no, error) from None
+            raise await self._rpc_failure(case_no, error, request_id) from None
 
     @staticmethod
     def _refusal(case_no: str, name: str, error: WorkflowUpdateFailedError) -> errors.DecisionRejectedError:
@@ -361,11 +374,25 @@ class Govflow:
             return errors.DecisionRejectedError(case_no, DomainError(f"{name} failed: {error.cause}"))
         return errors.DecisionRejectedError(case_no, domain)
 
-    async def _rpc_failure(self, case_no: str, error: RPCError) -> errors.GovflowError:
+    async def _rpc_failure(self, case_no: str, error: RPCError, request_id: str = "-") -> errors.GovflowError:
         if error.status == RPCStatusCode.NOT_FOUND and await self._has_ended(case_no):
+            # A decision sent again after the answer was lost may be the one that ended the case.
+            if request_id != "-" and await self._took(case_no, request_id):
+                return errors.DecisionRejectedError(case_no, DuplicateRequestError(
+                    f"request {request_id!r} was already taken on this case (the case has since "
+                    "ended); nothing was changed"))
             return errors.DecisionRejectedError(case_no, CaseClosedError(
                 "the case has ended; it takes no further decision"))
         return _rpc_error(error, case_no)
+
+    async def _took(self, case_no: str, request_id: str) -> bool:
+        """Whether an ended case's last run took the decision of `request_id`."""
+        try:
+            final = await self.client.get_workflow_handle(case_no, result_type=CaseStatus).result()
+        except (RPCError, WorkflowFailureError):
+            return False
+        return any(e.type == "DecisionTaken" and e.data.get("request_id") == request_id
+                   for e in final.history)
 
     async def _no_answer(self, case_no: str, what: str, wait: float) -> errors.GovflowError:
         """Why a case gave no answer within the wait: stuck, or no worker."""

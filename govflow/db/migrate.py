@@ -50,13 +50,15 @@ def load_migrations() -> list[Migration]:
 async def migrate(conn: Connection) -> list[int]:
     """Apply what is missing; return the versions applied now."""
     applied_now: list[int] = []
-    await conn.execute(
-        """CREATE TABLE IF NOT EXISTS schema_migrations (
-               version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
-               applied_at timestamptz NOT NULL DEFAULT now())"""
-    )
+    # The lock first: two first migrations of a fresh database at once would both create the
+    # table, and one would fail on the catalogue's unique type name.
     await conn.execute("SELECT pg_advisory_lock($1)", _LOCK_KEY)
     try:
+        await conn.execute(
+            """CREATE TABLE IF NOT EXISTS schema_migrations (
+                   version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
+                   applied_at timestamptz NOT NULL DEFAULT now())"""
+        )
         rows = await conn.fetch("SELECT version, checksum FROM schema_migrations")
         applied = {row["version"]: row["checksum"] for row in rows}
         for migration in load_migrations():

@@ -217,14 +217,15 @@ class CaseWorkflow:
 
     def _check_decision(self, request: DecisionRequest, *, boundary: bool) -> BaseModel:
         try:
-            if not self.ready and self.outcome is None:
-                raise CaseOpeningError("the case is still opening; send the decision again shortly")
+            # A case held while opening waits for an operator, not for the client to try again.
             if self.attention is not None:
                 raise AwaitingOperatorError(
                     f"the case waits for an operator: step {self.attention.step!r} failed "
                     f"({self.attention.error_type}: {self.attention.message}); "
                     "nothing is decided until it is resumed"
                 )
+            if not self.ready and self.outcome is None:
+                raise CaseOpeningError("the case is still opening; send the decision again shortly")
             payload = check_decision(
                 self.decisions, stage=self.stage, outcome=self.outcome,
                 seen_request_ids=self._request_ids, request=request,
