@@ -124,11 +124,8 @@ async def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
         raise errors.InputError(f"{args.file}: {describe_validation_error(error)}") from None
     except errors.InputError as error:
         raise errors.InputError(f"{args.file}: {error}") from None
-    try:  # refused here, before anything is contacted, if the case's validator would refuse it
-        Govflow.parse_decision(args.case_no, args.decision, request.actor, request.payload,
-                               request.request_id)
-    except errors.InputError as error:
-        raise errors.InputError(f"{args.file}: {error}") from None
+    # Refused here, before anything is contacted, if the case's validator would refuse it.
+    Govflow.parse_decision(args.case_no, args.decision, request.actor, request.payload, request.request_id)
     async with await Govflow.connect(settings) as gf:
         accepted = await gf.decide(
             args.case_no, args.decision, request.actor, request.payload,

@@ -57,6 +57,7 @@ from govflow.domain.case import (
     DecisionRequest,
     ResumeOrder,
     check_known_decision,
+    check_role,
     describe_validation_error,
     parse_payload,
 )
@@ -177,12 +178,13 @@ class Govflow:
     ) -> DecisionRequest:
         """A decision checked as the case's validator will check its input (the decision known
         to the procedure that numbers such cases, its payload with every boundary rule), before
-        anything is sent; the stage, role and case-specific guards remain the case's to check.
-        InputError names what is wrong."""
+        anything is sent (in the case's order: the decision, the role, the payload); the stage and
+        the case's own guards remain the case's to check. Refused: DecisionRejectedError, as the
+        case would refuse it."""
         try:
             return _checked_request(case_no, decision, actor, payload, request_id, today)
         except DomainError as error:
-            raise errors.InputError(error.message) from None
+            raise errors.DecisionRejectedError(case_no, error) from None
 
     async def start_case(
         self, procedure: str, application: BaseModel, *, case_no: str | None = None,
@@ -622,6 +624,7 @@ def _checked_request(
     spec = procedure_of_case(case_no)
     if spec is not None:  # else not a number of ours: the server will say there is no such case
         rule = check_known_decision(spec.decisions, decision)
+        check_role(rule, decision, actor.role)
         parse_payload(rule, decision, request.payload, today or local_date(datetime.now(UTC)))
     return request
 
