@@ -2,6 +2,10 @@
 FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md ./
+COPY domain ./domain
+COPY activities ./activities
+COPY workflows ./workflows
+COPY workers ./workers
 COPY govflow ./govflow
 RUN pip install --no-cache-dir . && useradd --create-home govflow \
     && mkdir -p /var/lib/govflow && chown govflow /var/lib/govflow

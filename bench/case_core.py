@@ -22,18 +22,18 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from govflow import search_attributes
+from activities.db.connection import create_pool
+from activities.db.event_log import append_events
+from activities.db.migrate import migrate
+from domain.case import Actor, CaseEvent
+from domain.demo import DemoApplication
 from govflow.client import Govflow
-from govflow.db.connection import create_pool
-from govflow.db.event_log import append_events
-from govflow.db.migrate import migrate
-from govflow.devstack import installed_binary
-from govflow.domain.case import Actor, CaseEvent
-from govflow.domain.demo import DemoApplication
-from govflow.logs import configure_logging
-from govflow.settings import Settings
-from govflow.workers.main import build_worker
 from tests.helpers import example, wait_until_opened
+from workers.devstack import installed_binary
+from workers.logs import configure_logging
+from workers.main import build_worker
+from workers.settings import Settings
+from workflows import search_attributes
 
 CLERK = Actor(role="clerk", id="bench")
 REVIEWER = Actor(role="reviewer", id="bench")

@@ -18,9 +18,9 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from govflow.domain.subsidy import Claim, QuoteRequest
-from govflow.domain.title import Expert, draw_experts
-from govflow.domain.title_eligibility import Applicant, Direction, assess_all
+from domain.subsidy import Claim, QuoteRequest
+from domain.title import Expert, draw_experts
+from domain.title_eligibility import Applicant, Direction, assess_all
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

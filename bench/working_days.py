@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from govflow.domain.clocks import Clock, Unit
-from govflow.domain.schedules import package_calendar
+from domain.clocks import Clock, Unit
+from domain.schedules import package_calendar
 
 
 def main() -> None:

@@ -1,2 +1,3 @@
-"""govflow: the administrative procedures of Beijing Municipal Government Gazette 2021 no. 44
-as durable Temporal workflows."""
+"""govflow: what clients use — the typed SDK (govflow.client) and the command line
+(govflow.cli). Imports domain, workers (settings, connection, registry) and workflows'
+search-attribute keys; never the worker's wiring of activities."""

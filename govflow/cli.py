@@ -20,19 +20,19 @@ from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
 
+from activities.db.connection import DatabaseUnreachableError
+from domain.beijing import District
+from domain.calendar import SHANGHAI
+from domain.case import OPENING, Actor, CaseStatus, describe_validation_error
+from domain.errors import DomainError
+from domain.inputs import RequestId, check_plausible, validate_at_boundary
+from domain.models import Record
 from govflow.client import errors
 from govflow.client.sdk import DEFAULT_WAIT, CaseSummary, Govflow
-from govflow.db.connection import DatabaseUnreachableError
-from govflow.devstack import DevStackError
-from govflow.domain.beijing import District
-from govflow.domain.calendar import SHANGHAI
-from govflow.domain.case import OPENING, Actor, CaseStatus, describe_validation_error
-from govflow.domain.errors import DomainError
-from govflow.domain.inputs import RequestId, check_plausible, validate_at_boundary
-from govflow.domain.models import Record
-from govflow.logs import configure_logging
-from govflow.settings import Settings
-from govflow.temporal import TemporalUnreachableError
+from workers.devstack import DevStackError
+from workers.logs import configure_logging
+from workers.settings import Settings
+from workers.temporal import TemporalUnreachableError
 
 EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_PENDING = 1, 2, 3, 4
 MAX_FILE_BYTES = 1024 * 1024
@@ -175,8 +175,8 @@ async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
-    from govflow.db.projections import PROJECTION_TABLES, rebuild_projections
-    from govflow.workers.main import database
+    from activities.db.projections import PROJECTION_TABLES, rebuild_projections
+    from workers.main import database
 
     async with database(settings) as pool, pool.acquire() as conn:
         count = await rebuild_projections(conn)
@@ -185,8 +185,8 @@ async def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    from govflow.devstack import until_interrupted
-    from govflow.workers.main import run_worker
+    from workers.devstack import until_interrupted
+    from workers.main import run_worker
 
     async with until_interrupted() as stop:
         await run_worker(settings, stop=stop)
@@ -194,7 +194,7 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_dev(args: argparse.Namespace, settings: Settings) -> int:
-    from govflow.devstack import run_dev_stack, stop_dev_stack
+    from workers.devstack import run_dev_stack, stop_dev_stack
 
     if args.stop:
         print(await stop_dev_stack(settings))
@@ -238,8 +238,8 @@ async def cmd_calendar_check(args: argparse.Namespace, settings: Settings) -> in
 
 
 async def cmd_calendar_add(args: argparse.Namespace, settings: Settings) -> int:
+    from domain.clocks import Unit
     from govflow.client.calendar import calendar_in_force
-    from govflow.domain.clocks import Unit
 
     day = parse_date(args.date)
     if args.n < 0:
@@ -287,7 +287,7 @@ async def cmd_calendar_replan(args: argparse.Namespace, settings: Settings) -> i
 async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     """第十九条 reports, from the complaints read model."""
     from govflow.client.reports import annual_report, bimonthly_report
-    from govflow.workers.main import database
+    from workers.main import database
 
     async with database(settings) as pool, pool.acquire() as conn:
         if args.report_kind == "annual":
@@ -304,8 +304,8 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_complaints(args: argparse.Namespace, settings: Settings) -> int:
     """Complaints from the read model, by body, stage, ground and overdue clocks."""
-    from govflow.db.read_models.complaints import list_complaints
-    from govflow.workers.main import database
+    from activities.db.read_models.complaints import list_complaints
+    from workers.main import database
 
     async with database(settings) as pool, pool.acquire() as conn:
         rows = await list_complaints(
@@ -329,8 +329,8 @@ async def cmd_complaints(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_certificate(args: argparse.Namespace, settings: Settings) -> int:
     """A 《拍卖经营批准证书》 in the register, with its history."""
-    from govflow.db.read_models.certificates import look_up
-    from govflow.workers.main import database
+    from activities.db.read_models.certificates import look_up
+    from workers.main import database
 
     async with database(settings) as pool, pool.acquire() as conn:
         found = await look_up(conn, args.certificate_no)
@@ -347,9 +347,9 @@ async def cmd_certificate(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_spot_check_round(args: argparse.Namespace, settings: Settings) -> int:
     """三(一): start a round over every commitment decision no round has taken up yet."""
-    from govflow.db.read_models.commitments import awaiting_spot_check
-    from govflow.domain.spot_check import Candidate, SpotCheckRound
-    from govflow.workers.main import database
+    from activities.db.read_models.commitments import awaiting_spot_check
+    from domain.spot_check import Candidate, SpotCheckRound
+    from workers.main import database
 
     async with database(settings) as pool, pool.acquire() as conn:
         due = await awaiting_spot_check(conn, datetime.now(SHANGHAI).date())
@@ -379,7 +379,7 @@ async def cmd_ballot(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_title_assess(args: argparse.Namespace, settings: Settings) -> int:
     """附件: which levels a person may apply for, and why not, without starting a case."""
-    from govflow.domain.title_eligibility import Applicant, Direction, assess_all
+    from domain.title_eligibility import Applicant, Direction, assess_all
 
     try:
         on = date.fromisoformat(args.on) if args.on else datetime.now(SHANGHAI).date()
@@ -407,7 +407,7 @@ async def cmd_title_assess(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_subsidy_quote(args: argparse.Namespace, settings: Settings) -> int:
     """京商财务字〔2021〕33号 四 and attachment 2: the support for claimed expenses, every rule shown,
     without starting a case."""
-    from govflow.domain.subsidy import QuoteRequest
+    from domain.subsidy import QuoteRequest
 
     try:
         request = validate_at_boundary(QuoteRequest, read_json(args.file), datetime.now(SHANGHAI).date())
@@ -438,7 +438,7 @@ async def cmd_subsidy_plan(args: argparse.Namespace, settings: Settings) -> int:
     --decide, the municipal bureau's select-plan decisions are sent."""
     from decimal import Decimal, InvalidOperation
 
-    from govflow.domain.subsidy import plan_within_budget
+    from domain.subsidy import plan_within_budget
 
     try:
         budget = Decimal(args.budget)

@@ -19,13 +19,14 @@ from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from govflow import search_attributes
+from activities.db.connection import DatabaseUnreachableError, redact
+from activities.db.migrate import MigrationError, load_migrations
 from govflow.client.sdk import stuck_cases
-from govflow.db.connection import DatabaseUnreachableError, redact, resolve_database_url
-from govflow.db.migrate import MigrationError, load_migrations
-from govflow.devstack import live_postmaster, orphan_temporal, read_stack_record, running_stack
-from govflow.settings import Settings
-from govflow.temporal import TemporalUnreachableError, connect
+from workers.database import resolve_database_url
+from workers.devstack import live_postmaster, orphan_temporal, read_stack_record, running_stack
+from workers.settings import Settings
+from workers.temporal import TemporalUnreachableError, connect
+from workflows import search_attributes
 
 RPC_TIMEOUT = timedelta(seconds=10)
 POLLER_WINDOW = timedelta(minutes=1)

@@ -24,13 +24,13 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from govflow import search_attributes
-from govflow.db.connection import create_pool
-from govflow.db.migrate import migrate
-from govflow.devstack import installed_binary
-from govflow.settings import Settings
-from govflow.workers.main import build_worker
+from activities.db.connection import create_pool
+from activities.db.migrate import migrate
 from tests.helpers import with_database
+from workers.devstack import installed_binary
+from workers.main import build_worker
+from workers.settings import Settings
+from workflows import search_attributes
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"

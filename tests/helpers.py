@@ -9,7 +9,7 @@ from typing import Any
 
 import asyncpg
 
-from govflow.domain.case import Actor
+from domain.case import Actor
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -102,7 +102,7 @@ def nth_working_day_after(start: Any, n: int, calendar: Any = None) -> Any:
     arithmetic under test."""
     from datetime import timedelta
 
-    from govflow.domain.schedules import package_calendar
+    from domain.schedules import package_calendar
 
     calendar = calendar or package_calendar()
     day, counted = start, 0
@@ -116,7 +116,7 @@ def beijing(day: Any, hour: int = 0, minute: int = 0) -> Any:
     """An instant of a Beijing calendar day."""
     from datetime import datetime, time
 
-    from govflow.domain.calendar import SHANGHAI
+    from domain.calendar import SHANGHAI
 
     return datetime.combine(day, time(hour, minute), SHANGHAI)
 
@@ -142,13 +142,13 @@ class CaseDriver:
         return row["template"], row["body"]
 
     async def today(self) -> Any:
-        from govflow.domain.calendar import local_date
+        from domain.calendar import local_date
 
         return local_date(await self.env.get_current_time())
 
     async def decide_example(self, name: str, actor: Any = None, **changes: Any) -> str:
         """The decision `name` from examples/FOLDER/NAME.json, its payload changed by `changes`."""
-        from govflow.domain.case import Actor
+        from domain.case import Actor
 
         document = example(self.folder, name)
         payload = document.get("payload", {}) | changes
@@ -159,7 +159,7 @@ class CaseDriver:
 async def start_from(gf: Any, procedure: str, document: Any, ready: Any = None) -> str:
     """Start a `procedure` case from `document` (an application as JSON) under a test case
     number, and wait until `ready(status)` (default: its first event is in)."""
-    from govflow.procedures import get_procedure
+    from workers.registry import get_procedure
 
     spec = get_procedure(procedure)
     ref = await gf.start_case(procedure, spec.application.model_validate(document))

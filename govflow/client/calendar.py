@@ -6,17 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from activities.db.calendar_store import load_overrides, save_schedule
+from activities.db.connection import DatabaseUnreachableError, create_pool
+from activities.db.migrate import migrate
+from domain.calendar import WorkingDayCalendar
+from domain.case import Actor
+from domain.clocks import ClocksReplanned, ReplanClocks
+from domain.errors import CaseClosedError, DomainError
+from domain.schedules import package_calendar, parse_schedule_file
 from govflow.client import errors
 from govflow.client.sdk import Govflow
-from govflow.db.calendar_store import load_overrides, save_schedule
-from govflow.db.connection import DatabaseUnreachableError, create_pool, resolve_database_url
-from govflow.db.migrate import migrate
-from govflow.domain.calendar import WorkingDayCalendar
-from govflow.domain.case import Actor
-from govflow.domain.clocks import ClocksReplanned, ReplanClocks
-from govflow.domain.errors import CaseClosedError, DomainError
-from govflow.domain.schedules import package_calendar, parse_schedule_file
-from govflow.settings import Settings
+from workers.database import resolve_database_url
+from workers.settings import Settings
 
 
 @dataclass(frozen=True)

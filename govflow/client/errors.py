@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-from govflow.domain.errors import DomainError
+from domain.errors import DomainError
 
 
 class GovflowError(Exception):

@@ -40,15 +40,13 @@ from temporalio.common import (
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCStatusCode
 
-from govflow import search_attributes as sa
-from govflow.boundary import from_application_error
-from govflow.client import errors
-from govflow.db.case_numbers import last_serial, next_case_no
-from govflow.db.connection import DatabaseUnreachableError as DbUnreachable
-from govflow.db.connection import create_pool, resolve_database_url
-from govflow.db.migrate import migrate
-from govflow.domain.calendar import local_date
-from govflow.domain.case import (
+from activities.boundary import from_application_error
+from activities.db.case_numbers import last_serial, next_case_no
+from activities.db.connection import DatabaseUnreachableError as DbUnreachable
+from activities.db.connection import create_pool
+from activities.db.migrate import migrate
+from domain.calendar import local_date
+from domain.case import (
     OPENING,
     Actor,
     CaseResumeResult,
@@ -61,19 +59,22 @@ from govflow.domain.case import (
     describe_validation_error,
     parse_payload,
 )
-from govflow.domain.clocks import ClocksReplanned, ReplanClocks
-from govflow.domain.errors import (
+from domain.clocks import ClocksReplanned, ReplanClocks
+from domain.errors import (
     CaseClosedError,
     CaseOpeningError,
     DomainError,
     DuplicateRequestError,
     InvalidInputError,
 )
-from govflow.domain.identifiers import parse_case_no
-from govflow.domain.inputs import check_application, validate_at_boundary
-from govflow.procedures import Procedure, get_procedure, procedure_of_case
-from govflow.settings import Settings
-from govflow.temporal import TemporalUnreachableError, connect
+from domain.identifiers import parse_case_no
+from domain.inputs import check_application, validate_at_boundary
+from govflow.client import errors
+from workers.database import resolve_database_url
+from workers.registry import Procedure, get_procedure, procedure_of_case
+from workers.settings import Settings
+from workers.temporal import TemporalUnreachableError, connect
+from workflows import search_attributes as sa
 
 R = TypeVar("R")
 # Set by the server on a workflow whose workflow task failed several times in a row (the dev
@@ -428,8 +429,8 @@ class Govflow:
 
     async def cast_ballot(self, case_no: str, member: str, choice: str) -> int:
         """Cast a committee member's secret ballot on an applicant; returns the ballot number.
-        It goes to the ballot box, not to the case: see govflow.db.ballots."""
-        from govflow.db import ballots
+        It goes to the ballot box, not to the case: see activities.db.ballots."""
+        from activities.db import ballots
 
         pool = await self._database()
         try:
@@ -449,8 +450,8 @@ class Govflow:
     async def plan_candidates(self, year: int) -> list[Any]:
         """五(二)2: the projects of `year` awaiting plan selection, with their claims and quoted
         support, read from their cases."""
-        from govflow.domain.subsidy import Claim, PlanCandidate
-        from govflow.domain.subsidy_pipeline import PLAN_SELECTION, SubsidyApplication
+        from domain.subsidy import Claim, PlanCandidate
+        from domain.subsidy_pipeline import PLAN_SELECTION, SubsidyApplication
 
         candidates = []
         for summary in await self.list_cases(procedure="subsidy", stage=PLAN_SELECTION, limit=1000):
@@ -471,14 +472,14 @@ class Govflow:
 
     async def verify_title(self, certificate_no: str) -> dict[str, Any]:
         """五(二)7: what the register says of a certificate number."""
-        from govflow.db.read_models.titles import verify
+        from activities.db.read_models.titles import verify
 
         async with (await self._database()).acquire() as conn:
             return await verify(conn, certificate_no)
 
     async def revoke_title(self, certificate_no: str, reason: str, revoked_by: str) -> dict[str, Any]:
         """六(一): revoke a title obtained by fraud (integrity file, blacklist)."""
-        from govflow.db.read_models.titles import revoke
+        from activities.db.read_models.titles import revoke
 
         try:
             async with (await self._database()).acquire() as conn:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from govflow.domain.calendar import local_date
+from domain.calendar import local_date
 from tests.helpers import EXAMPLES, govflow_command, run_govflow
 
 pytestmark = pytest.mark.e2e

@@ -17,25 +17,25 @@ from pathlib import Path
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from activities.db.connection import create_pool
+from activities.db.migrate import migrate
+from domain.calendar import local_date
+from domain.case import Actor
+from domain.complaint import ComplaintFiling
+from domain.credit import CreditSubject
+from domain.demo import DemoApplication
+from domain.ecommerce import EcommerceProject
+from domain.permit import PermitApplication
+from domain.spot_check import Candidate, SpotCheckRound
+from domain.subsidy_pipeline import SubsidyApplication
+from domain.title import ReviewApplication
+from domain.title_exam import ExamRegistration
 from govflow.client import Govflow
-from govflow.db.connection import create_pool
-from govflow.db.migrate import migrate
-from govflow.devstack import installed_binary
-from govflow.domain.calendar import local_date
-from govflow.domain.case import Actor
-from govflow.domain.complaint import ComplaintFiling
-from govflow.domain.credit import CreditSubject
-from govflow.domain.demo import DemoApplication
-from govflow.domain.ecommerce import EcommerceProject
-from govflow.domain.permit import PermitApplication
-from govflow.domain.spot_check import Candidate, SpotCheckRound
-from govflow.domain.subsidy_pipeline import SubsidyApplication
-from govflow.domain.title import ReviewApplication
-from govflow.domain.title_exam import ExamRegistration
-from govflow.settings import Settings
-from govflow.workers.main import build_worker
 from tests.conftest import register_search_attributes
 from tests.helpers import CLERK, INSPECTOR, REVIEWER, example, wait_until_opened
+from workers.devstack import installed_binary
+from workers.main import build_worker
+from workers.settings import Settings
 
 HERE = Path(__file__).resolve().parent
 

@@ -15,15 +15,15 @@ import asyncpg
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from activities.notices.render import NoticeRenderer, NoticeTemplateError, RenderedNotice
+from domain.case import Actor
+from domain.demo import SUPERVISING_BODY, DemoApplication
+from domain.errors import AwaitingOperatorError, WrongRoleError
 from govflow.client import Govflow
 from govflow.client.errors import DecisionPendingError, DecisionRejectedError
-from govflow.domain.case import Actor
-from govflow.domain.demo import SUPERVISING_BODY, DemoApplication
-from govflow.domain.errors import AwaitingOperatorError, WrongRoleError
-from govflow.notices.render import NoticeRenderer, NoticeTemplateError, RenderedNotice
-from govflow.settings import Settings
-from govflow.workers.main import build_worker
 from tests.helpers import CLERK, REVIEWER, example, wait_for_status
+from workers.main import build_worker
+from workers.settings import Settings
 
 pytestmark = pytest.mark.integration
 

@@ -36,15 +36,15 @@ import pytest
 from pydantic import ValidationError
 from temporalio.client import Client
 
+from domain.calendar import local_date
+from domain.case import DecisionRequest, DecisionRule, check_decision, describe_validation_error
+from domain.errors import InvalidInputError
 from govflow.cli import read_json
 from govflow.client import Govflow
 from govflow.client.errors import InputError
-from govflow.domain.calendar import local_date
-from govflow.domain.case import DecisionRequest, DecisionRule, check_decision, describe_validation_error
-from govflow.domain.errors import InvalidInputError
-from govflow.procedures import PROCEDURES, workflow_classes
-from govflow.settings import Settings
 from tests.helpers import run_govflow_async
+from workers.registry import PROCEDURES, workflow_classes
+from workers.settings import Settings
 
 pytestmark = pytest.mark.integration
 

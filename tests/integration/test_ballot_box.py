@@ -8,9 +8,9 @@ import asyncio
 import asyncpg
 import pytest
 
-from govflow.db import ballots
-from govflow.db.connection import create_pool
-from govflow.domain.title import BallotRefusedError
+from activities.db import ballots
+from activities.db.connection import create_pool
+from domain.title import BallotRefusedError
 
 pytestmark = pytest.mark.integration
 

@@ -15,15 +15,12 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.db.connection import create_pool
+from activities.db.migrate import migrate
+from domain.calendar import local_date
+from domain.clocks import Unit
+from domain.schedules import package_calendar, package_schedule, parse_schedule_file
 from govflow.client import Govflow
-from govflow.db.connection import create_pool
-from govflow.db.migrate import migrate
-from govflow.devstack import installed_binary
-from govflow.domain.calendar import local_date
-from govflow.domain.clocks import Unit
-from govflow.domain.schedules import package_calendar, package_schedule, parse_schedule_file
-from govflow.settings import Settings
-from govflow.workers.main import build_activities
 from tests.conftest import register_search_attributes
 from tests.helpers import (
     nth_working_day_after,
@@ -33,6 +30,9 @@ from tests.helpers import (
     with_database,
 )
 from tests.workflows.clock_probe import ClockProbeWorkflow, ProbeOpening
+from workers.devstack import installed_binary
+from workers.main import build_activities
+from workers.settings import Settings
 
 pytestmark = pytest.mark.integration
 

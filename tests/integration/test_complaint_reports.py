@@ -13,17 +13,17 @@ import pytest
 from temporalio.client import ScheduleHandle
 from temporalio.testing import WorkflowEnvironment
 
-from govflow.client.reports import ensure_report_schedule
-from govflow.db.connection import create_pool
-from govflow.db.event_log import append_events
-from govflow.domain.calendar import SHANGHAI
-from govflow.domain.case import CaseEvent
-from govflow.domain.complaint import bimonthly_period, report_month_for
-from govflow.domain.schedules import package_calendar
-from govflow.settings import Settings
-from govflow.workers.main import build_worker
-from govflow.workflows.reports import SCHEDULE_ID
+from activities.db.connection import create_pool
+from activities.db.event_log import append_events
+from domain.calendar import SHANGHAI
+from domain.case import CaseEvent
+from domain.complaint import bimonthly_period, report_month_for
+from domain.schedules import package_calendar
 from tests.helpers import example, run_govflow_async
+from workers.main import build_worker
+from workers.schedules import ensure_report_schedule
+from workers.settings import Settings
+from workflows.reports import SCHEDULE_ID
 
 pytestmark = pytest.mark.integration
 

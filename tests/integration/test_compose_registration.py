@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from govflow import search_attributes
-from govflow.devstack import installed_binary
 from tests.unit.test_compose_file import registration_script
+from workers.devstack import installed_binary
+from workflows import search_attributes
 
 pytestmark = pytest.mark.integration
 

@@ -11,14 +11,14 @@ import asyncpg
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
-from govflow import search_attributes as sa
+from domain.calendar import local_date
+from domain.case import Actor
+from domain.complaint import ComplaintFiling
 from govflow.client import Govflow
-from govflow.domain.calendar import local_date
-from govflow.domain.case import Actor
-from govflow.domain.complaint import ComplaintFiling
-from govflow.settings import Settings
 from tests.helpers import example, wait_for_status
 from tests.integration.test_dev_server import spawn_worker
+from workers.settings import Settings
+from workflows import search_attributes as sa
 
 pytestmark = pytest.mark.integration
 

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from activities.db.connection import create_pool
+from activities.db.migrate import migrate
+from domain.demo import DemoApplication
 from govflow.client import Govflow
-from govflow.db.connection import create_pool
-from govflow.db.migrate import migrate
-from govflow.domain.demo import DemoApplication
-from govflow.settings import Settings
-from govflow.workers.main import build_worker
 from tests.helpers import CLERK, REVIEWER, example, wait_for_status, wait_until_opened
+from workers.main import build_worker
+from workers.settings import Settings
 
 pytestmark = pytest.mark.integration
 

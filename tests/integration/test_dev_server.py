@@ -18,11 +18,8 @@ from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from govflow import search_attributes as sa
+from domain.demo import DemoApplication
 from govflow.client import Govflow
-from govflow.domain.demo import DemoApplication
-from govflow.settings import Settings
-from govflow.workers.main import build_worker
 from tests.helpers import (
     CLERK,
     REVIEWER,
@@ -32,6 +29,9 @@ from tests.helpers import (
     wait_for_status,
     wait_until_opened,
 )
+from workers.main import build_worker
+from workers.settings import Settings
+from workflows import search_attributes as sa
 
 pytestmark = pytest.mark.integration
 

@@ -25,12 +25,12 @@ import psutil
 import pytest
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
 
-from govflow import search_attributes as sa
 from govflow.client.sdk import stuck_cases, stuck_cases_described
-from govflow.devstack import DevStackError, RestartBudget, clean_leftovers, port_in_use, stop_dev_stack
 from govflow.doctor import run_doctor, stack_checks, worker_check
-from govflow.settings import Settings
-from govflow.temporal import connect
+from workers.devstack import DevStackError, RestartBudget, clean_leftovers, port_in_use, stop_dev_stack
+from workers.settings import Settings
+from workers.temporal import connect
+from workflows import search_attributes as sa
 
 pytestmark = pytest.mark.integration
 

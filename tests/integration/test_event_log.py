@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-from govflow.db.case_numbers import next_case_no
-from govflow.db.event_log import EventLogConflictError, append_events, read_events
-from govflow.db.migrate import load_migrations, migrate
-from govflow.domain.case import CaseEvent
+from activities.db.case_numbers import next_case_no
+from activities.db.event_log import EventLogConflictError, append_events, read_events
+from activities.db.migrate import load_migrations, migrate
+from domain.case import CaseEvent
 from tests.helpers import unique_case_no
 
 pytestmark = pytest.mark.integration

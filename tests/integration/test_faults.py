@@ -41,21 +41,21 @@ from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from govflow import search_attributes
+from activities.db.case_numbers import next_case_no
+from activities.db.connection import create_pool
+from activities.db.migrate import migrate
+from activities.db.projections import PROJECTION_TABLES, rebuild_projections
+from activities.notices.channels import FolderChannel
+from domain.calendar import local_date
+from domain.case import Actor, CaseStatus
+from domain.complaint import ComplaintFiling
+from domain.errors import CaseClosedError, CaseOpeningError, DuplicateRequestError
 from govflow.client import Govflow, errors
-from govflow.db.case_numbers import next_case_no
-from govflow.db.connection import create_pool
-from govflow.db.migrate import migrate
-from govflow.db.projections import PROJECTION_TABLES, rebuild_projections
-from govflow.domain.calendar import local_date
-from govflow.domain.case import Actor, CaseStatus
-from govflow.domain.complaint import ComplaintFiling
-from govflow.domain.errors import CaseClosedError, CaseOpeningError, DuplicateRequestError
-from govflow.notices.channels import FolderChannel
-from govflow.procedures import get_procedure
-from govflow.settings import Settings
-from govflow.temporal import TemporalUnreachableError, connect
 from tests.helpers import example, govflow_command
+from workers.registry import get_procedure
+from workers.settings import Settings
+from workers.temporal import TemporalUnreachableError, connect
+from workflows import search_attributes
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 

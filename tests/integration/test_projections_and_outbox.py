@@ -11,16 +11,15 @@ import pytest
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import Worker
 
-from govflow.activities.case_log import CaseLogActivities
-from govflow.activities.models import IssueNotice
+from activities.case_log import CaseLogActivities
+from activities.db.projections import PROJECTION_TABLES
+from activities.models import IssueNotice
+from activities.notices.channels import FolderChannel
+from activities.notices.render import NoticeRenderer
+from domain.case import Actor
+from domain.complaint import ComplaintFiling
+from domain.demo import DemoApplication
 from govflow.client import Govflow
-from govflow.db.projections import PROJECTION_TABLES
-from govflow.domain.case import Actor
-from govflow.domain.complaint import ComplaintFiling
-from govflow.domain.demo import DemoApplication
-from govflow.notices.channels import FolderChannel
-from govflow.notices.render import NoticeRenderer
-from govflow.settings import Settings
 from tests.helpers import (
     CLERK,
     INSPECTOR,
@@ -31,6 +30,7 @@ from tests.helpers import (
     wait_for_status,
     wait_until_opened,
 )
+from workers.settings import Settings
 
 pytestmark = pytest.mark.integration
 

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from govflow.db import ledger
-from govflow.db.connection import create_pool
+from activities.db import ledger
+from activities.db.connection import create_pool
 
 pytestmark = pytest.mark.integration
 

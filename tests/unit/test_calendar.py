@@ -11,9 +11,9 @@ from pathlib import Path
 import chinese_calendar
 import pytest
 
-from govflow.domain.calendar import add_months
-from govflow.domain.errors import InvalidInputError
-from govflow.domain.schedules import package_calendar, parse_schedule_file
+from domain.calendar import add_months
+from domain.errors import InvalidInputError
+from domain.schedules import package_calendar, parse_schedule_file
 
 CALENDAR = package_calendar()
 TEST_2027 = json.loads((Path(__file__).parents[1] / "data" / "schedule-2027-test.json").read_text())

@@ -1,6 +1,6 @@
 from datetime import UTC, date, datetime
 
-from govflow.domain.calendar import add_calendar_days, end_of_day, local_date
+from domain.calendar import add_calendar_days, end_of_day, local_date
 
 
 def test_a_period_ends_at_235959_beijing_which_is_155959_utc() -> None:

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from govflow.domain.clocks import Clock, Unit
-from govflow.domain.errors import ClockStateError
-from govflow.domain.schedules import package_calendar
+from domain.clocks import Clock, Unit
+from domain.errors import ClockStateError
+from domain.schedules import package_calendar
 
 CALENDAR = package_calendar()
 

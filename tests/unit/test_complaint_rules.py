@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from govflow.domain.complaint import (
+from domain.complaint import (
     ComplaintFiling,
     ReceivingBody,
     bimonthly_period,
@@ -17,8 +17,8 @@ from govflow.domain.complaint import (
     missing_particulars,
     report_month_for,
 )
-from govflow.domain.errors import InvalidInputError
-from govflow.domain.schedules import package_calendar
+from domain.errors import InvalidInputError
+from domain.schedules import package_calendar
 from tests.helpers import example
 
 

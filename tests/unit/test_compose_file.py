@@ -4,8 +4,8 @@ from pathlib import Path
 
 import yaml
 
-from govflow import search_attributes
-from govflow.settings import Settings
+from workers.settings import Settings
+from workflows import search_attributes
 
 REPO = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((REPO / "temporal-dev.yml").read_text(encoding="utf-8"))

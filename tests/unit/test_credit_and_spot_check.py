@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from govflow.domain.credit import (
+from domain.credit import (
     Breach,
     CreditEntry,
     Grade,
@@ -14,8 +14,8 @@ from govflow.domain.credit import (
     bars_commitment_route,
     effective_grade,
 )
-from govflow.domain.errors import DecisionRefusedError, InvalidInputError
-from govflow.domain.spot_check import DrawInput, draw
+from domain.errors import DecisionRefusedError, InvalidInputError
+from domain.spot_check import DrawInput, draw
 
 
 def breach(found_on: date, grade: Grade = Grade.MINOR, n: int = 1) -> Breach:

@@ -2,9 +2,9 @@
 
 import pytest
 
-from govflow.domain import demo
-from govflow.domain.case import Actor, DecisionRequest, check_decision
-from govflow.domain.errors import (
+from domain import demo
+from domain.case import Actor, DecisionRequest, check_decision
+from domain.errors import (
     CaseClosedError,
     DuplicateRequestError,
     InvalidInputError,

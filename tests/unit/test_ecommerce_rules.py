@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from govflow.domain.ecommerce import EcommerceProject, lpr_before, support
-from govflow.domain.errors import InvalidInputError
+from domain.ecommerce import EcommerceProject, lpr_before, support
+from domain.errors import InvalidInputError
 
 
 def project(**changes: Any) -> EcommerceProject:

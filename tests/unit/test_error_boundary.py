@@ -3,8 +3,8 @@
 import pytest
 from temporalio.exceptions import ApplicationError
 
-from govflow.boundary import from_application_error, to_application_error
-from govflow.domain.errors import DomainError, all_domain_errors
+from activities.boundary import from_application_error, to_application_error
+from domain.errors import DomainError, all_domain_errors
 
 
 def test_every_domain_error_has_its_own_code() -> None:

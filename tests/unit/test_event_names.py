@@ -10,14 +10,14 @@ from collections import defaultdict
 
 from pydantic import BaseModel
 
-import govflow.domain
-from govflow.db.projections import READ_MODELS
+import domain
+from activities.db.projections import READ_MODELS
 
 
 def test_every_projected_event_name_is_defined_once_in_the_domain() -> None:
     defined: dict[str, set[str]] = defaultdict(set)
-    for info in pkgutil.iter_modules(govflow.domain.__path__):
-        module = importlib.import_module(f"govflow.domain.{info.name}")
+    for info in pkgutil.iter_modules(domain.__path__):
+        module = importlib.import_module(f"domain.{info.name}")
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == module.__name__:
                 defined[value.__name__].add(module.__name__)

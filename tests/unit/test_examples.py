@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from govflow.domain.case import Actor
-from govflow.domain.subsidy import QuoteRequest
-from govflow.domain.title_eligibility import Applicant
-from govflow.procedures import PROCEDURES, workflow_classes
+from domain.case import Actor
+from domain.subsidy import QuoteRequest
+from domain.title_eligibility import Applicant
+from workers.registry import PROCEDURES, workflow_classes
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 DECISIONS = {w.__temporal_workflow_definition.name: getattr(w, "decisions", {}) for w in workflow_classes()}

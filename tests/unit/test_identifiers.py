@@ -1,8 +1,8 @@
 import pytest
 
-from govflow.domain.errors import InvalidInputError
-from govflow.domain.identifiers import check_case_no, format_case_no, is_valid_uscc
-from govflow.domain.procedures import CASE_NO_PREFIXES, case_no_prefix
+from domain.errors import InvalidInputError
+from domain.identifiers import check_case_no, format_case_no, is_valid_uscc
+from domain.procedures import CASE_NO_PREFIXES, case_no_prefix
 
 # Codes published on the national enterprise credit system, checked by hand against GB 32100-2015.
 PUBLISHED_USCC = ["9144030071526726XG", "91330100716105852F", "914403001922038216"]

@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from govflow.logs import configure_logging, get_logger
+from workers.logs import configure_logging, get_logger
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from govflow.notices.render import NoticeRenderer, NoticeTemplateError
+from activities.notices.render import NoticeRenderer, NoticeTemplateError
 
 
 def test_acceptance_notice_is_in_chinese_with_chinese_dates() -> None:

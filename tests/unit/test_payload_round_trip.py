@@ -6,9 +6,9 @@ import pytest
 from pydantic import BaseModel
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from govflow.activities.models import AppendEvents, Escalate, IssueNotice, RecordVerification
-from govflow.domain.beijing import District
-from govflow.domain.case import (
+from activities.models import AppendEvents, Escalate, IssueNotice, RecordVerification
+from domain.beijing import District
+from domain.case import (
     Actor,
     CaseEvent,
     CaseStatus,
@@ -16,7 +16,7 @@ from govflow.domain.case import (
     DecisionAccepted,
     DecisionRequest,
 )
-from govflow.domain.demo import DemoApplication, DemoOpening, Enterprise
+from domain.demo import DemoApplication, DemoOpening, Enterprise
 
 AT = datetime(2026, 9, 28, 2, 30, tzinfo=UTC)
 ACTOR = Actor(role="clerk", id="c-1")

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from govflow.settings import Settings
+from workers.settings import Settings
 
 
 def test_settings_come_from_the_contract_variables(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from govflow.domain.subsidy import (
+from domain.subsidy import (
     Category,
     Claim,
     Enterprise,

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from temporalio.client import TLSConfig
 
-from govflow.settings import Settings
-from govflow.temporal import tls_config
+from workers.settings import Settings
+from workers.temporal import tls_config
 
 
 def test_no_tls_files_means_a_plain_connection() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from govflow.domain.title_eligibility import (
+from domain.title_eligibility import (
     Achievement,
     Applicant,
     Direction,

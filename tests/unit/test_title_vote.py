@@ -2,8 +2,8 @@
 
 import pytest
 
-from govflow.domain.errors import InvalidInputError
-from govflow.domain.title import (
+from domain.errors import InvalidInputError
+from domain.title import (
     BallotRefusedError,
     Expert,
     PanelDraw,
@@ -15,7 +15,7 @@ from govflow.domain.title import (
     passes,
     quorum_met,
 )
-from govflow.domain.title_eligibility import Level
+from domain.title_eligibility import Level
 
 
 @pytest.mark.parametrize(
@@ -115,7 +115,7 @@ def test_certificate_numbers_carry_an_iso_7064_check_character() -> None:
     assert certificate_number(2026, Level.SENIOR, 12).startswith("BJIP-20263000012")
     number = certificate_number(2026, Level.SENIOR, 12)
     assert certificate_number_valid(number)
-    from govflow.domain.title import _check_char
+    from domain.title import _check_char
     assert _check_char("11010519491231002") == "X"
     assert not certificate_number_valid(number[:-1] + ("0" if number[-1] != "0" else "1"))
     assert not certificate_number_valid(number.replace("20263", "20265"))

@@ -10,11 +10,11 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from pydantic import Field
 
-    from govflow.domain.case import SYSTEM, Actor, CaseOpening, CaseStatus, DecisionRule
-    from govflow.domain.clocks import Unit
-    from govflow.domain.models import Record
+    from domain.case import SYSTEM, Actor, CaseOpening, CaseStatus, DecisionRule
+    from domain.clocks import Unit
+    from domain.models import Record
 
-from govflow.workflows.core import CaseWorkflow
+from workflows.core import CaseWorkflow
 
 CLOCK = "probe"
 SUPERVISOR = "督办机关"

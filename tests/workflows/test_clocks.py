@@ -16,16 +16,16 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from domain.calendar import local_date
+from domain.case import Actor, CaseEvent, CaseStatus
+from domain.clocks import Unit
+from domain.schedules import package_calendar
 from govflow.client import Govflow
 from govflow.client.errors import GovflowError
-from govflow.domain.calendar import local_date
-from govflow.domain.case import Actor, CaseEvent, CaseStatus
-from govflow.domain.clocks import Unit
-from govflow.domain.schedules import package_calendar
-from govflow.settings import Settings
-from govflow.workers.main import build_activities
 from tests.helpers import beijing, nth_working_day_after, unique_case_no, wait_for_status
 from tests.workflows.clock_probe import ClockProbeWorkflow, ProbeOpening
+from workers.main import build_activities
+from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
 

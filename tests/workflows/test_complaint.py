@@ -16,15 +16,15 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from domain.calendar import local_date
+from domain.case import Actor, CaseStatus
+from domain.complaint import ComplaintFiling, NonAcceptanceGround
+from domain.errors import InvalidInputError, WrongRoleError, WrongStageError
+from domain.schedules import package_calendar
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from govflow.domain.calendar import local_date
-from govflow.domain.case import Actor, CaseStatus
-from govflow.domain.complaint import ComplaintFiling, NonAcceptanceGround
-from govflow.domain.errors import InvalidInputError, WrongRoleError, WrongStageError
-from govflow.domain.schedules import package_calendar
-from govflow.settings import Settings
 from tests.helpers import beijing, example, nth_working_day_after, wait_for_status
+from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
 

@@ -11,15 +11,15 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.db.read_models.credit import barring_entries
+from domain.calendar import local_date
+from domain.case import Actor, CaseStatus
+from domain.credit import CreditRecordOpening, CreditSubject
+from domain.identifiers import uscc_check_character
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from govflow.db.read_models.credit import barring_entries
-from govflow.domain.calendar import local_date
-from govflow.domain.case import Actor, CaseStatus
-from govflow.domain.credit import CreditRecordOpening, CreditSubject
-from govflow.domain.identifiers import uscc_check_character
-from govflow.settings import Settings
 from tests.helpers import beijing, wait_for_status
+from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
 

@@ -28,13 +28,13 @@ from temporalio.api.enums.v1 import EventType
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from domain.case import Actor
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from govflow.domain.case import Actor
-from govflow.procedures import PROCEDURES, get_procedure, workflow_classes
-from govflow.settings import Settings
 from tests.helpers import EXAMPLES, wait_for_status
 from tests.workflows.test_credit_record import fresh_uscc
+from workers.registry import PROCEDURES, get_procedure, workflow_classes
+from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
 

@@ -9,11 +9,9 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from govflow.client import Govflow
-from govflow.client.errors import DecisionRejectedError
-from govflow.domain.calendar import local_date
-from govflow.domain.demo import DemoApplication
-from govflow.domain.errors import (
+from domain.calendar import local_date
+from domain.demo import DemoApplication
+from domain.errors import (
     CaseClosedError,
     DuplicateRequestError,
     InvalidInputError,
@@ -21,7 +19,8 @@ from govflow.domain.errors import (
     WrongRoleError,
     WrongStageError,
 )
-from govflow.settings import Settings
+from govflow.client import Govflow
+from govflow.client.errors import DecisionRejectedError
 from tests.helpers import (
     CLERK,
     INSPECTOR,
@@ -30,6 +29,7 @@ from tests.helpers import (
     stored_events,
     wait_until_opened,
 )
+from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
 

@@ -13,8 +13,8 @@ from temporalio.worker import Worker
 
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from govflow.settings import Settings
 from tests.helpers import CaseDriver, example, start_from
+from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
 

@@ -13,13 +13,12 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.db.event_log import append_events
+from activities.db.read_models.certificates import look_up
+from domain.calendar import local_date
+from domain.case import Actor, CaseEvent, CaseStatus
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from govflow.db.event_log import append_events
-from govflow.db.read_models.certificates import look_up
-from govflow.domain.calendar import local_date
-from govflow.domain.case import Actor, CaseEvent, CaseStatus
-from govflow.settings import Settings
 from tests.helpers import (
     beijing,
     example,
@@ -28,6 +27,7 @@ from tests.helpers import (
     start_from,
 )
 from tests.workflows.test_credit_record import fresh_uscc
+from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
 

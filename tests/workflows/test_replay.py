@@ -14,11 +14,11 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
+from domain.demo import DemoApplication
 from govflow.client import Govflow
-from govflow.domain.demo import DemoApplication
-from govflow.procedures import workflow_classes
-from govflow.settings import Settings
 from tests.helpers import CLERK, REVIEWER, example, wait_until_opened
+from workers.registry import workflow_classes
+from workers.settings import Settings
 
 HISTORIES = sorted((Path(__file__).resolve().parent.parent / "histories").glob("*.json"))
 

@@ -11,16 +11,16 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.db.read_models.certificates import look_up
+from domain.calendar import local_date
+from domain.case import Actor
+from domain.credit import CreditSubject
+from domain.spot_check import Candidate, DrawInput, SpotCheckRound, draw
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from govflow.db.read_models.certificates import look_up
-from govflow.domain.calendar import local_date
-from govflow.domain.case import Actor
-from govflow.domain.credit import CreditSubject
-from govflow.domain.spot_check import Candidate, DrawInput, SpotCheckRound, draw
-from govflow.settings import Settings
 from tests.helpers import beijing, wait_for_status
 from tests.workflows.test_credit_record import fresh_uscc
+from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
 

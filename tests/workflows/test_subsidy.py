@@ -13,12 +13,12 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from domain.case import Actor
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from govflow.domain.case import Actor
-from govflow.settings import Settings
 from tests.helpers import CaseDriver, beijing, example, start_from, wait_for_status
 from tests.workflows.test_credit_record import fresh_uscc
+from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
 

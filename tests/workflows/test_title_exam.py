@@ -12,9 +12,9 @@ from temporalio.worker import Worker
 
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from govflow.settings import Settings
 from tests.helpers import CaseDriver, wait_for_status
 from tests.workflows.test_title_review import start_person_case
+from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
 

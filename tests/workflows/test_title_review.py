@@ -15,13 +15,13 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from domain.case import Actor, CaseStatus
+from domain.inputs import resident_id_check_character
+from domain.title import certificate_number_valid
 from govflow.client import Govflow
 from govflow.client.errors import CaseNotFoundError, DecisionRejectedError, GovflowError, InputError
-from govflow.domain.case import Actor, CaseStatus
-from govflow.domain.inputs import resident_id_check_character
-from govflow.domain.title import certificate_number_valid
-from govflow.settings import Settings
 from tests.helpers import CaseDriver, beijing, example, start_from, wait_for_status
+from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
 

@@ -41,7 +41,7 @@ EXAMPLES = REPO / "examples"
 FUTURE = "2100-06-30"  # after today for decades, and within the dates any record keeps
 DELETE = object()
 
-# Longer than each kind of text takes (govflow.domain.inputs): names and contacts 200, addresses
+# Longer than each kind of text takes (domain.inputs): names and contacts 200, addresses
 # 300, free text 5,000, identifiers 64; and longer than any text at all (20,000).
 NAME_TOO_LONG = "名" * 201
 ADDRESS_TOO_LONG = "路" * 301

@@ -1,0 +1,120 @@
+"""The commitment route's credit gate, asked of the credit entries read model."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+import asyncpg
+from temporalio import activity
+from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.exceptions import ApplicationError
+
+from activities.boundary import from_application_error, to_application_error, translate_activity_errors
+from activities.db.read_models.credit import barring_entries
+from domain.case import Actor, DecisionAccepted, DecisionRequest
+from domain.credit import CreditRecordOpening, CreditSubject, credit_record_case_no
+from domain.errors import CaseOpeningError, DuplicateRequestError
+from domain.models import Record
+
+
+class CreditGate(Record):
+    applicant_id: str
+    today: date
+
+
+class CreditGateAnswer(Record):
+    barring: tuple[str, ...]  # breach ids of the entries that send the applicant to the general route
+
+
+class CreditActivities:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self._pool = pool
+
+    @activity.defn(name="credit_gate")
+    @translate_activity_errors
+    async def credit_gate(self, question: CreditGate) -> CreditGateAnswer:
+        async with self._pool.acquire() as conn:
+            entries = await barring_entries(conn, question.applicant_id, question.today)
+        return CreditGateAnswer(barring=tuple(e["breach_id"] for e in entries))
+
+
+class ReportBreach(Record):
+    """A spot check's finding, for the applicant's credit record (四)."""
+
+    uscc: str
+    name: str
+    breach_id: str
+    found_on: date
+    grade: str
+    matter: str
+    publicity_months: int | None
+    publicity_by_grade: Mapping[str, int] | None = None
+
+
+class BreachGraded(Record):
+    """What the credit record made of a reported breach: the grade it handles it as (四(一))."""
+
+    case_no: str
+    breach_id: str
+    grade: str
+
+
+class CreditReporting:
+    """Writes findings into the applicant's credit record workflow (`CRED-<USCC>`), starting it
+    if it does not exist. Idempotent: the breach id is the request id of the decision."""
+
+    def __init__(self, client: Client, task_queue: str) -> None:
+        self._client = client
+        self._task_queue = task_queue
+
+    @activity.defn(name="report_breach")
+    @translate_activity_errors
+    async def report_breach(self, report: ReportBreach) -> str:
+        """The first form, kept for the rounds that scheduled it before report_graded_breach."""
+        return await self._report(report)
+
+    @activity.defn(name="report_graded_breach")
+    @translate_activity_errors
+    async def report_graded_breach(self, report: ReportBreach) -> BreachGraded:
+        """Report the breach and answer the grade the record handles it as, so that the round
+        acts on that grade (a second general breach within a year is revoked, not rectified)."""
+        case_no = await self._report(report)
+        grade = await self._client.get_workflow_handle(case_no).query(
+            "breach_grade", report.breach_id, result_type=str)
+        return BreachGraded(case_no=case_no, breach_id=report.breach_id, grade=grade)
+
+    async def _report(self, report: ReportBreach) -> str:
+        case_no = credit_record_case_no(report.uscc)
+        handle = await self._client.start_workflow(
+            "credit-record",
+            CreditRecordOpening(
+                case_no=case_no, application=CreditSubject(uscc=report.uscc, name=report.name)),
+            id=case_no, task_queue=self._task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        )
+        payload: dict[str, Any] = {
+            "breach_id": report.breach_id, "found_on": report.found_on.isoformat(),
+            "grade": report.grade, "matter": report.matter, "publicity_months": report.publicity_months,
+        }
+        if report.publicity_by_grade is not None:
+            payload["publicity_by_grade"] = dict(report.publicity_by_grade)
+        request = DecisionRequest(
+            request_id=report.breach_id, decision="record-breach",
+            actor=Actor(role="credit-officer", id="spot-check"), payload=payload,
+        )
+        try:
+            await handle.execute_update("decide", request, result_type=DecisionAccepted)
+        except WorkflowUpdateFailedError as error:
+            refusal = from_application_error(error)
+            # A retried activity finds its breach already taken: that is the success it wanted.
+            if isinstance(refusal, DuplicateRequestError):
+                return case_no
+            if isinstance(refusal, CaseOpeningError):  # the record is being opened: soon
+                raise ApplicationError(refusal.message, type=refusal.code) from None
+            if refusal is not None:  # the record refuses the breach: no retry changes that
+                raise to_application_error(refusal) from None
+            raise
+        return case_no

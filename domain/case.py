@@ -1,0 +1,269 @@
+"""The case: what every procedure's workflow holds, answers and guards.
+
+The `status` query, the events of the history, the decisions that arrive as updates
+and the guards that refuse a decision are the same for every procedure; a procedure
+brings its stages, its decision table and its rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Set
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, Field, ValidationError, field_validator
+
+from domain.beijing import District
+from domain.errors import (
+    CaseClosedError,
+    DuplicateRequestError,
+    InvalidInputError,
+    UnknownDecisionError,
+    WrongRoleError,
+    WrongStageError,
+)
+from domain.inputs import RequestId, boundary_context, check_plausible
+from domain.models import Record
+
+ClockState = Literal["running", "paused", "met", "breached"]
+
+OPENING = "opening"
+"""The stage a client sees until the case has finished opening."""
+ATTENTION = "attention"
+"""The stage a client sees while a step that failed for good waits for an operator."""
+CLOSED = "closed"
+
+
+class Actor(Record):
+    """Who takes a step: a role of the procedure (clerk, reviewer, ...) and an internal id.
+
+    Checked always, not only at the boundary: the command line and the SDK refuse a bad actor
+    before anything is contacted (they validate without a case's today), and `role:id` is what
+    every event records as its actor."""
+
+    role: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z-]*$")
+    id: str = Field(min_length=1, max_length=128)
+
+    @field_validator("id")
+    @classmethod
+    def _an_identifier(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in value):
+            raise ValueError("an id holds no control character (tab and newline included)")
+        return value
+
+
+SYSTEM = Actor(role="system", id="govflow")
+
+
+class CaseEvent(Record):
+    """A domain event: what happened in the case, when, and by whose act.
+
+    `seq` numbers the events of a case from 1 without gaps; PostgreSQL keeps
+    (case_no, seq) unique, so an append that is retried never duplicates.
+    """
+
+    seq: int = Field(ge=1)
+    at: AwareDatetime
+    type: str = Field(min_length=1)
+    actor: str
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class Deadline(Record):
+    """A statutory clock as the status query shows it."""
+
+    name: str
+    article: str
+    due: date
+    state: ClockState
+    provisional: bool = False
+
+
+class Attention(Record):
+    """Why a case waits for an operator: the step that failed for good, and how."""
+
+    step: str
+    error_type: str
+    message: str
+    since: AwareDatetime
+    stage: str = Field(description="the stage the case was in, and returns to once resumed")
+
+
+class CaseStatus(Record):
+    """The answer of every case workflow's `status` query.
+
+    `stage` is `opening` until the case has finished opening (its clocks planned, its gates
+    asked), and `attention` while a step that failed for good waits for an operator.
+    """
+
+    case_no: str
+    procedure: str
+    stage: str
+    applicant_id: str
+    district: District | None
+    opened_at: AwareDatetime
+    deadlines: tuple[Deadline, ...] = ()
+    history: tuple[CaseEvent, ...] = ()
+    outcome: str | None = None
+    attention: Attention | None = None
+
+
+class ResumeOrder(Record):
+    """An operator's order to try again the step that put a case in `attention`, once its
+    cause is corrected (a fixed worker deployed, a record repaired)."""
+
+    actor: Actor
+    note: str = Field(min_length=1, max_length=2000)
+
+
+class CaseResumeResult(Record):
+    """What became of a resumed case: whether the step went through this time."""
+
+    case_no: str
+    step: str
+    recovered: bool
+    stage: str
+
+
+class DecisionRequest(Record):
+    """A human decision, sent as the `decide` update.
+
+    `request_id` makes the decision idempotent: the same id twice is refused, so a
+    client that retries after a lost answer cannot take the decision twice.
+    """
+
+    request_id: RequestId
+    decision: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9-]*$")
+    actor: Actor
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("request_id", "decision", "actor", mode="after")
+    @classmethod
+    def _plausible(cls, value: Any) -> Any:
+        """Record's check, on every field but the payload (a new field is to be named here):
+        the decision's own payload model checks each of the payload's fields (check_decision)
+        and names the one that fails (payload.reason), where a check of the whole dict could
+        only say `payload`. Nothing of the raw dict is ever recorded."""
+        check_plausible(value)
+        return value
+
+
+class DecisionAccepted(Record):
+    """The answer to an accepted decision."""
+
+    case_no: str
+    request_id: str
+    decision: str
+    stage: str
+
+
+class CaseOpening(Record):
+    """What starts a case: its number and when the application was received.
+
+    Each procedure extends it with its own `application` model.
+    """
+
+    case_no: str
+    received_at: AwareDatetime | None = None
+
+
+class CarriedCase(Record):
+    """A case's identity and numbering, handed to the next run by continue-as-new."""
+
+    applicant_id: str
+    opened_at: AwareDatetime
+    stage: str
+    events_before: int = Field(ge=0)
+    request_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DecisionRule:
+    """Who may take a decision, in which stages, with which payload."""
+
+    stages: frozenset[str]
+    roles: frozenset[str]
+    payload: type[BaseModel]
+
+
+def check_case_open(outcome: str | None) -> None:
+    """A case that has an outcome takes no further decision."""
+    if outcome is not None:
+        raise CaseClosedError(f"the case has ended ({outcome}); it takes no further decision")
+
+
+def check_known_decision(rules: Mapping[str, DecisionRule], decision: str) -> DecisionRule:
+    if decision not in rules:
+        known = ", ".join(sorted(rules)) or "none"
+        raise UnknownDecisionError(f"unknown decision {decision!r}; this procedure knows: {known}")
+    return rules[decision]
+
+
+def check_new_request(seen_request_ids: Set[str], request_id: str) -> None:
+    if request_id in seen_request_ids:
+        raise DuplicateRequestError(
+            f"request {request_id!r} was already taken on this case; nothing was changed"
+        )
+
+
+def check_stage(rule: DecisionRule, decision: str, stage: str) -> None:
+    if stage not in rule.stages:
+        allowed = ", ".join(sorted(rule.stages))
+        raise WrongStageError(
+            f"decision {decision!r} is not allowed in stage {stage!r} (allowed in: {allowed})"
+        )
+
+
+def check_role(rule: DecisionRule, decision: str, role: str) -> None:
+    if role not in rule.roles:
+        allowed = ", ".join(sorted(rule.roles))
+        raise WrongRoleError(f"role {role!r} may not take decision {decision!r} (only: {allowed})")
+
+
+def parse_payload(
+    rule: DecisionRule, decision: str, payload: Mapping[str, Any], today: date | None = None
+) -> BaseModel:
+    """The typed payload; with `today`, the boundary rules of domain.inputs apply too
+    (the update validator), without it not (the handler on replay)."""
+    try:
+        context = boundary_context(today) if today is not None else None
+        return rule.payload.model_validate(dict(payload), context=context)
+    except ValidationError as error:
+        raise InvalidInputError(
+            f"decision {decision!r}: {describe_validation_error(error, 'payload')}"
+        ) from None
+
+
+def check_decision(
+    rules: Mapping[str, DecisionRule],
+    *,
+    stage: str,
+    outcome: str | None,
+    seen_request_ids: Set[str],
+    request: DecisionRequest,
+    today: date | None = None,
+) -> BaseModel:
+    """Every guard a decision passes before anything is recorded; returns the typed payload.
+
+    The order matters: a retried request that was already taken is told so, not that
+    the case has since moved to another stage.
+    """
+    check_case_open(outcome)
+    rule = check_known_decision(rules, request.decision)
+    check_new_request(seen_request_ids, request.request_id)
+    check_stage(rule, request.decision, stage)
+    check_role(rule, request.decision, request.actor.role)
+    return parse_payload(rule, request.decision, request.payload, today)
+
+
+def describe_validation_error(error: ValidationError, root: str = "") -> str:
+    """One line naming the first field that failed and why, e.g. `applicant.id: Field required`."""
+    first = error.errors()[0]
+    location = ".".join(str(part) for part in (root, *first["loc"]) if part != "")
+    count = error.error_count()
+    more = f" (and {count - 1} more)" if count > 1 else ""
+    message = first["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    return f"{location or '(root)'}: {message}{more}"

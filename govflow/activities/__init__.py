@@ -1,1 +1,0 @@
-"""Side effects: the event log, notices, escalation and verification records in PostgreSQL."""

@@ -1,1 +1,0 @@
-"""PostgreSQL: migrations, the append-only event log, its projections and the notice outbox."""

@@ -1,1 +1,0 @@
-"""Read models of a procedure: a projection of its events, and the queries operators use."""

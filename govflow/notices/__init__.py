@@ -1,1 +1,0 @@
-"""Notices: Chinese templates rendered with a case's facts, and the channels that deliver them."""

@@ -1,1 +1,0 @@
-"""Worker processes: the only place that wires activities to their dependencies."""

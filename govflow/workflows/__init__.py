@@ -1,1 +1,0 @@
-"""Workflows: one module per procedure, orchestration only; `core` is what they share."""

@@ -1,0 +1,45 @@
+"""Connecting to Temporal with the project's data converter (pydantic v2 payloads)."""
+
+from __future__ import annotations
+
+import re
+
+from temporalio.client import Client, TLSConfig
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+from workers.settings import Settings
+
+
+class TemporalUnreachableError(RuntimeError):
+    """The Temporal server named by TEMPORAL_ADDRESS does not answer."""
+
+
+def tls_config(settings: Settings) -> TLSConfig | bool:
+    if not settings.uses_tls:
+        return False
+    return TLSConfig(
+        server_root_ca_cert=settings.temporal_tls_ca.read_bytes() if settings.temporal_tls_ca else None,
+        client_cert=settings.temporal_tls_cert.read_bytes() if settings.temporal_tls_cert else None,
+        client_private_key=settings.temporal_tls_key.read_bytes() if settings.temporal_tls_key else None,
+        domain=settings.temporal_tls_server_name,
+    )
+
+
+async def connect(settings: Settings) -> Client:
+    try:
+        return await Client.connect(
+            settings.temporal_address,
+            namespace=settings.temporal_namespace,
+            data_converter=pydantic_data_converter,
+            tls=tls_config(settings),
+        )
+    except RuntimeError as error:
+        raise TemporalUnreachableError(
+            f"Temporal server unreachable at {settings.temporal_address} ({_reason(error)})"
+        ) from None
+
+
+def _reason(error: RuntimeError) -> str:
+    """The OS's words from the SDK's long transport error, e.g. 'Connection refused'."""
+    found = re.search(r'message: "([^"]+)"', str(error))
+    return found.group(1) if found else str(error).splitlines()[0]

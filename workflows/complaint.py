@@ -1,0 +1,338 @@
+"""A foreign-invested enterprise complaint, from receipt to the result notice
+(京商函字〔2021〕1056号; rules in domain.complaint).
+
+Queries and updates: those of CaseWorkflow (`status`, `decide`, `replan_clocks`).
+Decisions (domain.complaint.DECISIONS): request-supplement, supplement, accept,
+not-accept (receiving officer); send-letter, department-reply, department-progress,
+record-step, contact, participation, resolve, terminate, deemed-withdrawn, notify-result
+(handling officer); extend (head of the body).
+
+Clocks: supplement-notice (第十条, 7 WD from receipt), supplement (第十条, 15 WD from the
+notice; binds the complainant), acceptance (第十二条(一), 7 WD from complete materials),
+handling (第十二条(二), 60 WD from acceptance, extendable), letters (第十二条(三), 5 WD),
+reply:<department> (第十二条(三), 30 WD from receipt of the letter), participation
+(第十五条(六), 30 days from a contact, reset by participation), one-year (第十六条),
+result-notice (第十五条, 3 WD from termination).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain import complaint as rules
+    from domain.calendar import local_date
+    from domain.case import SYSTEM, Actor, CaseStatus
+    from domain.clocks import ClockPlan, Unit
+    from domain.errors import ClockStateError, InvalidInputError
+
+from workflows.core import CaseWorkflow
+
+
+@workflow.defn(name="complaint")
+class ComplaintWorkflow(CaseWorkflow):
+    procedure = rules.PROCEDURE
+    decisions = rules.DECISIONS
+    supervising_body = rules.COORDINATING_BODY
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filing: rules.ComplaintFiling | None = None
+        self.missing: list[str] = []
+        self.departments_due: set[str] = set()
+        self.letters_sent: set[str] = set()
+        self.termination: rules.ComplaintTerminated | None = None
+
+    # -- the run ------------------------------------------------------------------------------
+
+    @workflow.run
+    async def run(self, opening: rules.ComplaintOpening) -> CaseStatus:
+        filing = opening.application
+        if filing.received_on is None:  # entered on the day it was received
+            filing = filing.model_copy(update={"received_on": local_date(workflow.now())})
+        self.filing = filing
+        self.missing = rules.missing_particulars(filing)
+        await self.open_case(
+            opening.case_no, opening.received_at, applicant_id=filing.applicant_id,
+            district=filing.district, stage=rules.INCOMPLETE if self.missing else rules.REVIEWING,
+            application=filing,
+        )
+        await self.record(SYSTEM, rules.MaterialsChecked(
+            missing=tuple(self.missing), competent_body=rules.competent_body(filing).name,
+            jurisdiction_problem=rules.jurisdiction_problem(filing),
+        ))
+        if filing.appeal_of:
+            await self._lodge_appeal(filing)
+        if self.missing:
+            await self._start(rules.SUPPLEMENT_NOTICE, started_on=filing.received_on)
+            self.case_ready()
+            await workflow.wait_condition(lambda: self.stage != rules.INCOMPLETE)
+            supplemented = await self.clocks.wait(
+                rules.SUPPLEMENT[0], lambda: self.stage != rules.SUPPLEMENTING
+            )
+            if not supplemented:  # 第十一条(四): nothing came within the 15 working days
+                await self._not_accept(
+                    rules.NonAcceptanceGround.STILL_INCOMPLETE, "补正期限届满，未收到补正材料", SYSTEM
+                )
+        else:
+            await self._start(rules.ACCEPTANCE, started_on=filing.received_on)
+            self.case_ready()
+        await workflow.wait_condition(lambda: self.stage != rules.REVIEWING)
+        while self.stage == rules.HANDLING_STAGE:
+            await workflow.wait_condition(
+                lambda: self.stage != rules.HANDLING_STAGE or self._participation_lapsed()
+            )
+            if self.stage == rules.HANDLING_STAGE:  # 第十五条(六)
+                await self._terminate(
+                    rules.TerminationGround.NO_PARTICIPATION_30_DAYS,
+                    "经联系，投诉人连续30日未参加投诉处理工作", False, SYSTEM,
+                )
+        await workflow.wait_condition(lambda: self.outcome is not None)
+        return await self.finish()
+
+    def _participation_lapsed(self) -> bool:
+        clock = self.clocks.clocks.get(rules.PARTICIPATION[0])
+        return clock is not None and clock.settled == "breached" and clock.completed_late_on is None
+
+    # -- decisions ----------------------------------------------------------------------------
+
+    def check(self, decision: str, payload: Any, actor: Actor) -> None:
+        """Guards beyond stage and role, run in the validator so a refusal writes nothing."""
+        if decision == "request-supplement" and not (payload.items or self.missing):
+            raise InvalidInputError("request-supplement: the materials lack nothing to supplement")
+        elif decision == "send-letter":
+            awaited = self._awaited_from(payload.department)
+            if awaited is not None:
+                raise ClockStateError(f"a letter to {payload.department} still awaits its answer "
+                                      f"({awaited}); send the next one once it has answered")
+        elif decision == "department-reply":
+            if self._awaited_from(payload.department) is None:
+                raise ClockStateError(f"no letter awaits a reply from {payload.department}")
+        elif decision == "department-progress":
+            if self._awaited_from(payload.department) != f"{rules.REPLY[0]}:{payload.department}":
+                raise ClockStateError(f"no letter awaits a reply from {payload.department}")
+            if payload.planned_on <= local_date(workflow.now()):
+                raise InvalidInputError("planned_on: the planned date must be after today")
+        elif decision == "participation":
+            clock = self.clocks.clocks.get(rules.PARTICIPATION[0])
+            if clock is None or not clock.outstanding:
+                raise ClockStateError("the complainant was not contacted: no participation is awaited")
+        elif decision == "extend":
+            self.clocks.check_extend(rules.HANDLING[0], payload.new_length, payload.reason, actor.id)
+        elif decision == "terminate" and payload.ground == rules.TerminationGround.NO_PARTICIPATION_30_DAYS:
+            if not self._participation_lapsed():
+                raise InvalidInputError(
+                    "ground 6: 30 days since contact have not passed without participation")
+
+    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
+        handlers: dict[str, Callable[[Any, Actor], Awaitable[None]]] = {
+            "request-supplement": self._request_supplement, "supplement": self._supplement,
+            "accept": self._accept, "not-accept": self._not_accept_decision,
+            "send-letter": self._send_letter, "department-reply": self._department_reply,
+            "department-progress": self._department_progress, "record-step": self._record_step,
+            "contact": self._contact, "participation": self._participation,
+            "extend": self._extend, "resolve": self._resolve,
+            "terminate": self._terminate_decision, "deemed-withdrawn": self._deemed_withdrawn,
+            "notify-result": self._notify_result,
+        }
+        await handlers[decision](payload, actor)
+
+    async def _request_supplement(self, payload: rules.RequestSupplement, actor: Actor) -> None:
+        items = list(payload.items) or self.missing
+        await self.clocks.complete(rules.SUPPLEMENT_NOTICE[0], actor)
+        plan = await self._start(rules.SUPPLEMENT, escalate_to=None)  # binds the complainant
+        await self._notify("supplement-notice", "complaint_supplement", items=items,
+                           supplement_due=plan.due)
+        await self.change_stage(rules.SUPPLEMENTING, actor)
+
+    async def _supplement(self, payload: rules.Supplement, actor: Actor) -> None:
+        # The complaint was received on the day of the first filing, whatever the supplemented
+        # filing says: the notices and 第十条's periods count from that day.
+        filing = self.filing = payload.filing.model_copy(update={"received_on": self._filing().received_on})
+        self.missing = rules.missing_particulars(filing)
+        await self.clocks.complete(rules.SUPPLEMENT[0], actor)
+        await self.record(actor, rules.SupplementReceived(missing=tuple(self.missing)))
+        if self.missing:  # 第十一条(四): one notice only; still incomplete → not accepted
+            await self._not_accept(
+                rules.NonAcceptanceGround.STILL_INCOMPLETE,
+                "补正后仍缺少：" + "、".join(self.missing), actor,
+            )
+            return
+        await self._start(rules.ACCEPTANCE)
+        await self.change_stage(rules.REVIEWING, actor)
+
+    async def _accept(self, payload: rules.Accept, actor: Actor) -> None:
+        filing = self._filing()
+        await self.clocks.complete(rules.ACCEPTANCE[0], actor)
+        await self.record(actor, rules.ComplaintAccepted(
+            receiving_body=filing.receiving_body.name, departments=payload.departments,
+        ))
+        handling = await self._start(rules.HANDLING)
+        await self._start(rules.ONE_YEAR, escalate_to=filing.receiving_body.government)
+        if payload.departments:
+            self.departments_due = set(payload.departments)
+            await self._start(rules.LETTERS)
+        await self._notify("accepted", "complaint_accepted", handling_due=handling.due)
+        await self.change_stage(rules.HANDLING_STAGE, actor)
+
+    async def _not_accept_decision(self, payload: rules.NotAccept, actor: Actor) -> None:
+        await self.clocks.complete(rules.ACCEPTANCE[0], actor)
+        await self._not_accept(payload.ground, payload.explanation, actor)
+
+    async def _send_letter(self, payload: rules.SendLetter, actor: Actor) -> None:
+        today = local_date(workflow.now())
+        received_on = payload.received_on or today
+        reply_clock = f"{rules.REPLY[0]}:{payload.department}"
+        plan = await self.clocks.start(
+            reply_clock, rules.REPLY[1], rules.REPLY[2], rules.REPLY[3], started_on=received_on,
+            escalate_to=rules.COORDINATING_BODY, remind=payload.department,
+        )
+        await self.issue_notice(
+            f"letter-{payload.department}", "complaint_department_letter", payload.department,
+            {"department": payload.department, "matters": payload.matters, "reply_due": plan.due,
+             "body": self._filing().receiving_body.name}, actor=actor,
+        )
+        self.letters_sent.add(payload.department)
+        if self.departments_due and self.departments_due <= self.letters_sent:
+            self.departments_due = set()
+            await self.clocks.complete(rules.LETTERS[0], actor)
+
+    def _awaited_from(self, department: str) -> str | None:
+        """The clock of what a department still owes the body: its reply to a letter (第十二条(三),
+        30 working days), or, after it reported next steps, the completion it planned; None if
+        it owes nothing."""
+        for name in (f"{rules.REPLY[0]}:{department}", f"planned:{department}"):
+            clock = self.clocks.clocks.get(name)
+            if clock is not None and clock.outstanding:
+                return name
+        return None
+
+    async def _department_reply(self, payload: rules.DepartmentReply, actor: Actor) -> None:
+        """The department's answer: to the letter, or the completion it had planned."""
+        awaited = self._awaited_from(payload.department)
+        assert awaited is not None  # the validator refuses a reply nobody awaits
+        await self.clocks.complete(awaited, actor)
+        await self.record(actor, rules.HandlingStepRecorded(
+            step="department-reply", summary=f"{payload.department}：{payload.opinion}",
+        ))
+
+    async def _department_progress(self, payload: rules.DepartmentProgress, actor: Actor) -> None:
+        """第十二条(三): the report is the department's answer within its 30 working days; the
+        planned date becomes a clock of its own, and the complainant is told at once."""
+        await self.clocks.complete(f"{rules.REPLY[0]}:{payload.department}", actor)
+        today = local_date(workflow.now())
+        await self.clocks.start(
+            f"planned:{payload.department}", rules.REPLY[1], (payload.planned_on - today).days,
+            Unit.CALENDAR_DAYS, escalate_to=rules.COORDINATING_BODY,
+        )
+        await self._notify(f"progress-{payload.department}-{payload.planned_on.isoformat()}",
+                           "complaint_progress", department=payload.department,
+                           next_steps=payload.next_steps, planned_on=payload.planned_on)
+
+    async def _record_step(self, payload: rules.RecordStep, actor: Actor) -> None:
+        await self.record(actor, rules.HandlingStepRecorded(step=payload.step, summary=payload.summary))
+
+    async def _contact(self, payload: rules.Contact, actor: Actor) -> None:
+        """第十五条(六): each contact starts the 30 days afresh."""
+        name = rules.PARTICIPATION[0]
+        existing = self.clocks.clocks.get(name)
+        if existing is not None and existing.settled is None:
+            await self.clocks.meet(name, actor)
+        await self.record(actor, rules.HandlingStepRecorded(step="contact", summary=payload.means))
+        await self._start(rules.PARTICIPATION, escalate_to=None)
+
+    async def _participation(self, payload: rules.Participation, actor: Actor) -> None:
+        await self.clocks.complete(rules.PARTICIPATION[0], actor)
+        await self.record(actor, rules.HandlingStepRecorded(step="participation", summary=payload.summary))
+
+    async def _extend(self, payload: rules.ExtendHandling, actor: Actor) -> None:
+        await self.clocks.extend(rules.HANDLING[0], payload.new_length, payload.reason, actor.id, actor)
+
+    async def _resolve(self, payload: rules.Resolve, actor: Actor) -> None:
+        await self.record(actor, rules.ComplaintResolved(
+            way=payload.way, summary=payload.summary, settled_matters=payload.settled_matters,
+            settled_results=payload.settled_results,
+        ))
+
+    async def _terminate_decision(self, payload: rules.Terminate, actor: Actor) -> None:
+        await self._terminate(payload.ground, payload.explanation, False, actor)
+
+    async def _deemed_withdrawn(self, payload: rules.DeemedWithdrawn, actor: Actor) -> None:
+        ground = rules.NonAcceptanceGround(payload.proceedings_ground)
+        await self._terminate(
+            rules.TerminationGround.WITHDRAWN_IN_WRITING,
+            f"处理期间出现第十一条第（{'七八九'[ground - 7]}）项情形（{ground.text}），视同书面撤回投诉："
+            f"{payload.explanation}", True, actor,
+        )
+
+    async def _notify_result(self, payload: rules.NotifyResult, actor: Actor) -> None:
+        termination = self.termination
+        if termination is None:
+            raise RuntimeError("notify-result is only allowed once the complaint is terminated")
+        await self._notify("result", "complaint_result", ground_text=termination.ground_text,
+                           explanation=termination.explanation, result=payload.result,
+                           deemed_withdrawn=termination.deemed_withdrawn)
+        await self.clocks.complete(rules.RESULT_NOTICE[0], actor)
+        await self.close(f"terminated (第十五条第（{termination.ground}）项)", actor)
+
+    # -- steps shared by several decisions ----------------------------------------------------
+
+    async def _not_accept(self, ground: rules.NonAcceptanceGround, explanation: str, actor: Actor) -> None:
+        filing = self._filing()
+        referral = None
+        if ground is rules.NonAcceptanceGround.OTHER_BODY:  # 第十二条(一): say where to go
+            referral = rules.jurisdiction_problem(filing) or rules.competent_body(filing).name
+        await self.record(actor, rules.NonAcceptanceDecided(
+            ground=int(ground), ground_text=ground.text, explanation=explanation, referral=referral,
+        ))
+        await self._notify("not-accepted", "complaint_not_accepted", ground=int(ground),
+                           ground_text=ground.text, explanation=explanation, referral=referral)
+        await self.close(f"not accepted (第十一条第（{int(ground)}）项)", actor)
+
+    async def _terminate(
+        self, ground: rules.TerminationGround, explanation: str, deemed: bool, actor: Actor
+    ) -> None:
+        for clock in (rules.HANDLING[0], rules.ONE_YEAR[0]):
+            await self.clocks.complete(clock, actor)
+        self.termination = rules.ComplaintTerminated(
+            ground=int(ground), ground_text=ground.text, explanation=explanation,
+            deemed_withdrawn=deemed,
+        )
+        await self.record(actor, self.termination)
+        await self._start(rules.RESULT_NOTICE)
+        await self.change_stage(rules.TERMINATED, actor)
+
+    async def _lodge_appeal(self, filing: rules.ComplaintFiling) -> None:
+        """第十七条: the complaint on the original matter, brought to the next higher body."""
+        original = filing.appeal_of or ""
+        await self.record(SYSTEM, rules.AppealLodged(original_case_no=original))
+        await self._notify("appeal-registered", "complaint_appeal_registered",
+                           original_case_no=original)
+
+    async def _start(
+        self, period: tuple[str, str, int, Unit], *, started_on: date | None = None,
+        escalate_to: str | None = rules.COORDINATING_BODY,
+    ) -> ClockPlan:
+        name, article, length, unit = period
+        remind = self._filing().receiving_body.name if escalate_to else None
+        return await self.clocks.start(name, article, length, unit, escalate_to=escalate_to,
+                                       remind=remind, started_on=started_on)
+
+    async def _notify(self, step: str, template: str, **facts: Any) -> None:
+        filing = self._filing()
+        await self.issue_notice(step, template, rules.complainant_label(filing), {
+            "complainant": rules.complainant_label(filing),
+            "received_on": filing.received_on,
+            "body": filing.receiving_body.name,
+            "kind": filing.kind.value,
+            **facts,
+        })
+
+    def _filing(self) -> rules.ComplaintFiling:
+        if self.filing is None:  # run() sets it before any decision can pass validation
+            raise RuntimeError("the complaint has not been opened")
+        return self.filing

@@ -1,0 +1,486 @@
+"""The case core: what every procedure's workflow inherits.
+
+A procedure's workflow subclasses `CaseWorkflow`, sets `procedure` and `decisions`,
+defines `@workflow.run` (which calls `open_case` first) and `on_decision`.
+
+Queries:
+    status() -> CaseStatus         the contract's status object
+Updates:
+    decide(DecisionRequest) -> DecisionAccepted
+        validated before it reaches history: closed case, unknown decision, duplicate
+        request id, wrong stage, wrong role, invalid payload are each refused with a
+        clear message and nothing is written.
+    replan_clocks(ReplanClocks) -> ClocksReplanned
+        an operator's order, after an official schedule was loaded, to derive every open
+        clock's due date again; each clock whose date or provisional flag changed records
+        a ClockReplanned event.
+    resume(ResumeOrder) -> CaseResumeResult
+        an operator's order to try again a step that failed for good (see below).
+
+A case takes no decision until it has finished opening: the procedure's run calls
+`case_ready()` once its opening steps (the first clocks planned, the gates asked) are
+done; until then the validator answers "still opening" (CaseOpeningError) and the
+status shows the stage `opening`.
+
+Every domain event goes through `record` (or the notice, escalation and verification
+helpers), which numbers it, appends it to PostgreSQL through an activity and only then
+adds it to the history; a lock keeps the numbering and the appends in order when an
+update handler and the main coroutine record at once.
+
+Every activity of a case runs through `_log` or `run_activity`. A transient error is
+retried without limit; an error no retry can mend (activities.boundary) puts the case in
+`attention`: a CaseNeedsAttention event, the `Stage` search attribute `attention`, a report
+to the supervising body, and no decision taken until an operator's `resume` (recorded as
+CaseResumed) tries the step again. The case stays open meanwhile; its clocks run on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any, ClassVar, TypeVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel
+
+    from activities.boundary import permanent_failure, to_application_error
+    from activities.case_log import CaseLogActivities
+    from activities.models import (
+        AppendEvents,
+        Escalate,
+        IssueNotice,
+        RecordVerification,
+    )
+    from domain.beijing import District
+    from domain.calendar import local_date
+    from domain.case import (
+        ATTENTION,
+        CLOSED,
+        OPENING,
+        SYSTEM,
+        Actor,
+        Attention,
+        CarriedCase,
+        CaseEvent,
+        CaseResumeResult,
+        CaseStatus,
+        DecisionAccepted,
+        DecisionRequest,
+        DecisionRule,
+        ResumeOrder,
+        check_decision,
+    )
+    from domain.clocks import ClocksReplanned, ReplanClocks
+    from domain.errors import (
+        AwaitingOperatorError,
+        CaseClosedError,
+        CaseOpeningError,
+        DecisionRefusedError,
+        DomainError,
+        WrongRoleError,
+    )
+    from domain.events import (
+        CaseClosed,
+        CaseNeedsAttention,
+        CaseOpened,
+        CaseResumed,
+        DecisionTaken,
+        StageChanged,
+        make_event,
+    )
+    from workflows import search_attributes as sa
+
+from workflows.clocks import ClockKeeper
+
+OPERATOR_ROLES = frozenset({"operator"})
+
+# The log is the record: a database that is down is waited for, never skipped, so the
+# retries are unlimited; each attempt is short, so a worker killed mid-append is noticed soon.
+PERSIST_TIMEOUT = timedelta(seconds=10)
+PERSIST_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_interval=timedelta(minutes=1)
+)
+
+Command = TypeVar("Command")
+Result = TypeVar("Result")
+
+
+class CaseWorkflow:
+    procedure: ClassVar[str]
+    decisions: ClassVar[Mapping[str, DecisionRule]]
+    supervising_body: ClassVar[str]
+    """Who is told when a step of a case fails for good and the case waits for an operator."""
+
+    def __init__(self) -> None:
+        self.case_no = ""
+        self.stage = ""
+        self.outcome: str | None = None
+        self.applicant_id = ""
+        self.district: District | None = None
+        self.opened_at: datetime | None = None
+        self.history: list[CaseEvent] = []
+        self.events_before = 0  # events recorded by earlier runs (continue-as-new)
+        self.clocks = ClockKeeper(self)
+        self._request_ids: set[str] = set()
+        self._persist_lock = asyncio.Lock()
+        self._decision_lock = asyncio.Lock()
+        self.ready = False  # opened: decisions may come (see case_ready)
+        self.attention: Attention | None = None
+        self._attention_serial = 0  # how many times this run has needed an operator
+        self._recovered_serial = 0  # the last of them whose step went through again
+        self._resume_order: ResumeOrder | None = None
+
+    # -- the contract ------------------------------------------------------------------
+
+    @workflow.query
+    def status(self) -> CaseStatus:
+        return CaseStatus(
+            case_no=self.case_no or workflow.info().workflow_id,
+            procedure=self.procedure,
+            stage=self.visible_stage(),
+            applicant_id=self.applicant_id,
+            district=self.district,
+            opened_at=self.opened_at or workflow.info().start_time,
+            deadlines=self.clocks.deadlines(),
+            history=tuple(self.history),
+            outcome=self.outcome,
+            attention=self.attention,
+        )
+
+    def visible_stage(self) -> str:
+        """The stage as clients see it: `opening` until the case is ready, `attention` while it
+        waits for an operator, else the procedure's stage."""
+        if self.attention is not None:
+            return ATTENTION
+        if not self.ready and self.outcome is None and self.stage != CLOSED:
+            return OPENING
+        return self.stage or OPENING
+
+    @workflow.update
+    async def decide(self, request: DecisionRequest) -> DecisionAccepted:
+        async with self._decision_lock:
+            # Checked again: an earlier decision may have moved the case since validation
+            # (without the boundary rules, which the validator applied and replay must not).
+            payload = self._check_decision(request, boundary=False)
+            self._request_ids.add(request.request_id)
+            await self.record(request.actor, DecisionTaken(
+                request_id=request.request_id, decision=request.decision,
+                role=request.actor.role, payload=payload.model_dump(mode="json"),
+            ))
+            await self.on_decision(request.decision, payload, request.actor)
+            return DecisionAccepted(
+                case_no=self.case_no, request_id=request.request_id,
+                decision=request.decision, stage=self.stage,
+            )
+
+    @decide.validator
+    def validate_decide(self, request: DecisionRequest) -> None:
+        self._check_decision(request, boundary=True)
+
+    @workflow.update
+    async def replan_clocks(self, order: ReplanClocks) -> ClocksReplanned:
+        changed = await self.clocks.replan(order.actor)
+        return ClocksReplanned(case_no=self.case_no, changed=tuple(changed))
+
+    @replan_clocks.validator
+    def validate_replan_clocks(self, order: ReplanClocks) -> None:
+        if self.outcome is not None:
+            raise to_application_error(CaseClosedError("the case has ended; its clocks are settled"))
+        if not self.ready:
+            raise to_application_error(CaseOpeningError("the case is still opening; try again shortly"))
+
+    @workflow.update
+    async def resume(self, order: ResumeOrder) -> CaseResumeResult:
+        """Try again the step that failed for good; answers once it went through or failed again."""
+        serial = self._attention_serial
+        step = self.attention.step if self.attention else ""
+        self._resume_order = order
+        await workflow.wait_condition(
+            lambda: self._recovered_serial >= serial or self._attention_serial > serial
+        )
+        return CaseResumeResult(case_no=self.case_no, step=step,
+                                recovered=self._recovered_serial >= serial, stage=self.visible_stage())
+
+    @resume.validator
+    def validate_resume(self, order: ResumeOrder) -> None:
+        if order.actor.role not in OPERATOR_ROLES:
+            raise to_application_error(WrongRoleError(
+                f"role {order.actor.role!r} may not resume a case (only: operator)"))
+        if self.attention is None or self._resume_order is not None:
+            raise to_application_error(DecisionRefusedError(
+                "the case does not wait for an operator; nothing to resume"))
+
+    def _check_decision(self, request: DecisionRequest, *, boundary: bool) -> BaseModel:
+        try:
+            # A case held while opening waits for an operator, not for the client to try again.
+            if self.attention is not None:
+                raise AwaitingOperatorError(
+                    f"the case waits for an operator: step {self.attention.step!r} failed "
+                    f"({self.attention.error_type}: {self.attention.message}); "
+                    "nothing is decided until it is resumed"
+                )
+            if not self.ready and self.outcome is None:
+                raise CaseOpeningError("the case is still opening; send the decision again shortly")
+            payload = check_decision(
+                self.decisions, stage=self.stage, outcome=self.outcome,
+                seen_request_ids=self._request_ids, request=request,
+                today=local_date(workflow.now()) if boundary else None,
+            )
+            self.check(request.decision, payload, request.actor)
+            return payload
+        except DomainError as error:
+            raise to_application_error(error) from None
+
+    def check(self, decision: str, payload: Any, actor: Actor) -> None:
+        """The procedure's own guards beyond stage, role and payload (e.g. that a clock can be
+        paused now); raise a DomainError to refuse. Runs in the validator, so a refusal
+        writes nothing."""
+
+    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
+        """Carry out an accepted decision: the procedure's own part."""
+        raise NotImplementedError
+
+    # -- what procedures call ------------------------------------------------------------
+
+    def case_ready(self) -> None:
+        """The case has finished opening (its first clocks planned, its gates asked): from now
+        on it takes decisions. Every procedure's run calls it once."""
+        self.ready = True
+
+    async def open_case(
+        self, case_no: str, received_at: datetime | None, *, applicant_id: str,
+        district: District | None, stage: str, application: BaseModel,
+    ) -> None:
+        self.case_no = workflow.info().workflow_id
+        if case_no != self.case_no:
+            workflow.logger.warning("opening names %s, workflow id is %s", case_no, self.case_no)
+        self.applicant_id = applicant_id
+        self.district = district
+        self.opened_at = received_at or workflow.now()
+        self.stage = stage
+        workflow.upsert_search_attributes([
+            sa.CASE_NO.value_set(self.case_no),
+            sa.CASE_TYPE.value_set(self.procedure),
+            sa.STAGE.value_set(stage),
+            sa.APPLICANT_ID.value_set(applicant_id),
+            *([sa.DISTRICT.value_set(district.value)] if district else []),
+        ])
+        await self.record(SYSTEM, CaseOpened(
+            procedure=self.procedure, applicant_id=applicant_id,
+            district=district.value if district else None, stage=stage,
+            received_at=self.opened_at, application=application.model_dump(mode="json"),
+        ))
+        workflow.logger.info("case opened in stage %s", stage)
+
+    def resume_case(self, carried: CarriedCase, *, district: District | None) -> None:
+        """Take up a case a previous run handed over with continue-as-new: its identity and
+        numbering go on; its earlier events stay in `case_events` (the status shows this
+        run's)."""
+        self.case_no = workflow.info().workflow_id
+        self.applicant_id = carried.applicant_id
+        self.district = district
+        self.opened_at = carried.opened_at
+        self.stage = carried.stage
+        self.events_before = carried.events_before
+        self._request_ids = set(carried.request_ids)
+
+    def carry(self) -> CarriedCase:
+        """What the next run needs to go on as this case (see `resume_case`)."""
+        return CarriedCase(
+            applicant_id=self.applicant_id, opened_at=self.opened_at or workflow.now(),
+            stage=self.stage, events_before=self.events_before + len(self.history),
+            request_ids=tuple(sorted(self._request_ids)),
+        )
+
+    async def record(self, actor: Actor, data: BaseModel) -> CaseEvent:
+        """Number the event, append it to the log, then add it to the history."""
+        [event] = await self._log(CaseLogActivities.append_events, lambda seq, at: AppendEvents(
+            case_no=self.case_no, events=(make_event(seq, at, actor, data),)
+        ))
+        return event
+
+    async def _log(
+        self,
+        activity: Callable[[CaseLogActivities, Command], Awaitable[tuple[CaseEvent, ...]]],
+        command_from: Callable[[int, datetime], Command],
+    ) -> tuple[CaseEvent, ...]:
+        """Reserve the next sequence number, run the activity that writes events from it,
+        and keep what it wrote; one at a time, so that the log is appended in order. A
+        failure for good holds the case for an operator (with the lock: nothing else is
+        written meanwhile), then the step is tried again."""
+        async with self._persist_lock:
+            held = 0
+            while True:
+                try:
+                    events = await self._persist(activity, command_from(self._next_seq(), workflow.now()))
+                except ActivityError as error:
+                    held = await self._hold_for_operator(error)
+                    continue
+                self.history.extend(events)
+                self._recovered_serial = max(self._recovered_serial, held)
+                return events
+
+    async def run_activity(
+        self, activity: Callable[[Any, Command], Awaitable[Result]], command: Command, *,
+        start_to_close: timedelta, retry: RetryPolicy | None = None,
+    ) -> Result:
+        """Run one of the procedure's own activities; transient errors are retried without
+        limit, a failure for good holds the case for an operator and then tries again."""
+        held = 0
+        while True:
+            try:
+                result: Result = await workflow.execute_activity_method(
+                    activity, command, start_to_close_timeout=start_to_close, retry_policy=retry,
+                )
+            except ActivityError as error:
+                async with self._persist_lock:
+                    held = await self._hold_for_operator(error)
+                continue
+            self._recovered_serial = max(self._recovered_serial, held)
+            return result
+
+    def _next_seq(self) -> int:
+        return self.events_before + len(self.history) + 1
+
+    async def _persist(
+        self, activity: Callable[[CaseLogActivities, Command], Awaitable[Result]], command: Command
+    ) -> Result:
+        return await workflow.execute_activity_method(
+            activity, command, start_to_close_timeout=PERSIST_TIMEOUT, retry_policy=PERSIST_RETRY
+        )
+
+    # -- a step that failed for good --------------------------------------------------------
+
+    async def _hold_for_operator(self, error: ActivityError) -> int:
+        """Record that `step` failed for good, tell the supervising body, and wait for an
+        operator's resume; returns the serial of this hold. Called with the persist lock.
+        Anything but a failure for good (a cancellation) goes on up."""
+        problem = permanent_failure(error)
+        if problem is None:
+            raise error
+        step = error.activity_type
+        self._attention_serial += 1
+        serial = self._attention_serial
+        stage = self.stage or OPENING
+        self.attention = Attention(step=step, error_type=problem.type or "ApplicationError",
+                                   message=problem.message, since=workflow.now(), stage=stage)
+        workflow.upsert_search_attributes([sa.STAGE.value_set(ATTENTION)])
+        workflow.logger.error("step %s failed for good (%s: %s); the case waits for an operator",
+                              step, problem.type, problem.message)
+        await self._write_unguarded(SYSTEM, CaseNeedsAttention(
+            step=step, error_type=self.attention.error_type, message=problem.message, stage=stage,
+            supervising_body=self.supervising_body,
+        ))
+        await self._report_unguarded(f"attention-{serial}", {
+            "supervising_body": self.supervising_body, "step": step,
+            "error_type": self.attention.error_type, "message": problem.message,
+        })
+        await workflow.wait_condition(lambda: self._resume_order is not None)
+        order, self._resume_order = self._resume_order, None
+        assert order is not None  # the wait above
+        self.attention = None
+        workflow.upsert_search_attributes([sa.STAGE.value_set(self.stage or OPENING)])
+        await self._write_unguarded(order.actor, CaseResumed(step=step, note=order.note, stage=stage))
+        return serial
+
+    async def _write_unguarded(self, actor: Actor, data: BaseModel) -> None:
+        """Append an event while holding the persist lock, without a second hold if the
+        append itself fails for good (the hold is then only in the workflow's history)."""
+        command = AppendEvents(case_no=self.case_no or workflow.info().workflow_id,
+                               events=(make_event(self._next_seq(), workflow.now(), actor, data),))
+        try:
+            events = await self._persist(CaseLogActivities.append_events, command)
+        except ActivityError as error:
+            if permanent_failure(error) is None:
+                raise
+            workflow.logger.error("could not record %s: %s", type(data).__name__, error.cause)
+            return
+        self.history.extend(events)
+
+    async def _report_unguarded(self, step: str, context: dict[str, Any]) -> None:
+        command = IssueNotice(
+            case_no=self.case_no or workflow.info().workflow_id, seq=self._next_seq(),
+            at=workflow.now(), actor=SYSTEM, step=step, template="case_attention",
+            recipient=self.supervising_body, context=context,
+        )
+        try:
+            events = await self._persist(CaseLogActivities.issue_notice, command)
+        except ActivityError as error:
+            if permanent_failure(error) is None:
+                raise
+            workflow.logger.error("could not report the hold to %s: %s", self.supervising_body,
+                                  error.cause)
+            return
+        self.history.extend(events)
+
+    async def change_stage(self, stage: str, actor: Actor) -> None:
+        previous, self.stage = self.stage, stage
+        if self.attention is None:
+            workflow.upsert_search_attributes([sa.STAGE.value_set(stage)])
+        await self.record(actor, StageChanged(from_stage=previous, to_stage=stage))
+
+    async def issue_notice(
+        self, step: str, template: str, recipient: str, context: dict[str, Any],
+        actor: Actor = SYSTEM,
+    ) -> CaseEvent:
+        """Issue a notice once for its step. A step the case has already issued (a second
+        letter to the same department) gets the next free `STEP-N`: the outbox keys notices
+        by (case, step), and the second letter is a notice of its own."""
+        [event] = await self._log(CaseLogActivities.issue_notice, lambda seq, at: IssueNotice(
+            case_no=self.case_no, seq=seq, at=at, actor=actor, step=self._free_step(step),
+            template=template, recipient=recipient, context=context,
+        ))
+        return event
+
+    def _free_step(self, step: str) -> str:
+        """`step`, or `step-2`, `step-3`… if the case already issued it (under the persist lock,
+        so two notices issued at once cannot take the same)."""
+        issued = {e.data.get("step") for e in self.history if e.type == "NoticeIssued"}
+        candidate, number = step, 1
+        while candidate in issued:
+            number += 1
+            candidate = f"{step}-{number}"
+        return candidate
+
+    async def escalate(
+        self, clock: str, article: str, due: date, supervising_body: str, reason: str
+    ) -> None:
+        await self._log(CaseLogActivities.escalate, lambda seq, at: Escalate(
+            case_no=self.case_no, seq=seq, at=at, clock=clock, article=article, due=due,
+            supervising_body=supervising_body, reason=reason,
+        ))
+
+    async def record_verification(
+        self, step: str, result: str, evidence: str, actor: Actor
+    ) -> CaseEvent:
+        def command(seq: int, at: datetime) -> RecordVerification:
+            return RecordVerification(case_no=self.case_no, seq=seq, at=at, actor=actor, step=step,
+                                      result=result, evidence=evidence)
+
+        [event] = await self._log(CaseLogActivities.record_verification, command)
+        return event
+
+    async def close(self, outcome: str, actor: Actor) -> None:
+        """End the case. The stage turns `closed` at once (so no decision is taken meanwhile);
+        the outcome shows once CaseClosed is in the history, so that the status never shows
+        an outcome its history does not record."""
+        previous, self.stage = self.stage, CLOSED
+        workflow.upsert_search_attributes([
+            sa.STAGE.value_set(CLOSED), sa.NEXT_DEADLINE.value_unset(),
+        ])
+        await self.record(actor, CaseClosed(outcome=outcome, stage=CLOSED))
+        self.outcome = outcome
+        workflow.logger.info("case closed from stage %s: %s", previous, outcome)
+
+    async def finish(self) -> CaseStatus:
+        """End the run once every update handler has answered and every clock's watcher has
+        finished, so that a reminder or an escalation under way is recorded before the end."""
+        await workflow.wait_condition(
+            lambda: workflow.all_handlers_finished() and self.clocks.watchers_done()
+        )
+        return self.status()

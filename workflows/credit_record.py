@@ -1,0 +1,164 @@
+"""An applicant's credit record under the auction-permit commitment route (京商流通字〔2021〕9号,
+四 and 五; rules in domain.credit). One workflow per applicant, workflow id
+`CRED-<unified social credit code>`, that lives for years: it never closes, and hands
+itself over to a new run (continue-as-new) when its history grows long, carrying its
+entries and its numbering.
+
+Queries and updates: those of CaseWorkflow (`status`, `decide`), and `breach_grade(breach_id)`:
+the grade a recorded breach is handled as. Decisions: record-breach,
+repair, decide-objection (credit officer); object (the applicant). A published entry's
+publicity ends by itself on its day (a timer per next end), recorded as PublicityEnded.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain import credit as rules
+    from domain.calendar import local_date, start_of_day
+    from domain.case import SYSTEM, Actor, CaseStatus
+    from domain.errors import DecisionRefusedError
+
+from workflows.core import CaseWorkflow
+
+
+@workflow.defn(name="credit-record")
+class CreditRecordWorkflow(CaseWorkflow):
+    procedure = rules.PROCEDURE
+    decisions = rules.CREDIT_DECISIONS
+    supervising_body = rules.BUREAU
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[str, rules.RecordEntry] = {}
+        self.policy = rules.RepairPolicy()
+        self._changes = 0
+
+    @workflow.run
+    async def run(self, opening: rules.CreditRecordOpening) -> CaseStatus:
+        subject = opening.application
+        if opening.carried_case is None:
+            await self.open_case(opening.case_no, opening.received_at, applicant_id=subject.applicant_id,
+                                 district=None, stage=rules.OPEN, application=subject)
+        else:
+            self.resume_case(opening.carried_case, district=None)
+            carried = opening.carried_record or rules.CarriedRecord()
+            self.entries = {e.entry.breach.breach_id: e for e in carried.entries}
+        self.case_ready()
+        while len(self.history) < opening.continue_after_events:
+            await self._end_due_publicity()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        await self.record(SYSTEM, rules.RecordContinued(entries=len(self.entries)))
+        workflow.continue_as_new(opening.model_copy(update={
+            "carried_case": self.carry(),
+            "carried_record": rules.CarriedRecord(entries=tuple(self.entries.values())),
+        }))
+
+    async def _end_due_publicity(self) -> None:
+        """Sleep until the next publicity end (or a change), then record what has ended."""
+        today = local_date(workflow.now())
+        for breach_id, held in sorted(self.entries.items()):
+            if not held.publicity_ended and held.ends_on is not None and held.ends_on <= today:
+                self.entries[breach_id] = held.model_copy(update={"publicity_ended": True})
+                await self.record(SYSTEM, rules.PublicityEnded(breach_id=breach_id, ended_on=today))
+        upcoming = [h.ends_on for h in self.entries.values()
+                    if not h.publicity_ended and h.ends_on is not None]
+        changes = self._changes
+        wake = min(upcoming, default=None)
+        try:
+            await workflow.wait_condition(
+                lambda: self._changes != changes,
+                timeout=(start_of_day(wake) - workflow.now()) if wake else None,
+                timeout_summary=f"publicity ends {wake}" if wake else None,
+            )
+        except TimeoutError:
+            pass
+
+    @workflow.query
+    def breach_grade(self, breach_id: str) -> str:
+        """The grade a recorded breach is handled as (四(一)), for the spot check that reported it."""
+        return self._held(breach_id).entry.grade.value
+
+    # -- decisions -----------------------------------------------------------------------------
+
+    def check(self, decision: str, payload: Any, actor: Actor) -> None:
+        today = local_date(workflow.now())
+        if decision == "record-breach":
+            if payload.breach_id in self.entries:
+                raise DecisionRefusedError(f"breach {payload.breach_id} is already on the record")
+            self._entry_for(payload)
+        elif decision in ("repair", "object", "decide-objection"):
+            held = self._held(payload.breach_id)
+            if decision == "repair":
+                held.entry.repair(today, payload.shortening_months, payload.means, self.policy)
+            elif decision == "object" and held.objection is not None:
+                raise DecisionRefusedError(f"an objection to {payload.breach_id} was already lodged")
+            elif decision == "decide-objection" and (
+                held.objection is None or held.objection.upheld is not None
+            ):
+                raise DecisionRefusedError(f"no objection to {payload.breach_id} awaits a decision")
+
+    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
+        today = local_date(workflow.now())
+        if decision == "record-breach":
+            entry = self._entry_for(payload)
+            self.entries[payload.breach_id] = rules.RecordEntry(entry=entry, reported_grade=payload.grade)
+            await self.record(actor, rules.BreachRecorded(
+                breach_id=payload.breach_id, found_on=payload.found_on,
+                reported_grade=payload.grade.value, grade=entry.grade.value,
+                publicity_months=entry.publicity_months, publicity_ends=entry.publicity_ends,
+            ))
+        elif decision == "repair":
+            held = self._held(payload.breach_id)
+            repaired = held.entry.repair(today, payload.shortening_months, payload.means, self.policy)
+            self.entries[payload.breach_id] = held.model_copy(update={"entry": repaired})
+            await self.record(actor, rules.CreditRepaired(
+                breach_id=payload.breach_id, repaired_on=today,
+                shortening_months=payload.shortening_months, means=payload.means,
+                publicity_ends=repaired.publicity_ends,
+            ))
+        elif decision == "object":
+            held = self._held(payload.breach_id)
+            objection = rules.Objection(lodged_on=today, reasons=payload.reasons)
+            self.entries[payload.breach_id] = held.model_copy(update={"objection": objection})
+            await self.record(actor, rules.ObjectionLodged(breach_id=payload.breach_id,
+                                                           reasons=payload.reasons))
+        elif decision == "decide-objection":
+            held = self._held(payload.breach_id)
+            objection = (held.objection or rules.Objection(lodged_on=today, reasons="")).model_copy(
+                update={"upheld": payload.upheld, "decided_on": today})
+            update: dict[str, Any] = {"objection": objection}
+            if payload.upheld:  # the entry was wrong or not to be published: it comes off
+                update["withdrawn_on"] = today
+            self.entries[payload.breach_id] = held.model_copy(update=update)
+            await self.record(actor, rules.ObjectionDecided(
+                breach_id=payload.breach_id, upheld=payload.upheld, reason=payload.reason))
+        self._changes += 1
+
+    def _entry_for(self, payload: rules.RecordBreach) -> rules.CreditEntry:
+        """四(一): graded against the breaches of the year before; 四(二): publicity checked."""
+        breach = rules.Breach(breach_id=payload.breach_id, found_on=payload.found_on,
+                              grade=payload.grade, matter=payload.matter)
+        earlier = [(h.entry.breach.found_on, h.entry.grade) for h in self.entries.values()
+                   if h.withdrawn_on is None]
+        grade = rules.effective_grade(breach, earlier)
+        months = payload.publicity_months
+        if payload.publicity_by_grade is not None:  # the reporter's policy, for the grade found here
+            months = payload.publicity_by_grade.get(grade)
+        bounds = rules.PUBLICITY_MONTHS[grade]
+        if months is None and bounds is not None:  # not decided: the shortest the grade allows
+            months = bounds[0]
+        return rules.CreditEntry(breach=breach, grade=grade, publicity_months=months)
+
+    def _held(self, breach_id: str) -> rules.RecordEntry:
+        if breach_id not in self.entries:
+            raise DecisionRefusedError(f"no breach {breach_id} on this record")
+        return self.entries[breach_id]
+
+    def public_entries(self, on: date) -> list[str]:
+        return sorted(b for b, h in self.entries.items()
+                      if h.ends_on is not None and h.entry.publicity_starts <= on < h.ends_on)

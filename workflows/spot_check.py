@@ -1,0 +1,180 @@
+"""A spot-check round of commitment decisions (京商流通字〔2021〕9号 三; the draw and the
+outcomes in domain.spot_check, the credit rules in domain.credit).
+
+The round draws (seed recorded in `DrawMade`; one is made with workflow.uuid4 if none is
+given) the entities to check and at least two inspectors each, then keeps a clock per
+check that ends 3 months after that entity's commitment decision. Decisions (inspector,
+only one drawn for the entity): record-finding — true; minor or general → rectification
+ordered by a date (a clock); severe → the certificate revoked at once and legal liability
+referred — and record-rectification (not rectified, or the date passed → revoked, a severe
+breach). Every breach reaches the applicant's credit record, which answers the grade it
+handles it as (四(一)): a general breach that is the second within a year is severe there, and
+the round revokes instead of ordering rectification. The results are published.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.credit import CreditReporting, ReportBreach
+    from domain import spot_check as rules
+    from domain.calendar import local_date
+    from domain.case import SYSTEM, Actor, CaseStatus
+    from domain.clocks import Unit
+    from domain.errors import DecisionRefusedError, WrongRoleError
+
+from workflows.core import CaseWorkflow
+
+ARTICLE = "三(一)"
+GRADED_REPORT = "spot-check-asks-the-record-its-grade"
+RECTIFICATION = "三(二)"
+
+
+@workflow.defn(name="spot-check")
+class SpotCheckWorkflow(CaseWorkflow):
+    procedure = rules.PROCEDURE
+    decisions = rules.DECISIONS
+    supervising_body = rules.BUREAU
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.round: rules.SpotCheckRound | None = None
+        self.teams: dict[str, tuple[str, ...]] = {}
+        self.findings: dict[str, str] = {}
+        self.concluded: dict[str, str] = {}
+
+    @workflow.run
+    async def run(self, opening: rules.SpotCheckOpening) -> CaseStatus:
+        round_ = self.round = opening.application
+        await self.open_case(opening.case_no, opening.received_at, applicant_id=round_.applicant_id,
+                             district=None, stage=rules.CHECKING, application=round_)
+        seed = round_.seed or str(workflow.uuid4())
+        drawn = rules.draw(round_.draw_input(seed))
+        self.teams = {check.entity: check.inspectors for check in drawn.checks}
+        await self.record(SYSTEM, rules.DrawMade(
+            seed=seed, sampling_rate=round_.sampling_rate, candidates=len(round_.candidates),
+            inspectors=len(round_.inspectors), checks=drawn.checks,
+        ))
+        for entity in sorted(self.teams):
+            await self.clocks.start(f"check:{entity}", ARTICLE, rules.SPOT_CHECK_MONTHS, Unit.MONTHS,
+                                    started_on=round_.candidate(entity).decided_on,
+                                    escalate_to=rules.BUREAU, remind=rules.BUREAU)
+        self.case_ready()
+        while len(self.concluded) < len(self.teams):
+            await workflow.wait_condition(
+                lambda: len(self.concluded) == len(self.teams) or self._lapsed_rectification() is not None)
+            lapsed = self._lapsed_rectification()
+            if lapsed is not None:  # 三(二): not rectified in time → revoked; a severe breach
+                await self._revoke(lapsed, "逾期不整改", False, SYSTEM)
+        await self.change_stage(rules.PUBLISHING, SYSTEM)
+        await self.issue_notice("results", "spot_check_results", rules.PUBLICATION, {
+            "round_name": round_.round_name, "seed": seed,
+            "results": [{"entity": e, "name": round_.candidate(e).name, "result": r}
+                        for e, r in sorted(self.concluded.items())],
+        })
+        await self.close("published", SYSTEM)
+        return await self.finish()
+
+    def _lapsed_rectification(self) -> str | None:
+        for entity in sorted(self.teams):
+            clock = self.clocks.clocks.get(f"rectify:{entity}")
+            if clock is not None and clock.state == "breached" and entity not in self.concluded:
+                return entity
+        return None
+
+    # -- decisions -----------------------------------------------------------------------------
+
+    def check(self, decision: str, payload: Any, actor: Actor) -> None:
+        team = self.teams.get(payload.entity)
+        if team is None:
+            raise DecisionRefusedError(f"{payload.entity} was not drawn in this round")
+        if actor.id not in team:
+            raise WrongRoleError(f"inspector {actor.id} was not drawn for {payload.entity}")
+        if payload.entity in self.concluded:
+            raise DecisionRefusedError(f"the check of {payload.entity} is concluded")
+        if decision == "record-finding" and payload.entity in self.findings:
+            raise DecisionRefusedError(f"the finding on {payload.entity} is recorded already")
+        ordered = self.findings.get(payload.entity) in ("minor", "general")
+        if decision == "record-rectification" and not ordered:
+            raise DecisionRefusedError(f"no rectification was ordered for {payload.entity}")
+
+    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
+        entity = payload.entity
+        if decision == "record-finding":
+            self.findings[entity] = payload.outcome
+            await self.clocks.complete(f"check:{entity}", actor)
+            await self.record(actor, rules.FindingRecorded(
+                entity=entity, outcome=payload.outcome, findings=payload.findings,
+                inspectors=self.teams[entity]))
+            if payload.outcome == "true":
+                self.concluded[entity] = "承诺属实"
+            elif payload.outcome == "severe":
+                await self._revoke(entity, payload.findings, True, actor)
+            elif await self._report(entity, payload.outcome) == "severe":
+                # 四(一): the record handles it as severe (a second general breach within a year):
+                # revoked at once, not rectified; the severe entry is already on the record.
+                await self._revoke(entity, f"一年内再次违诺失信，按严重违诺失信处理：{payload.findings}",
+                                   False, actor, reported=True)
+            else:
+                today = local_date(workflow.now())
+                await self.clocks.start(f"rectify:{entity}", RECTIFICATION,
+                                        max(1, (payload.rectify_by - today).days), Unit.CALENDAR_DAYS,
+                                        escalate_to=None)
+                await self._notify_entity(entity, "rectification-order", "spot_check_rectification",
+                                          findings=payload.findings, rectify_by=payload.rectify_by)
+        elif decision == "record-rectification":
+            if payload.rectified:
+                await self.clocks.complete(f"rectify:{entity}", actor)
+                self.concluded[entity] = f"违诺（{self.findings[entity]}），已整改"
+            else:  # 三(二): still short of the conditions after rectification
+                await self.clocks.complete(f"rectify:{entity}", actor)
+                await self._revoke(entity, f"整改后仍未达到条件：{payload.notes}", False, actor)
+
+    async def _revoke(self, entity: str, reason: str, severe_at_once: bool, actor: Actor,
+                      reported: bool = False) -> None:
+        candidate = self._round().candidate(entity)
+        await self.record(actor, rules.CertificateRevoked(
+            entity=entity, certificate_no=candidate.certificate_no, reason=reason,
+            legal_liability_referred=severe_at_once))
+        if not reported:
+            await self._report(entity, "severe")
+        await self._notify_entity(entity, "revocation", "spot_check_revocation",
+                                  certificate_no=candidate.certificate_no, reason=reason,
+                                  legal_liability=severe_at_once)
+        self.concluded[entity] = "撤销《拍卖经营批准证书》" + ("，依法追究法律责任" if severe_at_once else "")
+
+    async def _report(self, entity: str, grade: str) -> str:
+        """四: the breach goes to the applicant's credit record; answers the grade the record
+        handles it as (四(一): it may rise), whose publicity the bureau's policy then gives."""
+        round_ = self._round()
+        candidate = round_.candidate(entity)
+        report = ReportBreach(uscc=entity, name=candidate.name,
+                              breach_id=f"{self.case_no}-{entity}-{grade}",
+                              found_on=local_date(workflow.now()), grade=grade, matter="licence",
+                              publicity_months=round_.publicity_months.get(grade))
+        if not workflow.patched(GRADED_REPORT):  # rounds that reported before the record answered
+            await self.run_activity(CreditReporting.report_breach, report,
+                                    start_to_close=timedelta(seconds=30))
+            return grade
+        graded = await self.run_activity(
+            CreditReporting.report_graded_breach,
+            report.model_copy(update={"publicity_months": None,
+                                      "publicity_by_grade": dict(round_.publicity_months)}),
+            start_to_close=timedelta(seconds=30),
+        )
+        return graded.grade
+
+    async def _notify_entity(self, entity: str, step: str, template: str, **facts: Any) -> None:
+        candidate = self._round().candidate(entity)
+        await self.issue_notice(f"{step}-{entity}", template, candidate.name, {
+            "entity": candidate.name, "uscc": entity, "body": rules.BUREAU, **facts})
+
+    def _round(self) -> rules.SpotCheckRound:
+        if self.round is None:
+            raise RuntimeError("the round has not been opened")
+        return self.round
+

@@ -1,0 +1,360 @@
+"""A project of programme I of the foreign-trade development fund through its eight stages
+(京商财务字〔2021〕33号 五; rules in domain.subsidy and domain.subsidy_pipeline).
+
+The support is computed by the rules engine at the plan, at the disbursement application and
+after the third-party audit (each recorded with its cuts); the decision approves the audited
+amount within what is left of the enterprise's annual cap; the ledger pays it after the 7 days
+of publicity, holding the cap even against another case's approval at the same moment.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from activities.subsidy import Disburse, LedgerQuestion, SubsidyActivities
+    from domain import subsidy_pipeline as rules
+    from domain.calendar import local_date
+    from domain.case import SYSTEM, Actor, CaseStatus
+    from domain.errors import DecisionRefusedError, InvalidInputError, WrongRoleError
+    from domain.subsidy import Claim, Enterprise, QuoteSet, annual_cap_for, quote_all
+
+from workflows.core import CaseWorkflow
+from workflows.publicity import Publicity
+
+LEDGER_TIMEOUT = timedelta(seconds=30)
+WINDOWS = {
+    rules.PLAN_PUBLICITY: ("plan", "五(二)2"),
+    rules.DISBURSEMENT_PUBLICITY: ("disbursement", "五(五)"),
+}
+
+
+@workflow.defn(name="subsidy")
+class SubsidyWorkflow(CaseWorkflow):
+    procedure = rules.PROCEDURE
+    decisions = rules.DECISIONS
+    supervising_body = rules.MUNICIPAL_BUREAU
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.application: rules.SubsidyApplication | None = None
+        self.publicity = Publicity()
+        self.claims: tuple[Claim, ...] = ()
+        self.quoted: QuoteSet | None = None  # the latest quote (plan, application, audit)
+        self.approved = Decimal(0)
+        self.enterprise: Enterprise | None = None  # as confirmed (五(一)2: the dual-autonomous status)
+
+    @workflow.run
+    async def run(self, opening: rules.SubsidyOpening) -> CaseStatus:
+        application = self.application = opening.application
+        await self.open_case(
+            opening.case_no,
+            opening.received_at,
+            applicant_id=application.applicant_id,
+            district=application.enterprise.district,
+            stage=rules.REGISTRATION,
+            application=application,
+        )
+        self.case_ready()
+        for window in (rules.PLAN_PUBLICITY, rules.DISBURSEMENT_PUBLICITY):
+            await workflow.wait_condition(partial(self._reached, window))
+            if self.outcome is not None:
+                break
+            await self.publicity.wait(lambda: self.outcome is not None)
+            if self.outcome is not None:
+                break
+            if window == rules.PLAN_PUBLICITY:
+                await self.change_stage(rules.IMPLEMENTATION, SYSTEM)
+            else:
+                await self._disburse()
+        return await self.finish()
+
+    def _reached(self, stage: str) -> bool:
+        return self.stage == stage or self.outcome is not None
+
+    def check(self, decision: str, payload: Any, actor: Actor) -> None:
+        application = self._application()
+        today = local_date(workflow.now())
+        if decision == "confirm-registration":
+            body = "municipal-bureau" if application.route is rules.Route.MUNICIPAL else "district-bureau"
+            if actor.role != body:
+                raise WrongRoleError(f"五(一)1: this enterprise's registration is confirmed by the {body}")
+        elif decision in ("select-plan", "decide"):
+            yes = payload.selected if decision == "select-plan" else payload.approved
+            total = self._quote().total
+            if yes and total == 0:
+                raise DecisionRefusedError(
+                    "the rules give this project no support (see SupportQuoted); it can only be turned down"
+                )
+            if decision == "select-plan" and yes and total > payload.budget_left:
+                raise DecisionRefusedError(
+                    f"五(二)2: the plan's support {total} exceeds the budget left {payload.budget_left}"
+                )
+        elif decision == "apply-disbursement":
+            if payload.completed_on is None or payload.completed_on > today:
+                raise InvalidInputError("completed_on: 五(三) a disbursement is applied for after completion")
+        elif decision == "audit":
+            if len(payload.audited_spend) != len(self.claims):
+                raise InvalidInputError(
+                    f"audited_spend: one amount for each of the {len(self.claims)} claims"
+                )
+            over = [
+                str(i + 1)
+                for i, (a, c) in enumerate(zip(payload.audited_spend, self.claims, strict=True))
+                if a > c.spend or a < 0
+            ]
+            if over:
+                raise InvalidInputError(f"audited_spend: claims {', '.join(over)} are above what was claimed")
+        elif decision == "object":
+            self.publicity.check_objection(WINDOWS[self.stage][1])
+        elif decision == "rule-objection":
+            self.publicity.check_ruling(payload.objection_id)
+
+    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
+        application = self._application()
+        if decision == "confirm-registration":
+            if not payload.confirmed:
+                await self._end(
+                    "registration",
+                    "企业注册确认结果通知",
+                    f"企业注册未予确认。理由：{payload.reasons}",
+                    "五(一)",
+                    "registration not confirmed",
+                    actor,
+                )
+                return
+            body = (
+                rules.MUNICIPAL_BUREAU
+                if application.route is rules.Route.MUNICIPAL
+                else rules.district_bureau(application.enterprise.district)
+            )
+            categories = sorted(application.enterprise.categories(local_date(workflow.now())))
+            await self.record(
+                actor,
+                rules.RegistrationConfirmed(
+                    route=application.route.value, body=body, categories=tuple(categories)
+                ),
+            )
+            await self._notify(
+                "registration",
+                "企业注册确认结果公示",
+                f"企业注册经{body}确认，已在项目申报系统公示。",
+                "五(一)1",
+            )
+            # 五(一)2: a dual-autonomous claim goes to the municipal bureau in writing.
+            dual_claimed = application.enterprise.dual_basis is not None
+            district = application.route is rules.Route.DISTRICT
+            await self.change_stage(
+                rules.DUAL_CONFIRMATION if dual_claimed and district else rules.PLAN_APPLICATION, actor
+            )
+        elif decision == "confirm-dual-autonomous":
+            if not payload.confirmed:
+                self.enterprise = application.enterprise.model_copy(update={"dual_basis": None})
+            await self.record(
+                actor, rules.DualAutonomousConfirmed(confirmed=payload.confirmed, reasons=payload.reasons)
+            )
+            await self.change_stage(rules.PLAN_APPLICATION, actor)
+        elif decision == "apply-plan":
+            self.claims = payload.claims
+            await self._quote_claims("plan", actor)
+            await self.change_stage(rules.PLAN_SELECTION, actor)
+        elif decision == "select-plan":
+            if not payload.selected:
+                await self._end(
+                    "plan",
+                    "项目计划审核结果通知",
+                    f"项目未列入年度项目计划（{payload.priority}）。",
+                    "五(二)2、三",
+                    "not selected",
+                    actor,
+                )
+                return
+            await self._publish(
+                rules.PLAN_PUBLICITY,
+                "项目计划审核结果公示",
+                f"项目已列入年度项目计划，预计支持{self._quote().total}元",
+                actor,
+            )
+        elif decision == "apply-disbursement":
+            self.claims = payload.claims
+            await self._quote_claims("application", actor)
+            district = application.route is rules.Route.DISTRICT
+            await self.change_stage(rules.COMPLETENESS if district else rules.COMPLIANCE, actor)
+        elif decision in ("check-completeness", "review-compliance"):
+            if not payload.passed:
+                step = "completeness" if decision == "check-completeness" else "compliance"
+                await self._end(
+                    step,
+                    "资金拨付申请材料审核结果通知",
+                    f"资金拨付申请材料审核未通过。理由：{payload.reasons}",
+                    "五(四)1",
+                    f"{step} review not passed",
+                    actor,
+                )
+                return
+            nxt = rules.COMPLIANCE if decision == "check-completeness" else rules.AUDIT
+            await self.change_stage(nxt, actor)
+        elif decision == "audit":
+            self.claims = tuple(
+                c.model_copy(update={"spend": a})
+                for c, a in zip(self.claims, payload.audited_spend, strict=True)
+            )
+            await self._quote_claims("audit", actor)
+            await self.change_stage(rules.DECISION, actor)
+        elif decision == "decide":
+            if not payload.approved:
+                await self._end(
+                    "decision",
+                    "资金拨付审核结果通知",
+                    f"资金拨付申请未予通过。理由：{payload.reasons}",
+                    "五(四)2",
+                    "not approved",
+                    actor,
+                )
+                return
+            quoted = await self._quote_claims("decision", actor)
+            self.approved = quoted.total
+            await self.record(
+                actor, rules.DisbursementApproved(amount=quoted.total, annual_cap=quoted.annual_cap)
+            )
+            await self._publish(
+                rules.DISBURSEMENT_PUBLICITY,
+                "资金拨付审核结果公示",
+                f"经原始票据与记账凭证审核，拟拨付支持资金{quoted.total}元",
+                actor,
+            )
+        elif decision == "object":
+            window = WINDOWS[self.stage][0]
+            objection_id = self.publicity.lodge()
+            await self.record(
+                actor,
+                rules.SubsidyObjectionLodged(
+                    window=window,
+                    objection_id=objection_id,
+                    objector=payload.objector,
+                    grounds=payload.grounds,
+                ),
+            )
+        elif decision == "rule-objection":
+            window, article = WINDOWS[self.stage]
+            self.publicity.rule(payload.objection_id, payload.upheld)
+            await self.record(
+                actor,
+                rules.SubsidyObjectionRuled(
+                    window=window,
+                    objection_id=payload.objection_id,
+                    upheld=payload.upheld,
+                    findings=payload.findings,
+                ),
+            )
+            if payload.upheld:
+                await self._end(
+                    f"objection-{window}",
+                    "公示异议处理结果通知",
+                    f"公示期内收到异议，经核查异议成立：{payload.findings}",
+                    article,
+                    f"objection upheld ({window} publicity)",
+                    actor,
+                )
+
+    # -- steps ---------------------------------------------------------------------------------
+
+    async def _quote_claims(self, step: str, actor: Actor) -> QuoteSet:
+        application = self._application()
+        received = (
+            Decimal(0)
+            if application.group
+            else await self.run_activity(
+                SubsidyActivities.received,
+                LedgerQuestion(enterprise_id=application.applicant_id, year=application.year),
+                start_to_close=LEDGER_TIMEOUT,
+            )
+        )
+        quoted = self.quoted = quote_all(
+            self._enterprise(),
+            self.claims,
+            local_date(workflow.now()),
+            received_this_year=received,
+            group=application.group,
+        )
+        await self.record(actor, rules.SupportQuoted(step=step, quote=quoted))
+        return quoted
+
+    async def _publish(self, stage: str, heading: str, text: str, actor: Actor) -> None:
+        window, article = WINDOWS[stage]
+        self.publicity = Publicity()
+        published, ends = self.publicity.publish(rules.PUBLICITY_DAYS)
+        await self.record(actor, rules.SubsidyPublished(window=window, published_on=published, ends_on=ends))
+        await self._notify(
+            f"{window}-publicity", heading, f"{text}，自{published}起公示7天，至{ends}止。", article
+        )
+        await self.change_stage(stage, actor)
+
+    async def _disburse(self) -> None:
+        """五(五): after the publicity, the bureau pays; the ledger holds the annual cap."""
+        application = self._application()
+        cap = (
+            None
+            if application.group
+            else annual_cap_for(self._enterprise().categories(local_date(workflow.now())))
+        )
+        paid = await self.run_activity(
+            SubsidyActivities.disburse,
+            Disburse(
+                case_no=self.case_no,
+                enterprise_id=application.applicant_id,
+                year=application.year,
+                approved=self.approved,
+                cap=cap,
+                at=workflow.now(),
+            ),
+            start_to_close=LEDGER_TIMEOUT,
+        )
+        await self.record(
+            SYSTEM, rules.Disbursed(amount=paid.amount, approved=paid.approved, cut_reason=paid.cut_reason)
+        )
+        cut = f"（{paid.cut_reason}）" if paid.cut_reason else ""
+        await self._notify(
+            "disbursement", "资金拨付通知", f"公示期满，拨付支持资金{paid.amount}元{cut}。", "五(五)"
+        )
+        await self.close("disbursed", SYSTEM)
+
+    async def _end(
+        self, step: str, heading: str, text: str, article: str, outcome: str, actor: Actor
+    ) -> None:
+        await self._notify(step, heading, text, article)
+        await self.close(outcome, actor)
+
+    async def _notify(self, step: str, heading: str, text: str, article: str) -> None:
+        application = self._application()
+        await self.issue_notice(
+            step,
+            "subsidy_notice",
+            application.enterprise.name,
+            {
+                "heading": heading,
+                "text": text,
+                "article": article,
+                "enterprise": application.enterprise.name,
+                "project": application.project,
+                "year": application.year,
+                "body": rules.MUNICIPAL_BUREAU,
+            },
+        )
+
+    def _enterprise(self) -> Enterprise:
+        return self.enterprise or self._application().enterprise
+
+    def _quote(self) -> QuoteSet:
+        assert self.quoted is not None  # the plan was quoted before it can be selected
+        return self.quoted
+
+    def _application(self) -> rules.SubsidyApplication:
+        if self.application is None:
+            raise RuntimeError("the application has not been opened")
+        return self.application

@@ -1,0 +1,74 @@
+"""The exam route to an assistant or intermediate IP title (京人社事业发〔2021〕32号 五(一); rules in
+domain.title_exam).
+
+Registration (blacklist gate and eligibility at once); the exam office's online check — it
+cannot approve a registration the conditions refuse; payment, which with the approval makes
+the registration succeed; the score; the certificate. Fraud found at any step cancels the
+registration and blacklists the person (六(一)).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from domain import title_exam as rules
+    from domain.calendar import local_date
+    from domain.case import Actor, CaseStatus
+    from domain.errors import DecisionRefusedError, InvalidInputError
+
+from workflows.title_common import TitleCase
+
+
+@workflow.defn(name="title-exam")
+class TitleExamWorkflow(TitleCase):
+    procedure = rules.EXAM
+    decisions = rules.EXAM_DECISIONS
+
+    @workflow.run
+    async def run(self, opening: rules.ExamOpening) -> CaseStatus:
+        if await self.open_title_case(opening.case_no, opening, opening.application, rules.CHECK):
+            await workflow.wait_condition(lambda: self.outcome is not None)
+        return await self.finish()
+
+    def check(self, decision: str, payload: Any, actor: Actor) -> None:
+        if decision == "check" and payload.approved and not self.assessed().eligible:
+            raise DecisionRefusedError(
+                "五(一)2: the registration does not meet the conditions: " + self.assessed().explain())
+        if decision == "record-score" and payload.sat_on > local_date(workflow.now()):
+            raise InvalidInputError(f"sat_on: {payload.sat_on} has not come yet")
+
+    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
+        if decision == "check":
+            if not payload.approved:
+                await self.end("check", "title_exam_not_approved", "registration not approved", actor,
+                               reasons=payload.reasons)
+                return
+            await self.change_stage(rules.PAYMENT, actor)
+        elif decision == "pay":
+            await self.change_stage(rules.REGISTERED, actor)
+            await self.notify("registered", "title_exam_registered", receipt_no=payload.receipt_no)
+        elif decision == "record-score":
+            passed = payload.score >= payload.pass_mark
+            await self.record(actor, rules.ExamScored(
+                sat_on=payload.sat_on, score=payload.score, pass_mark=payload.pass_mark, passed=passed))
+            if not passed:
+                await self.end("score", "title_exam_score", "failed", actor, score=payload.score,
+                               pass_mark=payload.pass_mark, passed=False)
+                return
+            await self.change_stage(rules.CERTIFICATE, actor)
+            await self.notify("score", "title_exam_score", score=payload.score, pass_mark=payload.pass_mark,
+                              passed=True)
+        elif decision == "issue-certificate":
+            await self.record(actor, rules.ExamCertified(
+                certificate_no=payload.certificate_no, level=self.application.level.value,
+                direction=self.application.direction.value))
+            await self.end("certificate", "title_exam_certificate", "certified", actor,
+                           certificate_no=payload.certificate_no)
+        elif decision == "report-fraud":
+            await self.report_fraud(payload.findings, actor)
+
+    def notice_facts(self) -> dict[str, Any]:
+        return {"round": self.application.exam_year, "exam_office": rules.EXAM_OFFICE}
