@@ -17,6 +17,7 @@ length, with its reason and approver; the latest extension's length is the clock
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Literal
@@ -35,6 +36,26 @@ class Unit(StrEnum):
     WORKING_DAYS = "working-days"
     CALENDAR_DAYS = "calendar-days"
     MONTHS = "months"
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period the gazette sets: the name of its clock, the article, its length and unit, and
+    who must act within it (in the gazette's words)."""
+
+    name: str
+    article: str
+    length: int
+    unit: Unit
+    acts: str
+
+    def named(self, name: str) -> Period:
+        """The same period on a clock of its own (one reply clock per department)."""
+        return replace(self, name=name)
+
+    def lasting(self, length: int, unit: Unit) -> Period:
+        """The same article and actor over another length (a date the authority set)."""
+        return replace(self, length=length, unit=unit)
 
 
 class Pause(Record):

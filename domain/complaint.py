@@ -17,7 +17,7 @@ from pydantic import Field, ValidationInfo, model_validator
 
 from domain.beijing import District
 from domain.case import CaseOpening, DecisionRule
-from domain.clocks import Unit
+from domain.clocks import Period, Unit
 from domain.errors import InvalidInputError
 from domain.inputs import (
     Address,
@@ -36,23 +36,24 @@ PROCEDURE = "complaint"
 
 # -- periods ----------------------------------------------------------------------------------
 
-SUPPLEMENT_NOTICE = ("supplement-notice", "第十条", 7, Unit.WORKING_DAYS)
+BODY = "投诉受理机构"
+SUPPLEMENT_NOTICE = Period("supplement-notice", "第十条", 7, Unit.WORKING_DAYS, BODY)
 """第十条: the 补正通知 goes out within 7 working days of receiving the materials."""
-SUPPLEMENT = ("supplement", "第十条", 15, Unit.WORKING_DAYS)
+SUPPLEMENT = Period("supplement", "第十条", 15, Unit.WORKING_DAYS, "投诉人")
 """第十条: the complainant supplements within 15 working days of the notice."""
-ACCEPTANCE = ("acceptance", "第十二条第（一）项", 7, Unit.WORKING_DAYS)
+ACCEPTANCE = Period("acceptance", "第十二条第（一）项", 7, Unit.WORKING_DAYS, BODY)
 """第十二条(一): accept or not within 7 working days of complete materials."""
-HANDLING = ("handling", "第十二条第（二）项", 60, Unit.WORKING_DAYS)
+HANDLING = Period("handling", "第十二条第（二）项", 60, Unit.WORKING_DAYS, BODY)
 """第十二条(二): conclude within 60 working days of acceptance; extendable."""
-LETTERS = ("letters", "第十二条第（三）项", 5, Unit.WORKING_DAYS)
+LETTERS = Period("letters", "第十二条第（三）项", 5, Unit.WORKING_DAYS, BODY)
 """第十二条(三): letters to the other departments involved within 5 working days."""
-REPLY = ("reply", "第十二条第（三）项", 30, Unit.WORKING_DAYS)
+REPLY = Period("reply", "第十二条第（三）项", 30, Unit.WORKING_DAYS, "有关部门")
 """第十二条(三): each department replies within 30 working days of receiving the letter."""
-RESULT_NOTICE = ("result-notice", "第十五条第三款", 3, Unit.WORKING_DAYS)
+RESULT_NOTICE = Period("result-notice", "第十五条第三款", 3, Unit.WORKING_DAYS, BODY)
 """第十五条: the result in writing within 3 working days of termination."""
-PARTICIPATION = ("participation", "第十五条第（六）项", 30, Unit.CALENDAR_DAYS)
+PARTICIPATION = Period("participation", "第十五条第（六）项", 30, Unit.CALENDAR_DAYS, "投诉人")
 """第十五条(六): 30 consecutive days without taking part, after being contacted, ends it."""
-ONE_YEAR = ("one-year", "第十六条", 12, Unit.MONTHS)
+ONE_YEAR = Period("one-year", "第十六条", 12, Unit.MONTHS, BODY)
 """第十六条: not concluded a year after acceptance → report to the government at that level."""
 MAX_HANDLING_DAYS = 500
 """An extended handling period is at most two years of working days: 第十六条 reports a case

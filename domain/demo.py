@@ -1,7 +1,7 @@
 """The platform's demonstration procedure (not in the gazette).
 
 An enterprise files an application; a clerk accepts it or refuses to accept it;
-accepted, it is reviewed within REVIEW_PERIOD_DAYS calendar days, an inspector may
+accepted, it is reviewed within REVIEW_PERIOD (10 calendar days), an inspector may
 record verification steps, and a reviewer approves or refuses. A review that runs
 past its day is escalated to the supervising body and goes on.
 """
@@ -16,18 +16,17 @@ from pydantic import Field, field_validator
 from domain.beijing import District
 from domain.calendar import add_calendar_days
 from domain.case import CaseOpening, DecisionRule
-from domain.clocks import Unit
+from domain.clocks import Period, Unit
 from domain.identifiers import is_valid_uscc
 from domain.inputs import Name, Text, Uscc
 from domain.models import Record
 
 PROCEDURE = "demo"
-REVIEW_PERIOD_DAYS = 10
-REVIEW_UNIT = Unit.CALENDAR_DAYS
-REVIEW_CLOCK = "review"
-REVIEW_ARTICLE = "demo §2 (platform test procedure)"
 SUPERVISING_BODY = "北京市政务服务管理局"
 REVIEWING_OFFICE = "审查科"
+REVIEW_PERIOD = Period(
+    "review", "demo §2 (platform test procedure)", 10, Unit.CALENDAR_DAYS, REVIEWING_OFFICE
+)
 
 INTAKE, REVIEW, CLOSED = "intake", "review", "closed"
 MAX_MATERIALS = 200
@@ -96,4 +95,4 @@ DECISIONS: dict[str, DecisionRule] = {
 
 def review_due(accepted_on: date) -> date:
     """Review within 10 calendar days of acceptance; the day of acceptance does not count."""
-    return add_calendar_days(accepted_on, REVIEW_PERIOD_DAYS)
+    return add_calendar_days(accepted_on, REVIEW_PERIOD.length)

@@ -20,17 +20,17 @@ from pydantic import Field, model_validator
 from domain.beijing import District
 from domain.calendar import add_months
 from domain.case import CaseOpening, DecisionRule
-from domain.clocks import Unit
+from domain.clocks import Period, Unit
 from domain.demo import MAX_MATERIALS, Enterprise
 from domain.inputs import Name, Text
 from domain.models import Record
 
 PROCEDURE = "auction-permit"
-REVIEW = ("review", "二(一)", 9, Unit.WORKING_DAYS)
+BUREAU = "北京市商务局"
+REVIEW = Period("review", "二(一)", 9, Unit.WORKING_DAYS, BUREAU)
 """二(一): the review (审定) takes at most 9 working days."""
 SPOT_CHECK_MONTHS = 3
 """三(一): within 3 months of a commitment decision."""
-BUREAU = "北京市商务局"
 
 DISTRICT_REVIEW, ACCEPTANCE, REVIEWING, FORMAL_REVIEW = (
     "district-review", "acceptance", "review", "formal-review")

@@ -16,14 +16,18 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from domain.case import CaseOpening, DecisionRule
+from domain.clocks import Period, Unit
 from domain.credit import PUBLICITY_MONTHS, Grade
 from domain.draws import seeded_rng
 from domain.errors import InvalidInputError
 from domain.inputs import FactDate, Identifier, Name, PlannedDate, Text, Uscc, boundary_today
 from domain.models import Record
 
-SPOT_CHECK_MONTHS = 3
+BUREAU = "北京市商务局"
+CHECK = Period("check", "三(一)", 3, Unit.MONTHS, BUREAU)
 """三(一): the check is done within 3 months of the commitment decision."""
+RECTIFICATION = Period("rectify", "三(二)", 0, Unit.CALENDAR_DAYS, "被检查的拍卖企业")
+"""三(二): rectification within the period the bureau sets (the date of the finding)."""
 MIN_INSPECTORS = 2
 DEFAULT_SAMPLING_RATE = 0.2  # provinces have used 20 % for auction firms (spec/permit.md)
 
@@ -74,7 +78,6 @@ def draw(order: DrawInput) -> Draw:
 PROCEDURE = "spot-check"
 CHECKING, PUBLISHING = "checking", "publishing"
 INSPECTOR = frozenset({"inspector"})
-BUREAU = "北京市商务局"
 PUBLICATION = "北京市商务局网站（抽查结果公示）"
 
 
@@ -159,10 +162,15 @@ class SpotCheckOpening(CaseOpening):
 Outcome = Literal["true", "minor", "general", "severe"]
 
 
-class RecordFinding(Record):
-    """三(二): what comparing the materials showed; minor or general → rectify by a date."""
+class EntityDecision(Record):
+    """A decision on the check of one drawn entity (its unified social credit code)."""
 
     entity: Uscc
+
+
+class RecordFinding(EntityDecision):
+    """三(二): what comparing the materials showed; minor or general → rectify by a date."""
+
     outcome: Outcome
     findings: Text = Field(min_length=1)
     rectify_by: PlannedDate | None = None
@@ -174,8 +182,7 @@ class RecordFinding(Record):
         return self
 
 
-class RecordRectification(Record):
-    entity: Uscc
+class RecordRectification(EntityDecision):
     rectified: bool
     notes: Text = Field(min_length=1)
 

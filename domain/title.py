@@ -19,7 +19,7 @@ from enum import StrEnum
 from pydantic import Field, model_validator
 
 from domain.case import CaseOpening, DecisionRule
-from domain.clocks import Unit
+from domain.clocks import Period, Unit
 from domain.draws import seeded_rng
 from domain.errors import DecisionRefusedError, InvalidInputError
 from domain.inputs import FactDate, Identifier, Name, Text
@@ -194,7 +194,7 @@ def certificate_number_valid(number: str) -> bool:
 REVIEW = "title-review"
 BUREAU = "北京市人力资源和社会保障局"
 AGENCY = "北京市知识产权专业高级职称评审委员会办公室"
-PUBLICITY = ("publicity", "五(二)6", 15, Unit.CALENDAR_DAYS)
+PUBLICITY = Period("publicity", "五(二)6", 15, Unit.CALENDAR_DAYS, "对公示对象有异议者")
 """五(二)6: the names of those who passed are published for 15 days."""
 
 (RECOMMENDATION, AGENCY_CHECK, PANEL, EVALUATION, COMMITTEE, VOTING, ACCEPTANCE,

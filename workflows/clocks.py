@@ -16,10 +16,10 @@ so are recorded in history (see activities.clocks): replay never recomputes one.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
@@ -30,16 +30,37 @@ with workflow.unsafe.imports_passed_through():
     from activities.models import PlanClocks
     from domain import events as ev
     from domain.calendar import local_date
-    from domain.case import SYSTEM, Actor, Deadline
-    from domain.clocks import Clock, ClockPlan, Unit, deadline_view
+    from domain.case import SYSTEM, Actor, CaseEvent, Deadline
+    from domain.clocks import Clock, ClockPlan, Period, deadline_view
     from domain.errors import ClockStateError, DomainError
     from workflows import search_attributes as sa
 
-if TYPE_CHECKING:
-    from workflows.core import CaseWorkflow
-
 PLAN_TIMEOUT = timedelta(seconds=10)
 PLAN_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+
+
+Command = TypeVar("Command")
+Result = TypeVar("Result")
+
+
+class ClockedCase(Protocol):
+    """What the clock keeper needs of the case whose clocks it keeps; the case core provides it
+    (so the dependency runs one way: the core holds a keeper, the keeper knows only this)."""
+
+    @property
+    def outcome(self) -> str | None: ...
+
+    async def record(self, actor: Actor, data: Any) -> CaseEvent: ...
+
+    async def issue_notice(self, step: str, template: str, recipient: str,
+                           context: dict[str, Any], actor: Actor = ...) -> CaseEvent: ...
+
+    async def escalate(self, clock: str, article: str, due: date, supervising_body: str,
+                       reason: str) -> None: ...
+
+    async def run_activity(self, activity: Callable[[Any, Command], Awaitable[Result]],
+                           command: Command, *, start_to_close: timedelta,
+                           retry: RetryPolicy | None = None) -> Result: ...
 
 
 @dataclass(frozen=True)
@@ -53,7 +74,7 @@ class ClockRoute:
 
 
 class ClockKeeper:
-    def __init__(self, case: CaseWorkflow) -> None:
+    def __init__(self, case: ClockedCase) -> None:
         self._case = case
         self.clocks: dict[str, Clock] = {}
         self.plans: dict[str, ClockPlan] = {}
@@ -98,22 +119,24 @@ class ClockKeeper:
     # -- what procedures call -------------------------------------------------------------------
 
     async def start(
-        self, name: str, article: str, length: int, unit: Unit, *, escalate_to: str | None,
-        remind: str | None = None, reminder_lead: int = 2, started_on: date | None = None,
+        self, period: Period, *, escalate_to: str | None, remind: str | None = None,
+        reminder_lead: int = 2, started_on: date | None = None,
     ) -> ClockPlan:
-        """Start a clock; the day it starts on (default: today in Beijing) does not count."""
+        """Start the clock of `period`; the day it starts on (default: today in Beijing) does
+        not count."""
+        name = period.name
         existing = self.clocks.get(name)
         if existing is not None and existing.settled is None:
             raise to_application_error(ClockStateError(f"clock {name!r} is already running"))
         today = self._today()
         clock = Clock(
-            name=name, article=article, started_on=started_on or today, length=length, unit=unit,
-            reminder_lead=reminder_lead if remind else 0,
+            name=name, article=period.article, started_on=started_on or today, length=period.length,
+            unit=period.unit, reminder_lead=reminder_lead if remind else 0,
         )
         self._routes[name] = ClockRoute(escalate_to=escalate_to, remind=remind)
         plan = await self._set(clock, today)
-        await self._record(ev.ClockStarted, name, article=article, started_on=clock.started_on,
-                           length=length, unit=unit.value)
+        await self._record(ev.ClockStarted, name, article=period.article, started_on=clock.started_on,
+                           length=period.length, unit=period.unit.value)
         self._watchers[name] = asyncio.create_task(self._watch(name))
         return plan
 

@@ -17,7 +17,6 @@ result-notice (第十五条, 3 WD from termination).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -27,10 +26,11 @@ with workflow.unsafe.imports_passed_through():
     from domain import complaint as rules
     from domain.calendar import local_date
     from domain.case import SYSTEM, Actor, CaseStatus
-    from domain.clocks import ClockPlan, Unit
+    from domain.clocks import ClockPlan, Period, Unit
     from domain.errors import ClockStateError, InvalidInputError
 
 from workflows.core import CaseWorkflow
+from workflows.decisions import decision, guard
 
 
 @workflow.defn(name="complaint")
@@ -72,7 +72,7 @@ class ComplaintWorkflow(CaseWorkflow):
             self.case_ready()
             await workflow.wait_condition(lambda: self.stage != rules.INCOMPLETE)
             supplemented = await self.clocks.wait(
-                rules.SUPPLEMENT[0], lambda: self.stage != rules.SUPPLEMENTING
+                rules.SUPPLEMENT.name, lambda: self.stage != rules.SUPPLEMENTING
             )
             if not supplemented:  # 第十一条(四): nothing came within the 15 working days
                 await self._not_accept(
@@ -95,66 +95,70 @@ class ComplaintWorkflow(CaseWorkflow):
         return await self.finish()
 
     def _participation_lapsed(self) -> bool:
-        clock = self.clocks.clocks.get(rules.PARTICIPATION[0])
+        clock = self.clocks.clocks.get(rules.PARTICIPATION.name)
         return clock is not None and clock.settled == "breached" and clock.completed_late_on is None
 
     # -- decisions ----------------------------------------------------------------------------
 
-    def check(self, decision: str, payload: Any, actor: Actor) -> None:
-        """Guards beyond stage and role, run in the validator so a refusal writes nothing."""
-        if decision == "request-supplement" and not (payload.items or self.missing):
+    # Each decision's guard (run by the update validator: a refusal writes nothing) and its
+    # handler, typed with the payload model of its rule in domain.complaint.DECISIONS.
+
+    @guard("request-supplement")
+    def _something_to_supplement(self, payload: rules.RequestSupplement, actor: Actor) -> None:
+        if not (payload.items or self.missing):
             raise InvalidInputError("request-supplement: the materials lack nothing to supplement")
-        elif decision == "send-letter":
-            awaited = self._awaited_from(payload.department)
-            if awaited is not None:
-                raise ClockStateError(f"a letter to {payload.department} still awaits its answer "
-                                      f"({awaited}); send the next one once it has answered")
-        elif decision == "department-reply":
-            if self._awaited_from(payload.department) is None:
-                raise ClockStateError(f"no letter awaits a reply from {payload.department}")
-        elif decision == "department-progress":
-            if self._awaited_from(payload.department) != f"{rules.REPLY[0]}:{payload.department}":
-                raise ClockStateError(f"no letter awaits a reply from {payload.department}")
-            if payload.planned_on <= local_date(workflow.now()):
-                raise InvalidInputError("planned_on: the planned date must be after today")
-        elif decision == "participation":
-            clock = self.clocks.clocks.get(rules.PARTICIPATION[0])
-            if clock is None or not clock.outstanding:
-                raise ClockStateError("the complainant was not contacted: no participation is awaited")
-        elif decision == "extend":
-            self.clocks.check_extend(rules.HANDLING[0], payload.new_length, payload.reason, actor.id)
-        elif decision == "terminate" and payload.ground == rules.TerminationGround.NO_PARTICIPATION_30_DAYS:
-            if not self._participation_lapsed():
-                raise InvalidInputError(
-                    "ground 6: 30 days since contact have not passed without participation")
 
-    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
-        handlers: dict[str, Callable[[Any, Actor], Awaitable[None]]] = {
-            "request-supplement": self._request_supplement, "supplement": self._supplement,
-            "accept": self._accept, "not-accept": self._not_accept_decision,
-            "send-letter": self._send_letter, "department-reply": self._department_reply,
-            "department-progress": self._department_progress, "record-step": self._record_step,
-            "contact": self._contact, "participation": self._participation,
-            "extend": self._extend, "resolve": self._resolve,
-            "terminate": self._terminate_decision, "deemed-withdrawn": self._deemed_withdrawn,
-            "notify-result": self._notify_result,
-        }
-        await handlers[decision](payload, actor)
+    @guard("send-letter")
+    def _department_free(self, payload: rules.SendLetter, actor: Actor) -> None:
+        awaited = self._awaited_from(payload.department)
+        if awaited is not None:
+            raise ClockStateError(f"a letter to {payload.department} still awaits its answer "
+                                  f"({awaited}); send the next one once it has answered")
 
+    @guard("department-reply")
+    def _reply_awaited(self, payload: rules.DepartmentReply, actor: Actor) -> None:
+        if self._awaited_from(payload.department) is None:
+            raise ClockStateError(f"no letter awaits a reply from {payload.department}")
+
+    @guard("department-progress")
+    def _progress_awaited(self, payload: rules.DepartmentProgress, actor: Actor) -> None:
+        if self._awaited_from(payload.department) != _reply_clock(payload.department):
+            raise ClockStateError(f"no letter awaits a reply from {payload.department}")
+        if payload.planned_on <= local_date(workflow.now()):
+            raise InvalidInputError("planned_on: the planned date must be after today")
+
+    @guard("participation")
+    def _participation_awaited(self, payload: rules.Participation, actor: Actor) -> None:
+        clock = self.clocks.clocks.get(rules.PARTICIPATION.name)
+        if clock is None or not clock.outstanding:
+            raise ClockStateError("the complainant was not contacted: no participation is awaited")
+
+    @guard("extend")
+    def _extendable(self, payload: rules.ExtendHandling, actor: Actor) -> None:
+        self.clocks.check_extend(rules.HANDLING.name, payload.new_length, payload.reason, actor.id)
+
+    @guard("terminate")
+    def _ground_holds(self, payload: rules.Terminate, actor: Actor) -> None:
+        lapsed = self._participation_lapsed()
+        if payload.ground == rules.TerminationGround.NO_PARTICIPATION_30_DAYS and not lapsed:
+            raise InvalidInputError("ground 6: 30 days since contact have not passed without participation")
+
+    @decision("request-supplement")
     async def _request_supplement(self, payload: rules.RequestSupplement, actor: Actor) -> None:
         items = list(payload.items) or self.missing
-        await self.clocks.complete(rules.SUPPLEMENT_NOTICE[0], actor)
+        await self.clocks.complete(rules.SUPPLEMENT_NOTICE.name, actor)
         plan = await self._start(rules.SUPPLEMENT, escalate_to=None)  # binds the complainant
         await self._notify("supplement-notice", "complaint_supplement", items=items,
                            supplement_due=plan.due)
         await self.change_stage(rules.SUPPLEMENTING, actor)
 
+    @decision("supplement")
     async def _supplement(self, payload: rules.Supplement, actor: Actor) -> None:
         # The complaint was received on the day of the first filing, whatever the supplemented
         # filing says: the notices and 第十条's periods count from that day.
         filing = self.filing = payload.filing.model_copy(update={"received_on": self._filing().received_on})
         self.missing = rules.missing_particulars(filing)
-        await self.clocks.complete(rules.SUPPLEMENT[0], actor)
+        await self.clocks.complete(rules.SUPPLEMENT.name, actor)
         await self.record(actor, rules.SupplementReceived(missing=tuple(self.missing)))
         if self.missing:  # 第十一条(四): one notice only; still incomplete → not accepted
             await self._not_accept(
@@ -165,9 +169,10 @@ class ComplaintWorkflow(CaseWorkflow):
         await self._start(rules.ACCEPTANCE)
         await self.change_stage(rules.REVIEWING, actor)
 
+    @decision("accept")
     async def _accept(self, payload: rules.Accept, actor: Actor) -> None:
         filing = self._filing()
-        await self.clocks.complete(rules.ACCEPTANCE[0], actor)
+        await self.clocks.complete(rules.ACCEPTANCE.name, actor)
         await self.record(actor, rules.ComplaintAccepted(
             receiving_body=filing.receiving_body.name, departments=payload.departments,
         ))
@@ -179,16 +184,17 @@ class ComplaintWorkflow(CaseWorkflow):
         await self._notify("accepted", "complaint_accepted", handling_due=handling.due)
         await self.change_stage(rules.HANDLING_STAGE, actor)
 
+    @decision("not-accept")
     async def _not_accept_decision(self, payload: rules.NotAccept, actor: Actor) -> None:
-        await self.clocks.complete(rules.ACCEPTANCE[0], actor)
+        await self.clocks.complete(rules.ACCEPTANCE.name, actor)
         await self._not_accept(payload.ground, payload.explanation, actor)
 
+    @decision("send-letter")
     async def _send_letter(self, payload: rules.SendLetter, actor: Actor) -> None:
         today = local_date(workflow.now())
         received_on = payload.received_on or today
-        reply_clock = f"{rules.REPLY[0]}:{payload.department}"
         plan = await self.clocks.start(
-            reply_clock, rules.REPLY[1], rules.REPLY[2], rules.REPLY[3], started_on=received_on,
+            rules.REPLY.named(_reply_clock(payload.department)), started_on=received_on,
             escalate_to=rules.COORDINATING_BODY, remind=payload.department,
         )
         await self.issue_notice(
@@ -199,18 +205,19 @@ class ComplaintWorkflow(CaseWorkflow):
         self.letters_sent.add(payload.department)
         if self.departments_due and self.departments_due <= self.letters_sent:
             self.departments_due = set()
-            await self.clocks.complete(rules.LETTERS[0], actor)
+            await self.clocks.complete(rules.LETTERS.name, actor)
 
     def _awaited_from(self, department: str) -> str | None:
         """The clock of what a department still owes the body: its reply to a letter (第十二条(三),
         30 working days), or, after it reported next steps, the completion it planned; None if
         it owes nothing."""
-        for name in (f"{rules.REPLY[0]}:{department}", f"planned:{department}"):
+        for name in (_reply_clock(department), _planned_clock(department)):
             clock = self.clocks.clocks.get(name)
             if clock is not None and clock.outstanding:
                 return name
         return None
 
+    @decision("department-reply")
     async def _department_reply(self, payload: rules.DepartmentReply, actor: Actor) -> None:
         """The department's answer: to the letter, or the completion it had planned."""
         awaited = self._awaited_from(payload.department)
@@ -220,47 +227,56 @@ class ComplaintWorkflow(CaseWorkflow):
             step="department-reply", summary=f"{payload.department}：{payload.opinion}",
         ))
 
+    @decision("department-progress")
     async def _department_progress(self, payload: rules.DepartmentProgress, actor: Actor) -> None:
         """第十二条(三): the report is the department's answer within its 30 working days; the
         planned date becomes a clock of its own, and the complainant is told at once."""
-        await self.clocks.complete(f"{rules.REPLY[0]}:{payload.department}", actor)
+        await self.clocks.complete(_reply_clock(payload.department), actor)
         today = local_date(workflow.now())
+        planned = rules.REPLY.named(_planned_clock(payload.department))
         await self.clocks.start(
-            f"planned:{payload.department}", rules.REPLY[1], (payload.planned_on - today).days,
-            Unit.CALENDAR_DAYS, escalate_to=rules.COORDINATING_BODY,
+            planned.lasting((payload.planned_on - today).days, Unit.CALENDAR_DAYS),
+            escalate_to=rules.COORDINATING_BODY,
         )
         await self._notify(f"progress-{payload.department}-{payload.planned_on.isoformat()}",
                            "complaint_progress", department=payload.department,
                            next_steps=payload.next_steps, planned_on=payload.planned_on)
 
+    @decision("record-step")
     async def _record_step(self, payload: rules.RecordStep, actor: Actor) -> None:
         await self.record(actor, rules.HandlingStepRecorded(step=payload.step, summary=payload.summary))
 
+    @decision("contact")
     async def _contact(self, payload: rules.Contact, actor: Actor) -> None:
         """第十五条(六): each contact starts the 30 days afresh."""
-        name = rules.PARTICIPATION[0]
+        name = rules.PARTICIPATION.name
         existing = self.clocks.clocks.get(name)
         if existing is not None and existing.settled is None:
             await self.clocks.meet(name, actor)
         await self.record(actor, rules.HandlingStepRecorded(step="contact", summary=payload.means))
         await self._start(rules.PARTICIPATION, escalate_to=None)
 
+    @decision("participation")
     async def _participation(self, payload: rules.Participation, actor: Actor) -> None:
-        await self.clocks.complete(rules.PARTICIPATION[0], actor)
+        await self.clocks.complete(rules.PARTICIPATION.name, actor)
         await self.record(actor, rules.HandlingStepRecorded(step="participation", summary=payload.summary))
 
+    @decision("extend")
     async def _extend(self, payload: rules.ExtendHandling, actor: Actor) -> None:
-        await self.clocks.extend(rules.HANDLING[0], payload.new_length, payload.reason, actor.id, actor)
+        await self.clocks.extend(rules.HANDLING.name, payload.new_length, payload.reason, actor.id, actor)
 
+    @decision("resolve")
     async def _resolve(self, payload: rules.Resolve, actor: Actor) -> None:
         await self.record(actor, rules.ComplaintResolved(
             way=payload.way, summary=payload.summary, settled_matters=payload.settled_matters,
             settled_results=payload.settled_results,
         ))
 
+    @decision("terminate")
     async def _terminate_decision(self, payload: rules.Terminate, actor: Actor) -> None:
         await self._terminate(payload.ground, payload.explanation, False, actor)
 
+    @decision("deemed-withdrawn")
     async def _deemed_withdrawn(self, payload: rules.DeemedWithdrawn, actor: Actor) -> None:
         ground = rules.NonAcceptanceGround(payload.proceedings_ground)
         await self._terminate(
@@ -269,6 +285,7 @@ class ComplaintWorkflow(CaseWorkflow):
             f"{payload.explanation}", True, actor,
         )
 
+    @decision("notify-result")
     async def _notify_result(self, payload: rules.NotifyResult, actor: Actor) -> None:
         termination = self.termination
         if termination is None:
@@ -276,7 +293,7 @@ class ComplaintWorkflow(CaseWorkflow):
         await self._notify("result", "complaint_result", ground_text=termination.ground_text,
                            explanation=termination.explanation, result=payload.result,
                            deemed_withdrawn=termination.deemed_withdrawn)
-        await self.clocks.complete(rules.RESULT_NOTICE[0], actor)
+        await self.clocks.complete(rules.RESULT_NOTICE.name, actor)
         await self.close(f"terminated (第十五条第（{termination.ground}）项)", actor)
 
     # -- steps shared by several decisions ----------------------------------------------------
@@ -296,7 +313,7 @@ class ComplaintWorkflow(CaseWorkflow):
     async def _terminate(
         self, ground: rules.TerminationGround, explanation: str, deemed: bool, actor: Actor
     ) -> None:
-        for clock in (rules.HANDLING[0], rules.ONE_YEAR[0]):
+        for clock in (rules.HANDLING.name, rules.ONE_YEAR.name):
             await self.clocks.complete(clock, actor)
         self.termination = rules.ComplaintTerminated(
             ground=int(ground), ground_text=ground.text, explanation=explanation,
@@ -314,13 +331,12 @@ class ComplaintWorkflow(CaseWorkflow):
                            original_case_no=original)
 
     async def _start(
-        self, period: tuple[str, str, int, Unit], *, started_on: date | None = None,
+        self, period: Period, *, started_on: date | None = None,
         escalate_to: str | None = rules.COORDINATING_BODY,
     ) -> ClockPlan:
-        name, article, length, unit = period
         remind = self._filing().receiving_body.name if escalate_to else None
-        return await self.clocks.start(name, article, length, unit, escalate_to=escalate_to,
-                                       remind=remind, started_on=started_on)
+        return await self.clocks.start(period, escalate_to=escalate_to, remind=remind,
+                                       started_on=started_on)
 
     async def _notify(self, step: str, template: str, **facts: Any) -> None:
         filing = self._filing()
@@ -336,3 +352,13 @@ class ComplaintWorkflow(CaseWorkflow):
         if self.filing is None:  # run() sets it before any decision can pass validation
             raise RuntimeError("the complaint has not been opened")
         return self.filing
+
+
+def _reply_clock(department: str) -> str:
+    """第十二条(三): the department's 30 working days to reply to the body's letter."""
+    return f"{rules.REPLY.name}:{department}"
+
+
+def _planned_clock(department: str) -> str:
+    """第十二条(三): the completion date a department that could not finish reported."""
+    return f"planned:{department}"

@@ -1,7 +1,10 @@
 """The case core: what every procedure's workflow inherits.
 
-A procedure's workflow subclasses `CaseWorkflow`, sets `procedure` and `decisions`,
-defines `@workflow.run` (which calls `open_case` first) and `on_decision`.
+A procedure's workflow subclasses `CaseWorkflow`, sets `procedure`, `decisions` (the domain's
+rules) and `supervising_body`, defines `@workflow.run` (which calls `open_case` first and
+`case_ready` once opened), and declares one typed handler per decision with `@decision(NAME)`
+and, where a decision needs a precondition, a guard with `@guard(NAME)`
+(workflows.decisions); the table is built and checked when the class is defined.
 
 Queries:
     status() -> CaseStatus         the contract's status object
@@ -96,6 +99,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import search_attributes as sa
 
 from workflows.clocks import ClockKeeper
+from workflows.decisions import DecisionTable
 
 OPERATOR_ROLES = frozenset({"operator"})
 
@@ -115,6 +119,12 @@ class CaseWorkflow:
     decisions: ClassVar[Mapping[str, DecisionRule]]
     supervising_body: ClassVar[str]
     """Who is told when a step of a case fails for good and the case waits for an operator."""
+    table: ClassVar[DecisionTable]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "decisions" in vars(cls):  # a procedure's workflow (not a shared base such as TitleCase)
+            cls.table = DecisionTable.build(cls, cls.decisions)
 
     def __init__(self) -> None:
         self.case_no = ""
@@ -172,7 +182,7 @@ class CaseWorkflow:
                 request_id=request.request_id, decision=request.decision,
                 role=request.actor.role, payload=payload.model_dump(mode="json"),
             ))
-            await self.on_decision(request.decision, payload, request.actor)
+            await self.table[request.decision].handler(self, payload, request.actor)
             return DecisionAccepted(
                 case_no=self.case_no, request_id=request.request_id,
                 decision=request.decision, stage=self.stage,
@@ -231,19 +241,12 @@ class CaseWorkflow:
                 seen_request_ids=self._request_ids, request=request,
                 today=local_date(workflow.now()) if boundary else None,
             )
-            self.check(request.decision, payload, request.actor)
+            row = self.table[request.decision]
+            if row.guard is not None:  # the procedure's own precondition: refused, nothing written
+                row.guard(self, payload, request.actor)
             return payload
         except DomainError as error:
             raise to_application_error(error) from None
-
-    def check(self, decision: str, payload: Any, actor: Actor) -> None:
-        """The procedure's own guards beyond stage, role and payload (e.g. that a clock can be
-        paused now); raise a DomainError to refuse. Runs in the validator, so a refusal
-        writes nothing."""
-
-    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
-        """Carry out an accepted decision: the procedure's own part."""
-        raise NotImplementedError
 
     # -- what procedures call ------------------------------------------------------------
 

@@ -24,6 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.errors import DecisionRefusedError
 
 from workflows.core import CaseWorkflow
+from workflows.decisions import decision, guard
 
 
 @workflow.defn(name="credit-record")
@@ -85,58 +86,74 @@ class CreditRecordWorkflow(CaseWorkflow):
 
     # -- decisions -----------------------------------------------------------------------------
 
-    def check(self, decision: str, payload: Any, actor: Actor) -> None:
-        today = local_date(workflow.now())
-        if decision == "record-breach":
-            if payload.breach_id in self.entries:
-                raise DecisionRefusedError(f"breach {payload.breach_id} is already on the record")
-            self._entry_for(payload)
-        elif decision in ("repair", "object", "decide-objection"):
-            held = self._held(payload.breach_id)
-            if decision == "repair":
-                held.entry.repair(today, payload.shortening_months, payload.means, self.policy)
-            elif decision == "object" and held.objection is not None:
-                raise DecisionRefusedError(f"an objection to {payload.breach_id} was already lodged")
-            elif decision == "decide-objection" and (
-                held.objection is None or held.objection.upheld is not None
-            ):
-                raise DecisionRefusedError(f"no objection to {payload.breach_id} awaits a decision")
+    # Each handler ends by bumping `_changes`, which wakes the publicity loop to plan again.
 
-    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
+    @guard("record-breach")
+    def _new_breach(self, payload: rules.RecordBreach, actor: Actor) -> None:
+        if payload.breach_id in self.entries:
+            raise DecisionRefusedError(f"breach {payload.breach_id} is already on the record")
+        self._entry_for(payload)  # 四(二): the publicity must fit the grade the record finds
+
+    @decision("record-breach")
+    async def _record_breach(self, payload: rules.RecordBreach, actor: Actor) -> None:
+        entry = self._entry_for(payload)
+        self.entries[payload.breach_id] = rules.RecordEntry(entry=entry, reported_grade=payload.grade)
+        await self.record(actor, rules.BreachRecorded(
+            breach_id=payload.breach_id, found_on=payload.found_on,
+            reported_grade=payload.grade.value, grade=entry.grade.value,
+            publicity_months=entry.publicity_months, publicity_ends=entry.publicity_ends,
+        ))
+        self._changes += 1
+
+    @guard("repair")
+    def _repairable(self, payload: rules.RepairCredit, actor: Actor) -> None:
+        held = self._held(payload.breach_id)
+        held.entry.repair(local_date(workflow.now()), payload.shortening_months, payload.means, self.policy)
+
+    @decision("repair")
+    async def _repair(self, payload: rules.RepairCredit, actor: Actor) -> None:
         today = local_date(workflow.now())
-        if decision == "record-breach":
-            entry = self._entry_for(payload)
-            self.entries[payload.breach_id] = rules.RecordEntry(entry=entry, reported_grade=payload.grade)
-            await self.record(actor, rules.BreachRecorded(
-                breach_id=payload.breach_id, found_on=payload.found_on,
-                reported_grade=payload.grade.value, grade=entry.grade.value,
-                publicity_months=entry.publicity_months, publicity_ends=entry.publicity_ends,
-            ))
-        elif decision == "repair":
-            held = self._held(payload.breach_id)
-            repaired = held.entry.repair(today, payload.shortening_months, payload.means, self.policy)
-            self.entries[payload.breach_id] = held.model_copy(update={"entry": repaired})
-            await self.record(actor, rules.CreditRepaired(
-                breach_id=payload.breach_id, repaired_on=today,
-                shortening_months=payload.shortening_months, means=payload.means,
-                publicity_ends=repaired.publicity_ends,
-            ))
-        elif decision == "object":
-            held = self._held(payload.breach_id)
-            objection = rules.Objection(lodged_on=today, reasons=payload.reasons)
-            self.entries[payload.breach_id] = held.model_copy(update={"objection": objection})
-            await self.record(actor, rules.ObjectionLodged(breach_id=payload.breach_id,
-                                                           reasons=payload.reasons))
-        elif decision == "decide-objection":
-            held = self._held(payload.breach_id)
-            objection = (held.objection or rules.Objection(lodged_on=today, reasons="")).model_copy(
-                update={"upheld": payload.upheld, "decided_on": today})
-            update: dict[str, Any] = {"objection": objection}
-            if payload.upheld:  # the entry was wrong or not to be published: it comes off
-                update["withdrawn_on"] = today
-            self.entries[payload.breach_id] = held.model_copy(update=update)
-            await self.record(actor, rules.ObjectionDecided(
-                breach_id=payload.breach_id, upheld=payload.upheld, reason=payload.reason))
+        held = self._held(payload.breach_id)
+        repaired = held.entry.repair(today, payload.shortening_months, payload.means, self.policy)
+        self.entries[payload.breach_id] = held.model_copy(update={"entry": repaired})
+        await self.record(actor, rules.CreditRepaired(
+            breach_id=payload.breach_id, repaired_on=today,
+            shortening_months=payload.shortening_months, means=payload.means,
+            publicity_ends=repaired.publicity_ends,
+        ))
+        self._changes += 1
+
+    @guard("object")
+    def _objection_open(self, payload: rules.LodgeObjection, actor: Actor) -> None:
+        if self._held(payload.breach_id).objection is not None:
+            raise DecisionRefusedError(f"an objection to {payload.breach_id} was already lodged")
+
+    @decision("object")
+    async def _object(self, payload: rules.LodgeObjection, actor: Actor) -> None:
+        held = self._held(payload.breach_id)
+        objection = rules.Objection(lodged_on=local_date(workflow.now()), reasons=payload.reasons)
+        self.entries[payload.breach_id] = held.model_copy(update={"objection": objection})
+        await self.record(actor, rules.ObjectionLodged(breach_id=payload.breach_id, reasons=payload.reasons))
+        self._changes += 1
+
+    @guard("decide-objection")
+    def _objection_awaits(self, payload: rules.DecideObjection, actor: Actor) -> None:
+        held = self._held(payload.breach_id)
+        if held.objection is None or held.objection.upheld is not None:
+            raise DecisionRefusedError(f"no objection to {payload.breach_id} awaits a decision")
+
+    @decision("decide-objection")
+    async def _decide_objection(self, payload: rules.DecideObjection, actor: Actor) -> None:
+        today = local_date(workflow.now())
+        held = self._held(payload.breach_id)
+        objection = (held.objection or rules.Objection(lodged_on=today, reasons="")).model_copy(
+            update={"upheld": payload.upheld, "decided_on": today})
+        update: dict[str, Any] = {"objection": objection}
+        if payload.upheld:  # the entry was wrong or not to be published: it comes off
+            update["withdrawn_on"] = today
+        self.entries[payload.breach_id] = held.model_copy(update=update)
+        await self.record(actor, rules.ObjectionDecided(
+            breach_id=payload.breach_id, upheld=payload.upheld, reason=payload.reason))
         self._changes += 1
 
     def _entry_for(self, payload: rules.RecordBreach) -> rules.CreditEntry:

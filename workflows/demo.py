@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import SYSTEM, Actor, CaseStatus
 
 from workflows.core import CaseWorkflow
+from workflows.decisions import decision
 
 ISSUING_BODY = "北京市示范审批机关"
 
@@ -43,33 +44,40 @@ class DemoWorkflow(CaseWorkflow):
         self.case_ready()
         await workflow.wait_condition(lambda: self.stage != demo.INTAKE)
         if self.stage == demo.REVIEW:
-            decided = await self.clocks.wait(demo.REVIEW_CLOCK, lambda: self.stage != demo.REVIEW)
+            decided = await self.clocks.wait(demo.REVIEW_PERIOD.name, lambda: self.stage != demo.REVIEW)
             if not decided:  # breached and escalated by the clock; the review goes on
                 await workflow.wait_condition(lambda: self.stage != demo.REVIEW)
         return await self.finish()
 
-    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
-        if decision == "accept":
-            await self._accept(actor)
-        elif decision == "reject":
-            await self._notify("not-accepted", "demo_not_accepted", reason=payload.reason)
-            await self.close("not-accepted", actor)
-        elif decision == "verify":
-            await self.record_verification(payload.step, payload.result, payload.evidence, actor)
-        elif decision in ("approve", "refuse"):
-            approved = decision == "approve"
-            await self.clocks.complete(demo.REVIEW_CLOCK, actor)
-            grounds = payload.conclusion if approved else payload.reason
-            await self._notify("result", "demo_result", approved=approved, grounds=grounds)
-            await self.close("approved" if approved else "refused", actor)
-
-    async def _accept(self, actor: Actor) -> None:
+    @decision("accept")
+    async def _accept(self, payload: demo.Accept, actor: Actor) -> None:
         plan = await self.clocks.start(
-            demo.REVIEW_CLOCK, demo.REVIEW_ARTICLE, demo.REVIEW_PERIOD_DAYS, demo.REVIEW_UNIT,
-            escalate_to=demo.SUPERVISING_BODY, remind=demo.REVIEWING_OFFICE,
+            demo.REVIEW_PERIOD, escalate_to=demo.SUPERVISING_BODY, remind=demo.REVIEWING_OFFICE,
         )
         await self._notify("accepted", "demo_accepted", review_due=plan.due)
         await self.change_stage(demo.REVIEW, actor)
+
+    @decision("reject")
+    async def _reject(self, payload: demo.RejectApplication, actor: Actor) -> None:
+        await self._notify("not-accepted", "demo_not_accepted", reason=payload.reason)
+        await self.close("not-accepted", actor)
+
+    @decision("verify")
+    async def _verify(self, payload: demo.RecordVerificationStep, actor: Actor) -> None:
+        await self.record_verification(payload.step, payload.result, payload.evidence, actor)
+
+    @decision("approve")
+    async def _approve(self, payload: demo.Approve, actor: Actor) -> None:
+        await self._decide(True, payload.conclusion, actor)
+
+    @decision("refuse")
+    async def _refuse(self, payload: demo.Refuse, actor: Actor) -> None:
+        await self._decide(False, payload.reason, actor)
+
+    async def _decide(self, approved: bool, grounds: str, actor: Actor) -> None:
+        await self.clocks.complete(demo.REVIEW_PERIOD.name, actor)
+        await self._notify("result", "demo_result", approved=approved, grounds=grounds)
+        await self.close("approved" if approved else "refused", actor)
 
     async def _notify(self, step: str, template: str, **facts: Any) -> None:
         application = self.application

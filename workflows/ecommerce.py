@@ -5,8 +5,6 @@ bureau directly (六(一))."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
@@ -16,6 +14,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.subsidy_pipeline import MUNICIPAL_BUREAU, district_bureau
 
 from workflows.core import CaseWorkflow
+from workflows.decisions import decision, guard
 
 
 @workflow.defn(name="ecommerce-subsidy")
@@ -44,49 +43,49 @@ class EcommerceSubsidyWorkflow(CaseWorkflow):
         await workflow.wait_condition(lambda: self.outcome is not None)
         return await self.finish()
 
-    def check(self, decision: str, payload: Any, actor: Actor) -> None:
-        if decision == "municipal-review" and payload.approved:
-            project = self._project()
-            investment = project.investment
-            if project.pilot_zone_platform != (payload.reviewed_cost is not None):
-                raise InvalidInputError(
-                    "reviewed_cost: 三(四) the pilot zone's platform projects, and only "
-                    "they, are supported at the cost a review or tender fixed"
-                )
-            if payload.rent_support is not None and not (investment and investment.new_experience_store):
-                raise InvalidInputError("rent_support: 三(二)1 is for a new experience store")
-            computed = self._support(payload)  # refuses an LPR the series does not hold
-            if computed.refusals:
-                raise InvalidInputError("approved: " + "；".join(computed.refusals))
-            if computed.total == 0:
-                raise InvalidInputError(
-                    "approved: the rules give this project no support; it can only be turned down"
-                )
-
-    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
-        if decision == "initial-review":
-            if not payload.passed:
-                await self._end(
-                    "initial-review", "初审未通过", payload.reasons, "not passed by the district", actor
-                )
-                return
-            await self.change_stage(rules.MUNICIPAL_REVIEW, actor)
-        elif decision == "municipal-review":
-            if not payload.approved:
-                await self._end("municipal-review", "评审未通过", payload.reasons, "not approved", actor)
-                return
-            computed = self._support(payload)
-            await self.record(actor, rules.EcommerceSupportDecided(support=computed))
-            await self._end(
-                "municipal-review",
-                "评审通过",
-                f"支持资金{computed.total}元（贴息{computed.interest}元，补助{computed.grant}元，"
-                f"奖励{computed.reward}元）",
-                "approved",
-                actor,
+    @guard("municipal-review")
+    def _support_fits(self, payload: rules.MunicipalReview, actor: Actor) -> None:
+        if not payload.approved:
+            return
+        project = self._project()
+        investment = project.investment
+        if project.pilot_zone_platform != (payload.reviewed_cost is not None):
+            raise InvalidInputError(
+                "reviewed_cost: 三(四) the pilot zone's platform projects, and only "
+                "they, are supported at the cost a review or tender fixed"
             )
+        if payload.rent_support is not None and not (investment and investment.new_experience_store):
+            raise InvalidInputError("rent_support: 三(二)1 is for a new experience store")
+        computed = self._support(payload)  # refuses an LPR the series does not hold
+        if computed.refusals:
+            raise InvalidInputError("approved: " + "；".join(computed.refusals))
+        if computed.total == 0:
+            raise InvalidInputError("approved: the rules give this project no support; it can only be turned down")
 
-    def _support(self, payload: Any) -> rules.Support:
+    @decision("initial-review")
+    async def _initial_review(self, payload: rules.InitialReview, actor: Actor) -> None:
+        if not payload.passed:
+            await self._end("initial-review", "初审未通过", payload.reasons, "not passed by the district", actor)
+            return
+        await self.change_stage(rules.MUNICIPAL_REVIEW, actor)
+
+    @decision("municipal-review")
+    async def _municipal_review(self, payload: rules.MunicipalReview, actor: Actor) -> None:
+        if not payload.approved:
+            await self._end("municipal-review", "评审未通过", payload.reasons, "not approved", actor)
+            return
+        computed = self._support(payload)
+        await self.record(actor, rules.EcommerceSupportDecided(support=computed))
+        await self._end(
+            "municipal-review",
+            "评审通过",
+            f"支持资金{computed.total}元（贴息{computed.interest}元，补助{computed.grant}元，"
+            f"奖励{computed.reward}元）",
+            "approved",
+            actor,
+        )
+
+    def _support(self, payload: rules.MunicipalReview) -> rules.Support:
         return rules.support(
             self._project(),
             audited_investment=payload.audited_investment,

@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import SYSTEM, Actor, CaseStatus
 
 from workflows.core import CaseWorkflow
+from workflows.decisions import decision
 
 
 @workflow.defn(name="auction-permit")
@@ -60,31 +61,40 @@ class AuctionPermitWorkflow(CaseWorkflow):
         await workflow.wait_condition(lambda: self.outcome is not None)
         return await self.finish()
 
-    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
-        if decision == "district-consent":
-            if not payload.consented:
-                await self._decide(False, None, f"区商务主管部门初审未同意：{payload.opinion}", actor)
-                return
-            nxt = rules.FORMAL_REVIEW if self.route is rules.Route.COMMITMENT else rules.ACCEPTANCE
-            await self.change_stage(nxt, actor)
-        elif decision == "receive":
-            if not payload.complete:
-                await self._notify("returned", "permit_returned", missing=list(payload.missing))
-                await self.close("returned: materials incomplete", actor)
-                return
-            await self.clocks.start(*rules.REVIEW, escalate_to=rules.BUREAU, remind="行政许可审查岗")
-            await self.change_stage(rules.REVIEWING, actor)
-        elif decision in ("grant", "refuse"):
-            await self.clocks.complete(rules.REVIEW[0], actor)
-            granted = decision == "grant"
-            await self._decide(granted, payload.certificate_no if granted else None,
-                               None if granted else payload.reasons, actor)
-        elif decision == "formal-review":  # 二(二)2: decided on the spot
-            # A new licence gets its number on the spot; other matters keep the certificate's.
-            number = (payload.certificate_no or self._application().certificate_no
-                      or f"BJPM-{self.case_no}")
-            await self._decide(payload.compliant, number if payload.compliant else None,
-                               None if payload.compliant else payload.reasons, actor)
+    @decision("district-consent")
+    async def _district_consent(self, payload: rules.DistrictConsent, actor: Actor) -> None:
+        if not payload.consented:
+            await self._decide(False, None, f"区商务主管部门初审未同意：{payload.opinion}", actor)
+            return
+        nxt = rules.FORMAL_REVIEW if self.route is rules.Route.COMMITMENT else rules.ACCEPTANCE
+        await self.change_stage(nxt, actor)
+
+    @decision("receive")
+    async def _receive(self, payload: rules.ReceiveMaterials, actor: Actor) -> None:
+        if not payload.complete:
+            await self._notify("returned", "permit_returned", missing=list(payload.missing))
+            await self.close("returned: materials incomplete", actor)
+            return
+        await self.clocks.start(rules.REVIEW, escalate_to=rules.BUREAU, remind="行政许可审查岗")
+        await self.change_stage(rules.REVIEWING, actor)
+
+    @decision("grant")
+    async def _grant(self, payload: rules.Grant, actor: Actor) -> None:
+        await self.clocks.complete(rules.REVIEW.name, actor)
+        await self._decide(True, payload.certificate_no, None, actor)
+
+    @decision("refuse")
+    async def _refuse(self, payload: rules.Refuse, actor: Actor) -> None:
+        await self.clocks.complete(rules.REVIEW.name, actor)
+        await self._decide(False, None, payload.reasons, actor)
+
+    @decision("formal-review")
+    async def _formal_review(self, payload: rules.FormalReview, actor: Actor) -> None:
+        """二(二)2: decided on the spot. A new licence gets its number on the spot; other matters
+        keep the certificate's."""
+        number = payload.certificate_no or self._application().certificate_no or f"BJPM-{self.case_no}"
+        await self._decide(payload.compliant, number if payload.compliant else None,
+                           None if payload.compliant else payload.reasons, actor)
 
     async def _decide(self, granted: bool, certificate_no: str | None, reasons: str | None,
                       actor: Actor) -> None:

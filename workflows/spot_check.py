@@ -28,10 +28,9 @@ with workflow.unsafe.imports_passed_through():
     from domain.errors import DecisionRefusedError, WrongRoleError
 
 from workflows.core import CaseWorkflow
+from workflows.decisions import decision, guard
 
-ARTICLE = "三(一)"
 GRADED_REPORT = "spot-check-asks-the-record-its-grade"
-RECTIFICATION = "三(二)"
 
 
 @workflow.defn(name="spot-check")
@@ -60,7 +59,7 @@ class SpotCheckWorkflow(CaseWorkflow):
             inspectors=len(round_.inspectors), checks=drawn.checks,
         ))
         for entity in sorted(self.teams):
-            await self.clocks.start(f"check:{entity}", ARTICLE, rules.SPOT_CHECK_MONTHS, Unit.MONTHS,
+            await self.clocks.start(rules.CHECK.named(_check_clock(entity)),
                                     started_on=round_.candidate(entity).decided_on,
                                     escalate_to=rules.BUREAU, remind=rules.BUREAU)
         self.case_ready()
@@ -81,14 +80,16 @@ class SpotCheckWorkflow(CaseWorkflow):
 
     def _lapsed_rectification(self) -> str | None:
         for entity in sorted(self.teams):
-            clock = self.clocks.clocks.get(f"rectify:{entity}")
+            clock = self.clocks.clocks.get(_rectify_clock(entity))
             if clock is not None and clock.state == "breached" and entity not in self.concluded:
                 return entity
         return None
 
     # -- decisions -----------------------------------------------------------------------------
 
-    def check(self, decision: str, payload: Any, actor: Actor) -> None:
+    @guard("record-finding", "record-rectification")
+    def _drawn_and_open(self, payload: rules.EntityDecision, actor: Actor) -> None:
+        """三(一): only an inspector drawn for the entity acts on its check, until it concludes."""
         team = self.teams.get(payload.entity)
         if team is None:
             raise DecisionRefusedError(f"{payload.entity} was not drawn in this round")
@@ -96,43 +97,47 @@ class SpotCheckWorkflow(CaseWorkflow):
             raise WrongRoleError(f"inspector {actor.id} was not drawn for {payload.entity}")
         if payload.entity in self.concluded:
             raise DecisionRefusedError(f"the check of {payload.entity} is concluded")
-        if decision == "record-finding" and payload.entity in self.findings:
+        if isinstance(payload, rules.RecordFinding) and payload.entity in self.findings:
             raise DecisionRefusedError(f"the finding on {payload.entity} is recorded already")
         ordered = self.findings.get(payload.entity) in ("minor", "general")
-        if decision == "record-rectification" and not ordered:
+        if isinstance(payload, rules.RecordRectification) and not ordered:
             raise DecisionRefusedError(f"no rectification was ordered for {payload.entity}")
 
-    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
+    @decision("record-finding")
+    async def _record_finding(self, payload: rules.RecordFinding, actor: Actor) -> None:
         entity = payload.entity
-        if decision == "record-finding":
-            self.findings[entity] = payload.outcome
-            await self.clocks.complete(f"check:{entity}", actor)
-            await self.record(actor, rules.FindingRecorded(
-                entity=entity, outcome=payload.outcome, findings=payload.findings,
-                inspectors=self.teams[entity]))
-            if payload.outcome == "true":
-                self.concluded[entity] = "承诺属实"
-            elif payload.outcome == "severe":
-                await self._revoke(entity, payload.findings, True, actor)
-            elif await self._report(entity, payload.outcome) == "severe":
-                # 四(一): the record handles it as severe (a second general breach within a year):
-                # revoked at once, not rectified; the severe entry is already on the record.
-                await self._revoke(entity, f"一年内再次违诺失信，按严重违诺失信处理：{payload.findings}",
-                                   False, actor, reported=True)
-            else:
-                today = local_date(workflow.now())
-                await self.clocks.start(f"rectify:{entity}", RECTIFICATION,
-                                        max(1, (payload.rectify_by - today).days), Unit.CALENDAR_DAYS,
-                                        escalate_to=None)
-                await self._notify_entity(entity, "rectification-order", "spot_check_rectification",
-                                          findings=payload.findings, rectify_by=payload.rectify_by)
-        elif decision == "record-rectification":
-            if payload.rectified:
-                await self.clocks.complete(f"rectify:{entity}", actor)
-                self.concluded[entity] = f"违诺（{self.findings[entity]}），已整改"
-            else:  # 三(二): still short of the conditions after rectification
-                await self.clocks.complete(f"rectify:{entity}", actor)
-                await self._revoke(entity, f"整改后仍未达到条件：{payload.notes}", False, actor)
+        self.findings[entity] = payload.outcome
+        await self.clocks.complete(_check_clock(entity), actor)
+        await self.record(actor, rules.FindingRecorded(
+            entity=entity, outcome=payload.outcome, findings=payload.findings,
+            inspectors=self.teams[entity]))
+        if payload.outcome == "true":
+            self.concluded[entity] = "承诺属实"
+        elif payload.outcome == "severe":
+            await self._revoke(entity, payload.findings, True, actor)
+        elif await self._report(entity, payload.outcome) == "severe":
+            # 四(一): the record handles it as severe (a second general breach within a year):
+            # revoked at once, not rectified; the severe entry is already on the record.
+            await self._revoke(entity, f"一年内再次违诺失信，按严重违诺失信处理：{payload.findings}",
+                               False, actor, reported=True)
+        else:
+            today = local_date(workflow.now())
+            rectify_by = payload.rectify_by or today  # the payload model requires it for these
+            days = max(1, (rectify_by - today).days)
+            await self.clocks.start(
+                rules.RECTIFICATION.named(_rectify_clock(entity)).lasting(days, Unit.CALENDAR_DAYS),
+                escalate_to=None)
+            await self._notify_entity(entity, "rectification-order", "spot_check_rectification",
+                                      findings=payload.findings, rectify_by=payload.rectify_by)
+
+    @decision("record-rectification")
+    async def _record_rectification(self, payload: rules.RecordRectification, actor: Actor) -> None:
+        entity = payload.entity
+        await self.clocks.complete(_rectify_clock(entity), actor)
+        if payload.rectified:
+            self.concluded[entity] = f"违诺（{self.findings[entity]}），已整改"
+        else:  # 三(二): still short of the conditions after rectification
+            await self._revoke(entity, f"整改后仍未达到条件：{payload.notes}", False, actor)
 
     async def _revoke(self, entity: str, reason: str, severe_at_once: bool, actor: Actor,
                       reported: bool = False) -> None:
@@ -178,3 +183,10 @@ class SpotCheckWorkflow(CaseWorkflow):
             raise RuntimeError("the round has not been opened")
         return self.round
 
+
+def _check_clock(entity: str) -> str:
+    return f"{rules.CHECK.name}:{entity}"
+
+
+def _rectify_clock(entity: str) -> str:
+    return f"{rules.RECTIFICATION.name}:{entity}"

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 from functools import partial
-from typing import Any
 
 from temporalio import workflow
 
@@ -22,9 +21,11 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import local_date
     from domain.case import SYSTEM, Actor, CaseStatus
     from domain.errors import DecisionRefusedError, InvalidInputError, WrongRoleError
+    from domain.publicity import Objection, ObjectionRuling
     from domain.subsidy import Claim, Enterprise, QuoteSet, annual_cap_for, quote_all
 
 from workflows.core import CaseWorkflow
+from workflows.decisions import decision, guard
 from workflows.publicity import Publicity
 
 LEDGER_TIMEOUT = timedelta(seconds=30)
@@ -77,190 +78,220 @@ class SubsidyWorkflow(CaseWorkflow):
     def _reached(self, stage: str) -> bool:
         return self.stage == stage or self.outcome is not None
 
-    def check(self, decision: str, payload: Any, actor: Actor) -> None:
-        application = self._application()
-        today = local_date(workflow.now())
-        if decision == "confirm-registration":
-            body = "municipal-bureau" if application.route is rules.Route.MUNICIPAL else "district-bureau"
-            if actor.role != body:
-                raise WrongRoleError(f"五(一)1: this enterprise's registration is confirmed by the {body}")
-        elif decision in ("select-plan", "decide"):
-            yes = payload.selected if decision == "select-plan" else payload.approved
-            total = self._quote().total
-            if yes and total == 0:
-                raise DecisionRefusedError(
-                    "the rules give this project no support (see SupportQuoted); it can only be turned down"
-                )
-            if decision == "select-plan" and yes and total > payload.budget_left:
-                raise DecisionRefusedError(
-                    f"五(二)2: the plan's support {total} exceeds the budget left {payload.budget_left}"
-                )
-        elif decision == "apply-disbursement":
-            if payload.completed_on is None or payload.completed_on > today:
-                raise InvalidInputError("completed_on: 五(三) a disbursement is applied for after completion")
-        elif decision == "audit":
-            if len(payload.audited_spend) != len(self.claims):
-                raise InvalidInputError(
-                    f"audited_spend: one amount for each of the {len(self.claims)} claims"
-                )
-            over = [
-                str(i + 1)
-                for i, (a, c) in enumerate(zip(payload.audited_spend, self.claims, strict=True))
-                if a > c.spend or a < 0
-            ]
-            if over:
-                raise InvalidInputError(f"audited_spend: claims {', '.join(over)} are above what was claimed")
-        elif decision == "object":
-            self.publicity.check_objection(WINDOWS[self.stage][1])
-        elif decision == "rule-objection":
-            self.publicity.check_ruling(payload.objection_id)
+    # Each decision's guard (run by the update validator) and its handler, typed with the payload
+    # model of its rule in domain.subsidy_pipeline.DECISIONS.
 
-    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
+    @guard("confirm-registration")
+    def _confirming_body(self, payload: rules.ConfirmRegistration, actor: Actor) -> None:
+        route = self._application().route
+        body = "municipal-bureau" if route is rules.Route.MUNICIPAL else "district-bureau"
+        if actor.role != body:
+            raise WrongRoleError(f"五(一)1: this enterprise's registration is confirmed by the {body}")
+
+    @decision("confirm-registration")
+    async def _confirm_registration(self, payload: rules.ConfirmRegistration, actor: Actor) -> None:
         application = self._application()
-        if decision == "confirm-registration":
-            if not payload.confirmed:
-                await self._end(
-                    "registration",
-                    "企业注册确认结果通知",
-                    f"企业注册未予确认。理由：{payload.reasons}",
-                    "五(一)",
-                    "registration not confirmed",
-                    actor,
-                )
-                return
-            body = (
-                rules.MUNICIPAL_BUREAU
-                if application.route is rules.Route.MUNICIPAL
-                else rules.district_bureau(application.enterprise.district)
-            )
-            categories = sorted(application.enterprise.categories(local_date(workflow.now())))
-            await self.record(
-                actor,
-                rules.RegistrationConfirmed(
-                    route=application.route.value, body=body, categories=tuple(categories)
-                ),
-            )
-            await self._notify(
+        if not payload.confirmed:
+            await self._end(
                 "registration",
-                "企业注册确认结果公示",
-                f"企业注册经{body}确认，已在项目申报系统公示。",
-                "五(一)1",
-            )
-            # 五(一)2: a dual-autonomous claim goes to the municipal bureau in writing.
-            dual_claimed = application.enterprise.dual_basis is not None
-            district = application.route is rules.Route.DISTRICT
-            await self.change_stage(
-                rules.DUAL_CONFIRMATION if dual_claimed and district else rules.PLAN_APPLICATION, actor
-            )
-        elif decision == "confirm-dual-autonomous":
-            if not payload.confirmed:
-                self.enterprise = application.enterprise.model_copy(update={"dual_basis": None})
-            await self.record(
-                actor, rules.DualAutonomousConfirmed(confirmed=payload.confirmed, reasons=payload.reasons)
-            )
-            await self.change_stage(rules.PLAN_APPLICATION, actor)
-        elif decision == "apply-plan":
-            self.claims = payload.claims
-            await self._quote_claims("plan", actor)
-            await self.change_stage(rules.PLAN_SELECTION, actor)
-        elif decision == "select-plan":
-            if not payload.selected:
-                await self._end(
-                    "plan",
-                    "项目计划审核结果通知",
-                    f"项目未列入年度项目计划（{payload.priority}）。",
-                    "五(二)2、三",
-                    "not selected",
-                    actor,
-                )
-                return
-            await self._publish(
-                rules.PLAN_PUBLICITY,
-                "项目计划审核结果公示",
-                f"项目已列入年度项目计划，预计支持{self._quote().total}元",
+                "企业注册确认结果通知",
+                f"企业注册未予确认。理由：{payload.reasons}",
+                "五(一)",
+                "registration not confirmed",
                 actor,
             )
-        elif decision == "apply-disbursement":
-            self.claims = payload.claims
-            await self._quote_claims("application", actor)
-            district = application.route is rules.Route.DISTRICT
-            await self.change_stage(rules.COMPLETENESS if district else rules.COMPLIANCE, actor)
-        elif decision in ("check-completeness", "review-compliance"):
-            if not payload.passed:
-                step = "completeness" if decision == "check-completeness" else "compliance"
-                await self._end(
-                    step,
-                    "资金拨付申请材料审核结果通知",
-                    f"资金拨付申请材料审核未通过。理由：{payload.reasons}",
-                    "五(四)1",
-                    f"{step} review not passed",
-                    actor,
-                )
-                return
-            nxt = rules.COMPLIANCE if decision == "check-completeness" else rules.AUDIT
-            await self.change_stage(nxt, actor)
-        elif decision == "audit":
-            self.claims = tuple(
-                c.model_copy(update={"spend": a})
-                for c, a in zip(self.claims, payload.audited_spend, strict=True)
+            return
+        body = (
+            rules.MUNICIPAL_BUREAU
+            if application.route is rules.Route.MUNICIPAL
+            else rules.district_bureau(application.enterprise.district)
+        )
+        categories = sorted(application.enterprise.categories(local_date(workflow.now())))
+        await self.record(
+            actor,
+            rules.RegistrationConfirmed(route=application.route.value, body=body, categories=tuple(categories)),
+        )
+        await self._notify(
+            "registration",
+            "企业注册确认结果公示",
+            f"企业注册经{body}确认，已在项目申报系统公示。",
+            "五(一)1",
+        )
+        # 五(一)2: a dual-autonomous claim goes to the municipal bureau in writing.
+        dual_claimed = application.enterprise.dual_basis is not None
+        district = application.route is rules.Route.DISTRICT
+        await self.change_stage(
+            rules.DUAL_CONFIRMATION if dual_claimed and district else rules.PLAN_APPLICATION, actor
+        )
+
+    @decision("confirm-dual-autonomous")
+    async def _confirm_dual_autonomous(self, payload: rules.ConfirmRegistration, actor: Actor) -> None:
+        if not payload.confirmed:
+            self.enterprise = self._application().enterprise.model_copy(update={"dual_basis": None})
+        await self.record(
+            actor, rules.DualAutonomousConfirmed(confirmed=payload.confirmed, reasons=payload.reasons)
+        )
+        await self.change_stage(rules.PLAN_APPLICATION, actor)
+
+    @decision("apply-plan")
+    async def _apply_plan(self, payload: rules.Claims, actor: Actor) -> None:
+        self.claims = payload.claims
+        await self._quote_claims("plan", actor)
+        await self.change_stage(rules.PLAN_SELECTION, actor)
+
+    @guard("select-plan")
+    def _plan_fits(self, payload: rules.SelectPlan, actor: Actor) -> None:
+        total = self._quote().total
+        self._check_supported(payload.selected, total)
+        if payload.selected and total > payload.budget_left:
+            raise DecisionRefusedError(
+                f"五(二)2: the plan's support {total} exceeds the budget left {payload.budget_left}"
             )
-            await self._quote_claims("audit", actor)
-            await self.change_stage(rules.DECISION, actor)
-        elif decision == "decide":
-            if not payload.approved:
-                await self._end(
-                    "decision",
-                    "资金拨付审核结果通知",
-                    f"资金拨付申请未予通过。理由：{payload.reasons}",
-                    "五(四)2",
-                    "not approved",
-                    actor,
-                )
-                return
-            quoted = await self._quote_claims("decision", actor)
-            self.approved = quoted.total
-            await self.record(
-                actor, rules.DisbursementApproved(amount=quoted.total, annual_cap=quoted.annual_cap)
-            )
-            await self._publish(
-                rules.DISBURSEMENT_PUBLICITY,
-                "资金拨付审核结果公示",
-                f"经原始票据与记账凭证审核，拟拨付支持资金{quoted.total}元",
+
+    @decision("select-plan")
+    async def _select_plan(self, payload: rules.SelectPlan, actor: Actor) -> None:
+        if not payload.selected:
+            await self._end(
+                "plan",
+                "项目计划审核结果通知",
+                f"项目未列入年度项目计划（{payload.priority}）。",
+                "五(二)2、三",
+                "not selected",
                 actor,
             )
-        elif decision == "object":
-            window = WINDOWS[self.stage][0]
-            objection_id = self.publicity.lodge()
-            await self.record(
+            return
+        await self._publish(
+            rules.PLAN_PUBLICITY,
+            "项目计划审核结果公示",
+            f"项目已列入年度项目计划，预计支持{self._quote().total}元",
+            actor,
+        )
+
+    @guard("apply-disbursement")
+    def _completed(self, payload: rules.Claims, actor: Actor) -> None:
+        if payload.completed_on is None or payload.completed_on > local_date(workflow.now()):
+            raise InvalidInputError("completed_on: 五(三) a disbursement is applied for after completion")
+
+    @decision("apply-disbursement")
+    async def _apply_disbursement(self, payload: rules.Claims, actor: Actor) -> None:
+        self.claims = payload.claims
+        await self._quote_claims("application", actor)
+        district = self._application().route is rules.Route.DISTRICT
+        await self.change_stage(rules.COMPLETENESS if district else rules.COMPLIANCE, actor)
+
+    @decision("check-completeness")
+    async def _check_completeness(self, payload: rules.Review, actor: Actor) -> None:
+        await self._review("completeness", payload, rules.COMPLIANCE, actor)
+
+    @decision("review-compliance")
+    async def _review_compliance(self, payload: rules.Review, actor: Actor) -> None:
+        await self._review("compliance", payload, rules.AUDIT, actor)
+
+    async def _review(self, step: str, payload: rules.Review, passed_to: str, actor: Actor) -> None:
+        """五(四)1: the district's completeness review, then the municipal compliance review."""
+        if not payload.passed:
+            await self._end(
+                step,
+                "资金拨付申请材料审核结果通知",
+                f"资金拨付申请材料审核未通过。理由：{payload.reasons}",
+                "五(四)1",
+                f"{step} review not passed",
                 actor,
-                rules.SubsidyObjectionLodged(
-                    window=window,
-                    objection_id=objection_id,
-                    objector=payload.objector,
-                    grounds=payload.grounds,
-                ),
             )
-        elif decision == "rule-objection":
-            window, article = WINDOWS[self.stage]
-            self.publicity.rule(payload.objection_id, payload.upheld)
-            await self.record(
+            return
+        await self.change_stage(passed_to, actor)
+
+    @guard("audit")
+    def _audit_fits_claims(self, payload: rules.Audit, actor: Actor) -> None:
+        if len(payload.audited_spend) != len(self.claims):
+            raise InvalidInputError(f"audited_spend: one amount for each of the {len(self.claims)} claims")
+        over = [
+            str(i + 1)
+            for i, (a, c) in enumerate(zip(payload.audited_spend, self.claims, strict=True))
+            if a > c.spend or a < 0
+        ]
+        if over:
+            raise InvalidInputError(f"audited_spend: claims {', '.join(over)} are above what was claimed")
+
+    @decision("audit")
+    async def _audit(self, payload: rules.Audit, actor: Actor) -> None:
+        self.claims = tuple(
+            c.model_copy(update={"spend": a}) for c, a in zip(self.claims, payload.audited_spend, strict=True)
+        )
+        await self._quote_claims("audit", actor)
+        await self.change_stage(rules.DECISION, actor)
+
+    @guard("decide")
+    def _decision_supported(self, payload: rules.Decide, actor: Actor) -> None:
+        self._check_supported(payload.approved, self._quote().total)
+
+    @decision("decide")
+    async def _decide(self, payload: rules.Decide, actor: Actor) -> None:
+        if not payload.approved:
+            await self._end(
+                "decision",
+                "资金拨付审核结果通知",
+                f"资金拨付申请未予通过。理由：{payload.reasons}",
+                "五(四)2",
+                "not approved",
                 actor,
-                rules.SubsidyObjectionRuled(
-                    window=window,
-                    objection_id=payload.objection_id,
-                    upheld=payload.upheld,
-                    findings=payload.findings,
-                ),
             )
-            if payload.upheld:
-                await self._end(
-                    f"objection-{window}",
-                    "公示异议处理结果通知",
-                    f"公示期内收到异议，经核查异议成立：{payload.findings}",
-                    article,
-                    f"objection upheld ({window} publicity)",
-                    actor,
-                )
+            return
+        quoted = await self._quote_claims("decision", actor)
+        self.approved = quoted.total
+        await self.record(actor, rules.DisbursementApproved(amount=quoted.total, annual_cap=quoted.annual_cap))
+        await self._publish(
+            rules.DISBURSEMENT_PUBLICITY,
+            "资金拨付审核结果公示",
+            f"经原始票据与记账凭证审核，拟拨付支持资金{quoted.total}元",
+            actor,
+        )
+
+    @guard("object")
+    def _window_open(self, payload: Objection, actor: Actor) -> None:
+        self.publicity.check_objection(WINDOWS[self.stage][1])
+
+    @decision("object")
+    async def _object(self, payload: Objection, actor: Actor) -> None:
+        objection_id = self.publicity.lodge()
+        await self.record(
+            actor,
+            rules.SubsidyObjectionLodged(
+                window=WINDOWS[self.stage][0], objection_id=objection_id, objector=payload.objector,
+                grounds=payload.grounds,
+            ),
+        )
+
+    @guard("rule-objection")
+    def _objection_awaits(self, payload: ObjectionRuling, actor: Actor) -> None:
+        self.publicity.check_ruling(payload.objection_id)
+
+    @decision("rule-objection")
+    async def _rule_objection(self, payload: ObjectionRuling, actor: Actor) -> None:
+        window, article = WINDOWS[self.stage]
+        self.publicity.rule(payload.objection_id, payload.upheld)
+        await self.record(
+            actor,
+            rules.SubsidyObjectionRuled(
+                window=window, objection_id=payload.objection_id, upheld=payload.upheld,
+                findings=payload.findings,
+            ),
+        )
+        if payload.upheld:
+            await self._end(
+                f"objection-{window}",
+                "公示异议处理结果通知",
+                f"公示期内收到异议，经核查异议成立：{payload.findings}",
+                article,
+                f"objection upheld ({window} publicity)",
+                actor,
+            )
+
+    def _check_supported(self, yes: bool, total: Decimal) -> None:
+        if yes and total == 0:
+            raise DecisionRefusedError(
+                "the rules give this project no support (see SupportQuoted); it can only be turned down"
+            )
 
     # -- steps ---------------------------------------------------------------------------------
 

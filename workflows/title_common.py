@@ -17,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.title_eligibility import Applicant, Direction, Eligibility, Level, assess
 
 from workflows.core import CaseWorkflow
+from workflows.decisions import decision
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
 
@@ -72,10 +73,11 @@ class TitleCase(CaseWorkflow):
         assert self.eligibility is not None  # no decision is taken before the case is ready
         return self.eligibility
 
-    async def report_fraud(self, findings: str, actor: Actor) -> None:
-        """六(一): application cancelled, the person on the blacklist."""
-        await self.blacklist(findings, actor)
-        await self.end("cancelled", "title_cancelled", "cancelled: fraud", actor, findings=findings)
+    @decision("report-fraud")
+    async def _report_fraud(self, payload: rules.ReportFraud, actor: Actor) -> None:
+        """六(一): application cancelled, the person on the blacklist (either route)."""
+        await self.blacklist(payload.findings, actor)
+        await self.end("cancelled", "title_cancelled", "cancelled: fraud", actor, findings=payload.findings)
 
     async def blacklist(self, findings: str, actor: Actor) -> None:
         person = self.application.applicant

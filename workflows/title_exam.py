@@ -19,6 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import Actor, CaseStatus
     from domain.errors import DecisionRefusedError, InvalidInputError
 
+from workflows.decisions import decision, guard
 from workflows.title_common import TitleCase
 
 
@@ -33,42 +34,50 @@ class TitleExamWorkflow(TitleCase):
             await workflow.wait_condition(lambda: self.outcome is not None)
         return await self.finish()
 
-    def check(self, decision: str, payload: Any, actor: Actor) -> None:
-        if decision == "check" and payload.approved and not self.assessed().eligible:
+    @guard("check")
+    def _conditions_met(self, payload: rules.CheckRegistration, actor: Actor) -> None:
+        if payload.approved and not self.assessed().eligible:
             raise DecisionRefusedError(
                 "五(一)2: the registration does not meet the conditions: " + self.assessed().explain())
-        if decision == "record-score" and payload.sat_on > local_date(workflow.now()):
+
+    @decision("check")
+    async def _check(self, payload: rules.CheckRegistration, actor: Actor) -> None:
+        if not payload.approved:
+            await self.end("check", "title_exam_not_approved", "registration not approved", actor,
+                           reasons=payload.reasons)
+            return
+        await self.change_stage(rules.PAYMENT, actor)
+
+    @decision("pay")
+    async def _pay(self, payload: rules.Pay, actor: Actor) -> None:
+        await self.change_stage(rules.REGISTERED, actor)
+        await self.notify("registered", "title_exam_registered", receipt_no=payload.receipt_no)
+
+    @guard("record-score")
+    def _exam_sat(self, payload: rules.RecordScore, actor: Actor) -> None:
+        if payload.sat_on > local_date(workflow.now()):
             raise InvalidInputError(f"sat_on: {payload.sat_on} has not come yet")
 
-    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
-        if decision == "check":
-            if not payload.approved:
-                await self.end("check", "title_exam_not_approved", "registration not approved", actor,
-                               reasons=payload.reasons)
-                return
-            await self.change_stage(rules.PAYMENT, actor)
-        elif decision == "pay":
-            await self.change_stage(rules.REGISTERED, actor)
-            await self.notify("registered", "title_exam_registered", receipt_no=payload.receipt_no)
-        elif decision == "record-score":
-            passed = payload.score >= payload.pass_mark
-            await self.record(actor, rules.ExamScored(
-                sat_on=payload.sat_on, score=payload.score, pass_mark=payload.pass_mark, passed=passed))
-            if not passed:
-                await self.end("score", "title_exam_score", "failed", actor, score=payload.score,
-                               pass_mark=payload.pass_mark, passed=False)
-                return
-            await self.change_stage(rules.CERTIFICATE, actor)
-            await self.notify("score", "title_exam_score", score=payload.score, pass_mark=payload.pass_mark,
-                              passed=True)
-        elif decision == "issue-certificate":
-            await self.record(actor, rules.ExamCertified(
-                certificate_no=payload.certificate_no, level=self.application.level.value,
-                direction=self.application.direction.value))
-            await self.end("certificate", "title_exam_certificate", "certified", actor,
-                           certificate_no=payload.certificate_no)
-        elif decision == "report-fraud":
-            await self.report_fraud(payload.findings, actor)
+    @decision("record-score")
+    async def _record_score(self, payload: rules.RecordScore, actor: Actor) -> None:
+        passed = payload.score >= payload.pass_mark
+        await self.record(actor, rules.ExamScored(
+            sat_on=payload.sat_on, score=payload.score, pass_mark=payload.pass_mark, passed=passed))
+        if not passed:
+            await self.end("score", "title_exam_score", "failed", actor, score=payload.score,
+                           pass_mark=payload.pass_mark, passed=False)
+            return
+        await self.change_stage(rules.CERTIFICATE, actor)
+        await self.notify("score", "title_exam_score", score=payload.score, pass_mark=payload.pass_mark,
+                          passed=True)
+
+    @decision("issue-certificate")
+    async def _issue_certificate(self, payload: rules.IssueCertificate, actor: Actor) -> None:
+        await self.record(actor, rules.ExamCertified(
+            certificate_no=payload.certificate_no, level=self.application.level.value,
+            direction=self.application.direction.value))
+        await self.end("certificate", "title_exam_certificate", "certified", actor,
+                       certificate_no=payload.certificate_no)
 
     def notice_facts(self) -> dict[str, Any]:
         return {"round": self.application.exam_year, "exam_office": rules.EXAM_OFFICE}

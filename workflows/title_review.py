@@ -26,7 +26,9 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import local_date
     from domain.case import SYSTEM, Actor, CaseStatus
     from domain.errors import DecisionRefusedError, InvalidInputError
+    from domain.publicity import Objection
 
+from workflows.decisions import decision, guard
 from workflows.publicity import Publicity
 from workflows.title_common import ACTIVITY_TIMEOUT, TitleCase
 
@@ -59,78 +61,107 @@ class TitleReviewWorkflow(TitleCase):
         if self.outcome is None:
             await self._certify()
 
-    def check(self, decision: str, payload: Any, actor: Actor) -> None:
-        today = local_date(workflow.now())
-        if decision == "recommend" and payload.published_until > today:
+    @guard("recommend")
+    def _publication_over(self, payload: rules.Recommend, actor: Actor) -> None:
+        if payload.published_until > local_date(workflow.now()):
             raise DecisionRefusedError(
                 f"五(二)2: the unit publishes the materials until {payload.published_until}; "
                 "it recommends after that")
-        if decision == "agency-check" and payload.passed and not self.assessed().eligible:
+
+    @decision("recommend")
+    async def _recommend(self, payload: rules.Recommend, actor: Actor) -> None:
+        if not payload.recommended:
+            await self.end("not-recommended", "title_not_recommended", "not recommended", actor,
+                           opinion=payload.opinion)
+            return
+        await self.change_stage(rules.AGENCY_CHECK, actor)
+
+    @guard("agency-check")
+    def _conditions_met(self, payload: rules.AgencyCheck, actor: Actor) -> None:
+        if payload.passed and not self.assessed().eligible:
             raise DecisionRefusedError(
                 "五(二)3: the applicant does not meet the conditions: " + self.assessed().explain())
-        if decision == "draw-panel":  # refused before anything is recorded if the pool is too small
-            rules.eligible_experts(payload.pool, payload.size, self.application.applicant.employer)
-        if decision == "convene-committee":
-            rules.eligible_experts(payload.pool, payload.size, None)
-        if decision == "evaluate" and actor.id not in {e.id for e in self.panel}:
-            raise DecisionRefusedError(f"{actor.id} is not on this applicant's panel")
-        if decision == "evaluate" and payload.defence_held_on > today:
-            raise InvalidInputError(f"defence_held_on: {payload.defence_held_on} has not come yet")
-        if decision == "object":
-            self.publicity.check_objection("五(二)6")
-        if decision == "rule-objection":
-            self.publicity.check_ruling(payload.objection_id)
 
-    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
-        if decision == "recommend":
-            if not payload.recommended:
-                await self.end("not-recommended", "title_not_recommended", "not recommended", actor,
-                                opinion=payload.opinion)
-                return
-            await self.change_stage(rules.AGENCY_CHECK, actor)
-        elif decision == "agency-check":
-            if not payload.passed:
-                await self.end("agency-check", "title_not_passed_check", "did not pass the agency check",
-                                actor, reasons=payload.reasons)
-                return
-            await self.change_stage(rules.PANEL, actor)
-        elif decision == "draw-panel":
-            employer = self.application.applicant.employer
-            self.panel = await self._draw("panel", payload, stand_aside=employer)
-            await self.change_stage(rules.EVALUATION, actor)
-        elif decision == "evaluate":
-            await self.change_stage(rules.COMMITTEE, actor)
-        elif decision == "convene-committee":
-            self.committee = await self._draw("committee", payload, stand_aside=None)
-            await self._open_ballot()
-            await self.change_stage(rules.VOTING, actor)
-        elif decision == "close-ballot":
-            await self._close_ballot(actor)
-        elif decision == "accept":
-            if not payload.accepted:
-                await self.end("not-accepted", "title_not_accepted", "not accepted by the HR bureau",
-                                actor, remarks=payload.remarks)
-                return
-            published, ends = self.publicity.publish(rules.PUBLICITY[2])
-            await self.record(actor, rules.PublicityStarted(published_on=published, ends_on=ends))
-            await self.change_stage(rules.PUBLICITY_STAGE, actor)
-            await self.notify("publicity", "title_publicity", published_on=published.isoformat(),
-                              ends_on=ends.isoformat())
-        elif decision == "object":
-            objection_id = self.publicity.lodge()
-            await self.record(actor, rules.TitleObjectionLodged(
-                objection_id=objection_id, objector=payload.objector, grounds=payload.grounds))
-        elif decision == "rule-objection":
-            self.publicity.rule(payload.objection_id, payload.upheld)
-            await self.record(actor, rules.TitleObjectionRuled(
-                objection_id=payload.objection_id, upheld=payload.upheld, findings=payload.findings))
-            if payload.fraud:
-                await self.blacklist(payload.findings, actor)
-            if payload.upheld:
-                await self.end("objection-upheld", "title_objection_upheld", "objection upheld", actor,
-                                findings=payload.findings)
-        elif decision == "report-fraud":
-            await self.report_fraud(payload.findings, actor)
+    @decision("agency-check")
+    async def _agency_check(self, payload: rules.AgencyCheck, actor: Actor) -> None:
+        if not payload.passed:
+            await self.end("agency-check", "title_not_passed_check", "did not pass the agency check",
+                           actor, reasons=payload.reasons)
+            return
+        await self.change_stage(rules.PANEL, actor)
+
+    @guard("draw-panel")
+    def _panel_can_be_drawn(self, payload: rules.PanelDraw, actor: Actor) -> None:
+        """Refused before anything is recorded if the pool is too small."""
+        rules.eligible_experts(payload.pool, payload.size, self.application.applicant.employer)
+
+    @decision("draw-panel")
+    async def _draw_panel(self, payload: rules.PanelDraw, actor: Actor) -> None:
+        employer = self.application.applicant.employer
+        self.panel = await self._draw("panel", payload, stand_aside=employer)
+        await self.change_stage(rules.EVALUATION, actor)
+
+    @guard("evaluate")
+    def _panel_member(self, payload: rules.Evaluate, actor: Actor) -> None:
+        if actor.id not in {e.id for e in self.panel}:
+            raise DecisionRefusedError(f"{actor.id} is not on this applicant's panel")
+        if payload.defence_held_on > local_date(workflow.now()):
+            raise InvalidInputError(f"defence_held_on: {payload.defence_held_on} has not come yet")
+
+    @decision("evaluate")
+    async def _evaluate(self, payload: rules.Evaluate, actor: Actor) -> None:
+        await self.change_stage(rules.COMMITTEE, actor)
+
+    @guard("convene-committee")
+    def _committee_can_be_drawn(self, payload: rules.CommitteeDraw, actor: Actor) -> None:
+        rules.eligible_experts(payload.pool, payload.size, None)
+
+    @decision("convene-committee")
+    async def _convene_committee(self, payload: rules.CommitteeDraw, actor: Actor) -> None:
+        self.committee = await self._draw("committee", payload, stand_aside=None)
+        await self._open_ballot()
+        await self.change_stage(rules.VOTING, actor)
+
+    @decision("close-ballot")
+    async def _close_ballot_decision(self, payload: rules.CloseBallot, actor: Actor) -> None:
+        await self._close_ballot(actor)
+
+    @decision("accept")
+    async def _accept(self, payload: rules.Accept, actor: Actor) -> None:
+        if not payload.accepted:
+            await self.end("not-accepted", "title_not_accepted", "not accepted by the HR bureau",
+                           actor, remarks=payload.remarks)
+            return
+        published, ends = self.publicity.publish(rules.PUBLICITY.length)
+        await self.record(actor, rules.PublicityStarted(published_on=published, ends_on=ends))
+        await self.change_stage(rules.PUBLICITY_STAGE, actor)
+        await self.notify("publicity", "title_publicity", published_on=published.isoformat(),
+                          ends_on=ends.isoformat())
+
+    @guard("object")
+    def _window_open(self, payload: Objection, actor: Actor) -> None:
+        self.publicity.check_objection("五(二)6")
+
+    @decision("object")
+    async def _object(self, payload: Objection, actor: Actor) -> None:
+        objection_id = self.publicity.lodge()
+        await self.record(actor, rules.TitleObjectionLodged(
+            objection_id=objection_id, objector=payload.objector, grounds=payload.grounds))
+
+    @guard("rule-objection")
+    def _objection_awaits(self, payload: rules.RuleObjection, actor: Actor) -> None:
+        self.publicity.check_ruling(payload.objection_id)
+
+    @decision("rule-objection")
+    async def _rule_objection(self, payload: rules.RuleObjection, actor: Actor) -> None:
+        self.publicity.rule(payload.objection_id, payload.upheld)
+        await self.record(actor, rules.TitleObjectionRuled(
+            objection_id=payload.objection_id, upheld=payload.upheld, findings=payload.findings))
+        if payload.fraud:
+            await self.blacklist(payload.findings, actor)
+        if payload.upheld:
+            await self.end("objection-upheld", "title_objection_upheld", "objection upheld", actor,
+                           findings=payload.findings)
 
     # -- the experts and the vote ----------------------------------------------------------------
 

@@ -3,7 +3,7 @@ decisions pause, resume and extend it, and `act` is the act it waits for."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from temporalio import workflow
 
@@ -11,10 +11,11 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import Field
 
     from domain.case import SYSTEM, Actor, CaseOpening, CaseStatus, DecisionRule
-    from domain.clocks import Unit
+    from domain.clocks import Period, Unit
     from domain.models import Record
 
 from workflows.core import CaseWorkflow
+from workflows.decisions import decision, guard
 
 CLOCK = "probe"
 SUPERVISOR = "督办机关"
@@ -65,7 +66,7 @@ class ClockProbeWorkflow(CaseWorkflow):
     async def run(self, opening: ProbeOpening) -> CaseStatus:
         await self.open_case(opening.case_no, None, applicant_id="probe", district=None,
                              stage="open", application=opening)
-        await self.clocks.start(CLOCK, "测试条款", opening.length, opening.unit,
+        await self.clocks.start(Period(CLOCK, "测试条款", opening.length, opening.unit, OFFICE),
                                 escalate_to=SUPERVISOR, remind=OFFICE,
                                 reminder_lead=opening.reminder_lead)
         self.case_ready()
@@ -74,21 +75,31 @@ class ClockProbeWorkflow(CaseWorkflow):
         await self.close("acted in time" if self.in_time else "acted late", SYSTEM)
         return await self.finish()
 
-    def check(self, decision: str, payload: Any, actor: Actor) -> None:
-        if decision == "pause":
-            self.clocks.check_pause(CLOCK, payload.reason)
-        elif decision == "resume":
-            self.clocks.check_resume(CLOCK)
-        elif decision == "extend":
-            self.clocks.check_extend(CLOCK, payload.new_length, payload.reason, payload.approver)
+    @guard("pause")
+    def _pausable(self, payload: Reason, actor: Actor) -> None:
+        self.clocks.check_pause(CLOCK, payload.reason)
 
-    async def on_decision(self, decision: str, payload: Any, actor: Actor) -> None:
-        if decision == "pause":
-            await self.clocks.pause(CLOCK, payload.reason, actor)
-        elif decision == "resume":
-            await self.clocks.resume(CLOCK, actor)
-        elif decision == "extend":
-            await self.clocks.extend(CLOCK, payload.new_length, payload.reason, payload.approver, actor)
-        elif decision == "act":
-            await self.clocks.complete(CLOCK, actor)
-            self.acted = True
+    @decision("pause")
+    async def _pause(self, payload: Reason, actor: Actor) -> None:
+        await self.clocks.pause(CLOCK, payload.reason, actor)
+
+    @guard("resume")
+    def _resumable(self, payload: Nothing, actor: Actor) -> None:
+        self.clocks.check_resume(CLOCK)
+
+    @decision("resume")
+    async def _resume(self, payload: Nothing, actor: Actor) -> None:
+        await self.clocks.resume(CLOCK, actor)
+
+    @guard("extend")
+    def _extendable(self, payload: ExtendOrder, actor: Actor) -> None:
+        self.clocks.check_extend(CLOCK, payload.new_length, payload.reason, payload.approver)
+
+    @decision("extend")
+    async def _extend(self, payload: ExtendOrder, actor: Actor) -> None:
+        await self.clocks.extend(CLOCK, payload.new_length, payload.reason, payload.approver, actor)
+
+    @decision("act")
+    async def _act(self, payload: Nothing, actor: Actor) -> None:
+        await self.clocks.complete(CLOCK, actor)
+        self.acted = True
