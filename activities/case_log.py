@@ -15,6 +15,7 @@ from temporalio import activity
 
 from activities.boundary import translate_activity_errors
 from activities.db.event_log import append_events
+from activities.db.projections import Projections
 from activities.models import AppendEvents, Escalate, IssueNotice, RecordVerification
 from activities.notices.channels import NoticeChannel
 from activities.notices.render import NoticeRenderer
@@ -32,20 +33,23 @@ def _log(case_no: str) -> object:
 
 
 class CaseLogActivities:
-    """Dependencies are injected by `workers`: the pool, the renderer, the channels."""
+    """Dependencies are injected by `workers`: the pool, the renderer, the channels, the
+    projections."""
 
     def __init__(
-        self, pool: asyncpg.Pool, renderer: NoticeRenderer, channels: Sequence[NoticeChannel]
+        self, pool: asyncpg.Pool, renderer: NoticeRenderer, channels: Sequence[NoticeChannel],
+        projections: Projections,
     ) -> None:
         self._pool = pool
         self._renderer = renderer
         self._channels = tuple(channels)
+        self._projections = projections
 
     @activity.defn(name="append_events")
     @translate_activity_errors
     async def append_events(self, command: AppendEvents) -> tuple[CaseEvent, ...]:
         async with self._pool.acquire() as conn:
-            new = await append_events(conn, command.case_no, command.events)
+            new = await append_events(conn, command.case_no, command.events, self._projections)
         _log(command.case_no).debug(  # type: ignore[attr-defined]
             "events appended", seqs=[e.seq for e in command.events], new=new
         )
@@ -84,7 +88,7 @@ class CaseLogActivities:
             title=rendered.title, body=rendered.body,
         ))
         async with self._pool.acquire() as conn:
-            await append_events(conn, command.case_no, [escalated])
+            await append_events(conn, command.case_no, [escalated], self._projections)
         await self._store_and_deliver(command.case_no, notice, step, command.supervising_body,
                                       rendered.title, rendered.body)
         _log(command.case_no).warning(  # type: ignore[attr-defined]
@@ -100,7 +104,7 @@ class CaseLogActivities:
             evidence=command.evidence,
         ))
         async with self._pool.acquire() as conn:
-            await append_events(conn, command.case_no, [event])
+            await append_events(conn, command.case_no, [event], self._projections)
         return (event,)
 
     async def _store_and_deliver(
@@ -112,7 +116,7 @@ class CaseLogActivities:
         which channels absorb by being idempotent on (case_no, step).
         """
         async with self._pool.acquire() as conn:
-            await append_events(conn, case_no, [event])
+            await append_events(conn, case_no, [event], self._projections)
             for channel in self._channels:
                 delivered = await conn.fetchval(
                     "SELECT 1 FROM notice_deliveries WHERE case_no=$1 AND step=$2 AND channel=$3",

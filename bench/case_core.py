@@ -31,7 +31,7 @@ from govflow.client import Govflow
 from tests.helpers import example, wait_until_opened
 from workers.devstack import installed_binary
 from workers.logs import configure_logging
-from workers.main import build_worker
+from workers.main import build_worker, projections
 from workers.settings import Settings
 from workflows import search_attributes
 
@@ -51,12 +51,12 @@ async def bench_appends(pool, count: int) -> None:  # type: ignore[no-untyped-de
         "received_at": at.isoformat(), "application": {}})
     latencies = []
     async with pool.acquire() as conn:
-        await append_events(conn, "BENCH-APPEND", [opened])
+        await append_events(conn, "BENCH-APPEND", [opened], projections())
         for seq in range(2, count + 2):
             event = CaseEvent(seq=seq, at=at, type="StageChanged", actor="clerk:bench",
                               data={"from_stage": "a", "to_stage": "b"})
             started = time.perf_counter()
-            await append_events(conn, "BENCH-APPEND", [event])
+            await append_events(conn, "BENCH-APPEND", [event], projections())
             latencies.append((time.perf_counter() - started) * 1e3)
     print(f"event append + projection, {count} sequential: "
           f"median {statistics.median(latencies):.2f} ms, p95 {percentile(latencies, 0.95):.2f} ms, "

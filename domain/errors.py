@@ -2,6 +2,7 @@
 
     DomainError                     a rule of a procedure refuses the request
     ├── InvalidInputError           a file or payload that does not validate (names the field)
+    │   └── UnknownCertificateError a title certificate number the register does not hold
     ├── UnknownProcedureError       a procedure name that is not in the contract
     ├── CaseClosedError             a decision for a case that has already ended
     └── DecisionRefusedError        a decision the case will not take
@@ -11,11 +12,15 @@
         ├── WrongStageError         the decision is not allowed in the case's current stage
         ├── WrongRoleError          the actor's role may not take this decision
         ├── DuplicateRequestError   the request id was already used on this case
-        └── ClockStateError         a clock cannot do that now (pause a paused clock, extend a met one)
+        ├── ClockStateError         a clock cannot do that now (pause a paused clock, extend a met one)
+        ├── BallotRefusedError      a ballot from a non-member, or a second one from a member
+        ├── NoBallotOpenError       no ballot box is open for the case
+        └── AlreadyRevokedError     a title certificate already revoked
 
 Each error has a stable `code`; the boundary between domain and Temporal
-(`workflows.errors`) turns it into a non-retryable ApplicationError
-whose type is that code, and the client turns the code back into the class.
+(activities.boundary) turns it into a non-retryable ApplicationError whose type is that
+code, and the client turns the code back into the class. Every class is defined here, so
+that every code is known wherever an error is turned back.
 """
 
 from __future__ import annotations
@@ -96,6 +101,30 @@ class ClockStateError(DecisionRefusedError):
     """A statutory clock refuses the change in its present state."""
 
     code = "ClockState"
+
+
+class UnknownCertificateError(InvalidInputError):
+    """六(一), 五(二)7: a certificate number the title register does not hold."""
+
+    code = "UnknownCertificate"
+
+
+class BallotRefusedError(DecisionRefusedError):
+    """A ballot the vote cannot take: from a non-member, or a second one from a member."""
+
+    code = "BallotRefused"
+
+
+class NoBallotOpenError(DecisionRefusedError):
+    """No ballot box is open for the case: unknown case, not at the vote, or closed."""
+
+    code = "NoBallotOpen"
+
+
+class AlreadyRevokedError(DecisionRefusedError):
+    """六(一): the title certificate has been revoked already."""
+
+    code = "AlreadyRevoked"
 
 
 def all_domain_errors() -> list[type[DomainError]]:

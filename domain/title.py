@@ -21,17 +21,11 @@ from pydantic import Field, model_validator
 from domain.case import CaseOpening, DecisionRule
 from domain.clocks import Period, Unit
 from domain.draws import seeded_rng
-from domain.errors import DecisionRefusedError, InvalidInputError
+from domain.errors import BallotRefusedError, InvalidInputError
 from domain.inputs import FactDate, Identifier, Name, Text
 from domain.models import Record, Verdict
 from domain.publicity import Objection, ObjectionRuling
 from domain.title_eligibility import Applicant, Direction, Level, Refusal
-
-
-class BallotRefusedError(DecisionRefusedError):
-    """A ballot the vote cannot take: from a non-member, or a second one from a member."""
-
-    code = "BallotRefused"
 
 
 def quorum_met(members: int, voting: int) -> bool:

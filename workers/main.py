@@ -13,18 +13,16 @@ from temporalio.worker import Worker
 
 from activities.case_log import CaseLogActivities
 from activities.clocks import ClockActivities
-from activities.credit import CreditActivities, CreditReporting
 from activities.db.calendar_store import CalendarSource
 from activities.db.connection import create_pool
 from activities.db.migrate import migrate
+from activities.db.projections import Projections
 from activities.notices.channels import FolderChannel
 from activities.notices.render import NoticeRenderer
 from activities.reports import ReportActivities
-from activities.subsidy import SubsidyActivities
-from activities.titles import TitleActivities
 from workers.database import resolve_database_url
 from workers.logs import get_logger
-from workers.registry import workflow_classes
+from workers.registry import Wiring, procedure_activities, read_models, workflow_classes
 from workers.settings import Settings
 from workers.temporal import connect
 
@@ -33,13 +31,12 @@ def build_activities(
     pool: asyncpg.Pool, settings: Settings, client: Client | None = None,
     renderer: NoticeRenderer | None = None,
 ) -> list[Any]:
-    case_log = CaseLogActivities(pool, renderer or NoticeRenderer(), [FolderChannel(settings.notices_dir)])
+    """The core's activities and every registered procedure's own."""
+    case_log = CaseLogActivities(pool, renderer or NoticeRenderer(), [FolderChannel(settings.notices_dir)],
+                                 projections())
     calendars = CalendarSource(pool)
     clocks = ClockActivities(calendars)
     reports = ReportActivities(pool, calendars)
-    credit = CreditActivities(pool)
-    titles = TitleActivities(pool)
-    subsidy = SubsidyActivities(pool)
     return [
         case_log.append_events,
         case_log.issue_notice,
@@ -47,19 +44,13 @@ def build_activities(
         case_log.record_verification,
         clocks.plan_clocks,
         reports.make_municipal_report,
-        credit.credit_gate,
-        titles.blacklist_gate,
-        titles.open_ballot,
-        titles.close_ballot,
-        titles.number_certificate,
-        subsidy.received,
-        subsidy.disburse,
-        *(_reporting(CreditReporting(client, settings.task_queue)) if client else []),
+        *procedure_activities(Wiring(pool, settings, client)),
     ]
 
 
-def _reporting(reporting: CreditReporting) -> list[Any]:
-    return [reporting.report_breach, reporting.report_graded_breach]
+def projections() -> Projections:
+    """The read models of every registered procedure, the core's first."""
+    return Projections(read_models())
 
 
 def build_worker(

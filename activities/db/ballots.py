@@ -14,14 +14,8 @@ from __future__ import annotations
 import asyncpg
 
 from activities.db.connection import Connection
-from domain.errors import DecisionRefusedError, InvalidInputError
-from domain.title import BallotRefusedError, Choice, Tally
-
-
-class NoBallotOpenError(DecisionRefusedError):
-    """No ballot box is open for the case: unknown case, not at the vote, or closed."""
-
-    code = "NoBallotOpen"
+from domain.errors import BallotRefusedError, InvalidInputError, NoBallotOpenError
+from domain.title import Choice, Tally
 
 
 async def open_box(conn: Connection, case_no: str, ballot_no: int, members: tuple[str, ...]) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from activities.boundary import PermanentActivityError
 from activities.db.connection import Connection
-from activities.db.projections import project
+from activities.db.projections import Projections
 from domain.case import CaseEvent
 
 
@@ -14,7 +14,9 @@ class EventLogConflictError(PermanentActivityError):
     """A (case, seq) already holds a different event: two histories claim one case number."""
 
 
-async def append_events(conn: Connection, case_no: str, events: Sequence[CaseEvent]) -> int:
+async def append_events(
+    conn: Connection, case_no: str, events: Sequence[CaseEvent], projections: Projections
+) -> int:
     """Append events idempotently; returns how many were new.
 
     An event already stored (a retried activity) is skipped and not projected again;
@@ -34,7 +36,7 @@ async def append_events(conn: Connection, case_no: str, events: Sequence[CaseEve
             if inserted is None:
                 await _check_same_event(conn, case_no, event)
                 continue
-            await project(conn, case_no, event)
+            await projections.project(conn, case_no, event)
             new += 1
     return new
 

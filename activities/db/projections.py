@@ -1,24 +1,35 @@
 """Projections of `case_events`: the read models, rebuilt from the events alone.
 
-One function per event type that a read model follows. The live path (each append)
-and `rebuild_projections` run the same functions, so the rebuilt tables equal the
-live ones by construction, and a test checks that they do.
-`notice_deliveries` is not a projection: it records what a channel did, and a rebuild
-leaves it alone, so that no notice is delivered again.
+A read model is a set of tables and one function per event type it follows (ReadModel); the
+core's (`cases`, `notices`, `escalations`, `verifications`) is here, each procedure's in
+activities.db.read_models, and which of them a worker keeps comes from the registry
+(`Projections`, injected by workers.main). The live path (each append) and the rebuild run the
+same functions, so the rebuilt tables equal the live ones by construction, and a test checks
+that they do. `notice_deliveries` is not a projection: it records what a channel did, and a
+rebuild leaves it alone, so that no notice is delivered again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from activities.db.connection import Connection
-from activities.db.read_models import certificates, commitments, complaints, credit, titles
 from domain import events as ev
 from domain.case import CaseEvent
 
 CORE_TABLES = ("cases", "notices", "escalations", "verifications")
 
 Projector = Callable[[Connection, str, CaseEvent], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ReadModel:
+    """Tables kept from the events, and the function that projects each event type into them."""
+
+    name: str
+    tables: tuple[str, ...]
+    projectors: Mapping[str, Projector]
 
 
 async def _case_opened(conn: Connection, case_no: str, event: CaseEvent) -> None:
@@ -85,7 +96,18 @@ async def _case_closed(conn: Connection, case_no: str, event: CaseEvent) -> None
     )
 
 
+async def _needs_attention(conn: Connection, case_no: str, event: CaseEvent) -> None:
+    await conn.execute("UPDATE cases SET stage = 'attention' WHERE case_no = $1", case_no)
+
+
+async def _resumed(conn: Connection, case_no: str, event: CaseEvent) -> None:
+    data = ev.CaseResumed.model_validate(event.data)
+    await conn.execute("UPDATE cases SET stage = $2 WHERE case_no = $1", case_no, data.stage)
+
+
 CORE_PROJECTORS: dict[str, Projector] = {
+    "CaseNeedsAttention": _needs_attention,
+    "CaseResumed": _resumed,
     "CaseOpened": _case_opened,
     "StageChanged": _stage_changed,
     **{clock_event.__name__: _clock_changed for clock_event in ev.CLOCK_EVENTS},
@@ -96,39 +118,42 @@ CORE_PROJECTORS: dict[str, Projector] = {
 }
 
 
-# The core's projections first, then each procedure's read model.
-READ_MODELS: tuple[tuple[tuple[str, ...], dict[str, Projector]], ...] = (
-    (CORE_TABLES, CORE_PROJECTORS),
-    (complaints.TABLES, complaints.PROJECTORS),
-    (credit.TABLES, credit.PROJECTORS),
-    (certificates.TABLES, certificates.PROJECTORS),
-    (commitments.TABLES, commitments.PROJECTORS),
-    (titles.TABLES, titles.PROJECTORS),
-)
-PROJECTION_TABLES = tuple(table for tables, _ in READ_MODELS for table in tables)
+CORE = ReadModel("core", CORE_TABLES, CORE_PROJECTORS)
 
 
-async def project(conn: Connection, case_no: str, event: CaseEvent) -> None:
-    for _, projectors in READ_MODELS:
-        projector = projectors.get(event.type)
-        if projector is not None:
-            await projector(conn, case_no, event)
-    await conn.execute(
-        "UPDATE cases SET last_seq = $2, updated_at = $3 WHERE case_no = $1 AND last_seq < $2",
-        case_no, event.seq, event.at,
-    )
+class Projections:
+    """The read models a worker keeps: the core's first, then each procedure's, each once."""
 
+    def __init__(self, read_models: Sequence[ReadModel] = ()) -> None:
+        models = {CORE.name: CORE}
+        for model in read_models:
+            models.setdefault(model.name, model)
+        self.read_models = tuple(models.values())
 
-async def rebuild_projections(conn: Connection) -> int:
-    """Empty every projection and replay the whole log into it, in one transaction."""
-    async with conn.transaction():
-        await conn.execute(f"TRUNCATE {', '.join(PROJECTION_TABLES)}")
-        count = 0
-        async for row in conn.cursor(
-            "SELECT case_no, seq, at, type, actor, data FROM case_events ORDER BY case_no, seq"
-        ):
-            record = dict(row)
-            case_no = record.pop("case_no")
-            await project(conn, case_no, CaseEvent(**record))
-            count += 1
-    return count
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return tuple(table for model in self.read_models for table in model.tables)
+
+    async def project(self, conn: Connection, case_no: str, event: CaseEvent) -> None:
+        for model in self.read_models:
+            projector = model.projectors.get(event.type)
+            if projector is not None:
+                await projector(conn, case_no, event)
+        await conn.execute(
+            "UPDATE cases SET last_seq = $2, updated_at = $3 WHERE case_no = $1 AND last_seq < $2",
+            case_no, event.seq, event.at,
+        )
+
+    async def rebuild(self, conn: Connection) -> int:
+        """Empty every projection and replay the whole log into it, in one transaction."""
+        async with conn.transaction():
+            await conn.execute(f"TRUNCATE {', '.join(self.tables)}")
+            count = 0
+            async for row in conn.cursor(
+                "SELECT case_no, seq, at, type, actor, data FROM case_events ORDER BY case_no, seq"
+            ):
+                record = dict(row)
+                case_no = record.pop("case_no")
+                await self.project(conn, case_no, CaseEvent(**record))
+                count += 1
+        return count

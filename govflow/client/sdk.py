@@ -66,6 +66,7 @@ from domain.errors import (
     DomainError,
     DuplicateRequestError,
     InvalidInputError,
+    NoBallotOpenError,
 )
 from domain.identifiers import parse_case_no
 from domain.inputs import check_application, validate_at_boundary
@@ -233,7 +234,7 @@ class Govflow:
             attributes.append(SearchAttributePair(sa.DISTRICT, str(district)))
         try:
             handle = await self.client.start_workflow(
-                spec.workflow, opening, id=case_no, task_queue=self.settings.task_queue,
+                spec.name, opening, id=case_no, task_queue=self.settings.task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
                 search_attributes=TypedSearchAttributes(attributes),
@@ -436,7 +437,7 @@ class Govflow:
         try:
             async with pool.acquire() as conn:
                 return await ballots.cast(conn, case_no, member, choice)
-        except ballots.NoBallotOpenError as error:
+        except NoBallotOpenError as error:
             async with pool.acquire() as conn:
                 known = await conn.fetchval("SELECT true FROM cases WHERE case_no = $1", case_no)
             if not known:

@@ -3,7 +3,7 @@ person could mean, each refused at the boundary with one line that names its fie
 case number is taken or anything is contacted.
 
 - Every file goes through the SDK's path. A start file is read as `govflow start` reads it
-  (govflow.cli.read_json) and given to Govflow.parse_application; should that accept it, to
+  (govflow.cli.common.read_json) and given to Govflow.parse_application; should that accept it, to
   Govflow.start_case, with a Temporal client that fails the test if a workflow is ever started. A
   decision file becomes the DecisionRequest the SDK sends and goes through check_decision with
   the case's today: the update validator's path.
@@ -37,13 +37,13 @@ from pydantic import ValidationError
 from temporalio.client import Client
 
 from domain.calendar import local_date
-from domain.case import DecisionRequest, DecisionRule, check_decision, describe_validation_error
+from domain.case import DecisionRequest, check_decision, describe_validation_error
 from domain.errors import InvalidInputError
-from govflow.cli import read_json
+from govflow.cli.common import read_json
 from govflow.client import Govflow
 from govflow.client.errors import InputError
 from tests.helpers import run_govflow_async
-from workers.registry import PROCEDURES, workflow_classes
+from workers.registry import REGISTRY
 from workers.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -52,8 +52,6 @@ BAD = Path(__file__).resolve().parents[1] / "data" / "bad"
 MANIFEST = json.loads((BAD / "manifest.json").read_text(encoding="utf-8"))
 ENTRIES: list[dict[str, Any]] = MANIFEST["entries"]
 CASE_NUMBERS: dict[str, str] = MANIFEST["case_numbers"]
-DECISIONS: dict[str, dict[str, DecisionRule]] = {
-    w.__temporal_workflow_definition.name: getattr(w, "decisions", {}) for w in workflow_classes()}
 CLI_PER_GROUP = 3
 """Command-line sample: of each procedure, kind and gap (or none), this many files."""
 CLI_AT_ONCE = 4
@@ -134,7 +132,7 @@ def decide(entry: dict[str, Any], document: Any) -> None:
         request = DecisionRequest.model_validate(data)
     except ValidationError as error:
         raise InputError(describe_validation_error(error)) from None
-    rules = DECISIONS[PROCEDURES[entry["procedure"]].workflow]
+    rules = REGISTRY[entry["procedure"]].decisions
     stage = sorted(rules[request.decision].stages)[0]
     check_decision(rules, stage=stage, outcome=None, seen_request_ids=set(), request=request,
                    today=local_date(datetime.now(UTC)))
@@ -219,8 +217,8 @@ async def test_the_command_line_refuses_a_sample_before_contacting_anything(
 
 def test_the_corpus_covers_every_procedure_and_decisions() -> None:
     assert len(ENTRIES) >= 200
-    assert {e["procedure"] for e in ENTRIES} == set(PROCEDURES)
-    assert {e["procedure"] for e in ENTRIES if e["kind"] == "decide"} == set(PROCEDURES)
+    assert {e["procedure"] for e in ENTRIES} == set(REGISTRY)
+    assert {e["procedure"] for e in ENTRIES if e["kind"] == "decide"} == set(REGISTRY)
     assert all((BAD / e["file"]).is_file() for e in ENTRIES)
 
 

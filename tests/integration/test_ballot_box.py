@@ -10,7 +10,7 @@ import pytest
 
 from activities.db import ballots
 from activities.db.connection import create_pool
-from domain.title import BallotRefusedError
+from domain.errors import BallotRefusedError, NoBallotOpenError
 
 pytestmark = pytest.mark.integration
 
@@ -41,7 +41,7 @@ async def test_concurrent_ballots_count_once_per_member(fresh_database: str) -> 
         async with pool.acquire() as conn:
             tally = await ballots.close_box(conn, "TREV-2026-000077", 1)
             assert await ballots.close_box(conn, "TREV-2026-000077", 1) == tally  # idempotent
-            with pytest.raises(ballots.NoBallotOpenError):
+            with pytest.raises(NoBallotOpenError):
                 await ballots.cast(conn, "TREV-2026-000077", MEMBERS[12], "approve")
             counts = await conn.fetch("SELECT choice, count FROM ballot_counts ORDER BY choice")
         assert (tally.voting, tally.approve, tally.reject, tally.abstain) == (10, 7, 3, 0)

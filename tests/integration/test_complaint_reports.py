@@ -20,7 +20,7 @@ from domain.case import CaseEvent
 from domain.complaint import bimonthly_period, report_month_for
 from domain.schedules import package_calendar
 from tests.helpers import example, run_govflow_async
-from workers.main import build_worker
+from workers.main import build_worker, projections
 from workers.schedules import ensure_report_schedule
 from workers.settings import Settings
 from workflows.reports import SCHEDULE_ID
@@ -44,7 +44,7 @@ async def file(conn: Any, case_no: str, received: date, *, district: str | None 
         "stage": "reviewing", "received_at": at(received).isoformat(), "application": filing})]
     for seq, (day, kind_of_event, data) in enumerate(then, start=2):
         events.append(CaseEvent(seq=seq, at=at(day), type=kind_of_event, actor="x:y", data=data))
-    await append_events(conn, case_no, events)
+    await append_events(conn, case_no, events, projections())
 
 
 async def seed(url: str) -> None:

@@ -12,6 +12,7 @@ from activities.db.event_log import EventLogConflictError, append_events, read_e
 from activities.db.migrate import load_migrations, migrate
 from domain.case import CaseEvent
 from tests.helpers import unique_case_no
+from workers.main import projections
 
 pytestmark = pytest.mark.integration
 
@@ -54,8 +55,8 @@ async def test_a_retried_append_stores_and_projects_each_event_once(db_pool: asy
     case_no = unique_case_no()
     events = [opened(), stage_changed(2, "review")]
     async with db_pool.acquire() as conn:
-        assert await append_events(conn, case_no, events) == 2
-        assert await append_events(conn, case_no, events) == 0
+        assert await append_events(conn, case_no, events, projections()) == 2
+        assert await append_events(conn, case_no, events, projections()) == 0
         assert await read_events(conn, case_no) == events
         row = await conn.fetchrow("SELECT stage, last_seq FROM cases WHERE case_no = $1", case_no)
     assert (row["stage"], row["last_seq"]) == ("review", 2)
@@ -66,9 +67,9 @@ async def test_a_different_event_at_a_taken_sequence_number_is_a_conflict(
 ) -> None:
     case_no = unique_case_no()
     async with db_pool.acquire() as conn:
-        await append_events(conn, case_no, [opened(), stage_changed(2, "review")])
+        await append_events(conn, case_no, [opened(), stage_changed(2, "review")], projections())
         with pytest.raises(EventLogConflictError, match="event 2"):
-            await append_events(conn, case_no, [stage_changed(2, "closed")])
+            await append_events(conn, case_no, [stage_changed(2, "closed")], projections())
         assert (await read_events(conn, case_no))[1].data["to_stage"] == "review"
 
 
@@ -79,7 +80,7 @@ async def test_a_different_event_at_a_taken_sequence_number_is_a_conflict(
 async def test_the_event_log_is_append_only(db_pool: asyncpg.Pool, statement: str) -> None:
     case_no = unique_case_no()
     async with db_pool.acquire() as conn:
-        await append_events(conn, case_no, [opened()])
+        await append_events(conn, case_no, [opened()], projections())
         with pytest.raises(asyncpg.RaiseError, match="append-only"):
             await conn.execute(statement, case_no)
         assert len(await read_events(conn, case_no)) == 1

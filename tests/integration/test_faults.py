@@ -44,7 +44,6 @@ from temporalio.service import RPCError
 from activities.db.case_numbers import next_case_no
 from activities.db.connection import create_pool
 from activities.db.migrate import migrate
-from activities.db.projections import PROJECTION_TABLES, rebuild_projections
 from activities.notices.channels import FolderChannel
 from domain.calendar import local_date
 from domain.case import Actor, CaseStatus
@@ -52,6 +51,7 @@ from domain.complaint import ComplaintFiling
 from domain.errors import CaseClosedError, CaseOpeningError, DuplicateRequestError
 from govflow.client import Govflow, errors
 from tests.helpers import example, govflow_command
+from workers.main import projections
 from workers.registry import get_procedure
 from workers.settings import Settings
 from workers.temporal import TemporalUnreachableError, connect
@@ -546,7 +546,7 @@ class Chaos:
 async def projection_rows(pool: asyncpg.Pool) -> dict[str, list[str]]:
     """Every projection table as a sorted list of its rows (JSON): equal content, any order."""
     tables = {}
-    for table in PROJECTION_TABLES:
+    for table in projections().tables:
         rows = await pool.fetch(f"SELECT * FROM {table}")
         tables[table] = sorted(json.dumps(dict(row), sort_keys=True, default=str) for row in rows)
     return tables
@@ -750,10 +750,10 @@ async def check_the_log(
     # The read models as the live path left them equal a rebuild from the log alone.
     live = await projection_rows(pool)
     async with pool.acquire() as conn:
-        replayed = await rebuild_projections(conn)
+        replayed = await projections().rebuild(conn)
     assert replayed == len(rows)
     rebuilt = await projection_rows(pool)
-    for table in PROJECTION_TABLES:
+    for table in projections().tables:
         differ = sorted(set(live[table]) ^ set(rebuilt[table]))
         assert live[table] == rebuilt[table], f"{table} differs from its rebuild: {differ[:4]}"
     assert len(live["cases"]) == CASES

@@ -12,7 +12,6 @@ from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.case_log import CaseLogActivities
-from activities.db.projections import PROJECTION_TABLES
 from activities.models import IssueNotice
 from activities.notices.channels import FolderChannel
 from activities.notices.render import NoticeRenderer
@@ -30,6 +29,7 @@ from tests.helpers import (
     wait_for_status,
     wait_until_opened,
 )
+from workers.main import projections
 from workers.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -37,7 +37,7 @@ pytestmark = pytest.mark.integration
 
 async def snapshot(pool: asyncpg.Pool) -> dict[str, list[dict[str, Any]]]:
     tables = {}
-    for table in PROJECTION_TABLES:
+    for table in projections().tables:
         rows = await pool.fetch(f"SELECT * FROM {table} ORDER BY 1, 2")
         tables[table] = [dict(row) for row in rows]
     return tables
@@ -83,8 +83,8 @@ async def test_rebuilt_projections_equal_the_live_ones(
     assert done.returncode == 0, done.stderr
     count = await db_pool.fetchval("SELECT count(*) FROM case_events")
     assert done.stdout.strip() == (
-        f"rebuilt cases, notices, escalations, verifications, complaints, credit_entries, certificates, certificate_history, "
-        f"commitment_decisions, title_certificates, title_blacklist from {count} events")
+        f"rebuilt cases, notices, escalations, verifications, complaints, certificates, certificate_history, "
+        f"commitment_decisions, credit_entries, title_certificates, title_blacklist from {count} events")
     assert await snapshot(db_pool) == live
 
 
@@ -93,7 +93,7 @@ async def test_a_notice_retried_is_stored_and_delivered_once(
 ) -> None:
     case_no = unique_case_no("NOTICE")
     channel = FolderChannel(tmp_path)
-    activities = CaseLogActivities(db_pool, NoticeRenderer(), [channel])
+    activities = CaseLogActivities(db_pool, NoticeRenderer(), [channel], projections())
     command = IssueNotice(
         case_no=case_no, seq=1, at=datetime(2026, 9, 29, 2, 0, tzinfo=UTC),
         actor=Actor(role="system", id="govflow"), step="accepted", template="demo_accepted",

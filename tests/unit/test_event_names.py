@@ -11,7 +11,7 @@ from collections import defaultdict
 from pydantic import BaseModel
 
 import domain
-from activities.db.projections import READ_MODELS
+from workers.main import projections
 
 
 def test_every_projected_event_name_is_defined_once_in_the_domain() -> None:
@@ -21,6 +21,6 @@ def test_every_projected_event_name_is_defined_once_in_the_domain() -> None:
         for value in vars(module).values():
             if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == module.__name__:
                 defined[value.__name__].add(module.__name__)
-    projected = {name for _, projectors in READ_MODELS for name in projectors}
+    projected = {name for model in projections().read_models for name in model.projectors}
     assert projected <= set(defined), projected - set(defined)
     assert {name: sorted(defined[name]) for name in projected if len(defined[name]) > 1} == {}

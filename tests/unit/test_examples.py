@@ -12,16 +12,15 @@ import pytest
 from domain.case import Actor
 from domain.subsidy import QuoteRequest
 from domain.title_eligibility import Applicant
-from workers.registry import PROCEDURES, workflow_classes
+from workers.registry import REGISTRY
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-DECISIONS = {w.__temporal_workflow_definition.name: getattr(w, "decisions", {}) for w in workflow_classes()}
-FILES = sorted(p for p in EXAMPLES.glob("*/*.json") if p.parent.name in PROCEDURES)
+FILES = sorted(p for p in EXAMPLES.glob("*/*.json") if p.parent.name in REGISTRY)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_example_is_valid_for_its_procedure(path: Path) -> None:
-    procedure = PROCEDURES[path.parent.name]
+    procedure = REGISTRY[path.parent.name]
     document = json.loads(path.read_text(encoding="utf-8"))
     if path.stem.startswith("start"):
         procedure.application.model_validate(document)
@@ -32,10 +31,10 @@ def test_example_is_valid_for_its_procedure(path: Path) -> None:
     if path.stem == "quote":  # for `govflow subsidy quote`
         QuoteRequest.model_validate(document)
         return
-    rule = DECISIONS[procedure.workflow][path.stem.split("--")[0]]  # decision--variant.json
+    rule = procedure.decisions[path.stem.split("--")[0]]  # decision--variant.json
     assert Actor.model_validate(document["actor"]).role in rule.roles
     rule.payload.model_validate(document.get("payload", {}))
 
 
 def test_every_procedure_built_has_examples() -> None:
-    assert {p.parent.name for p in FILES} == set(PROCEDURES)
+    assert {p.parent.name for p in FILES} == set(REGISTRY)

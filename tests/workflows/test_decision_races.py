@@ -33,7 +33,7 @@ from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
 from tests.helpers import EXAMPLES, wait_for_status
 from tests.workflows.test_credit_record import fresh_uscc
-from workers.registry import PROCEDURES, get_procedure, workflow_classes
+from workers.registry import REGISTRY, get_procedure
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
@@ -59,8 +59,7 @@ class Outcome:
 
 def example_decisions(procedure: str) -> list[ExampleDecision]:
     """Every decision file of the procedure's examples folder (`NAME.json`, `NAME--variant.json`)."""
-    [workflow_class] = [c for c in workflow_classes() if getattr(c, "procedure", None) == procedure]
-    known = workflow_class.decisions
+    known = REGISTRY[procedure].decisions
     decisions = []
     for path in sorted((EXAMPLES / procedure).glob("*.json")):
         name = path.stem.split("--")[0]
@@ -121,7 +120,7 @@ async def check_history(env: WorkflowEnvironment, case_no: str, outcome: Outcome
     assert not (outcome.refused & set(taken)), f"{context}: refused yet recorded"
 
 
-PROCEDURES_WITH_EXAMPLES = [p for p in PROCEDURES if (EXAMPLES / p).is_dir() and start_files(p)]
+PROCEDURES_WITH_EXAMPLES = [p for p in REGISTRY if (EXAMPLES / p).is_dir() and start_files(p)]
 
 
 @pytest.mark.parametrize("procedure", PROCEDURES_WITH_EXAMPLES)

@@ -27,6 +27,7 @@ from tests.helpers import (
     start_from,
 )
 from tests.workflows.test_credit_record import fresh_uscc
+from workers.main import projections
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
@@ -163,7 +164,7 @@ async def test_the_credit_gate_sends_a_repeat_offender_to_the_general_route(
                 "breach_id": "SPCK-1", "found_on": (found - timedelta(days=400)).isoformat(),
                 "reported_grade": "general", "grade": "general", "publicity_months": 6,
                 "publicity_ends": (found + timedelta(days=3000)).isoformat()}),
-        ])
+        ], projections())
     permit = await apply("start-commitment", applicant={"uscc": uscc, "name": "北京示例拍卖有限公司"})
     # Sent at once, the consent waits for the credit gate: it cannot slip in on the commitment route.
     assert await permit.decide("district-consent", DISTRICT, {"consented": True, "opinion": "同意"}) == "acceptance"

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from activities.db.connection import Connection
+from activities.db.projections import ReadModel
 from domain.case import CaseEvent
 from domain.permit import PermitDecided
 from domain.spot_check import CertificateRevoked
@@ -63,3 +64,6 @@ async def look_up(conn: Connection, certificate_no: str) -> dict[str, Any] | Non
         "certificate_no": certificate_no, "holder_id": row["holder_id"], "status": row["status"],
         "history": [{**dict(h), "at": h["at"].isoformat()} for h in history],
     }
+
+
+READ_MODEL = ReadModel("certificates", TABLES, PROJECTORS)

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from activities.db.connection import Connection
+from activities.db.projections import ReadModel
 from domain import events as ev
 from domain.calendar import local_date
 from domain.case import CaseEvent
@@ -58,3 +59,6 @@ async def awaiting_spot_check(conn: Connection, today: date) -> list[dict[str, A
         today,
     )
     return [dict(row) for row in rows]
+
+
+READ_MODEL = ReadModel("commitments", TABLES, PROJECTORS)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from activities.db.connection import Connection
+from activities.db.projections import ReadModel
 from domain import events as ev
 from domain.calendar import SHANGHAI, local_date
 from domain.case import CaseEvent
@@ -211,3 +212,6 @@ async def list_complaints(
             "overdue_clocks": overdue,
         })
     return listed
+
+
+READ_MODEL = ReadModel("complaints", TABLES, PROJECTORS)

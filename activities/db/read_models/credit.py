@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from activities.db.connection import Connection
+from activities.db.projections import ReadModel
 from domain.case import CaseEvent
 from domain.credit import (
     BreachRecorded,
@@ -83,3 +84,6 @@ async def barring_entries(conn: Connection, applicant_id: str, today: date) -> l
         applicant_id, today,
     )
     return [dict(row) for row in rows]
+
+
+READ_MODEL = ReadModel("credit", TABLES, PROJECTORS)

@@ -8,19 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from activities.db.connection import Connection
+from activities.db.projections import ReadModel
 from domain.case import CaseEvent
-from domain.errors import DecisionRefusedError, InvalidInputError
+from domain.errors import AlreadyRevokedError, InvalidInputError, UnknownCertificateError
 from domain.title import PersonBlacklisted, TitleCertified, certificate_number_valid
 
 TABLES = ("title_certificates", "title_blacklist")
-
-
-class UnknownCertificateError(InvalidInputError):
-    code = "UnknownCertificate"
-
-
-class AlreadyRevokedError(DecisionRefusedError):
-    code = "AlreadyRevoked"
 
 
 async def _certified(conn: Connection, case_no: str, event: CaseEvent) -> None:
@@ -98,3 +91,6 @@ async def revoke(conn: Connection, certificate_no: str, reason: str, revoked_by:
         if not inserted:
             raise AlreadyRevokedError(f"{certificate_no} has already been revoked")
     return await verify(conn, certificate_no)
+
+
+READ_MODEL = ReadModel("titles", TABLES, PROJECTORS)

@@ -1,0 +1,115 @@
+"""What the command's modules share: reading a file as a person hands it in, dates and months
+from the command line, the --wait flag, Beijing time for people, the exit statuses."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, field_validator
+
+from domain.calendar import SHANGHAI
+from domain.case import Actor
+from domain.inputs import RequestId, check_plausible
+from domain.models import Record
+from govflow.client import errors
+from govflow.client.sdk import DEFAULT_WAIT
+
+EXIT_REFUSED, EXIT_USAGE, EXIT_UNREACHABLE, EXIT_PENDING = 1, 2, 3, 4
+MAX_FILE_BYTES = 1024 * 1024
+"""No start or decision file is larger; refused before anything is read into a case."""
+MAX_NESTING = 32
+
+Commands = Any  # argparse's subparsers action (a private class): what `register` adds to
+
+
+class DecisionFile(Record):
+    """The FILE of `govflow decide`: who decides, with what; request_id makes it idempotent."""
+
+    actor: Actor
+    payload: dict[str, Any] = Field(default_factory=dict)
+    request_id: RequestId | None = None
+
+    @field_validator("actor", "request_id", mode="after")
+    @classmethod
+    def _plausible(cls, value: Any) -> Any:
+        """As DecisionRequest: the payload's own model checks its fields and names the one that
+        fails (`payload.note`), which a check of the whole dict here could not."""
+        check_plausible(value)
+        return value
+
+
+def read_json(path: str) -> Any:
+    """A JSON file as a person would hand it in; anything else is one line naming why."""
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise errors.InputError(f"{size} bytes is more than a case file may hold ({MAX_FILE_BYTES})")
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise errors.InputError(f"cannot read: {error.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise errors.InputError(f"not UTF-8 text (byte {error.start}: {raw[error.start]:#04x})") from None
+    try:
+        document = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as error:
+        raise errors.InputError(
+            f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}"
+        ) from None
+    except ValueError as error:  # an integer of thousands of digits
+        raise errors.InputError(f"not a number a case takes ({str(error).split(';')[0]})") from None
+    except RecursionError:
+        raise errors.InputError(f"JSON nested deeper than {MAX_NESTING} levels") from None
+    if _depth(document) > MAX_NESTING:
+        raise errors.InputError(f"JSON nested deeper than {MAX_NESTING} levels")
+    return document
+
+
+def _no_constant(name: str) -> Any:
+    raise errors.InputError(f"{name} is not a number a case takes")
+
+
+def _depth(value: Any, level: int = 1) -> int:
+    if level > MAX_NESTING:
+        return level
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return max((_depth(child, level + 1) for child in children), default=level)
+
+
+def parse_month(text: str) -> date:
+    try:
+        return date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise errors.InputError(f"{text!r} is not a month (YYYY-MM)") from None
+
+
+def parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise errors.InputError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _beijing(instant: datetime) -> str:
+    """People read times in Beijing time: 2026-10-13 23:59 +08:00."""
+    return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M +08:00")
+
+
+def _wait_flag(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--wait", type=_seconds, default=DEFAULT_WAIT, metavar="SECONDS",
+                        help=f"how long to wait {what} (default {DEFAULT_WAIT:g})")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError("between 0 and 3600 seconds")
+    return value

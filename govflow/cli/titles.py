@@ -1,0 +1,103 @@
+"""IP professional titles (京人社事业发〔2021〕32号): eligibility, the secret ballot, the certificate
+register."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date, datetime
+
+from domain.calendar import SHANGHAI
+from domain.errors import DomainError
+from domain.inputs import validate_at_boundary
+from govflow.cli.common import (
+    EXIT_REFUSED,
+    Commands,
+    read_json,
+)
+from govflow.client import errors
+from govflow.client.sdk import Govflow
+from workers.settings import Settings
+
+
+async def cmd_ballot(args: argparse.Namespace, settings: Settings) -> int:
+    """四(二)5: a committee member's secret ballot on an applicant."""
+    async with await Govflow.connect(settings) as gf:
+        ballot_no = await gf.cast_ballot(args.case_no, args.member, args.choice)
+    # Says nothing of the choice: a terminal's scroll-back is a record too.
+    print(f"{args.case_no}: {args.member}'s ballot {ballot_no} is in the box")
+    return 0
+
+
+async def cmd_title_assess(args: argparse.Namespace, settings: Settings) -> int:
+    """附件: which levels a person may apply for, and why not, without starting a case."""
+    from domain.title_eligibility import Applicant, Direction, assess_all
+
+    try:
+        on = date.fromisoformat(args.on) if args.on else datetime.now(SHANGHAI).date()
+        direction = Direction(args.direction)
+    except ValueError as error:
+        raise errors.InputError(str(error)) from None
+    try:
+        person = validate_at_boundary(Applicant, read_json(args.file), datetime.now(SHANGHAI).date())
+    except (DomainError, errors.InputError) as error:
+        raise errors.InputError(f"{args.file}: {error}") from None
+    results = assess_all(person, direction, on)
+    if args.json:
+        print(json.dumps({level.value: r.model_dump(mode="json") for level, r in results.items()},
+                         ensure_ascii=False))
+        return 0
+    print(f"{person.name}  {direction.chinese}  as of {on}")
+    for level, result in results.items():
+        verdict = f"eligible ({result.basis})" if result.eligible else "not eligible"
+        print(f"  {level.chinese}: {verdict}")
+        for refusal in result.refusals:
+            print(f"      {refusal.line}: {refusal.reason}")
+    return 0
+
+
+async def cmd_title_verify(args: argparse.Namespace, settings: Settings) -> int:
+    """五(二)7: check a certificate number against the register."""
+    async with await Govflow.connect(settings) as gf:
+        found = await gf.verify_title(args.certificate_no)
+    if args.json:
+        print(json.dumps(found, ensure_ascii=False))
+    else:
+        detail = "  ".join(f"{k} {v}" for k, v in found.items() if k not in ("certificate_no", "status"))
+        print(f"{found['certificate_no']}  {found['status']}  {detail}".rstrip())
+    return 0 if found["status"] == "valid" else EXIT_REFUSED
+
+
+async def cmd_title_revoke(args: argparse.Namespace, settings: Settings) -> int:
+    """六(一): revoke a title obtained by fraud."""
+    async with await Govflow.connect(settings) as gf:
+        found = await gf.revoke_title(args.certificate_no, args.reason, args.by)
+    print(f"{found['certificate_no']}  {found['status']}  {found['name']}: recorded in the integrity "
+          "file; the holder is on the blacklist")
+    return 0
+
+
+def register(commands: Commands) -> None:
+    ballot = commands.add_parser("ballot", help="a committee member's secret ballot (title review)")
+    ballot.add_argument("case_no")
+    ballot.add_argument("--member", required=True)
+    ballot.add_argument("--choice", required=True, choices=("approve", "reject", "abstain"))
+    ballot.set_defaults(run=cmd_ballot)
+
+    title = commands.add_parser("title", help="intellectual-property titles: eligibility, register")
+    title_commands = title.add_subparsers(dest="title_command", required=True)
+    assess = title_commands.add_parser("assess", help="which levels a person (JSON) may apply for")
+    assess.add_argument("file")
+    assess.add_argument("--direction", default="services", choices=("services", "management"))
+    assess.add_argument("--on", help="application date (default: today in Beijing)")
+    assess.add_argument("--json", action="store_true")
+    assess.set_defaults(run=cmd_title_assess)
+    verify = title_commands.add_parser("verify", help="check a certificate number in the register")
+    verify.add_argument("certificate_no")
+    verify.add_argument("--json", action="store_true")
+    verify.set_defaults(run=cmd_title_verify)
+    revoke = title_commands.add_parser("revoke", help="revoke a title obtained by fraud")
+    revoke.add_argument("certificate_no")
+    revoke.add_argument("--reason", required=True)
+    revoke.add_argument("--by", required=True, help="the officer who orders it")
+    revoke.set_defaults(run=cmd_title_revoke)
