@@ -8,7 +8,7 @@ from typing import Any
 
 import asyncpg
 from temporalio import activity
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowHandle, WorkflowQueryFailedError, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
 
@@ -86,6 +86,14 @@ class CreditReporting:
             "breach_grade", report.breach_id, result_type=str)
         return BreachGraded(case_no=case_no, breach_id=report.breach_id, grade=grade)
 
+    @staticmethod
+    async def _holds(handle: WorkflowHandle[Any, Any], breach_id: str) -> bool:
+        try:
+            await handle.query("breach_grade", breach_id, result_type=str)
+        except WorkflowQueryFailedError:
+            return False
+        return True
+
     async def _report(self, report: ReportBreach) -> str:
         case_no = credit_record_case_no(report.uscc)
         handle = await self._client.start_workflow(
@@ -114,6 +122,10 @@ class CreditReporting:
                 return case_no
             if isinstance(refusal, CaseOpeningError):  # the record is being opened: soon
                 raise ApplicationError(refusal.message, type=refusal.code) from None
+            if refusal is not None and await self._holds(handle, report.breach_id):
+                # The breach is on the record already under this id (recorded by hand, or by an
+                # earlier attempt whose answer was lost): reported, whoever wrote it.
+                return case_no
             if refusal is not None:  # the record refuses the breach: no retry changes that
                 raise to_application_error(refusal) from None
             raise

@@ -259,10 +259,15 @@ def check_decision(
     return parse_payload(rule, request.decision, request.payload, today)
 
 
+def _printable(text: str) -> str:
+    """A field name as it can be printed on one line: a control character in a key is escaped."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 def describe_validation_error(error: ValidationError, root: str = "") -> str:
     """One line naming the first field that failed and why, e.g. `applicant.id: Field required`."""
     first = error.errors()[0]
-    location = ".".join(str(part) for part in (root, *first["loc"]) if part != "")
+    location = ".".join(_printable(str(part)) for part in (root, *first["loc"]) if part != "")
     count = error.error_count()
     more = f" (and {count - 1} more)" if count > 1 else ""
     message = first["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")

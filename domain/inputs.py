@@ -44,7 +44,12 @@ MAX_AMOUNT = Decimal("100000000000")  # ¥100 billion: far above any claim, far 
 M = TypeVar("M", bound=BaseModel)
 
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
+# C0 and C1 controls, DEL, line and paragraph separators, zero-width and direction-override
+# characters (invisible, or reordering what a reader sees), a byte-order mark inside text, and
+# lone surrogates (no UTF-8 for them: PostgreSQL and JSON would both refuse them later).
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
 
 
 def check_plausible(value: Any) -> None:
@@ -81,7 +86,7 @@ def _check_text(text: str) -> None:
         raise ValueError(f"text of {len(text)} characters is longer than any field takes ({MAX_TEXT})")
     found = _CONTROL.search(text)
     if found and found.group() not in _ALLOWED_CONTROLS:
-        raise ValueError(f"control character U+{ord(found.group()):04X} is not allowed in text")
+        raise ValueError(f"control or invisible character U+{ord(found.group()):04X} is not allowed in text")
 
 
 BOUNDARY = "govflow.input-boundary"

@@ -15,14 +15,15 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence, Set
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from domain.case import CaseOpening, DecisionRule
 from domain.clocks import Period, Unit
 from domain.draws import seeded_rng
 from domain.errors import BallotRefusedError, InvalidInputError
-from domain.inputs import FactDate, Identifier, Name, Text
+from domain.inputs import FactDate, Identifier, Name, Text, TextRule
 from domain.models import Record, Verdict
 from domain.publicity import Objection, ObjectionRuling
 from domain.title_eligibility import Applicant, Direction, Level, Refusal
@@ -198,13 +199,17 @@ BEFORE_CERTIFICATE = frozenset({RECOMMENDATION, AGENCY_CHECK, PANEL, EVALUATION,
                                 VOTING, ACCEPTANCE, PUBLICITY_STAGE})
 
 
+RoundYear = Annotated[str, AfterValidator(TextRule(4, r"20\d\d", "a year (the round's), e.g. 2026"))]
+"""A review round is a year's (五(二)); checked at the boundary."""
+
+
 class ReviewApplication(Record):
     """五(二)1: an application for senior or full senior, in a yearly round."""
 
     applicant: Applicant
     level: Level
     direction: Direction
-    review_round: Identifier = Field(min_length=4, description="the yearly round, e.g. 2026")
+    review_round: RoundYear = Field(description="the yearly round: its year, e.g. 2026")
     filed_on: FactDate
 
     @model_validator(mode="after")

@@ -8,10 +8,12 @@ queue, and cases whose workflow task keeps failing. The command exits 1 when any
 from __future__ import annotations
 
 import asyncio
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psutil
 from temporalio.api.enums.v1 import IndexedValueType, TaskQueueKind, TaskQueueType
 from temporalio.api.operatorservice.v1 import ListSearchAttributesRequest
 from temporalio.api.taskqueue.v1 import TaskQueue
@@ -181,12 +183,20 @@ async def worker_check(client: Client, task_queue: str) -> Check:
     polling = sorted({
         poller.identity for poller in response.pollers
         if poller.HasField("last_access_time") and poller.last_access_time.ToDatetime(UTC) >= since
+        and not _gone_from_this_machine(poller.identity)
     })
     if not polling:
         return Check(False, "worker", f"任务队列 {task_queue} 没有 worker (no worker polled the task queue "
                      "in the last minute); start one: `govflow worker` or `govflow dev`")
     return Check(True, "worker", f"任务队列 {task_queue} 有 {len(polling)} 个 worker "
                  f"(worker polling): {', '.join(polling)}")
+
+
+def _gone_from_this_machine(identity: str) -> bool:
+    """A poller named `PID@HOST` (the SDK's default identity) of this machine whose process has
+    ended: the server remembers it for a minute, but it polls no more."""
+    pid, _, host = identity.partition("@")
+    return host == socket.gethostname() and pid.isdigit() and not psutil.pid_exists(int(pid))
 
 
 async def stuck_case_check(client: Client) -> Check:

@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 import structlog
+from temporalio.exceptions import ApplicationError
 
 
 def configure_logging(log_format: str = "console", level: str = "INFO") -> None:
@@ -44,6 +45,18 @@ def configure_logging(log_format: str = "console", level: str = "INFO") -> None:
     # a complainant's particulars must not reach the logs (complaint measures 第二十条), so
     # its loggers never go below INFO, whatever GOVFLOW_LOG_LEVEL says.
     logging.getLogger("temporalio").setLevel(max(logging.INFO, root.level))
+    # An activity that fails for good is a case held for an operator, recorded with its error:
+    # one line in the log, not the SDK's stack trace of every such failure.
+    logging.getLogger("temporalio.activity").addFilter(_no_trace_for_permanent_failures)
+
+
+def _no_trace_for_permanent_failures(record: logging.LogRecord) -> bool:
+    error = record.exc_info[1] if record.exc_info else None
+    if isinstance(error, ApplicationError) and error.non_retryable:
+        record.msg = f"{record.getMessage()}: {error.type}: {error.message}"
+        record.args = ()
+        record.exc_info = None
+    return True
 
 
 def _lift_temporal_extra(_logger: Any, _name: str, event: dict[str, Any]) -> dict[str, Any]:

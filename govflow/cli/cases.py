@@ -15,6 +15,7 @@ from govflow.cli.common import (
     DecisionFile,
     _beijing,
     _wait_flag,
+    case_number,
     read_json,
 )
 from govflow.client import errors
@@ -42,6 +43,7 @@ async def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
+    case_number(args.case_no)  # one line for a number of no shape, before contacting anything
     try:
         request = DecisionFile.model_validate(read_json(args.file))
     except ValidationError as error:
@@ -64,6 +66,7 @@ async def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_resume(args: argparse.Namespace, settings: Settings) -> int:
     """An operator's resume of a case in `attention`: the step that failed is tried again."""
+    case_number(args.case_no)  # one line for a number of no shape, before contacting anything
     async with await Govflow.connect(settings) as gf:
         result = await gf.resume(args.case_no, Actor(role="operator", id=args.operator), args.note,
                                  wait=args.wait)
@@ -79,6 +82,7 @@ async def cmd_resume(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    case_number(args.case_no)  # one line for a number of no shape, before contacting anything
     async with await Govflow.connect(settings) as gf:
         status = await gf.status(args.case_no)
     print(status.model_dump_json(indent=2) if args.json else format_status(status))
@@ -107,8 +111,15 @@ def format_status(status: CaseStatus) -> str:
         f"district   {status.district or '-'}",
         f"opened     {_beijing(status.opened_at)}",
         f"outcome    {status.outcome or '(open)'}",
-        "deadlines",
     ]
+    if status.attention is not None:  # what the operator must correct before `govflow resume`
+        held = status.attention
+        lines += [
+            f"attention  since {_beijing(held.since)}, in stage {held.stage}: step {held.step} failed",
+            f"           {held.error_type}: {held.message}",
+            f"           correct the cause, then: govflow resume {status.case_no} --note … --operator …",
+        ]
+    lines.append("deadlines")
     lines += [
         f"  {d.name:<16} due {d.due.isoformat()}  {d.state}{'  (provisional)' if d.provisional else ''}"
         f"  [{d.article}]"

@@ -13,6 +13,8 @@ from pydantic import Field, field_validator
 
 from domain.calendar import SHANGHAI
 from domain.case import Actor
+from domain.errors import DomainError
+from domain.identifiers import check_case_no
 from domain.inputs import RequestId, check_plausible
 from domain.models import Record
 from govflow.client import errors
@@ -56,10 +58,13 @@ def read_json(path: str) -> Any:
     except UnicodeDecodeError as error:
         raise errors.InputError(f"not UTF-8 text (byte {error.start}: {raw[error.start]:#04x})") from None
     try:
-        document = json.loads(text, parse_constant=_no_constant)
+        document = json.loads(text, parse_constant=_no_constant, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as error:
+        what = error.msg.removesuffix(" at")  # "Invalid control character at"
+        if what.startswith("Invalid control character"):
+            what = "a control character inside a string (write it as an escape, or leave it out)"
         raise errors.InputError(
-            f"malformed JSON at line {error.lineno} column {error.colno}: {error.msg}"
+            f"malformed JSON at line {error.lineno} column {error.colno}: {what}"
         ) from None
     except ValueError as error:  # an integer of thousands of digits
         raise errors.InputError(f"not a number a case takes ({str(error).split(';')[0]})") from None
@@ -68,6 +73,28 @@ def read_json(path: str) -> Any:
     if _depth(document) > MAX_NESTING:
         raise errors.InputError(f"JSON nested deeper than {MAX_NESTING} levels")
     return document
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A key given twice is a mistake, not a choice of the last one."""
+    document: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in document:
+            raise errors.InputError(f"{_one_line(key)}: given twice in one object")
+        document[key] = value
+    return document
+
+
+def _one_line(text: str) -> str:
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
+def case_number(text: str) -> str:
+    """A case number given on the command line: of the shape the system gives them."""
+    try:
+        return check_case_no(text)
+    except DomainError as error:
+        raise errors.InputError(error.message) from None
 
 
 def _no_constant(name: str) -> Any:
@@ -111,5 +138,5 @@ def _seconds(text: str) -> float:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not 0 < value <= 3600:
-        raise argparse.ArgumentTypeError("between 0 and 3600 seconds")
+        raise argparse.ArgumentTypeError("more than 0 and at most 3600 seconds")
     return value

@@ -13,6 +13,7 @@ from domain.inputs import validate_at_boundary
 from govflow.cli.common import (
     EXIT_REFUSED,
     Commands,
+    case_number,
     read_json,
 )
 from govflow.client import errors
@@ -22,6 +23,7 @@ from workers.settings import Settings
 
 async def cmd_ballot(args: argparse.Namespace, settings: Settings) -> int:
     """四(二)5: a committee member's secret ballot on an applicant."""
+    case_number(args.case_no)  # one line for a number of no shape, before contacting anything
     async with await Govflow.connect(settings) as gf:
         ballot_no = await gf.cast_ballot(args.case_no, args.member, args.choice)
     # Says nothing of the choice: a terminal's scroll-back is a record too.

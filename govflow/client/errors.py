@@ -36,10 +36,14 @@ class CaseStuckError(GovflowError):
 class DecisionPendingError(GovflowError):
     """Accepted and recorded, still being carried out (e.g. the case waits for an operator)."""
 
-    def __init__(self, case_no: str, decision: str, request_id: str, waited: float) -> None:
+    def __init__(
+        self, case_no: str, decision: str, request_id: str, waited: float, held: str | None = None
+    ) -> None:
+        why = (f"the case now waits for an operator: {held}" if held
+               else f"still being carried out after {waited:g} s")
         super().__init__(
-            f"{case_no}: {decision} was accepted and is still being carried out after {waited:g} s "
-            f"(request {request_id}); see `govflow status {case_no}`"
+            f"{case_no}: {decision} was accepted and recorded; {why} (request {request_id}); "
+            f"see `govflow status {case_no}`"
         )
         self.case_no, self.decision, self.request_id = case_no, decision, request_id
 

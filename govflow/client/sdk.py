@@ -28,6 +28,7 @@ from temporalio.client import (
     WorkflowFailureError,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
+    WorkflowUpdateHandle,
     WorkflowUpdateRPCTimeoutOrCancelledError,
     WorkflowUpdateStage,
 )
@@ -85,6 +86,7 @@ RUNNING_CASES_QUERY = "CaseNo IS NOT NULL AND ExecutionStatus = 'Running'"
 STUCK_RPC_TIMEOUT = timedelta(seconds=10)
 DEFAULT_WAIT = 60.0  # seconds a client waits for a case to open or a decision to be carried out
 POLL = 0.2
+ATTENTION_POLL = 1.0  # seconds between looks at whether a case waiting on a decision was held
 MAX_DOCUMENT_BYTES = 256 * 1024
 """The largest application or decision payload a case takes, as JSON: far above any real one,
 far below Temporal's payload limit (so a case number is never taken by a start that the
@@ -350,26 +352,51 @@ class Govflow:
                 update = await asyncio.wait_for(handle.start_update(
                     name, argument, wait_for_stage=WorkflowUpdateStage.ACCEPTED, result_type=result_type,
                 ), max(0.1, deadline - loop.time()))
-                break
+                return await self._carried_out(case_no, update, deadline, what or name, request_id, wait)
             except WorkflowUpdateFailedError as error:
+                # A rejection by the validator surfaces here, at the start or at the result.
                 refusal = self._refusal(case_no, name, error)
                 if isinstance(refusal.reason, CaseOpeningError) and loop.time() + POLL < deadline:
-                    await asyncio.sleep(POLL)
+                    await asyncio.sleep(POLL)  # refused, so nothing was recorded: send it again
                     continue
                 raise refusal from None
             except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
                 raise await self._no_answer(case_no, what or name, wait) from None
             except RPCError as error:
                 raise await self._rpc_failure(case_no, error, request_id) from None
+
+    async def _carried_out(
+        self, case_no: str, update: WorkflowUpdateHandle[R], deadline: float, what: str, request_id: str,
+        wait: float,
+    ) -> R:
+        """The update's result; while waiting, a case that falls into `attention` is said at once
+        (accepted, now waiting for an operator) instead of at the end of the wait."""
+        loop = asyncio.get_running_loop()
+        result = asyncio.ensure_future(update.result())
         try:
-            result: R = await asyncio.wait_for(update.result(), max(0.1, deadline - loop.time()))
-            return result
-        except WorkflowUpdateFailedError as error:
-            raise self._refusal(case_no, name, error) from None
-        except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
-            raise errors.DecisionPendingError(case_no, what or name, request_id, wait) from None
-        except RPCError as error:
-            raise await self._rpc_failure(case_no, error, request_id) from None
+            while True:
+                remaining = deadline - loop.time()
+                done, _ = await asyncio.wait({result}, timeout=max(0.0, min(ATTENTION_POLL, remaining)))
+                if done:
+                    return result.result()
+                if remaining <= ATTENTION_POLL:
+                    raise errors.DecisionPendingError(case_no, what, request_id, wait)
+                held = await self._attention(case_no)
+                if held is not None:
+                    raise errors.DecisionPendingError(case_no, what, request_id, wait, held)
+        except WorkflowUpdateRPCTimeoutOrCancelledError:
+            raise errors.DecisionPendingError(case_no, what, request_id, wait) from None
+        finally:
+            result.cancel()
+
+    async def _attention(self, case_no: str) -> str | None:
+        """Why the case waits for an operator, if it does."""
+        try:
+            status = await self.status(case_no)
+        except errors.GovflowError:
+            return None
+        held = status.attention
+        return None if held is None else f"step {held.step} failed ({held.error_type}: {held.message})"
 
     @staticmethod
     def _refusal(case_no: str, name: str, error: WorkflowUpdateFailedError) -> errors.DecisionRejectedError:
@@ -652,6 +679,9 @@ def _quote(value: str) -> str:
 def _rpc_error(error: RPCError, case_no: str | None = None) -> errors.GovflowError:
     if error.status == RPCStatusCode.NOT_FOUND and case_no:
         return errors.CaseNotFoundError(f"no case {case_no}")
+    if "no poller" in error.message:  # a query with no worker to answer it
+        return errors.NoAnswerError(
+            f"{case_no or 'the case'}: no worker answered ({error.message}); see `govflow doctor`")
     if error.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
         return errors.ServerUnreachableError(f"Temporal server unreachable: {error.message}")
     return errors.GovflowError(f"Temporal refused the request: {error.message}")

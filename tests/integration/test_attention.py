@@ -54,7 +54,8 @@ async def test_a_notice_that_cannot_render_holds_the_case_for_an_operator_whose_
         assert ref.stage == "intake"
 
         # The acceptance is recorded, then its notice fails for good: no silent retry.
-        with pytest.raises(DecisionPendingError, match="accepted and is still being carried out"):
+        with pytest.raises(DecisionPendingError, match="accepted and recorded; the case now waits for an "
+                           "operator: step issue_notice failed"):
             await gf.decide(ref.case_no, "accept", CLERK, request_id="accept-1", wait=5)
         held = await wait_for_status(gf, ref.case_no, lambda s: s.stage == "attention")
         assert held.attention is not None

@@ -207,6 +207,10 @@ def text_faults(corpus: Corpus, procedure: str, path: str, *, long: str, kind: s
         "delete": ("delete", insert("\x7f"), "a DEL character"),
         "separator": ("line-separator", insert("\u2028"), "a Unicode line separator"),
         "formfeed": ("form-feed", insert("\x0c"), "a form feed"),
+        "c1": ("c1-control", insert("\x85"), "a C1 control character (NEL)"),
+        "zero-width": ("zero-width-space", insert("\u200b"), "a zero-width space"),
+        "bidi": ("direction-override", insert("\u202e"), "a right-to-left override"),
+        "surrogate": ("lone-surrogate", Raw('"ab\\ud800cd"'), "a lone surrogate (no UTF-8 for it)"),
         "blank": ("blank", "   ", "blank (spaces only)"),
         "empty": ("empty", "", "empty"),
         "long": ("too-long", long, f"{len(long)} characters"),
@@ -244,6 +248,8 @@ def whole_file_faults(corpus: Corpus, kind: str, procedure: str, faults: tuple[s
     with_infinity["annex"] = Raw("-Infinity")
     digits = copy.deepcopy(document)
     digits["annex"] = Raw("9" * 5000)
+    first_key = next(iter(document))
+    twice = text.rstrip().removesuffix("}") + f', "{first_key}": null}}\n'
     variants: dict[str, tuple[bytes, str, str, dict[str, str] | None]] = {
         "gbk": (json.dumps(document, ensure_ascii=False).encode("gbk"), "not UTF-8",
                 "saved in GBK, not UTF-8", None),
@@ -261,6 +267,7 @@ def whole_file_faults(corpus: Corpus, kind: str, procedure: str, faults: tuple[s
         "string": (b'"start"\n', "(root)", "a JSON string, not an object", None),
         "null": (b"null\n", "(root)", "null, not an object", None),
         "digits": (_dumps(digits).encode(), "digits", "an integer of 5,000 digits", None),
+        "duplicate-key": (twice.encode(), "given twice", "a key given twice in one object", None),
     }
     for fault in faults:
         content, expect, words, gaps = variants[fault]
@@ -271,7 +278,8 @@ def demo(corpus: Corpus) -> None:
     p = "demo"
     text_faults(corpus, p, "applicant.name", long=NAME_TOO_LONG,
                 faults=("nul", "control", "blank", "long", "number"))
-    text_faults(corpus, p, "subject", long=ANY_TEXT_TOO_LONG, faults=("nul", "escape", "separator", "long"))
+    text_faults(corpus, p, "subject", long=ANY_TEXT_TOO_LONG,
+                faults=("nul", "escape", "separator", "long", "c1", "zero-width", "bidi", "surrogate"))
     corpus.start(p, "applicant-uscc-check-character", "applicant.uscc", "USCC with a wrong check character",
                  {"applicant.uscc": last_character("F")})
     corpus.start(p, "applicant-uscc-lower-case", "applicant.uscc", "USCC in lower case",
@@ -424,7 +432,7 @@ def complaint(corpus: Corpus) -> None:
                  {f"{c}.postcode": "NaN"}, example="start-incomplete")
     corpus.start(p, "dated-on-future", "dated_on", "the incomplete filing dated in the future",
                  {"dated_on": FUTURE}, example="start-incomplete")
-    whole_file_faults(corpus, "start", p, ("gbk", "nested", "nan", "array"))
+    whole_file_faults(corpus, "start", p, ("gbk", "nested", "nan", "array", "duplicate-key"))
 
     corpus.decide(p, "accept", "payload-departments-nul", "payload.departments", "a NUL in a department",
                   {"payload.departments.0": insert("\x00")})
