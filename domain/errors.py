@@ -4,6 +4,7 @@
     ├── InvalidInputError           a file or payload that does not validate (names the field)
     │   └── UnknownCertificateError a title certificate number the register does not hold
     ├── UnknownProcedureError       a procedure name that is not in the contract
+    ├── CaseExistsError             a case of that number was started already
     ├── CaseClosedError             a decision for a case that has already ended
     └── DecisionRefusedError        a decision the case will not take
         ├── CaseOpeningError        the case has not finished opening yet (try again)
@@ -46,6 +47,12 @@ class UnknownProcedureError(DomainError):
     """A procedure name that the contract does not list."""
 
     code = "UnknownProcedure"
+
+
+class CaseExistsError(DomainError):
+    """A case of that number was started already; it is not started again."""
+
+    code = "CaseExists"
 
 
 class CaseClosedError(DomainError):

@@ -17,6 +17,7 @@ from activities.db.calendar_store import CalendarSource
 from activities.db.connection import create_pool
 from activities.db.migrate import migrate
 from activities.db.projections import Projections
+from activities.intake import IntakeActivities
 from activities.notices.channels import FolderChannel
 from activities.notices.render import NoticeRenderer
 from activities.reports import ReportActivities
@@ -37,7 +38,9 @@ def build_activities(
     calendars = CalendarSource(pool)
     clocks = ClockActivities(calendars)
     reports = ReportActivities(pool, calendars)
+    intake = IntakeActivities(pool)
     return [
+        intake.counter,
         case_log.append_events,
         case_log.issue_notice,
         case_log.escalate,

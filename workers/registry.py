@@ -182,8 +182,9 @@ PROCEDURES: tuple[Procedure, ...] = (
 )
 REGISTRY: dict[str, Procedure] = {procedure.name: procedure for procedure in PROCEDURES}
 
-PLATFORM_WORKFLOWS = ("workflows.reports:ComplaintReportWorkflow",)
-"""Workflows of the platform itself, not of a procedure (the 第十九条 report schedule's)."""
+PLATFORM_WORKFLOWS = ("workflows.reports:ComplaintReportWorkflow", "workflows.intake:CaseIntakeWorkflow")
+"""Workflows of the platform itself, not of a procedure: the 第十九条 report schedule's, and the
+intake that numbers and starts every procedure's cases."""
 
 
 def get_procedure(name: str) -> Procedure:

@@ -42,7 +42,6 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCStatusCode
 
 from activities.boundary import from_application_error
-from activities.db.case_numbers import last_serial, next_case_no
 from activities.db.connection import DatabaseUnreachableError as DbUnreachable
 from activities.db.connection import create_pool
 from activities.db.migrate import migrate
@@ -63,14 +62,17 @@ from domain.case import (
 from domain.clocks import ClocksReplanned, ReplanClocks
 from domain.errors import (
     CaseClosedError,
+    CaseExistsError,
     CaseOpeningError,
     DomainError,
     DuplicateRequestError,
     InvalidInputError,
     NoBallotOpenError,
 )
-from domain.identifiers import parse_case_no
+from domain.identifiers import check_case_no
 from domain.inputs import check_application, validate_at_boundary
+from domain.intake import WORKFLOW as INTAKE
+from domain.intake import IntakeOrder, IntakeReceipt, IntakeState, intake_id
 from govflow.client import errors
 from workers.database import resolve_database_url
 from workers.registry import Procedure, get_procedure, procedure_of_case
@@ -192,15 +194,16 @@ class Govflow:
 
     async def start_case(
         self, procedure: str, application: BaseModel, *, case_no: str | None = None,
-        received_at: datetime | None = None, wait: float = DEFAULT_WAIT,
+        received_at: datetime | None = None, wait: float = DEFAULT_WAIT, request_id: str | None = None,
     ) -> CaseRef:
         """Start a case and wait (at most `wait` seconds) until it has opened.
 
-        A number is assigned (from PostgreSQL) unless one is given; a given number must be of
-        the procedure's own prefix and format and one the counter has already issued (a start
-        that failed after its number was taken, tried again). Everything is checked before a
-        number is taken, so a refused start takes none. Starting a case number that exists,
-        running or ended, is refused.
+        The procedure's intake, on the worker's side, gives the case its number and starts it
+        (workflows.intake): the client needs no database. `request_id` makes the start
+        idempotent: handed in again (after a lost answer), it gets the same case back. A given
+        `case_no` must be one the intake gave out (a start tried again). Everything is checked
+        here first, then again by the intake as of the server's today; a refused start takes no
+        number. A case numbered by its subject (a credit record, CRED-<code>) is started directly.
         """
         spec = _procedure(procedure)
         if not isinstance(application, spec.application):
@@ -215,25 +218,57 @@ class Govflow:
         _check_size("application", application.model_dump_json())
         if received_at is not None and local_date(received_at) > today:
             raise errors.InputError(f"received_at: {received_at.isoformat()} is in the future")
-        derived = spec.case_no_from(application) if spec.case_no_from is not None else None
         if case_no is not None:
-            await self._check_given_case_no(spec, case_no, derived)
-        elif derived is not None:
-            case_no = derived
-        else:
-            case_no = await self._assign_case_no(spec, today.year)
+            try:
+                check_case_no(case_no)
+            except DomainError as error:
+                raise errors.InputError(error.message) from None
+        if spec.case_no_from is not None:
+            derived = spec.case_no_from(application)
+            if case_no is not None and case_no != derived:
+                raise errors.InputError(
+                    f"case_no: a {spec.name} case is numbered by its subject: {derived}, not {case_no}")
+            run_id = await self._start_numbered(spec, derived, application, received_at)
+            return CaseRef(derived, procedure, run_id, await self._wait_opened(derived, wait))
+        order = IntakeOrder(
+            request_id=request_id or str(uuid.uuid4()), procedure=spec.name,
+            application=application.model_dump(mode="json"), received_at=received_at, case_no=case_no,
+        )
+        # The number is the answer a client cannot do without: the hand-in has its own time.
+        receipt = await self._hand_in(spec, order, max(wait, DEFAULT_WAIT))
+        return CaseRef(receipt.case_no, procedure, None, await self._wait_opened(receipt.case_no, wait))
+
+    async def _hand_in(self, spec: Procedure, order: IntakeOrder, wait: float) -> IntakeReceipt:
+        """Hand a start file to the procedure's intake (started if it is not running yet)."""
+        intake = intake_id(self.settings.task_queue, spec.prefix)
+        try:
+            await self.client.start_workflow(
+                INTAKE, IntakeState(procedure=spec.name, task_queue=self.settings.task_queue),
+                id=intake, task_queue=self.settings.task_queue,
+                id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            )
+        except RPCError as error:
+            raise _rpc_error(error) from None
+        try:
+            return await self._update(intake, "open_case", order, IntakeReceipt, wait=wait,
+                                      what=f"the start of a {spec.name} case", request_id=order.request_id)
+        except errors.DecisionRejectedError as refused:
+            if isinstance(refused.reason, CaseExistsError):
+                raise errors.CaseExistsError(refused.reason.message) from None
+            raise errors.InputError(refused.reason.message) from None
+
+    async def _start_numbered(
+        self, spec: Procedure, case_no: str, application: BaseModel, received_at: datetime | None
+    ) -> str | None:
+        """Start a case numbered by its subject: one case per subject, started once."""
         opening = spec.opening.model_validate(
             {"case_no": case_no, "received_at": received_at, "application": application}
         )
-        applicant_id: str = application.applicant_id  # type: ignore[attr-defined]
-        district = getattr(application, "district", None)
+        applicant_id: str = application.applicant_id  # type: ignore[attr-defined]  # every application has one
         attributes: list[SearchAttributePair[Any]] = [
-            SearchAttributePair(sa.CASE_NO, case_no), SearchAttributePair(sa.CASE_TYPE, procedure),
-            SearchAttributePair(sa.STAGE, "opening"),
-            SearchAttributePair(sa.APPLICANT_ID, applicant_id),
+            SearchAttributePair(sa.CASE_NO, case_no), SearchAttributePair(sa.CASE_TYPE, spec.name),
+            SearchAttributePair(sa.STAGE, OPENING), SearchAttributePair(sa.APPLICANT_ID, applicant_id),
         ]
-        if district is not None:
-            attributes.append(SearchAttributePair(sa.DISTRICT, str(district)))
         try:
             handle = await self.client.start_workflow(
                 spec.name, opening, id=case_no, task_queue=self.settings.task_queue,
@@ -244,12 +279,8 @@ class Govflow:
         except WorkflowAlreadyStartedError:
             raise errors.CaseExistsError(f"case {case_no} already exists; not started again") from None
         except RPCError as error:
-            failure = _rpc_error(error)
-            # The number is taken: say which, so that the start can be tried again under it.
-            raise type(failure)(f"{failure}; case number {case_no} was assigned — start it again "
-                                f"with --case-no {case_no} (refused if it did start)") from None
-        stage = await self._wait_opened(case_no, wait)
-        return CaseRef(case_no=case_no, procedure=procedure, run_id=handle.result_run_id, stage=stage)
+            raise _rpc_error(error) from None
+        return handle.result_run_id
 
     async def _wait_opened(self, case_no: str, wait: float) -> str:
         """The case's stage once it has opened, or `opening` if it has not within `wait`."""
@@ -259,36 +290,6 @@ class Govflow:
             if stage != OPENING or asyncio.get_running_loop().time() >= deadline:
                 return stage
             await asyncio.sleep(POLL)
-
-    async def _check_given_case_no(self, spec: Procedure, case_no: str, derived: str | None) -> None:
-        """A number given by the caller: the procedure's own, and already issued by the counter."""
-        if derived is not None:
-            if case_no != derived:
-                raise errors.InputError(
-                    f"case_no: a {spec.name} case is numbered by its subject: {derived}, not {case_no}")
-            return
-        try:
-            year, serial = parse_case_no(case_no, spec.prefix)
-        except DomainError as error:
-            raise errors.InputError(error.message) from None
-        pool = await self._database()
-        try:
-            async with pool.acquire() as conn:
-                issued = await last_serial(conn, spec.prefix, year)
-        except (OSError, asyncpg.PostgresError) as error:
-            raise errors.DatabaseUnreachableError(f"database unreachable: {error}") from None
-        if serial > issued:
-            raise errors.InputError(
-                f"case_no: {case_no} has not been issued (the last {spec.prefix} number of {year} "
-                f"is {issued:06d}); leave --case-no out and a number is assigned")
-
-    async def _assign_case_no(self, spec: Procedure, year: int) -> str:
-        pool = await self._database()
-        try:
-            async with pool.acquire() as conn:
-                return await next_case_no(conn, spec.prefix, year)
-        except (OSError, asyncpg.PostgresError) as error:
-            raise errors.DatabaseUnreachableError(f"database unreachable: {error}") from None
 
     async def _database(self) -> asyncpg.Pool:
         async with self._pool_lock:  # many tasks may ask at once; one pool for them all

@@ -25,6 +25,7 @@ from domain.complaint import ComplaintFiling
 from domain.credit import CreditSubject
 from domain.demo import DemoApplication
 from domain.ecommerce import EcommerceProject
+from domain.intake import intake_id
 from domain.permit import PermitApplication
 from domain.spot_check import Candidate, SpotCheckRound
 from domain.subsidy_pipeline import SubsidyApplication
@@ -79,8 +80,9 @@ async def record() -> None:
         titles = await record_titles(env, gf)
         titles.append(await record_subsidy(env, gf))
         titles.append(await record_ecommerce(gf))
+        intake = ("case-intake__demo-numbered", intake_id(settings.task_queue, "DEMO"))
         for name, case_no in (("demo__approved", approved.case_no), ("demo__late-refused", late.case_no),
-                              *complaints, *titles):
+                              *complaints, *titles, intake):
             target = HERE / f"{name}.json"
             if target.exists():  # kept histories are never re-recorded: add, don't replace
                 print(f"kept {name}.json as it is")

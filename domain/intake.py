@@ -1,0 +1,61 @@
+"""Case intake: how a case is numbered and started on the worker's side (workflows.intake).
+
+A client hands in a start file with a request id of its own; the intake of the procedure gives
+the next number of the year (PREFIX-YEAR-NNNNNN, gap-free, never reused) and starts the case
+under it, in one step. The same request id handed in again gets the same case back, so a
+client whose answer was lost can simply send it again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import AwareDatetime, Field
+
+from domain.inputs import RequestId
+from domain.models import Record
+
+WORKFLOW = "case-intake"
+"""The intake's workflow type."""
+KEPT_REQUESTS = 1000
+"""Request ids an intake remembers across its runs (continue-as-new): a retry comes soon."""
+
+
+def intake_id(task_queue: str, prefix: str) -> str:
+    """One intake per procedure (its prefix) and task queue."""
+    return f"intake-{task_queue}-{prefix}"
+
+
+class IntakeOrder(Record):
+    """A start file handed in."""
+
+    request_id: RequestId
+    procedure: str = Field(min_length=1, max_length=64)
+    application: dict[str, Any]
+    received_at: AwareDatetime | None = None
+    case_no: str | None = Field(
+        default=None, description="a number the intake gave out before, for a start tried again"
+    )
+
+
+class IntakeReceipt(Record):
+    """The case the order started (or had started, for a request id handed in again)."""
+
+    case_no: str
+    started: bool = Field(description="False: an earlier order of the same request id started it")
+
+
+class IntakeState(Record):
+    """What an intake carries from one run to the next."""
+
+    procedure: str
+    task_queue: str
+    last: dict[int, int] = Field(default_factory=dict, description="year → last serial given out")
+    taken: dict[str, str] = Field(default_factory=dict, description="request id → case number")
+
+
+class CounterQuestion(Record):
+    """The last serial the database's counter gave out for a prefix and year (before intakes)."""
+
+    prefix: str
+    year: int
