@@ -50,6 +50,14 @@ def package_calendar(overrides: tuple[YearSchedule, ...] = ()) -> WorkingDayCale
     return WorkingDayCalendar(package_schedule, PACKAGE_VERSION, overrides)
 
 
+def schedule_document(schedule: YearSchedule) -> dict[str, Any]:
+    """A year's schedule in the holiday-cn layout that `parse_schedule_file` reads back."""
+    days = [{"name": schedule.names.get(day, ""), "date": day.isoformat(), "isOffDay": True}
+            for day in sorted(schedule.holidays)]
+    days += [{"name": "调休", "date": day.isoformat(), "isOffDay": False} for day in sorted(schedule.workdays)]
+    return {"year": schedule.year, "days": sorted(days, key=lambda d: str(d["date"]))}
+
+
 def parse_schedule_file(document: Any, source: str = "schedule file") -> YearSchedule:
     """Validate a holiday-cn style year file; every error names what is wrong and where."""
     if not isinstance(document, dict):

@@ -20,6 +20,7 @@ from activities.db.projections import Projections
 from activities.intake import IntakeActivities
 from activities.notices.channels import FolderChannel
 from activities.notices.render import NoticeRenderer
+from activities.reads import ReadActivities
 from activities.reports import ReportActivities
 from workers.database import resolve_database_url
 from workers.logs import get_logger
@@ -39,8 +40,11 @@ def build_activities(
     clocks = ClockActivities(calendars)
     reports = ReportActivities(pool, calendars)
     intake = IntakeActivities(pool)
+    reads = ReadActivities(pool)
     return [
         intake.counter,
+        reads.read,
+        reads.act,
         case_log.append_events,
         case_log.issue_notice,
         case_log.escalate,

@@ -182,9 +182,13 @@ PROCEDURES: tuple[Procedure, ...] = (
 )
 REGISTRY: dict[str, Procedure] = {procedure.name: procedure for procedure in PROCEDURES}
 
-PLATFORM_WORKFLOWS = ("workflows.reports:ComplaintReportWorkflow", "workflows.intake:CaseIntakeWorkflow")
-"""Workflows of the platform itself, not of a procedure: the 第十九条 report schedule's, and the
-intake that numbers and starts every procedure's cases."""
+PLATFORM_WORKFLOWS = (
+    "workflows.reports:ComplaintReportWorkflow", "workflows.intake:CaseIntakeWorkflow",
+    "workflows.reads:ReadModelWorkflow", "workflows.reads:OperatorActWorkflow",
+)
+"""Workflows of the platform itself, not of a procedure: the 第十九条 report schedule's, the
+intake that numbers and starts every procedure's cases, and the reads and acts a client asks
+of the read models through the worker."""
 
 
 def get_procedure(name: str) -> Procedure:

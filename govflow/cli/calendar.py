@@ -7,6 +7,8 @@ import argparse
 from pathlib import Path
 
 from domain.case import Actor
+from domain.errors import DomainError
+from domain.schedules import parse_schedule_file
 from govflow.cli.common import (
     Commands,
     parse_date,
@@ -66,7 +68,12 @@ async def cmd_calendar_load(args: argparse.Namespace, settings: Settings) -> int
 
     document = read_json(args.file)
     try:
-        calendar = await load_schedule(settings, document, source=Path(args.file).name)
+        parse_schedule_file(document, Path(args.file).name)  # refused here, before anything is contacted
+        async with await Govflow.connect(settings) as gf:
+            calendar = await load_schedule(gf, document, Path(args.file).name,
+                                           Actor(role="operator", id=args.operator))
+    except DomainError as error:
+        raise errors.InputError(f"{args.file}: {error.message}") from None
     except errors.InputError as error:
         raise errors.InputError(f"{args.file}: {error}") from None
     print(f"loaded the official schedule of {document['year']}; calendar now {calendar.version}, "
@@ -77,10 +84,10 @@ async def cmd_calendar_load(args: argparse.Namespace, settings: Settings) -> int
 
 
 async def cmd_calendar_replan(args: argparse.Namespace, settings: Settings) -> int:
-    from govflow.client.calendar import open_cases_with_clocks, replan_cases
+    from govflow.client.calendar import replan_cases
 
-    case_nos = [args.case_no] if getattr(args, "case_no", None) else await open_cases_with_clocks(settings)
     async with await Govflow.connect(settings) as gf:
+        case_nos = [args.case_no] if getattr(args, "case_no", None) else await gf.open_cases_with_clocks()
         results = await replan_cases(gf, case_nos, Actor(role="operator", id=args.operator))
     changed = [r for r in results if r.changed]
     for result in changed:

@@ -9,23 +9,19 @@ from datetime import datetime
 
 from domain.beijing import District
 from domain.calendar import SHANGHAI
-from domain.errors import DomainError
 from govflow.cli.common import (
     Commands,
     parse_month,
 )
-from govflow.client import errors
+from govflow.client.sdk import Govflow
 from workers.settings import Settings
 
 
 async def cmd_complaints(args: argparse.Namespace, settings: Settings) -> int:
     """Complaints from the read model, by body, stage, ground and overdue clocks."""
-    from activities.db.read_models.complaints import list_complaints
-    from workers.main import database
-
-    async with database(settings) as pool, pool.acquire() as conn:
-        rows = await list_complaints(
-            conn, level="district" if args.district else args.body, district=args.district,
+    async with await Govflow.connect(settings) as gf:
+        rows = await gf.complaints(
+            level="district" if args.district else args.body, district=args.district,
             stage=args.stage, ground=args.ground,
             overdue_at=datetime.now(SHANGHAI) if args.overdue else None,
         )
@@ -45,18 +41,12 @@ async def cmd_complaints(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     """第十九条 reports, from the complaints read model."""
-    from govflow.client.reports import annual_report, bimonthly_report
-    from workers.main import database
-
-    async with database(settings) as pool, pool.acquire() as conn:
+    async with await Govflow.connect(settings) as gf:
         if args.report_kind == "annual":
-            report = await annual_report(conn, args.year)
+            report = await gf.complaint_report("annual", year=args.year)
         else:
-            month = parse_month(args.month)
-            try:
-                report = await bimonthly_report(conn, month, getattr(args, "district", None))
-            except DomainError as error:
-                raise errors.InputError(error.message) from None
+            report = await gf.complaint_report(args.report_kind, month=parse_month(args.month),
+                                               district=getattr(args, "district", None))
     print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     return 0
 

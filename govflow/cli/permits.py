@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
 
 from pydantic import ValidationError
 
-from domain.calendar import SHANGHAI
 from domain.case import describe_validation_error
 from govflow.cli.common import (
     Commands,
@@ -20,11 +18,8 @@ from workers.settings import Settings
 
 async def cmd_certificate(args: argparse.Namespace, settings: Settings) -> int:
     """A 《拍卖经营批准证书》 in the register, with its history."""
-    from activities.db.read_models.certificates import look_up
-    from workers.main import database
-
-    async with database(settings) as pool, pool.acquire() as conn:
-        found = await look_up(conn, args.certificate_no)
+    async with await Govflow.connect(settings) as gf:
+        found = await gf.certificate(args.certificate_no)
     if found is None:
         raise errors.CaseNotFoundError(f"no certificate {args.certificate_no} in the register")
     if args.json:
@@ -38,22 +33,19 @@ async def cmd_certificate(args: argparse.Namespace, settings: Settings) -> int:
 
 async def cmd_spot_check_round(args: argparse.Namespace, settings: Settings) -> int:
     """三(一): start a round over every commitment decision no round has taken up yet."""
-    from activities.db.read_models.commitments import awaiting_spot_check
     from domain.spot_check import Candidate, SpotCheckRound
-    from workers.main import database
 
-    async with database(settings) as pool, pool.acquire() as conn:
-        due = await awaiting_spot_check(conn, datetime.now(SHANGHAI).date())
-    if not due:
-        raise errors.InputError("no commitment decision awaits a spot check")
-    try:
-        round_ = SpotCheckRound(
-            round_name=args.name, candidates=tuple(Candidate(**row) for row in due),
-            inspectors=tuple(args.inspectors.split(",")), sampling_rate=args.rate,
-        )
-    except ValidationError as error:
-        raise errors.InputError(describe_validation_error(error)) from None
     async with await Govflow.connect(settings) as gf:
+        due = await gf.awaiting_spot_check(await gf.today())
+        if not due:
+            raise errors.InputError("no commitment decision awaits a spot check")
+        try:
+            round_ = SpotCheckRound(
+                round_name=args.name, candidates=tuple(Candidate(**row) for row in due),
+                inspectors=tuple(args.inspectors.split(",")), sampling_rate=args.rate,
+            )
+        except ValidationError as error:
+            raise errors.InputError(describe_validation_error(error)) from None
         ref = await gf.start_case("spot-check", round_)
     print(f"started spot-check round {ref.case_no} over {len(due)} commitment decisions")
     return 0

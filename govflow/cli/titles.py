@@ -8,6 +8,7 @@ import json
 from datetime import date, datetime
 
 from domain.calendar import SHANGHAI
+from domain.case import Actor
 from domain.errors import DomainError
 from domain.inputs import validate_at_boundary
 from govflow.cli.common import (
@@ -24,8 +25,9 @@ from workers.settings import Settings
 async def cmd_ballot(args: argparse.Namespace, settings: Settings) -> int:
     """四(二)5: a committee member's secret ballot on an applicant."""
     case_number(args.case_no)  # one line for a number of no shape, before contacting anything
-    async with await Govflow.connect(settings) as gf:
-        ballot_no = await gf.cast_ballot(args.case_no, args.member, args.choice)
+    from govflow.client.ballot_box import cast_ballot
+
+    ballot_no = await cast_ballot(settings, args.case_no, args.member, args.choice)
     # Says nothing of the choice: a terminal's scroll-back is a record too.
     print(f"{args.case_no}: {args.member}'s ballot {ballot_no} is in the box")
     return 0
@@ -73,7 +75,9 @@ async def cmd_title_verify(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_title_revoke(args: argparse.Namespace, settings: Settings) -> int:
     """六(一): revoke a title obtained by fraud."""
     async with await Govflow.connect(settings) as gf:
-        found = await gf.revoke_title(args.certificate_no, args.reason, args.by)
+        if not args.by.strip():
+            raise errors.InputError("--by: a revocation names the officer who orders it")
+        found = await gf.revoke_title(args.certificate_no, args.reason, Actor(role="hr-bureau", id=args.by))
     print(f"{found['certificate_no']}  {found['status']}  {found['name']}: recorded in the integrity "
           "file; the holder is on the blacklist")
     return 0

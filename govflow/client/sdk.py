@@ -17,7 +17,6 @@ from datetime import UTC, date, datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
-import asyncpg
 from pydantic import BaseModel, ValidationError
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
@@ -42,10 +41,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCStatusCode
 
 from activities.boundary import from_application_error
-from activities.db.connection import DatabaseUnreachableError as DbUnreachable
-from activities.db.connection import create_pool
-from activities.db.migrate import migrate
-from domain.calendar import local_date
+from domain.calendar import YearSchedule, local_date
 from domain.case import (
     OPENING,
     Actor,
@@ -67,20 +63,39 @@ from domain.errors import (
     DomainError,
     DuplicateRequestError,
     InvalidInputError,
-    NoBallotOpenError,
 )
 from domain.identifiers import check_case_no
 from domain.inputs import check_application, validate_at_boundary
 from domain.intake import WORKFLOW as INTAKE
 from domain.intake import IntakeOrder, IntakeReceipt, IntakeState, intake_id
+from domain.reads import (
+    ACT_WORKFLOW,
+    READ_WORKFLOW,
+    ActDone,
+    ActRequest,
+    AwaitingSpotCheck,
+    CalendarSchedules,
+    CertificateLookup,
+    ComplaintList,
+    ComplaintReport,
+    LoadSchedule,
+    OpenCasesWithClocks,
+    ReadAnswer,
+    ReadQuery,
+    ReadRequest,
+    RevokeTitle,
+    TitleLookup,
+    act_id,
+)
+from domain.schedules import parse_schedule_file
 from govflow.client import errors
-from workers.database import resolve_database_url
 from workers.registry import Procedure, get_procedure, procedure_of_case
 from workers.settings import Settings
 from workers.temporal import TemporalUnreachableError, connect
 from workflows import search_attributes as sa
 
 R = TypeVar("R")
+READ_LIFETIME = timedelta(minutes=5)  # a read no worker took up ends by itself
 # Set by the server on a workflow whose workflow task failed several times in a row (the dev
 # stack starts Temporal with the dynamic config that enables it).
 REPORTED_PROBLEMS_QUERY = "TemporalReportedProblems IS NOT NULL AND ExecutionStatus = 'Running'"
@@ -130,8 +145,6 @@ class Govflow:
         self.client = client
         self.settings = settings
         self._clock = clock
-        self._pool: asyncpg.Pool | None = None
-        self._pool_lock = asyncio.Lock()
 
     async def today(self) -> date:
         """Today in Beijing by this client's clock."""
@@ -153,9 +166,7 @@ class Govflow:
         await self.close()
 
     async def close(self) -> None:
-        if self._pool is not None:
-            await self._pool.close()
-            self._pool = None
+        """Nothing to release: the client holds a Temporal connection only."""
 
     # -- starting ------------------------------------------------------------------------
 
@@ -290,18 +301,6 @@ class Govflow:
             if stage != OPENING or asyncio.get_running_loop().time() >= deadline:
                 return stage
             await asyncio.sleep(POLL)
-
-    async def _database(self) -> asyncpg.Pool:
-        async with self._pool_lock:  # many tasks may ask at once; one pool for them all
-            if self._pool is None:
-                try:
-                    pool = await create_pool(resolve_database_url(self.settings), max_size=2)
-                    async with pool.acquire() as conn:
-                        await migrate(conn)
-                except DbUnreachable as error:
-                    raise errors.DatabaseUnreachableError(str(error)) from None
-                self._pool = pool
-            return self._pool
 
     # -- deciding and reading ------------------------------------------------------------
 
@@ -456,26 +455,6 @@ class Govflow:
 
     # -- the committee's ballot box and the title register (京人社事业发〔2021〕32号) -------------
 
-    async def cast_ballot(self, case_no: str, member: str, choice: str) -> int:
-        """Cast a committee member's secret ballot on an applicant; returns the ballot number.
-        It goes to the ballot box, not to the case: see activities.db.ballots."""
-        from activities.db import ballots
-
-        pool = await self._database()
-        try:
-            async with pool.acquire() as conn:
-                return await ballots.cast(conn, case_no, member, choice)
-        except NoBallotOpenError as error:
-            async with pool.acquire() as conn:
-                known = await conn.fetchval("SELECT true FROM cases WHERE case_no = $1", case_no)
-            if not known:
-                raise errors.CaseNotFoundError(f"no case {case_no}") from None
-            raise errors.DecisionRejectedError(case_no, error) from None
-        except InvalidInputError as error:
-            raise errors.InputError(error.message) from None
-        except DomainError as error:
-            raise errors.DecisionRejectedError(case_no, error) from None
-
     async def plan_candidates(self, year: int) -> list[Any]:
         """五(二)2: the projects of `year` awaiting plan selection, with their claims and quoted
         support, read from their cases."""
@@ -499,24 +478,110 @@ class Govflow:
                 support=events["SupportQuoted"]["quote"]["total"]))
         return candidates
 
+    # -- the read models, through the worker (domain.reads) ------------------------------------
+
+    async def read(self, query: ReadQuery, *, wait: float = DEFAULT_WAIT, request_id: str | None = None) -> Any:
+        """Ask a read model through the worker (a workflow `read-<request id>`): the answer, as JSON."""
+        request = ReadRequest(query=query)
+        answer = await self._run(READ_WORKFLOW, request, f"read-{request_id or uuid.uuid4()}", ReadAnswer,
+                                 wait, WorkflowIDReusePolicy.REJECT_DUPLICATE)
+        return answer.value
+
+    async def act(self, order: RevokeTitle | LoadSchedule, actor: Actor, *, request_id: str | None = None,
+                  wait: float = DEFAULT_WAIT) -> Any:
+        """An act an officer orders on the read models, recorded in its workflow's history."""
+        request = ActRequest(actor=actor, order=order, at=datetime.now(UTC))
+        done = await self._run(ACT_WORKFLOW, request, act_id(order, request_id or uuid.uuid4().hex), ActDone,
+                               wait, WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY)
+        return done.value
+
+    async def _run(self, workflow: str, argument: Any, workflow_id: str, result_type: type[R], wait: float,
+                   reuse: WorkflowIDReusePolicy) -> R:
+        try:
+            handle = await self.client.start_workflow(
+                workflow, argument, id=workflow_id, task_queue=self.settings.task_queue,
+                id_reuse_policy=reuse, execution_timeout=READ_LIFETIME, result_type=result_type,
+            )
+            result: R = await asyncio.wait_for(handle.result(), wait)
+            return result
+        except TimeoutError:
+            raise errors.NoAnswerError(
+                f"no answer within {wait:g} s: is a worker running? (`govflow doctor`)") from None
+        except WorkflowAlreadyStartedError:
+            raise errors.InputError(f"{workflow_id}: done already; not done again") from None
+        except WorkflowFailureError as error:
+            domain = from_application_error(error)
+            if isinstance(domain, InvalidInputError):
+                raise errors.InputError(domain.message) from None
+            if domain is not None:
+                raise errors.GovflowError(domain.message) from None
+            raise errors.GovflowError(f"{workflow}: {error.cause}") from None
+        except RPCError as error:
+            raise _rpc_error(error) from None
+
+    async def certificate(self, certificate_no: str) -> dict[str, Any] | None:
+        """A 拍卖经营批准证书 in the register, with its history."""
+        found: dict[str, Any] | None = await self.read(CertificateLookup(certificate_no=certificate_no))
+        return found
+
+    async def complaints(self, **filters: Any) -> list[dict[str, Any]]:
+        """Complaints from the read model (ComplaintList's filters)."""
+        try:
+            query = ComplaintList(**filters)
+        except ValidationError as error:
+            raise errors.InputError(describe_validation_error(error)) from None
+        rows: list[dict[str, Any]] = await self.read(query)
+        return rows
+
+    async def complaint_report(self, report: str, **parts: Any) -> dict[str, Any]:
+        """第十九条: municipal|district (month, district) or annual (year)."""
+        try:
+            query = ComplaintReport(report=report, **parts)
+        except ValidationError as error:
+            raise errors.InputError(describe_validation_error(error)) from None
+        made: dict[str, Any] = await self.read(query)
+        return made
+
     async def verify_title(self, certificate_no: str) -> dict[str, Any]:
         """五(二)7: what the register says of a certificate number."""
-        from activities.db.read_models.titles import verify
+        found: dict[str, Any] = await self.read(TitleLookup(certificate_no=certificate_no))
+        return found
 
-        async with (await self._database()).acquire() as conn:
-            return await verify(conn, certificate_no)
-
-    async def revoke_title(self, certificate_no: str, reason: str, revoked_by: str) -> dict[str, Any]:
-        """六(一): revoke a title obtained by fraud (integrity file, blacklist)."""
-        from activities.db.read_models.titles import revoke
-
+    async def revoke_title(self, certificate_no: str, reason: str, revoked_by: Actor) -> dict[str, Any]:
+        """六(一): revoke a title obtained by fraud (integrity file, blacklist), as `revoked_by`."""
         try:
-            async with (await self._database()).acquire() as conn:
-                return await revoke(conn, certificate_no, reason, revoked_by, datetime.now(UTC))
-        except InvalidInputError as error:
-            raise errors.InputError(error.message) from None
+            order = RevokeTitle(certificate_no=certificate_no, reason=reason)
+        except ValidationError as error:
+            raise errors.InputError(describe_validation_error(error)) from None
+        revoked: dict[str, Any] = await self.act(order, revoked_by)
+        return revoked
+
+    async def awaiting_spot_check(self, today: date) -> list[dict[str, Any]]:
+        """三(一): the commitment decisions awaiting a spot check."""
+        rows: list[dict[str, Any]] = await self.read(AwaitingSpotCheck(today=today))
+        return rows
+
+    async def calendar_schedules(self) -> list[YearSchedule]:
+        """The official schedules loaded into the calendar in force."""
+        documents = await self.read(CalendarSchedules())
+        return [parse_schedule_file(d, d.get("source", "loaded schedule")) for d in documents]
+
+    async def load_schedule(self, document: dict[str, Any], source: str, actor: Actor) -> dict[str, Any]:
+        """Store a year's official schedule (validated here first: one line naming what is wrong)."""
+        try:
+            parse_schedule_file(document, source)
+            order = LoadSchedule(document=document, source=source)
         except DomainError as error:
-            raise errors.GovflowError(error.message) from None
+            raise errors.InputError(error.message) from None
+        except ValidationError as error:
+            raise errors.InputError(describe_validation_error(error)) from None
+        loaded: dict[str, Any] = await self.act(order, actor)
+        return loaded
+
+    async def open_cases_with_clocks(self) -> list[str]:
+        """Open cases that hold a clock still running or paused (the `cases` read model)."""
+        case_nos: list[str] = await self.read(OpenCasesWithClocks())
+        return case_nos
 
     async def replan_clocks(self, case_no: str, order: ReplanClocks) -> ClocksReplanned:
         """Tell a case to derive its open clocks' due dates again with the calendar in force."""

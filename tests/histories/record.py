@@ -27,11 +27,13 @@ from domain.demo import DemoApplication
 from domain.ecommerce import EcommerceProject
 from domain.intake import intake_id
 from domain.permit import PermitApplication
+from domain.reads import LoadSchedule, OpenCasesWithClocks
 from domain.spot_check import Candidate, SpotCheckRound
 from domain.subsidy_pipeline import SubsidyApplication
 from domain.title import ReviewApplication
 from domain.title_exam import ExamRegistration
 from govflow.client import Govflow
+from govflow.client.ballot_box import cast_ballot
 from tests.conftest import register_search_attributes
 from tests.helpers import CLERK, INSPECTOR, REVIEWER, example, wait_until_opened
 from workers.devstack import installed_binary
@@ -81,8 +83,13 @@ async def record() -> None:
         titles.append(await record_subsidy(env, gf))
         titles.append(await record_ecommerce(gf))
         intake = ("case-intake__demo-numbered", intake_id(settings.task_queue, "DEMO"))
+        await gf.act(LoadSchedule(document=example("calendar", "2027-example"), source="2027-example.json"),
+                     Actor(role="operator", id="ops-1"), request_id="record")
+        await gf.read(OpenCasesWithClocks(), request_id="record")
+        reads = [("operator-act__schedule-loaded", "load-schedule-record"),
+                 ("read-model__open-cases", "read-record")]
         for name, case_no in (("demo__approved", approved.case_no), ("demo__late-refused", late.case_no),
-                              *complaints, *titles, intake):
+                              *complaints, *titles, intake, *reads):
             target = HERE / f"{name}.json"
             if target.exists():  # kept histories are never re-recorded: add, don't replace
                 print(f"kept {name}.json as it is")
@@ -202,7 +209,7 @@ async def record_titles(env: WorkflowEnvironment, gf: Govflow) -> list[tuple[str
         await gf.decide(review.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step)
     drawn = [e for e in (await gf.status(review.case_no)).history if e.type == "ExpertsDrawn"]
     for expert in drawn[1].data["members"][:10]:
-        await gf.cast_ballot(review.case_no, expert["id"], "approve")
+        await cast_ballot(gf.settings, review.case_no, expert["id"], "approve")
     for step in ("close-ballot", "accept", "object", "rule-objection"):
         document = example("title-review", step)
         await gf.decide(review.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step)

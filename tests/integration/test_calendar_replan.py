@@ -33,6 +33,7 @@ from tests.workflows.clock_probe import ClockProbeWorkflow, ProbeOpening
 from workers.devstack import installed_binary
 from workers.main import build_activities
 from workers.settings import Settings
+from workflows.reads import OperatorActWorkflow, ReadModelWorkflow
 
 pytestmark = pytest.mark.integration
 
@@ -77,7 +78,9 @@ async def test_loading_the_schedule_of_a_provisional_year_replans_open_cases(
         target = max(date(year, 1, 25), today + timedelta(days=30))
         length = package_calendar().working_days_between(today, target)
 
-        async with Worker(env.client, task_queue=settings.task_queue, workflows=[ClockProbeWorkflow],
+        # The probe, and the platform's read and act workflows the command line goes through.
+        async with Worker(env.client, task_queue=settings.task_queue,
+                          workflows=[ClockProbeWorkflow, ReadModelWorkflow, OperatorActWorkflow],
                           activities=build_activities(pool, settings)):
             case_no = unique_case_no("REPLAN")
             await env.client.start_workflow(
@@ -98,7 +101,7 @@ async def test_loading_the_schedule_of_a_provisional_year_replans_open_cases(
             schedule_file.write_text(json.dumps(schedule_for(year)), encoding="utf-8")
             done = await run_govflow_async(
                 "calendar", "load", str(schedule_file), "--replan", "--operator", "ops-7",
-                env={"DATABASE_URL": own_database,
+                env={"GOVFLOW_TASK_QUEUE": settings.task_queue,
                      "TEMPORAL_ADDRESS": env.client.service_client.config.target_host},
             )
             assert done.returncode == 0, done.stderr
@@ -121,7 +124,7 @@ async def test_loading_the_schedule_of_a_provisional_year_replans_open_cases(
             assert f"+{year}:" in replanned.data["calendar_version"]
 
             again = await run_govflow_async("calendar", "replan", env={
-                "DATABASE_URL": own_database,
+                "GOVFLOW_TASK_QUEUE": settings.task_queue,
                 "TEMPORAL_ADDRESS": env.client.service_client.config.target_host})
             assert again.stdout.splitlines() == ["told 1 open cases to re-plan; 0 changed a due date"]
             assert [e.type for e in (await gf.status(case_no)).history].count("ClockReplanned") == 1

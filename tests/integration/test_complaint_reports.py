@@ -6,6 +6,7 @@ import asyncio
 import copy
 import json
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -73,33 +74,52 @@ async def seed(url: str) -> None:
         await pool.close()
 
 
-async def report(url: str, *args: str) -> dict[str, Any]:
-    done = await run_govflow_async("report", *args, env={"DATABASE_URL": url})
+@pytest.fixture
+async def reader(
+    dev_server_env: WorkflowEnvironment, fresh_database: str, settings: Settings
+) -> AsyncIterator[dict[str, str]]:
+    """The command line's environment: Temporal, and a worker of its own on the seeded database
+    (the command line reads the read models through the worker, never the database)."""
+    settings = settings.model_copy(update={"task_queue": f"reads-{uuid.uuid4().hex[:6]}",
+                                           "database_url": fresh_database})
+    pool = await create_pool(fresh_database)
+    try:
+        async with build_worker(dev_server_env.client, pool, settings):
+            yield {"TEMPORAL_ADDRESS": dev_server_env.client.service_client.config.target_host,
+                   "GOVFLOW_TASK_QUEUE": settings.task_queue,
+                   "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/nothing"}
+    finally:
+        await pool.close()
+
+
+async def report(env: dict[str, str], *args: str) -> dict[str, Any]:
+    done = await run_govflow_async("report", *args, env=env)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
 
-async def test_the_municipal_district_and_annual_reports_count_from_the_read_model(fresh_database: str) -> None:
+async def test_the_municipal_district_and_annual_reports_count_from_the_read_model(
+    fresh_database: str, reader: dict[str, str]
+) -> None:
     await seed(fresh_database)
-    municipal = await report(fresh_database, "municipal", "--month", "2026-11")
+    municipal = await report(reader, "municipal", "--month", "2026-11")
     assert municipal["period"] == ["2026-09-01", "2026-10-31"]
     assert municipal["received"] == {"A": 2, "B": 1}
     assert municipal["in_progress_by_stage"] == {"closed": 2, "handling": 1}
     assert [c["case_no"] for c in municipal["concluded"]] == ["CMPL-2026-000101", "CMPL-2026-000103"]
     assert municipal["concluded"][1]["resolution_ways"] == ["settlement"]
 
-    district = await report(fresh_database, "district", "--district", "chaoyang", "--month", "2026-11")
+    district = await report(reader, "district", "--district", "chaoyang", "--month", "2026-11")
     assert district["received"] == {"A": 1}
     assert [c["termination_ground"] for c in district["concluded"]] == [1]
 
-    annual = await report(fresh_database, "annual", "--year", "2026")
+    annual = await report(reader, "annual", "--year", "2026")
     assert (annual["received"], annual["accepted"]) == (4, 2)
     assert annual["not_accepted_by_ground"] == {"2": 1}
     assert annual["terminated_by_ground"] == {"1": 1}
     assert annual["by_kind"] == {"A": 3, "B": 1}
 
-    refused = await run_govflow_async("report", "municipal", "--month", "2026-10",
-                                      env={"DATABASE_URL": fresh_database})
+    refused = await run_govflow_async("report", "municipal", "--month", "2026-10", env=reader)
     assert (refused.returncode, refused.stderr) == (
         1, "govflow: 2026-10: the reports are made in odd months (1, 3, 5, 7, 9, 11)\n")
 
@@ -147,7 +167,9 @@ async def test_the_schedule_makes_the_municipal_report_due_on_the_seventh_workin
         await pool.close()
 
 
-async def test_operators_list_complaints_by_body_stage_ground_and_overdue_clocks(fresh_database: str) -> None:
+async def test_operators_list_complaints_by_body_stage_ground_and_overdue_clocks(
+    fresh_database: str, reader: dict[str, str]
+) -> None:
     await seed(fresh_database)
     pool = await create_pool(fresh_database)
     try:
@@ -161,7 +183,7 @@ async def test_operators_list_complaints_by_body_stage_ground_and_overdue_clocks
         await pool.close()
 
     async def listed(*args: str) -> list[dict[str, Any]]:
-        done = await run_govflow_async("complaints", "--json", *args, env={"DATABASE_URL": fresh_database})
+        done = await run_govflow_async("complaints", "--json", *args, env=reader)
         assert done.returncode == 0, done.stderr
         return json.loads(done.stdout)
 

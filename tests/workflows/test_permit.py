@@ -98,10 +98,14 @@ async def test_cancellation_on_the_commitment_route_issues_the_cancellation_noti
     assert template == "permit_cancellation_notice"
     assert "拍卖经营批准证书（编号：京拍2024-0042）已依申请注销" in body
     assert (await permit.status()).outcome == "cancelled"
-    shown = await run_govflow_async("certificate", "京拍2024-0042", "--json", env={"DATABASE_URL": postgres_url})
+    # The command line reads the register through the worker: it needs Temporal, not the database.
+    env = {"TEMPORAL_ADDRESS": permit.env.client.service_client.config.target_host,
+           "GOVFLOW_TASK_QUEUE": permit.gf.settings.task_queue,
+           "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/nothing"}
+    shown = await run_govflow_async("certificate", "京拍2024-0042", "--json", env=env)
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout)["status"] == "cancelled"
-    missing = await run_govflow_async("certificate", "京拍1999-0000", env={"DATABASE_URL": postgres_url})
+    missing = await run_govflow_async("certificate", "京拍1999-0000", env=env)
     assert (missing.returncode, missing.stderr) == (1, "govflow: no certificate 京拍1999-0000 in the register\n")
 
 

@@ -1,0 +1,132 @@
+"""What a client may ask of the read models, and the acts an operator orders on them, through
+the worker (workflows.reads): the client needs Temporal only, never the database.
+
+Each question and each act is a model of its own, told apart by `kind`; the answer is the
+read model's JSON. An act (a title revoked, a schedule loaded) names the officer who orders
+it, and its workflow's history is the record of it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, Field
+
+from domain.beijing import District
+from domain.case import Actor
+from domain.inputs import Identifier, Name, Text, Year
+from domain.models import Record
+
+READ_WORKFLOW = "read-model"
+ACT_WORKFLOW = "operator-act"
+
+
+class CertificateLookup(Record):
+    """A 拍卖经营批准证书 in the register, with its history."""
+
+    kind: Literal["certificate"] = "certificate"
+    certificate_no: Name
+
+
+class ComplaintList(Record):
+    """Complaints by body, district, stage, ground and overdue clocks."""
+
+    kind: Literal["complaints"] = "complaints"
+    level: Literal["municipal", "district"] | None = None
+    district: District | None = None
+    stage: str | None = Field(default=None, max_length=64)
+    ground: int | None = Field(default=None, ge=1, le=9)
+    overdue_at: AwareDatetime | None = None
+
+
+class ComplaintReport(Record):
+    """第十九条: the municipal or a district body's bi-monthly report, or the year's figures."""
+
+    kind: Literal["complaint-report"] = "complaint-report"
+    report: Literal["municipal", "district", "annual"]
+    month: date | None = None
+    district: District | None = None
+    year: Year | None = None
+
+
+class TitleLookup(Record):
+    """五(二)7: what the title register says of a certificate number."""
+
+    kind: Literal["title"] = "title"
+    certificate_no: str = Field(min_length=1, max_length=64)
+
+
+class AwaitingSpotCheck(Record):
+    """三(一): the commitment decisions no round has taken up whose 3 months have not run out."""
+
+    kind: Literal["awaiting-spot-check"] = "awaiting-spot-check"
+    today: date
+
+
+class CalendarSchedules(Record):
+    """The official schedules loaded into the calendar in force."""
+
+    kind: Literal["calendar-schedules"] = "calendar-schedules"
+
+
+class OpenCasesWithClocks(Record):
+    """Open cases that hold a clock still running or paused."""
+
+    kind: Literal["open-cases-with-clocks"] = "open-cases-with-clocks"
+
+
+ReadQuery = Annotated[
+    CertificateLookup | ComplaintList | ComplaintReport | TitleLookup | AwaitingSpotCheck
+    | CalendarSchedules | OpenCasesWithClocks,
+    Field(discriminator="kind"),
+]
+
+
+class ReadRequest(Record):
+    query: ReadQuery
+
+
+class ReadAnswer(Record):
+    """The read model's answer, as JSON."""
+
+    value: Any
+
+
+class RevokeTitle(Record):
+    """六(一): revoke a title obtained by fraud (integrity file, blacklist)."""
+
+    kind: Literal["revoke-title"] = "revoke-title"
+    certificate_no: str = Field(min_length=1, max_length=64)
+    reason: Text
+
+
+class LoadSchedule(Record):
+    """A year's official schedule of holidays and make-up working days (holiday-cn layout)."""
+
+    kind: Literal["load-schedule"] = "load-schedule"
+    document: dict[str, Any]
+    source: Name
+
+
+ActOrder = Annotated[RevokeTitle | LoadSchedule, Field(discriminator="kind")]
+
+
+class ActRequest(Record):
+    """An act an officer orders: who, what, when."""
+
+    actor: Actor
+    order: ActOrder
+    at: AwareDatetime
+
+
+class ActDone(Record):
+    value: Any
+
+
+def act_id(order: RevokeTitle | LoadSchedule, request_id: Identifier) -> str:
+    """The act's workflow id: a revocation is one per certificate (refused twice by the server
+    too); a schedule load one per request."""
+    if isinstance(order, RevokeTitle):
+        return f"revoke-title-{order.certificate_no}"
+    return f"load-schedule-{request_id}"
