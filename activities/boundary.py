@@ -43,10 +43,17 @@ _TRANSIENT = (
     # one transaction in five cut by a PostgreSQL restart): the next attempt gets a new connection.
     asyncpg.InternalClientError,
 )
-_TRANSIENT_RPC = frozenset({
-    RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.RESOURCE_EXHAUSTED,
-    RPCStatusCode.ABORTED, RPCStatusCode.CANCELLED, RPCStatusCode.UNKNOWN, RPCStatusCode.INTERNAL,
-})
+_TRANSIENT_RPC = frozenset(
+    {
+        RPCStatusCode.UNAVAILABLE,
+        RPCStatusCode.DEADLINE_EXCEEDED,
+        RPCStatusCode.RESOURCE_EXHAUSTED,
+        RPCStatusCode.ABORTED,
+        RPCStatusCode.CANCELLED,
+        RPCStatusCode.UNKNOWN,
+        RPCStatusCode.INTERNAL,
+    }
+)
 
 
 class PermanentActivityError(Exception):
@@ -99,9 +106,7 @@ def translate_activity_errors(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awai
         except Exception as error:
             if is_transient(error):
                 raise
-            raise ApplicationError(
-                _one_line(error), type=type(error).__name__, non_retryable=True
-            ) from error
+            raise ApplicationError(_one_line(error), type=type(error).__name__, non_retryable=True) from error
 
     return wrapper
 

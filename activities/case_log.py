@@ -27,8 +27,11 @@ from domain.events import Escalated, NoticeIssued, VerificationRecorded, make_ev
 def _log(case_no: str) -> object:
     info = activity.info()
     return structlog.get_logger("govflow.activities").bind(
-        case_no=case_no, workflow_id=info.workflow_id,
-        run_id=info.workflow_run_id, activity=info.activity_type, attempt=info.attempt,
+        case_no=case_no,
+        workflow_id=info.workflow_id,
+        run_id=info.workflow_run_id,
+        activity=info.activity_type,
+        attempt=info.attempt,
     )
 
 
@@ -37,7 +40,10 @@ class CaseLogActivities:
     projections."""
 
     def __init__(
-        self, pool: asyncpg.Pool, renderer: NoticeRenderer, channels: Sequence[NoticeChannel],
+        self,
+        pool: asyncpg.Pool,
+        renderer: NoticeRenderer,
+        channels: Sequence[NoticeChannel],
         projections: Projections,
     ) -> None:
         self._pool = pool
@@ -59,38 +65,72 @@ class CaseLogActivities:
     @translate_activity_errors
     async def issue_notice(self, command: IssueNotice) -> tuple[CaseEvent, ...]:
         context = {
-            **command.context, "case_no": command.case_no, "issued_on": local_date(command.at),
+            **command.context,
+            "case_no": command.case_no,
+            "issued_on": local_date(command.at),
         }
         rendered = self._renderer.render(command.template, context)
-        event = make_event(command.seq, command.at, command.actor, NoticeIssued(
-            step=command.step, template=command.template, recipient=command.recipient,
-            title=rendered.title, body=rendered.body,
-        ))
-        await self._store_and_deliver(command.case_no, event, command.step, command.recipient,
-                                      rendered.title, rendered.body)
+        event = make_event(
+            command.seq,
+            command.at,
+            command.actor,
+            NoticeIssued(
+                step=command.step,
+                template=command.template,
+                recipient=command.recipient,
+                title=rendered.title,
+                body=rendered.body,
+            ),
+        )
+        await self._store_and_deliver(
+            command.case_no, event, command.step, command.recipient, rendered.title, rendered.body
+        )
         return (event,)
 
     @activity.defn(name="escalate")
     @translate_activity_errors
     async def escalate(self, command: Escalate) -> tuple[CaseEvent, ...]:
-        escalated = make_event(command.seq, command.at, SYSTEM, Escalated(
-            clock=command.clock, article=command.article,
-            supervising_body=command.supervising_body, reason=command.reason,
-        ))
+        escalated = make_event(
+            command.seq,
+            command.at,
+            SYSTEM,
+            Escalated(
+                clock=command.clock,
+                article=command.article,
+                supervising_body=command.supervising_body,
+                reason=command.reason,
+            ),
+        )
         step = f"escalation-{command.clock}-{command.due.isoformat()}"
-        rendered = self._renderer.render("escalation", {
-            "case_no": command.case_no, "supervising_body": command.supervising_body,
-            "clock": command.clock, "article": command.article, "due": command.due,
-            "reason": command.reason, "issued_on": local_date(command.at),
-        })
-        notice = make_event(command.seq + 1, command.at, SYSTEM, NoticeIssued(
-            step=step, template="escalation", recipient=command.supervising_body,
-            title=rendered.title, body=rendered.body,
-        ))
+        rendered = self._renderer.render(
+            "escalation",
+            {
+                "case_no": command.case_no,
+                "supervising_body": command.supervising_body,
+                "clock": command.clock,
+                "article": command.article,
+                "due": command.due,
+                "reason": command.reason,
+                "issued_on": local_date(command.at),
+            },
+        )
+        notice = make_event(
+            command.seq + 1,
+            command.at,
+            SYSTEM,
+            NoticeIssued(
+                step=step,
+                template="escalation",
+                recipient=command.supervising_body,
+                title=rendered.title,
+                body=rendered.body,
+            ),
+        )
         async with self._pool.acquire() as conn:
             await append_events(conn, command.case_no, [escalated], self._projections)
-        await self._store_and_deliver(command.case_no, notice, step, command.supervising_body,
-                                      rendered.title, rendered.body)
+        await self._store_and_deliver(
+            command.case_no, notice, step, command.supervising_body, rendered.title, rendered.body
+        )
         _log(command.case_no).warning(  # type: ignore[attr-defined]
             "clock breached and escalated", clock=command.clock, body=command.supervising_body
         )
@@ -99,10 +139,17 @@ class CaseLogActivities:
     @activity.defn(name="record_verification")
     @translate_activity_errors
     async def record_verification(self, command: RecordVerification) -> tuple[CaseEvent, ...]:
-        event = make_event(command.seq, command.at, command.actor, VerificationRecorded(
-            step=command.step, result=command.result, verifier=_actor_label(command.actor),
-            evidence=command.evidence,
-        ))
+        event = make_event(
+            command.seq,
+            command.at,
+            command.actor,
+            VerificationRecorded(
+                step=command.step,
+                result=command.result,
+                verifier=_actor_label(command.actor),
+                evidence=command.evidence,
+            ),
+        )
         async with self._pool.acquire() as conn:
             await append_events(conn, command.case_no, [event], self._projections)
         return (event,)
@@ -120,7 +167,9 @@ class CaseLogActivities:
             for channel in self._channels:
                 delivered = await conn.fetchval(
                     "SELECT 1 FROM notice_deliveries WHERE case_no=$1 AND step=$2 AND channel=$3",
-                    case_no, step, channel.name,
+                    case_no,
+                    step,
+                    channel.name,
                 )
                 if delivered:
                     continue
@@ -128,7 +177,9 @@ class CaseLogActivities:
                 await conn.execute(
                     """INSERT INTO notice_deliveries (case_no, step, channel) VALUES ($1, $2, $3)
                        ON CONFLICT DO NOTHING""",
-                    case_no, step, channel.name,
+                    case_no,
+                    step,
+                    channel.name,
                 )
 
 

@@ -83,7 +83,8 @@ class CreditReporting:
         acts on that grade (a second general breach within a year is revoked, not rectified)."""
         case_no = await self._report(report)
         grade = await self._client.get_workflow_handle(case_no).query(
-            "breach_grade", report.breach_id, result_type=str)
+            "breach_grade", report.breach_id, result_type=str
+        )
         return BreachGraded(case_no=case_no, breach_id=report.breach_id, grade=grade)
 
     @staticmethod
@@ -99,19 +100,26 @@ class CreditReporting:
         handle = await self._client.start_workflow(
             "credit-record",
             CreditRecordOpening(
-                case_no=case_no, application=CreditSubject(uscc=report.uscc, name=report.name)),
-            id=case_no, task_queue=self._task_queue,
+                case_no=case_no, application=CreditSubject(uscc=report.uscc, name=report.name)
+            ),
+            id=case_no,
+            task_queue=self._task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         )
         payload: dict[str, Any] = {
-            "breach_id": report.breach_id, "found_on": report.found_on.isoformat(),
-            "grade": report.grade, "matter": report.matter, "publicity_months": report.publicity_months,
+            "breach_id": report.breach_id,
+            "found_on": report.found_on.isoformat(),
+            "grade": report.grade,
+            "matter": report.matter,
+            "publicity_months": report.publicity_months,
         }
         if report.publicity_by_grade is not None:
             payload["publicity_by_grade"] = dict(report.publicity_by_grade)
         request = DecisionRequest(
-            request_id=report.breach_id, decision="record-breach",
-            actor=Actor(role="credit-officer", id="spot-check"), payload=payload,
+            request_id=report.breach_id,
+            decision="record-breach",
+            actor=Actor(role="credit-officer", id="spot-check"),
+            payload=payload,
         )
         try:
             await handle.execute_update("decide", request, result_type=DecisionAccepted)

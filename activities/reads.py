@@ -49,8 +49,11 @@ class ReadActivities:
         order = request.order
         async with self._pool.acquire() as conn:
             if isinstance(order, RevokeTitle):
-                return ActDone(value=await titles.revoke(
-                    conn, order.certificate_no, order.reason, request.actor.id, request.at))
+                return ActDone(
+                    value=await titles.revoke(
+                        conn, order.certificate_no, order.reason, request.actor.id, request.at
+                    )
+                )
             return ActDone(value=await _load_schedule(conn, order))
 
 
@@ -59,15 +62,22 @@ async def _answer(conn: Connection, query: Any) -> Any:
         return await certificates.look_up(conn, query.certificate_no)
     if isinstance(query, ComplaintList):
         return await complaints.list_complaints(
-            conn, level=query.level, district=query.district, stage=query.stage, ground=query.ground,
-            overdue_at=query.overdue_at)
+            conn,
+            level=query.level,
+            district=query.district,
+            stage=query.stage,
+            ground=query.ground,
+            overdue_at=query.overdue_at,
+        )
     if isinstance(query, ComplaintReport):
         return await _report(conn, query)
     if isinstance(query, TitleLookup):
         return await titles.verify(conn, query.certificate_no)
     if isinstance(query, AwaitingSpotCheck):
-        return [{**row, "decided_on": row["decided_on"].isoformat()}
-                for row in await commitments.awaiting_spot_check(conn, query.today)]
+        return [
+            {**row, "decided_on": row["decided_on"].isoformat()}
+            for row in await commitments.awaiting_spot_check(conn, query.today)
+        ]
     if isinstance(query, CalendarSchedules):
         return [schedule_document(s) | {"source": s.source} for s in await load_overrides(conn)]
     if isinstance(query, OpenCasesWithClocks):
@@ -75,7 +85,8 @@ async def _answer(conn: Connection, query: Any) -> Any:
             """SELECT case_no FROM cases
                WHERE outcome IS NULL
                  AND (deadlines @> '[{"state": "running"}]' OR deadlines @> '[{"state": "paused"}]')
-               ORDER BY case_no""")
+               ORDER BY case_no"""
+        )
         return [row["case_no"] for row in rows]
     raise InvalidInputError(f"no such question: {type(query).__name__}")
 

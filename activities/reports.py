@@ -55,21 +55,34 @@ class ReportActivities:
             # 第十九条第一款: each district body's two months, which the city-wide one sums up.
             for district in District:
                 district_figures = await period_figures(
-                    conn, start, end, level="district", district=district.value)
+                    conn, start, end, level="district", district=district.value
+                )
                 district_id = f"complaints-district-{district.value}-{month}"
-                await _store(conn, district_id, f"district:{district.value}", start, end, due,
-                             district_figures)
+                await _store(
+                    conn, district_id, f"district:{district.value}", start, end, due, district_figures
+                )
                 district_reports.append(district_id)
-        return ReportMade(report_id=report_id, period_start=start, period_end=end, due_on=due,
-                          received=sum(figures["received"].values()),
-                          district_reports=tuple(district_reports))
+        return ReportMade(
+            report_id=report_id,
+            period_start=start,
+            period_end=end,
+            due_on=due,
+            received=sum(figures["received"].values()),
+            district_reports=tuple(district_reports),
+        )
 
 
-async def _store(conn: Connection, report_id: str, kind: str, start: date, end: date, due: date,
-                 content: dict[str, Any]) -> None:
+async def _store(
+    conn: Connection, report_id: str, kind: str, start: date, end: date, due: date, content: dict[str, Any]
+) -> None:
     """Once per report: a retried or re-triggered run keeps what was first reported."""
     await conn.execute(
         """INSERT INTO complaint_reports (report_id, kind, period_start, period_end, due_on, content)
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (report_id) DO NOTHING""",
-        report_id, kind, start, end, due, content,
+        report_id,
+        kind,
+        start,
+        end,
+        due,
+        content,
     )

@@ -41,6 +41,12 @@ class SubsidyActivities:
     @translate_activity_errors
     async def disburse(self, order: Disburse) -> ledger.Disbursement:
         async with self._pool.acquire() as conn:
-            return await ledger.disburse(conn, case_no=order.case_no, enterprise_id=order.enterprise_id,
-                                         year=order.year, approved=order.approved, cap=order.cap,
-                                         at=order.at)
+            return await ledger.disburse(
+                conn,
+                case_no=order.case_no,
+                enterprise_id=order.enterprise_id,
+                year=order.year,
+                approved=order.approved,
+                cap=order.cap,
+                at=order.at,
+            )

@@ -46,21 +46,39 @@ def percentile(samples: list[float], share: float) -> float:
 
 async def bench_appends(pool, count: int) -> None:  # type: ignore[no-untyped-def]
     at = datetime.now(UTC)
-    opened = CaseEvent(seq=1, at=at, type="CaseOpened", actor="system:bench", data={
-        "procedure": "demo", "applicant_id": "x", "district": None, "stage": "intake",
-        "received_at": at.isoformat(), "application": {}})
+    opened = CaseEvent(
+        seq=1,
+        at=at,
+        type="CaseOpened",
+        actor="system:bench",
+        data={
+            "procedure": "demo",
+            "applicant_id": "x",
+            "district": None,
+            "stage": "intake",
+            "received_at": at.isoformat(),
+            "application": {},
+        },
+    )
     latencies = []
     async with pool.acquire() as conn:
         await append_events(conn, "BENCH-APPEND", [opened], projections())
         for seq in range(2, count + 2):
-            event = CaseEvent(seq=seq, at=at, type="StageChanged", actor="clerk:bench",
-                              data={"from_stage": "a", "to_stage": "b"})
+            event = CaseEvent(
+                seq=seq,
+                at=at,
+                type="StageChanged",
+                actor="clerk:bench",
+                data={"from_stage": "a", "to_stage": "b"},
+            )
             started = time.perf_counter()
             await append_events(conn, "BENCH-APPEND", [event], projections())
             latencies.append((time.perf_counter() - started) * 1e3)
-    print(f"event append + projection, {count} sequential: "
-          f"median {statistics.median(latencies):.2f} ms, p95 {percentile(latencies, 0.95):.2f} ms, "
-          f"{count / (sum(latencies) / 1e3):.0f} events/s")
+    print(
+        f"event append + projection, {count} sequential: "
+        f"median {statistics.median(latencies):.2f} ms, p95 {percentile(latencies, 0.95):.2f} ms, "
+        f"{count / (sum(latencies) / 1e3):.0f} events/s"
+    )
 
 
 async def one_case(gf: Govflow, application: DemoApplication, number: int) -> float:
@@ -86,10 +104,10 @@ async def main(cases: int, appends: int) -> None:
     env = await WorkflowEnvironment.start_local(
         data_converter=pydantic_data_converter,
         dev_server_existing_path=str(installed_binary("temporal")),
-        search_attributes=search_attributes.ALL, dev_server_log_level="error",
+        search_attributes=search_attributes.ALL,
+        dev_server_log_level="error",
     )
-    settings = Settings(DATABASE_URL=server.get_uri(), GOVFLOW_STATE_DIR=folder,
-                        GOVFLOW_TASK_QUEUE="bench")
+    settings = Settings(DATABASE_URL=server.get_uri(), GOVFLOW_STATE_DIR=folder, GOVFLOW_TASK_QUEUE="bench")
     gf = Govflow(env.client, settings)
     application = DemoApplication.model_validate(example("demo", "start"))
     async with build_worker(env.client, pool, settings):
@@ -97,9 +115,11 @@ async def main(cases: int, appends: int) -> None:
         started = time.perf_counter()
         durations = await asyncio.gather(*[one_case(gf, application, n) for n in range(1, cases + 1)])
         wall = time.perf_counter() - started
-    print(f"whole demo cases, {cases} concurrent on one worker: {cases / wall:.1f} cases/s, "
-          f"{11 * cases / wall:.0f} events/s; per case median {statistics.median(durations):.2f} s, "
-          f"p95 {percentile(durations, 0.95):.2f} s")
+    print(
+        f"whole demo cases, {cases} concurrent on one worker: {cases / wall:.1f} cases/s, "
+        f"{11 * cases / wall:.0f} events/s; per case median {statistics.median(durations):.2f} s, "
+        f"p95 {percentile(durations, 0.95):.2f} s"
+    )
     await env.shutdown()
     await pool.close()
     server.cleanup()

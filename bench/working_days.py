@@ -33,10 +33,18 @@ def main() -> None:
             calendar.add_working_days(start, 60)
 
     best = min(timeit.repeat(add_all, number=1, repeat=5)) / len(starts)
-    clock = (Clock(name="handling", article="第十二条", started_on=date(2026, 6, 1), length=60,
-                   unit=Unit.WORKING_DAYS)
-             .pause(date(2026, 6, 10), "补正").resume(date(2026, 6, 24))
-             .extend(90, "情况复杂", "处长", date(2026, 7, 1)))
+    clock = (
+        Clock(
+            name="handling",
+            article="第十二条",
+            started_on=date(2026, 6, 1),
+            length=60,
+            unit=Unit.WORKING_DAYS,
+        )
+        .pause(date(2026, 6, 10), "补正")
+        .resume(date(2026, 6, 24))
+        .extend(90, "情况复杂", "处长", date(2026, 7, 1))
+    )
     plan = min(timeit.repeat(lambda: clock.plan(calendar, date(2026, 7, 1)), number=1000, repeat=5)) / 1000
     print(f"add 60 working days (warm, 10,000 random starts 2020-2026): {best * 1e6:.2f} µs each")
     print(f"plan a paused and extended 60→90 working-day clock: {plan * 1e6:.1f} µs")

@@ -92,8 +92,11 @@ class YearSchedule:
 
     def checksum(self) -> str:
         canonical = json.dumps(
-            {"year": self.year, "holidays": sorted(d.isoformat() for d in self.holidays),
-             "workdays": sorted(d.isoformat() for d in self.workdays)},
+            {
+                "year": self.year,
+                "holidays": sorted(d.isoformat() for d in self.holidays),
+                "workdays": sorted(d.isoformat() for d in self.workdays),
+            },
             sort_keys=True,
         )
         return hashlib.sha256(canonical.encode()).hexdigest()

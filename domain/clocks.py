@@ -220,7 +220,9 @@ class Clock(Record):
         due = self.due(calendar, today)
         reminder_on = calendar.working_day_before(due.due, self.reminder_lead)
         return ClockPlan(
-            name=self.name, due=due.due, provisional=due.provisional,
+            name=self.name,
+            due=due.due,
+            provisional=due.provisional,
             calendar_version=calendar.version,
             reminder_at=start_of_day(reminder_on, REMINDER_TIME) if self.reminder_lead else None,
         )
@@ -248,7 +250,10 @@ class ClockPlan(Record):
 def deadline_view(clock: Clock, plan: ClockPlan) -> Deadline:
     """The clock as the `status` query shows it."""
     return Deadline(
-        name=clock.name, article=clock.article, due=plan.due, state=clock.state,
+        name=clock.name,
+        article=clock.article,
+        due=plan.due,
+        state=clock.state,
         provisional=plan.provisional,
     )
 

@@ -91,8 +91,9 @@ class RespondentLevel(StrEnum):
     STREET_OFFICE = "street-office"  # 街道办事处
 
 
-DISTRICT_RESPONDENTS = frozenset({RespondentLevel.DISTRICT_DEPARTMENT, RespondentLevel.TOWNSHIP,
-                                  RespondentLevel.STREET_OFFICE})
+DISTRICT_RESPONDENTS = frozenset(
+    {RespondentLevel.DISTRICT_DEPARTMENT, RespondentLevel.TOWNSHIP, RespondentLevel.STREET_OFFICE}
+)
 """第五条: the respondents whose complaints a district body takes."""
 
 
@@ -116,16 +117,16 @@ class NonAcceptanceGround(IntEnum):
 
 NON_ACCEPTANCE_TEXT = {
     NonAcceptanceGround.NOT_FOREIGN_INVESTED: "投诉主体不属于外商投资企业、外国投资者",
-    NonAcceptanceGround.CIVIL_DISPUTE_OR_OUT_OF_SCOPE:
-        "申请协调解决与其他自然人、法人或者其他组织之间民商事纠纷，或者不属于外商投资企业投诉事项范围",
+    NonAcceptanceGround.CIVIL_DISPUTE_OR_OUT_OF_SCOPE: (
+        "申请协调解决与其他自然人、法人或者其他组织之间民商事纠纷，或者不属于外商投资企业投诉事项范围"
+    ),
     NonAcceptanceGround.OTHER_BODY: "不属于本投诉受理机构的投诉事项处理范围",
     NonAcceptanceGround.STILL_INCOMPLETE: "经通知补正后，投诉材料仍不符合第八条要求",
     NonAcceptanceGround.FORGED_OR_BASELESS: "投诉人伪造、变造证据或者明显缺乏事实依据",
     NonAcceptanceGround.REPEAT_WITHOUT_NEW_EVIDENCE: "没有新的证据或者法律依据，向同一投诉受理机构重复投诉",
     NonAcceptanceGround.HIGHER_BODY_SEIZED: "同一投诉事项已经由上级投诉受理机构受理或者处理终结",
     NonAcceptanceGround.PETITION_SEIZED: "同一投诉事项已经由信访等部门受理或者处理终结",
-    NonAcceptanceGround.RECONSIDERATION_OR_LITIGATION:
-        "同一投诉事项已经进入或者完成行政复议、行政诉讼等程序",
+    NonAcceptanceGround.RECONSIDERATION_OR_LITIGATION: "同一投诉事项已经进入或者完成行政复议、行政诉讼等程序",
 }
 
 PROCEEDINGS_GROUNDS = frozenset({7, 8, 9})
@@ -279,8 +280,9 @@ class ComplaintFiling(Record):
                 f"above it is the {NATIONAL_CENTRE}, outside this system"
             )
         if self.complainant.kind == "chamber-or-association" and self.kind is not Kind.B:
-            raise ValueError("第二十一条: a chamber or association files only kind B "
-                             "(investment environment)")
+            raise ValueError(
+                "第二十一条: a chamber or association files only kind B (investment environment)"
+            )
         return self
 
     @property
@@ -296,9 +298,13 @@ def missing_particulars(filing: ComplaintFiling) -> list[str]:
     """第八条, 第九条: what the materials lack, in the words of a 补正通知."""
     missing: list[str] = []
     c = filing.complainant
-    for value, label in ((c.name, "投诉人的姓名或者名称"), (c.address, "投诉人通讯地址"),
-                         (c.postcode, "投诉人邮编"), (c.contact_person, "投诉人有关联系人"),
-                         (c.contact, "投诉人联系方式")):
+    for value, label in (
+        (c.name, "投诉人的姓名或者名称"),
+        (c.address, "投诉人通讯地址"),
+        (c.postcode, "投诉人邮编"),
+        (c.contact_person, "投诉人有关联系人"),
+        (c.contact, "投诉人联系方式"),
+    ):
         if not value:
             missing.append(label)
     if not c.status_proof:
@@ -403,7 +409,8 @@ class Supplement(Record):
 
 class Accept(Record):
     departments: tuple[Name, ...] = Field(
-        default=(), max_length=MAX_ITEMS,
+        default=(),
+        max_length=MAX_ITEMS,
         description="第十二条(三): other departments the handling involves",
     )
 
@@ -570,7 +577,6 @@ class ComplaintTerminated(Record):
 
 class AppealLodged(Record):
     original_case_no: str
-
 
 
 # -- 第十九条: reports -------------------------------------------------------------------------------

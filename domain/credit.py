@@ -75,8 +75,11 @@ def effective_grade(breach: Breach, earlier: Sequence[tuple[date, Grade]]) -> Gr
     "Within 1 year" counts an earlier breach whose year, counted from the day after it,
     has not ended on the day of this one (so one exactly a year earlier still counts).
     """
-    within = [grade for found_on, grade in earlier
-              if found_on <= breach.found_on <= add_months(found_on, ESCALATION_WINDOW_MONTHS)]
+    within = [
+        grade
+        for found_on, grade in earlier
+        if found_on <= breach.found_on <= add_months(found_on, ESCALATION_WINDOW_MONTHS)
+    ]
     grade = breach.grade
     if grade is Grade.MINOR and within.count(Grade.MINOR) + 1 >= MINOR_TO_GENERAL:
         grade = Grade.GENERAL
@@ -165,7 +168,8 @@ class CreditEntry(Record):
         low, high = REPAIR_SHORTENING_MONTHS
         if not low <= shortening_months <= high:
             raise InvalidInputError(
-                f"shortening_months: a repair shortens publicity by {low} to {high} months")
+                f"shortening_months: a repair shortens publicity by {low} to {high} months"
+            )
         if policy.after_minimum_only and self.published:
             bounds = PUBLICITY_MONTHS[self.grade]
             minimum_end = add_months(self.publicity_starts, bounds[0] if bounds else 0)
@@ -173,9 +177,13 @@ class CreditEntry(Record):
                 raise DecisionRefusedError(
                     f"repair is admitted from {minimum_end}, once the minimum publicity has passed"
                 )
-        return self.model_copy(update={
-            "repaired_on": on, "repair_shortening_months": shortening_months, "repair_means": means,
-        })
+        return self.model_copy(
+            update={
+                "repaired_on": on,
+                "repair_shortening_months": shortening_months,
+                "repair_means": means,
+            }
+        )
 
 
 def bars_commitment_route(entries: Sequence[CreditEntry], today: date) -> str | None:
@@ -183,8 +191,10 @@ def bars_commitment_route(entries: Sequence[CreditEntry], today: date) -> str | 
     sent to the general route; the reason, or None."""
     for entry in entries:
         if entry.grade is not Grade.MINOR and entry.repaired_on is None and entry.is_public_on(today):
-            return (f"违诺失信信息（{entry.grade.chinese}，{entry.breach.found_on}）"
-                    "公示期内且未完成信用修复，不适用告知承诺方式")
+            return (
+                f"违诺失信信息（{entry.grade.chinese}，{entry.breach.found_on}）"
+                "公示期内且未完成信用修复，不适用告知承诺方式"
+            )
     return None
 
 

@@ -123,8 +123,9 @@ class EcommerceProject(Record):
     )
     started_on: FactDate
     deadline: PlannedDate = Field(description="the application deadline of the year's call")
-    lpr: Decimal | None = Field(default=None, gt=0, le=MAX_RATE,
-                                description="the one-year LPR, where the series ends")
+    lpr: Decimal | None = Field(
+        default=None, gt=0, le=MAX_RATE, description="the one-year LPR, where the series ends"
+    )
     loans: tuple[Loan, ...] = Field(default=(), max_length=MAX_LOANS)
     investment: Investment | None = None
 

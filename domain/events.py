@@ -85,8 +85,17 @@ class ClockReplanned(ClockChanged):
     previous_calendar_version: str
 
 
-CLOCK_EVENTS = (ClockStarted, ClockPaused, ClockResumed, ClockExtended, ClockMet, ClockBreached,
-                ClockCompletedLate, ClockReminded, ClockReplanned)
+CLOCK_EVENTS = (
+    ClockStarted,
+    ClockPaused,
+    ClockResumed,
+    ClockExtended,
+    ClockMet,
+    ClockBreached,
+    ClockCompletedLate,
+    ClockReminded,
+    ClockReplanned,
+)
 
 
 class DecisionTaken(Record):

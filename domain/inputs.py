@@ -133,13 +133,18 @@ Contact = Annotated[str, AfterValidator(TextRule(200))]
 """A telephone number or e-mail, with whom to ask for if need be."""
 Text = Annotated[str, AfterValidator(TextRule(5000))]
 """Free text: reasons, findings, opinions, summaries."""
-Identifier = Annotated[str, AfterValidator(TextRule(
-    64, r"[0-9A-Za-z][0-9A-Za-z._:/-]*", "an identifier (letters, digits and . _ : / -)"))]
+Identifier = Annotated[
+    str,
+    AfterValidator(
+        TextRule(64, r"[0-9A-Za-z][0-9A-Za-z._:/-]*", "an identifier (letters, digits and . _ : / -)")
+    ),
+]
 """An internal id: a person's staff number, an expert's id, a receipt number."""
 Postcode = Annotated[str, AfterValidator(TextRule(6, r"[1-9]\d{5}", "a postcode (6 digits)"))]
 """A postcode of the mainland (6 digits)."""
-RequestId = Annotated[str, StringConstraints(min_length=1, max_length=128,
-                                             pattern=r"^[0-9A-Za-z][0-9A-Za-z._:-]*$")]
+RequestId = Annotated[
+    str, StringConstraints(min_length=1, max_length=128, pattern=r"^[0-9A-Za-z][0-9A-Za-z._:-]*$")
+]
 """A decision's request id; checked always (it is the client's own, never from a history)."""
 
 
@@ -228,8 +233,9 @@ class DateWindow:
         if today is None:
             return day
         if day < self.earliest:
-            raise ValueError(f"{day.isoformat()} is before {self.earliest.isoformat()}, "
-                             f"earlier than {self.what} can be")
+            raise ValueError(
+                f"{day.isoformat()} is before {self.earliest.isoformat()}, earlier than {self.what} can be"
+            )
         latest = today + timedelta(days=self.ahead)
         if day > latest:
             raise ValueError(f"{day.isoformat()} lies after {latest.isoformat()}: {self.ahead_means}")

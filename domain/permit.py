@@ -33,7 +33,11 @@ SPOT_CHECK_MONTHS = 3
 """三(一): within 3 months of a commitment decision."""
 
 DISTRICT_REVIEW, ACCEPTANCE, REVIEWING, FORMAL_REVIEW = (
-    "district-review", "acceptance", "review", "formal-review")
+    "district-review",
+    "acceptance",
+    "review",
+    "formal-review",
+)
 
 
 class Matter(StrEnum):
@@ -47,8 +51,13 @@ class Matter(StrEnum):
 
     @property
     def chinese(self) -> str:
-        return {"licence": "许可", "change": "变更", "renewal": "延续", "reissue": "补证",
-                "cancellation": "注销"}[self.value]
+        return {
+            "licence": "许可",
+            "change": "变更",
+            "renewal": "延续",
+            "reissue": "补证",
+            "cancellation": "注销",
+        }[self.value]
 
 
 class Route(StrEnum):
@@ -63,8 +72,9 @@ class PermitApplication(Record):
     route: Route
     # A certificate number is the bureau's own, with Chinese characters (京拍2026-0101): a name,
     # not an ASCII identifier.
-    certificate_no: Name | None = Field(default=None, description="the certificate a change, "
-                                        "renewal, reissue or cancellation is about")
+    certificate_no: Name | None = Field(
+        default=None, description="the certificate a change, renewal, reissue or cancellation is about"
+    )
     commitment_letter: bool = Field(default=False, description="告知承诺书 signed and submitted")
     materials: tuple[Name, ...] = Field(default=(), max_length=MAX_MATERIALS)
 

@@ -30,6 +30,4 @@ def case_no_prefix(procedure: str) -> str:
         return CASE_NO_PREFIXES[procedure]
     except KeyError:
         known = ", ".join(CASE_NO_PREFIXES)
-        raise UnknownProcedureError(
-            f"unknown procedure {procedure!r}; the contract names: {known}"
-        ) from None
+        raise UnknownProcedureError(f"unknown procedure {procedure!r}; the contract names: {known}") from None

@@ -77,8 +77,13 @@ class OpenCasesWithClocks(Record):
 
 
 ReadQuery = Annotated[
-    CertificateLookup | ComplaintList | ComplaintReport | TitleLookup | AwaitingSpotCheck
-    | CalendarSchedules | OpenCasesWithClocks,
+    CertificateLookup
+    | ComplaintList
+    | ComplaintReport
+    | TitleLookup
+    | AwaitingSpotCheck
+    | CalendarSchedules
+    | OpenCasesWithClocks,
     Field(discriminator="kind"),
 ]
 

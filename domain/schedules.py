@@ -52,9 +52,13 @@ def package_calendar(overrides: tuple[YearSchedule, ...] = ()) -> WorkingDayCale
 
 def schedule_document(schedule: YearSchedule) -> dict[str, Any]:
     """A year's schedule in the holiday-cn layout that `parse_schedule_file` reads back."""
-    days = [{"name": schedule.names.get(day, ""), "date": day.isoformat(), "isOffDay": True}
-            for day in sorted(schedule.holidays)]
-    days += [{"name": "调休", "date": day.isoformat(), "isOffDay": False} for day in sorted(schedule.workdays)]
+    days = [
+        {"name": schedule.names.get(day, ""), "date": day.isoformat(), "isOffDay": True}
+        for day in sorted(schedule.holidays)
+    ]
+    days += [
+        {"name": "调休", "date": day.isoformat(), "isOffDay": False} for day in sorted(schedule.workdays)
+    ]
     return {"year": schedule.year, "days": sorted(days, key=lambda d: str(d["date"]))}
 
 
@@ -92,6 +96,10 @@ def parse_schedule_file(document: Any, source: str = "schedule file") -> YearSch
             )
         (off if is_off else on)[day] = name
     return YearSchedule(
-        year=year, holidays=frozenset(off), workdays=frozenset(on), official=True,
-        source=source, names=off,
+        year=year,
+        holidays=frozenset(off),
+        workdays=frozenset(on),
+        official=True,
+        source=source,
+        names=off,
     )

@@ -103,8 +103,9 @@ class SpotCheckRound(Record):
     sampling_rate: float = Field(default=DEFAULT_SAMPLING_RATE, gt=0, le=1)
     # At least 8 characters as the draw takes it (DrawInput): a shorter seed would be accepted
     # here and then fail the draw inside the workflow.
-    seed: Identifier | None = Field(default=None, min_length=8,
-                                    description="none: the workflow draws one and records it")
+    seed: Identifier | None = Field(
+        default=None, min_length=8, description="none: the workflow draws one and records it"
+    )
     publicity_months: Mapping[str, int] = Field(
         default_factory=lambda: {"general": 1, "severe": 6},
         description="四(二): the publicity the bureau decides for a general or severe breach",
@@ -119,11 +120,14 @@ class SpotCheckRound(Record):
         for grade, count in months.items():
             bounds = PUBLICITY_MONTHS[Grade(grade)] if grade in {g.value for g in Grade} else None
             if bounds is None:
-                raise ValueError(f"{grade!r}: the bureau decides the publicity of a general or a "
-                                 "severe breach (a minor one is recorded, not published)")
+                raise ValueError(
+                    f"{grade!r}: the bureau decides the publicity of a general or a "
+                    "severe breach (a minor one is recorded, not published)"
+                )
             if not bounds[0] <= count <= bounds[1]:
-                raise ValueError(f"{grade}: a {grade} breach is published {bounds[0]} to {bounds[1]} "
-                                 f"months, not {count}")
+                raise ValueError(
+                    f"{grade}: a {grade} breach is published {bounds[0]} to {bounds[1]} months, not {count}"
+                )
         return months
 
     @model_validator(mode="after")
@@ -138,7 +142,8 @@ class SpotCheckRound(Record):
             if len(free) < MIN_INSPECTORS:
                 raise ValueError(
                     f"conflicts: {len(free)} distinct inspectors without a conflict of interest for "
-                    f"{candidate.uscc}; a check needs {MIN_INSPECTORS}")
+                    f"{candidate.uscc}; a check needs {MIN_INSPECTORS}"
+                )
         return self
 
     @property
@@ -147,9 +152,13 @@ class SpotCheckRound(Record):
         return "BJCOM"
 
     def draw_input(self, seed: str) -> DrawInput:
-        return DrawInput(seed=seed, entities=tuple(c.uscc for c in self.candidates),
-                         inspectors=self.inspectors, conflicts=self.conflicts,
-                         sampling_rate=self.sampling_rate)
+        return DrawInput(
+            seed=seed,
+            entities=tuple(c.uscc for c in self.candidates),
+            inspectors=self.inspectors,
+            conflicts=self.conflicts,
+            sampling_rate=self.sampling_rate,
+        )
 
     def candidate(self, uscc: str) -> Candidate:
         return next(c for c in self.candidates if c.uscc == uscc)

@@ -91,8 +91,9 @@ class Enterprise(Record):
     uscc: Uscc = Field(min_length=18, max_length=18)
     name: Name = Field(min_length=1)
     district: District
-    trade_usd_last_year: int = Field(ge=0, le=MAX_TRADE_USD,
-                                     description="customs import + export last year, USD")
+    trade_usd_last_year: int = Field(
+        ge=0, le=MAX_TRADE_USD, description="customs import + export last year, USD"
+    )
     dual_basis: DualBasis | None = None
     dual_holder: Holder = Holder.ENTERPRISE
     comprehensive_service: bool = Field(default=False, description="MOFCOM pilot or Beijing-certified")
@@ -103,8 +104,9 @@ class Enterprise(Record):
         found = set()
         if self.trade_usd_last_year < SME_TRADE_LIMIT_USD:
             found.add(Category.SME)
-        if self.dual_basis is not None and (self.dual_basis is DualBasis.LAOZIHAO
-                                            or self.dual_holder is not Holder.OTHER):
+        if self.dual_basis is not None and (
+            self.dual_basis is DualBasis.LAOZIHAO or self.dual_holder is not Holder.OTHER
+        ):
             found.add(Category.DUAL_AUTONOMOUS)
         if self.comprehensive_service:
             found.add(Category.SERVICE)
@@ -207,12 +209,21 @@ ROWS: dict[Item, Row] = {
 }
 
 CATEGORY_CAPS: dict[Item, dict[Category, Decimal]] = {
-    Item.ERP_DOCKING: {Category.SERVICE: D(200_000), Category.DUAL_AUTONOMOUS: D(100_000),
-                       Category.SME: D(50_000)},
-    Item.CREDIT_REPORTS: {Category.SERVICE: D(300_000), Category.DUAL_AUTONOMOUS: D(150_000),
-                          Category.SME: D(100_000)},
-    Item.FINANCING: {Category.SERVICE: D(5_000_000), Category.DUAL_AUTONOMOUS: D(1_000_000),
-                     Category.SME: D(200_000)},
+    Item.ERP_DOCKING: {
+        Category.SERVICE: D(200_000),
+        Category.DUAL_AUTONOMOUS: D(100_000),
+        Category.SME: D(50_000),
+    },
+    Item.CREDIT_REPORTS: {
+        Category.SERVICE: D(300_000),
+        Category.DUAL_AUTONOMOUS: D(150_000),
+        Category.SME: D(100_000),
+    },
+    Item.FINANCING: {
+        Category.SERVICE: D(5_000_000),
+        Category.DUAL_AUTONOMOUS: D(1_000_000),
+        Category.SME: D(200_000),
+    },
 }
 BOOTH_CAP = D(30_000)  # 一: per standard 9 m² booth
 BOOTH_AREA = D(9)
@@ -246,9 +257,13 @@ class Claim(Record):
     exhibit_weight_t: Decimal | None = Field(default=None, ge=0, le=MAX_MEASURE)
     # 二, 三, 四, 五: certificates
     certificate_on: FactDate | None = None
-    fee_kind: Identifier | None = Field(default=None, description=(
-        "二: initial, recertification, annual-audit, consulting, training; "
-        "三: certification, testing, other"))
+    fee_kind: Identifier | None = Field(
+        default=None,
+        description=(
+            "二: initial, recertification, annual-audit, consulting, training; "
+            "三: certification, testing, other"
+        ),
+    )
     domestic: bool = False  # 三: a domestic certification
     countries: int | None = Field(default=None, ge=1, le=MAX_COUNTRIES)  # 四: countries a patent is filed in
     agent_fees: Amount = Field(default=D(0), ge=0)  # 四: fees of domestic agents, in `spend`
@@ -259,12 +274,20 @@ class Claim(Record):
     foreign_language: bool = True
     packaging: bool = False
     # the rows' conditions on who provided the service, as the vouchers show
-    qualified_provider: bool = Field(default=True, description=(
-        "二 a certifier approved by CNCA; 三 a qualified product certifier; 七 a registered, qualified "
-        "provider; 十二 an insurer the Ministry of Finance approved"))
+    qualified_provider: bool = Field(
+        default=True,
+        description=(
+            "二 a certifier approved by CNCA; 三 a qualified product certifier; 七 a registered, qualified "
+            "provider; 十二 an insurer the Ministry of Finance approved"
+        ),
+    )
     via_paris_or_pct: bool = Field(default=True, description="四: filed by the Paris Convention or PCT")
-    qualified_financing: bool = Field(default=True, description=(
-        "十三: financing under an export-credit-insurance pledge or the named guarantee platforms"))
+    qualified_financing: bool = Field(
+        default=True,
+        description=(
+            "十三: financing under an export-credit-insurance pledge or the named guarantee platforms"
+        ),
+    )
     santong_authorised: bool = Field(default=True, description="十五: on the 三同 platform and authorised")
     # 七, 十二
     one_off_build: bool = True
@@ -286,8 +309,9 @@ class Claim(Record):
     # 十五, 十六
     years_supported_before: int = Field(default=0, ge=0, le=100)
     booths: int | None = Field(default=None, ge=1, le=MAX_COUNT)
-    projects_this_year: int = Field(default=0, ge=0, le=MAX_COUNT,
-                                    description="十六: earlier such projects this year")
+    projects_this_year: int = Field(
+        default=0, ge=0, le=MAX_COUNT, description="十六: earlier such projects this year"
+    )
 
     @model_validator(mode="after")
     def _facts_of_the_item(self) -> Claim:
@@ -298,12 +322,17 @@ class Claim(Record):
             Item.PRODUCT_CERT: ("certificate_on", "fee_kind"),
             Item.PATENT_INVENTION: ("certificate_on", "countries"),
             Item.PATENT_UTILITY: ("certificate_on", "countries"),
-            Item.PATENT_DESIGN: ("certificate_on", "countries"), Item.TRADEMARK: ("certificate_on",),
-            Item.PROMO_MATERIAL: ("copies",), Item.PROMO_VIDEO: ("minutes",), Item.ADVERTISING: ("medium",),
+            Item.PATENT_DESIGN: ("certificate_on", "countries"),
+            Item.TRADEMARK: ("certificate_on",),
+            Item.PROMO_MATERIAL: ("copies",),
+            Item.PROMO_VIDEO: ("minutes",),
+            Item.ADVERTISING: ("medium",),
             Item.SURVEY_TRANSPORT: ("persons", "days", "countries"),
             Item.SURVEY_ALLOWANCE: ("persons", "days", "countries"),
-            Item.BID_DOCUMENTS: ("bidding_ended_on",), Item.BID_DESIGN: ("bidding_ended_on",),
-            Item.BID_TRANSPORT: ("bidding_ended_on",), Item.TRAINING: ("firms", "participants"),
+            Item.BID_DOCUMENTS: ("bidding_ended_on",),
+            Item.BID_DESIGN: ("bidding_ended_on",),
+            Item.BID_TRANSPORT: ("bidding_ended_on",),
+            Item.TRAINING: ("firms", "participants"),
             Item.ONLINE_BOOTH: ("booths",),
         }.get(self.item, ())
         missing = [name for name in needs if getattr(self, name) is None]
@@ -375,17 +404,21 @@ def category_cap(item: Item, categories: Iterable[Category]) -> Decimal:
     return max(held) if held else caps[Category.SME]
 
 
-def _refusals(enterprise: Enterprise, claim: Claim, categories: frozenset[Category], on: date,
-              group: bool) -> None:
+def _refusals(
+    enterprise: Enterprise, claim: Claim, categories: frozenset[Category], on: date, group: bool
+) -> None:
     row = ROWS[claim.item]
     if not group and not categories:
-        raise Refused("一(一)3", "不属于中小外贸企业、“双自主”企业、外贸综合服务企业、"
-                                 "自贸区或高新技术外贸企业")
+        raise Refused(
+            "一(一)3", "不属于中小外贸企业、“双自主”企业、外贸综合服务企业、自贸区或高新技术外贸企业"
+        )
     if claim.incurred_on < CUT_OVER:
         raise Refused("六", "2020年12月31日之前发生的项目适用京商务财务字[2018]24号")
     if row.group_only != group:
-        raise Refused("二(二)" if row.group_only else "二(一)",
-                      "企业培训是项目组织单位的团体项目" if row.group_only else "团体项目只支持企业培训")
+        raise Refused(
+            "二(二)" if row.group_only else "二(一)",
+            "企业培训是项目组织单位的团体项目" if row.group_only else "团体项目只支持企业培训",
+        )
     if row.not_sme and categories <= {Category.SME}:
         named = row.line.removeprefix("附件2 ")
         raise Refused("附件1", f"中小外贸企业不可申报{named}（附件1中小外贸企业栏未标注√）")
@@ -398,8 +431,18 @@ def _refusals(enterprise: Enterprise, claim: Claim, categories: frozenset[Catego
         raise Refused(row.line, "只支持初次认证费及再认证费，不支持年度审核费、咨询费、培训费")
     if item is Item.PRODUCT_CERT and (claim.domestic or claim.fee_kind not in ("certification", "testing")):
         raise Refused(row.line, "国内认证不支持；只支持认证费、认证过程中的检测费")
-    if item in (Item.MANAGEMENT_CERT, Item.PRODUCT_CERT, Item.PATENT_INVENTION, Item.PATENT_UTILITY,
-                Item.PATENT_DESIGN, Item.TRADEMARK) and claim.certificate_on.year != on.year:  # type: ignore[union-attr]
+    if (
+        item
+        in (
+            Item.MANAGEMENT_CERT,
+            Item.PRODUCT_CERT,
+            Item.PATENT_INVENTION,
+            Item.PATENT_UTILITY,
+            Item.PATENT_DESIGN,
+            Item.TRADEMARK,
+        )
+        and claim.certificate_on.year != on.year  # type: ignore[union-attr]
+    ):
         raise Refused(row.line, f"须在取得证书的当年申请（证书{claim.certificate_on}，申请{on}）")
     if item is Item.TRADEMARK and claim.earlier_supported:
         raise Refused(row.line, "每种产品在一个国别（地区）只支持一次商标注册费用")
@@ -411,20 +454,23 @@ def _refusals(enterprise: Enterprise, claim: Claim, categories: frozenset[Catego
         raise Refused(row.line, "不支持产品外包装的制作费")
     if item in (Item.WEBSITE, Item.INFO_SYSTEM) and not claim.one_off_build:
         raise Refused(row.line, "只支持一次性的建设开发费用，不支持后期维护、改版、升级等费用")
-    providers = {Item.MANAGEMENT_CERT: "认证机构应经中国认证认可监督管理委员会批准",
-                 Item.PRODUCT_CERT: "产品认证机构应具有产品认证资格",
-                 Item.WEBSITE: "服务商应是依法注册、具有相应资质的法人企业",
-                 Item.ONLINE_MARKETING: "服务商应是依法注册、具有相应资质的法人企业",
-                 Item.INFO_SYSTEM: "服务商应是依法注册、具有相应资质的法人企业",
-                 Item.CREDIT_REPORTS: "资信产品应购自获得财政部批准开展信用保险业务的保险公司"}
+    providers = {
+        Item.MANAGEMENT_CERT: "认证机构应经中国认证认可监督管理委员会批准",
+        Item.PRODUCT_CERT: "产品认证机构应具有产品认证资格",
+        Item.WEBSITE: "服务商应是依法注册、具有相应资质的法人企业",
+        Item.ONLINE_MARKETING: "服务商应是依法注册、具有相应资质的法人企业",
+        Item.INFO_SYSTEM: "服务商应是依法注册、具有相应资质的法人企业",
+        Item.CREDIT_REPORTS: "资信产品应购自获得财政部批准开展信用保险业务的保险公司",
+    }
     if item in providers and not claim.qualified_provider:
         raise Refused(row.line, providers[item])
     patents = (Item.PATENT_INVENTION, Item.PATENT_UTILITY, Item.PATENT_DESIGN)
     if item in patents and not claim.via_paris_or_pct:
         raise Refused(row.line, "专利申请须通过巴黎公约或PCT专利合作条约成员国提出")
     if item is Item.FINANCING and not claim.qualified_financing:
-        raise Refused(row.line, "只支持出口信用保险保单质押项下的贸易融资及外经贸担保服务平台、"
-                                "“政保贷”平台项下的融资")
+        raise Refused(
+            row.line, "只支持出口信用保险保单质押项下的贸易融资及外经贸担保服务平台、“政保贷”平台项下的融资"
+        )
     if item is Item.SANTONG and not claim.santong_authorised:
         raise Refused(row.line, "须入驻“三同”公共信息服务平台并经授权使用“三同”产品标识")
     if item is Item.ADVERTISING and claim.medium not in ("newspaper", "magazine"):
@@ -460,16 +506,24 @@ def quote(enterprise: Enterprise, claim: Claim, on: date, *, group: bool = False
     try:
         _refusals(enterprise, claim, categories, on, group)
     except Refused as refused:
-        return Quote(item=claim.item, spend=claim.spend, ratio=None, amount=D(0),
-                     refused=f"{refused.rule}：{refused.reason}")
+        return Quote(
+            item=claim.item,
+            spend=claim.spend,
+            ratio=None,
+            amount=D(0),
+            refused=f"{refused.rule}：{refused.reason}",
+        )
     row, item = ROWS[claim.item], claim.item
     work = _Work(claim.spend)
     # What of the spend the row supports at all.
     if item in (Item.PATENT_INVENTION, Item.PATENT_UTILITY, Item.PATENT_DESIGN):
         work.exclude(claim.agent_fees, row.line, "不支持支付境内中介机构的代理费")
         if claim.countries > PATENT_COUNTRIES:  # type: ignore[operator]
-            work.cap(_fen(work.amount * PATENT_COUNTRIES / claim.countries), row.line,  # type: ignore[operator]
-                     f"每个专利最多支持在5个国家的申请（申请{claim.countries}国，按比例计）")
+            work.cap(
+                _fen(work.amount * PATENT_COUNTRIES / claim.countries),  # type: ignore[operator]
+                row.line,
+                f"每个专利最多支持在5个国家的申请（申请{claim.countries}国，按比例计）",
+            )
     if item in (Item.SURVEY_TRANSPORT, Item.SURVEY_ALLOWANCE):
         persons, days = claim.persons or 1, claim.days or 1  # the validator asked for both
         share = D(min(persons, SURVEY_PERSONS)) / D(persons)
@@ -478,13 +532,18 @@ def quote(enterprise: Enterprise, claim: Claim, on: date, *, group: bool = False
         if share < 1:
             work.cap(_fen(work.amount * share), row.line, "支持人数不超过2人，总天数不超过6天（按比例计）")
     if item is Item.TRAINING:
-        work.cap(TRAINING_PER_HEAD * claim.participants, row.line,  # type: ignore[operator]
-                 f"人均标准不超过200元（{claim.participants}人）")
+        work.cap(
+            TRAINING_PER_HEAD * claim.participants,  # type: ignore[operator]
+            row.line,
+            f"人均标准不超过200元（{claim.participants}人）",
+        )
         # Materials count up to 10 % of the meeting cost (the spend without them).
         allowed = _fen((claim.spend - claim.materials_cost) * TRAINING_MATERIALS_SHARE)
         work.exclude(max(claim.materials_cost - allowed, D(0)), row.line, "资料费不得超过会务费的10%")
-    if item in (Item.WEBSITE, Item.ONLINE_MARKETING, Item.INFO_SYSTEM, Item.CREDIT_REPORTS) \
-            and claim.review_amount is not None:
+    if (
+        item in (Item.WEBSITE, Item.ONLINE_MARKETING, Item.INFO_SYSTEM, Item.CREDIT_REPORTS)
+        and claim.review_amount is not None
+    ):
         work.cap(claim.review_amount, row.line, "依据评审结果给予资金支持")
     # The ratio, then the caps on the support.
     ratio = ratio_for(claim)
@@ -493,8 +552,11 @@ def quote(enterprise: Enterprise, claim: Claim, on: date, *, group: bool = False
     work.amount = supported
     if item is Item.FAIR_BOOTH:
         booths = booths_in(claim.booth_area_m2)  # type: ignore[arg-type]
-        work.cap(BOOTH_CAP * booths, row.line,
-                 f"3万元/每个展位（9平米），{claim.booth_area_m2}平米计{booths}个展位")
+        work.cap(
+            BOOTH_CAP * booths,
+            row.line,
+            f"3万元/每个展位（9平米），{claim.booth_area_m2}平米计{booths}个展位",
+        )
     if item is Item.ONLINE_BOOTH:
         work.cap(ONLINE_BOOTH_CAP * claim.booths, row.line, f"2万元/个展位，{claim.booths}个展位")  # type: ignore[operator]
     if item is Item.TRAINING:
@@ -523,8 +585,14 @@ def annual_cap_for(categories: Iterable[Category]) -> Decimal | None:
     return None if exempt & set(categories) else ANNUAL_CAP
 
 
-def quote_all(enterprise: Enterprise, claims: Sequence[Claim], on: date, *,
-              received_this_year: Decimal = Decimal(0), group: bool = False) -> QuoteSet:
+def quote_all(
+    enterprise: Enterprise,
+    claims: Sequence[Claim],
+    on: date,
+    *,
+    received_this_year: Decimal = Decimal(0),
+    group: bool = False,
+) -> QuoteSet:
     """Every claim, then the annual cap on what the enterprise receives this year."""
     quotes = tuple(quote(enterprise, c, on, group=group) for c in claims)
     total = sum((q.amount for q in quotes), D(0))
@@ -532,11 +600,16 @@ def quote_all(enterprise: Enterprise, claims: Sequence[Claim], on: date, *,
     cut = None
     if cap is not None and received_this_year + total > cap:
         allowed = max(cap - received_this_year, D(0))
-        cut = Cut(rule="四(四)", reason=f"每个企业当年累计最多不超过100万元（已获{received_this_year}元）",
-                  before=total, after=allowed)
+        cut = Cut(
+            rule="四(四)",
+            reason=f"每个企业当年累计最多不超过100万元（已获{received_this_year}元）",
+            before=total,
+            after=allowed,
+        )
         total = allowed
-    return QuoteSet(quotes=quotes, annual_cap=cap, received_this_year=received_this_year, total=total,
-                    annual_cut=cut)
+    return QuoteSet(
+        quotes=quotes, annual_cap=cap, received_this_year=received_this_year, total=total, annual_cut=cut
+    )
 
 
 class QuoteRequest(Record):
@@ -549,14 +622,28 @@ class QuoteRequest(Record):
     group: bool = False
 
     def quote(self) -> QuoteSet:
-        return quote_all(self.enterprise, self.claims, self.on, received_this_year=self.received_this_year,
-                         group=self.group)
+        return quote_all(
+            self.enterprise,
+            self.claims,
+            self.on,
+            received_this_year=self.received_this_year,
+            group=self.group,
+        )
 
 
 # -- plan selection within the budget (五(二)2 by the priorities of 三) -------------------------------
 
-PRIORITY_ITEMS = frozenset({Item.FAIR_BOOTH, Item.FAIR_FREIGHT, Item.PRODUCT_CERT, Item.TRADEMARK,
-                            Item.PATENT_INVENTION, Item.PATENT_UTILITY, Item.PATENT_DESIGN})
+PRIORITY_ITEMS = frozenset(
+    {
+        Item.FAIR_BOOTH,
+        Item.FAIR_FREIGHT,
+        Item.PRODUCT_CERT,
+        Item.TRADEMARK,
+        Item.PATENT_INVENTION,
+        Item.PATENT_UTILITY,
+        Item.PATENT_DESIGN,
+    }
+)
 """三(三): fairs, product certification, overseas trademarks and patents."""
 
 
@@ -606,10 +693,24 @@ def plan_within_budget(candidates: Sequence[PlanCandidate], budget: Decimal, on:
         before = left
         if candidate.support <= left:
             left -= candidate.support
-            choices.append(PlanChoice(case_no=candidate.case_no, selected=True, budget_before=before,
-                                      priorities=met, reason=f"列入年度项目计划，预算余额{left}元"))
+            choices.append(
+                PlanChoice(
+                    case_no=candidate.case_no,
+                    selected=True,
+                    budget_before=before,
+                    priorities=met,
+                    reason=f"列入年度项目计划，预算余额{left}元",
+                )
+            )
         else:
             reason = f"预算余额{left}元不足以支持{candidate.support}元"
-            choices.append(PlanChoice(case_no=candidate.case_no, selected=False, budget_before=before,
-                                      priorities=met, reason=reason))
+            choices.append(
+                PlanChoice(
+                    case_no=candidate.case_no,
+                    selected=False,
+                    budget_before=before,
+                    priorities=met,
+                    reason=reason,
+                )
+            )
     return choices

@@ -33,15 +33,35 @@ PROCEDURE = "subsidy"
 MUNICIPAL_BUREAU = "北京市商务局"
 PUBLICITY_DAYS = 7
 """五(二)2, 五(五): plan selection and disbursement review results are published for 7 days."""
-MUNICIPAL_DISTRICTS = frozenset({District.DAXING, District.DEVELOPMENT_AREA, District.YANQING,
-                                 District.TONGZHOU, District.XICHENG})
+MUNICIPAL_DISTRICTS = frozenset(
+    {District.DAXING, District.DEVELOPMENT_AREA, District.YANQING, District.TONGZHOU, District.XICHENG}
+)
 """五(一)1, 五(三): enterprises registered here go to the municipal bureau."""
 
 DUAL_CONFIRMATION = "dual-confirmation"
-(REGISTRATION, PLAN_APPLICATION, PLAN_SELECTION, PLAN_PUBLICITY, IMPLEMENTATION, COMPLETENESS,
- COMPLIANCE, AUDIT, DECISION, DISBURSEMENT_PUBLICITY) = (
-    "registration", "plan-application", "plan-selection", "plan-publicity", "implementation",
-    "completeness-review", "compliance-review", "audit", "decision", "disbursement-publicity")
+(
+    REGISTRATION,
+    PLAN_APPLICATION,
+    PLAN_SELECTION,
+    PLAN_PUBLICITY,
+    IMPLEMENTATION,
+    COMPLETENESS,
+    COMPLIANCE,
+    AUDIT,
+    DECISION,
+    DISBURSEMENT_PUBLICITY,
+) = (
+    "registration",
+    "plan-application",
+    "plan-selection",
+    "plan-publicity",
+    "implementation",
+    "completeness-review",
+    "compliance-review",
+    "audit",
+    "decision",
+    "disbursement-publicity",
+)
 
 
 class Route(StrEnum):
@@ -135,8 +155,9 @@ AUDITOR = frozenset({"third-party-auditor"})
 PUBLIC = frozenset({"public"})
 
 DECISIONS: dict[str, DecisionRule] = {
-    "confirm-registration": DecisionRule(frozenset({REGISTRATION}), MUNICIPAL | DISTRICT,
-                                         ConfirmRegistration),
+    "confirm-registration": DecisionRule(
+        frozenset({REGISTRATION}), MUNICIPAL | DISTRICT, ConfirmRegistration
+    ),
     "confirm-dual-autonomous": DecisionRule(frozenset({DUAL_CONFIRMATION}), MUNICIPAL, ConfirmRegistration),
     "apply-plan": DecisionRule(frozenset({PLAN_APPLICATION}), ENTERPRISE, Claims),
     "select-plan": DecisionRule(frozenset({PLAN_SELECTION}), MUNICIPAL, SelectPlan),
@@ -146,12 +167,14 @@ DECISIONS: dict[str, DecisionRule] = {
     "audit": DecisionRule(frozenset({AUDIT}), AUDITOR, Audit),
     "decide": DecisionRule(frozenset({DECISION}), MUNICIPAL, Decide),
     "object": DecisionRule(frozenset({PLAN_PUBLICITY, DISBURSEMENT_PUBLICITY}), PUBLIC, Objection),
-    "rule-objection": DecisionRule(frozenset({PLAN_PUBLICITY, DISBURSEMENT_PUBLICITY}), MUNICIPAL,
-                                   ObjectionRuling),
+    "rule-objection": DecisionRule(
+        frozenset({PLAN_PUBLICITY, DISBURSEMENT_PUBLICITY}), MUNICIPAL, ObjectionRuling
+    ),
 }
 
 
 # -- events -------------------------------------------------------------------------------------
+
 
 class RegistrationConfirmed(Record):
     route: str

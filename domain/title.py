@@ -59,6 +59,7 @@ def check_ballot(voter: str, members: Collection[str], voted: Set[str]) -> None:
 
 # -- ballots ---------------------------------------------------------------------------------------
 
+
 class Choice(StrEnum):
     APPROVE = "approve"  # 同意
     REJECT = "reject"  # 不同意
@@ -138,8 +139,9 @@ class CommitteeDraw(ExpertDraw):
     seed: Identifier = Field(min_length=8)
 
 
-def draw_experts(pool: Sequence[Expert], size: int, seed: str, purpose: str,
-                 stand_aside_unit: str | None = None) -> tuple[Expert, ...]:
+def draw_experts(
+    pool: Sequence[Expert], size: int, seed: str, purpose: str, stand_aside_unit: str | None = None
+) -> tuple[Expert, ...]:
     """Draw `size` experts, none from `stand_aside_unit` (回避: the applicant's employer).
     The same pool, size, seed and purpose always draw the same experts."""
     chosen = seeded_rng(seed, purpose).sample(eligible_experts(pool, size, stand_aside_unit), size)
@@ -151,7 +153,8 @@ def eligible_experts(pool: Sequence[Expert], size: int, stand_aside_unit: str | 
     eligible = sorted((e for e in pool if e.unit != stand_aside_unit), key=lambda e: e.id)
     if len(eligible) < size:
         raise InvalidInputError(
-            f"the pool has {len(eligible)} experts who need not stand aside; {size} are to be drawn")
+            f"the pool has {len(eligible)} experts who need not stand aside; {size} are to be drawn"
+        )
     return eligible
 
 
@@ -180,8 +183,13 @@ def certificate_number_valid(number: str) -> bool:
     issued: the register says that)."""
     prefix, _, body = number.partition("-")
     digits, check = body[:-1], body[-1:]
-    return (prefix == CERTIFICATE_PREFIX and len(digits) == 11 and digits.isdigit()
-            and digits[4] in "1234" and _check_char(digits) == check.upper())
+    return (
+        prefix == CERTIFICATE_PREFIX
+        and len(digits) == 11
+        and digits.isdigit()
+        and digits[4] in "1234"
+        and _check_char(digits) == check.upper()
+    )
 
 
 # -- the review route (五(二)) as a case ---------------------------------------------------------
@@ -192,11 +200,19 @@ AGENCY = "北京市知识产权专业高级职称评审委员会办公室"
 PUBLICITY = Period("publicity", "五(二)6", 15, Unit.CALENDAR_DAYS, "对公示对象有异议者")
 """五(二)6: the names of those who passed are published for 15 days."""
 
-(RECOMMENDATION, AGENCY_CHECK, PANEL, EVALUATION, COMMITTEE, VOTING, ACCEPTANCE,
- PUBLICITY_STAGE) = ("recommendation", "agency-check", "panel", "evaluation", "committee",
-                     "voting", "acceptance", "publicity")
-BEFORE_CERTIFICATE = frozenset({RECOMMENDATION, AGENCY_CHECK, PANEL, EVALUATION, COMMITTEE,
-                                VOTING, ACCEPTANCE, PUBLICITY_STAGE})
+(RECOMMENDATION, AGENCY_CHECK, PANEL, EVALUATION, COMMITTEE, VOTING, ACCEPTANCE, PUBLICITY_STAGE) = (
+    "recommendation",
+    "agency-check",
+    "panel",
+    "evaluation",
+    "committee",
+    "voting",
+    "acceptance",
+    "publicity",
+)
+BEFORE_CERTIFICATE = frozenset(
+    {RECOMMENDATION, AGENCY_CHECK, PANEL, EVALUATION, COMMITTEE, VOTING, ACCEPTANCE, PUBLICITY_STAGE}
+)
 
 
 RoundYear = Annotated[str, AfterValidator(TextRule(4, r"20\d\d", "a year (the round's), e.g. 2026"))]
@@ -310,6 +326,7 @@ REVIEW_DECISIONS: dict[str, DecisionRule] = {
 
 
 # -- events -------------------------------------------------------------------------------------
+
 
 class EligibilityAssessed(Record):
     level: str

@@ -51,8 +51,12 @@ class Level(StrEnum):
 
     @property
     def chinese(self) -> str:
-        return {"assistant": "助理知识产权师", "intermediate": "知识产权师",
-                "senior": "高级知识产权师", "full-senior": "正高级知识产权师"}[self.value]
+        return {
+            "assistant": "助理知识产权师",
+            "intermediate": "知识产权师",
+            "senior": "高级知识产权师",
+            "full-senior": "正高级知识产权师",
+        }[self.value]
 
     @property
     def by_exam(self) -> bool:
@@ -83,9 +87,12 @@ class Education(IntEnum):
 
 
 EDUCATION_NAMES = {
-    "high-school": Education.HIGH_SCHOOL, "junior-college": Education.JUNIOR_COLLEGE,
-    "bachelor": Education.BACHELOR, "second-bachelor": Education.SECOND_BACHELOR,
-    "master": Education.MASTER, "doctorate": Education.DOCTORATE,
+    "high-school": Education.HIGH_SCHOOL,
+    "junior-college": Education.JUNIOR_COLLEGE,
+    "bachelor": Education.BACHELOR,
+    "second-bachelor": Education.SECOND_BACHELOR,
+    "master": Education.MASTER,
+    "doctorate": Education.DOCTORATE,
 }
 
 
@@ -98,13 +105,18 @@ class Grade(IntEnum):
     FULL_HIGH = 4  # 正高级
 
 
-GRADE_NAMES = {"junior": Grade.JUNIOR, "intermediate": Grade.INTERMEDIATE,
-               "deputy-high": Grade.DEPUTY_HIGH, "full-high": Grade.FULL_HIGH}
+GRADE_NAMES = {
+    "junior": Grade.JUNIOR,
+    "intermediate": Grade.INTERMEDIATE,
+    "deputy-high": Grade.DEPUTY_HIGH,
+    "full-high": Grade.FULL_HIGH,
+}
 
 
 class Degree(Record):
-    education: Identifier = Field(description="high-school, junior-college, bachelor, second-bachelor, "
-                                              "master or doctorate")
+    education: Identifier = Field(
+        description="high-school, junior-college, bachelor, second-bachelor, master or doctorate"
+    )
     graduated_on: CareerDate
 
     @model_validator(mode="after")
@@ -171,8 +183,9 @@ class Achievement(Record):
     achieved_on: CareerDate
     title: Name = Field(min_length=1)
     led: bool = Field(default=False, description="主持 / 主要负责人 (四(三)1 and 4 ask for it)")
-    author_rank: int | None = Field(default=None, ge=1, le=MAX_AUTHORS,
-                                    description="papers: place among the authors")
+    author_rank: int | None = Field(
+        default=None, ge=1, le=MAX_AUTHORS, description="papers: place among the authors"
+    )
     core_journal: bool = Field(default=False, description="papers: a core journal (四(三)3)")
     unit_rating: Identifier | None = Field(default=None, description="department: provincial or national")
 
@@ -229,12 +242,12 @@ class Eligibility(Record):
 
 # -- years of IP work ------------------------------------------------------------------------------
 
+
 def years_completed_on(periods: Iterable[WorkPeriod], since: date, years: int) -> date | None:
     """The day on which the IP work after `since` reaches `years` full years, if the periods
     reach it at all: a continuous period from S completes them on S + years; each gap moves
     that day later by the gap's length."""
-    spans = _merged((max(p.since, since), p.until)
-                    for p in periods if p.until is None or p.until >= since)
+    spans = _merged((max(p.since, since), p.until) for p in periods if p.until is None or p.until >= since)
     if not spans:
         return None
     start = spans[0][0]
@@ -272,6 +285,7 @@ def working_in_ip(periods: Iterable[WorkPeriod], on: date) -> bool:
 
 # -- the lines -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Line:
     """One alternative of an education-and-experience condition."""
@@ -290,30 +304,67 @@ class _Line:
 INTERMEDIATE_LINES = (
     _Line("附件二(二)1", "博士研究生毕业，从事知识产权工作", Education.DOCTORATE),
     _Line("附件二(二)2", "硕士研究生毕业后从事知识产权工作满1年", Education.MASTER, years=1),
-    _Line("附件二(二)3", "第二学士学位或研究生班毕业后从事知识产权工作满2年",
-          Education.SECOND_BACHELOR, years=2),
+    _Line(
+        "附件二(二)3", "第二学士学位或研究生班毕业后从事知识产权工作满2年", Education.SECOND_BACHELOR, years=2
+    ),
     _Line("附件二(二)4", "大学本科毕业后从事知识产权工作满4年", Education.BACHELOR, years=4),
     _Line("附件二(二)5", "大学专科毕业后从事知识产权工作满6年", Education.JUNIOR_COLLEGE, years=6),
-    _Line("附件二(二)6", "高中或中专毕业、取得经济系列初级职称后从事知识产权工作满10年",
-          Education.HIGH_SCHOOL, title=Grade.JUNIOR, title_series="economics", years=10,
-          from_title=True),
+    _Line(
+        "附件二(二)6",
+        "高中或中专毕业、取得经济系列初级职称后从事知识产权工作满10年",
+        Education.HIGH_SCHOOL,
+        title=Grade.JUNIOR,
+        title_series="economics",
+        years=10,
+        from_title=True,
+    ),
 )
 SENIOR_LINES = (
     _Line("附件三(一)2(1)", "博士研究生毕业后从事知识产权工作满2年", Education.DOCTORATE, years=2),
     _Line("附件三(一)2(2)", "硕士研究生毕业后从事知识产权工作满7年", Education.MASTER, years=7),
-    _Line("附件三(一)2(3)", "大学本科及以上学历毕业、取得中级职称后从事知识产权工作满5年",
-          Education.BACHELOR, title=Grade.INTERMEDIATE, years=5, from_title=True),
-    _Line("附件三(一)2(4)", "大学专科毕业、取得中级职称后从事知识产权工作满10年",
-          Education.JUNIOR_COLLEGE, education_exactly=True, title=Grade.INTERMEDIATE, years=10,
-          from_title=True),
-    _Line("附件三(一)2(5)", "取得非本专业副高级职称后从事知识产权工作满3年",
-          title=Grade.DEPUTY_HIGH, title_ip=False, years=3, from_title=True),
+    _Line(
+        "附件三(一)2(3)",
+        "大学本科及以上学历毕业、取得中级职称后从事知识产权工作满5年",
+        Education.BACHELOR,
+        title=Grade.INTERMEDIATE,
+        years=5,
+        from_title=True,
+    ),
+    _Line(
+        "附件三(一)2(4)",
+        "大学专科毕业、取得中级职称后从事知识产权工作满10年",
+        Education.JUNIOR_COLLEGE,
+        education_exactly=True,
+        title=Grade.INTERMEDIATE,
+        years=10,
+        from_title=True,
+    ),
+    _Line(
+        "附件三(一)2(5)",
+        "取得非本专业副高级职称后从事知识产权工作满3年",
+        title=Grade.DEPUTY_HIGH,
+        title_ip=False,
+        years=3,
+        from_title=True,
+    ),
 )
 FULL_SENIOR_LINES = (
-    _Line("附件四(一)2(1)", "大学本科及以上学历毕业、取得副高级职称后从事知识产权工作满5年",
-          Education.BACHELOR, title=Grade.DEPUTY_HIGH, years=5, from_title=True),
-    _Line("附件四(一)2(2)", "取得非本专业正高级职称后从事知识产权工作满3年",
-          title=Grade.FULL_HIGH, title_ip=False, years=3, from_title=True),
+    _Line(
+        "附件四(一)2(1)",
+        "大学本科及以上学历毕业、取得副高级职称后从事知识产权工作满5年",
+        Education.BACHELOR,
+        title=Grade.DEPUTY_HIGH,
+        years=5,
+        from_title=True,
+    ),
+    _Line(
+        "附件四(一)2(2)",
+        "取得非本专业正高级职称后从事知识产权工作满3年",
+        title=Grade.FULL_HIGH,
+        title_ip=False,
+        years=3,
+        from_title=True,
+    ),
 )
 MIN_ACHIEVEMENTS = 3
 """三(三), 四(三): at least three achievements (以上 includes three)."""
@@ -322,16 +373,27 @@ MIN_ACHIEVEMENTS = 3
 def _line_met(line: _Line, person: Applicant, on: date) -> tuple[bool, str, date | None]:
     """Whether the line is met on `on`; if not, why; and the date the count of performance
     and achievements starts from when it is."""
-    degrees = [d for d in person.degrees if d.graduated_on <= on and (
-        line.education is None
-        or (d.rank == line.education if line.education_exactly else d.rank >= line.education))]
+    degrees = [
+        d
+        for d in person.degrees
+        if d.graduated_on <= on
+        and (
+            line.education is None
+            or (d.rank == line.education if line.education_exactly else d.rank >= line.education)
+        )
+    ]
     if line.education is not None and not degrees:
         return False, "学历不符", None
     graduated = min((d.graduated_on for d in degrees), default=None)
-    titles = [t for t in person.titles if t.obtained_on <= on and line.title is not None
-              and t.rank == line.title
-              and (line.title_ip is None or t.intellectual_property == line.title_ip)
-              and (line.title_series is None or t.series == line.title_series)]
+    titles = [
+        t
+        for t in person.titles
+        if t.obtained_on <= on
+        and line.title is not None
+        and t.rank == line.title
+        and (line.title_ip is None or t.intellectual_property == line.title_ip)
+        and (line.title_series is None or t.series == line.title_series)
+    ]
     if line.title is not None and not titles:
         return False, "未取得所需职称", None
     anchor = min(t.obtained_on for t in titles) if line.from_title else graduated
@@ -343,8 +405,9 @@ def _line_met(line: _Line, person: Applicant, on: date) -> tuple[bool, str, date
     return True, "", anchor
 
 
-def _first_line(lines: tuple[_Line, ...], person: Applicant, on: date
-                ) -> tuple[_Line | None, date | None, list[Refusal]]:
+def _first_line(
+    lines: tuple[_Line, ...], person: Applicant, on: date
+) -> tuple[_Line | None, date | None, list[Refusal]]:
     refusals = []
     for line in lines:
         met, why, anchor = _line_met(line, person, on)
@@ -380,24 +443,37 @@ def _achievement_counts(achievement: Achievement, level: Level) -> bool:
     }[achievement.kind]
 
 
-def _performance_and_achievements(person: Applicant, level: Level, direction: Direction,
-                                  since: date, on: date) -> list[Refusal]:
+def _performance_and_achievements(
+    person: Applicant, level: Level, direction: Direction, since: date, on: date
+) -> list[Refusal]:
     section = "三" if level is Level.SENIOR else "四"
     title_name = "中级职称" if level is Level.SENIOR else "副高级职称"
     refusals = []
-    performance = [p for p in person.performance if p.direction is direction
-                   and since <= p.achieved_on <= on and (level is Level.SENIOR or p.principal)]
+    performance = [
+        p
+        for p in person.performance
+        if p.direction is direction
+        and since <= p.achieved_on <= on
+        and (level is Level.SENIOR or p.principal)
+    ]
     if not performance:
         role = "" if level is Level.SENIOR else "作为主要负责人"
-        refusals.append(Refusal(
-            line=f"附件{section}(二){1 if direction is Direction.SERVICES else 2}",
-            reason=f"自{since.isoformat()}（取得{title_name}或毕业）以来无{role}{direction.chinese}方向的业绩条件"))
-    counted = [a for a in person.achievements
-               if since <= a.achieved_on <= on and _achievement_counts(a, level)]
+        refusals.append(
+            Refusal(
+                line=f"附件{section}(二){1 if direction is Direction.SERVICES else 2}",
+                reason=f"自{since.isoformat()}（取得{title_name}或毕业）以来无{role}{direction.chinese}方向的业绩条件",
+            )
+        )
+    counted = [
+        a for a in person.achievements if since <= a.achieved_on <= on and _achievement_counts(a, level)
+    ]
     if len(counted) < MIN_ACHIEVEMENTS:
-        refusals.append(Refusal(
-            line=f"附件{section}(三)",
-            reason=f"自{since.isoformat()}以来符合条件的成果{len(counted)}项，须{MIN_ACHIEVEMENTS}项以上"))
+        refusals.append(
+            Refusal(
+                line=f"附件{section}(三)",
+                reason=f"自{since.isoformat()}以来符合条件的成果{len(counted)}项，须{MIN_ACHIEVEMENTS}项以上",
+            )
+        )
     return refusals
 
 
@@ -435,7 +511,8 @@ def assess(person: Applicant, level: Level, direction: Direction, on: date) -> E
         if line is not None:
             basis = line.line
             refusals += _performance_and_achievements(
-                person, level, direction, _count_since(person, Grade.DEPUTY_HIGH, on), on)
+                person, level, direction, _count_since(person, Grade.DEPUTY_HIGH, on), on
+            )
     return Eligibility(level=level, eligible=not refusals, basis=basis, refusals=tuple(refusals))
 
 

@@ -91,24 +91,52 @@ def stack_checks(settings: Settings) -> list[Check]:
         if record.database_url_file and postmaster is None:
             missing.append("PostgreSQL")
         if missing:
-            return [Check(False, "stack", f"本地栈 pid {record.pid} 缺少 {', '.join(missing)} "
-                          f"(local stack incomplete: {', '.join(missing)} not running; it restarts "
-                          f"them itself, see {state / 'temporal.log'} and {pgdata / 'log'})")]
+            return [
+                Check(
+                    False,
+                    "stack",
+                    f"本地栈 pid {record.pid} 缺少 {', '.join(missing)} "
+                    f"(local stack incomplete: {', '.join(missing)} not running; it restarts "
+                    f"them itself, see {state / 'temporal.log'} and {pgdata / 'log'})",
+                )
+            ]
         parts = [f"govflow dev pid {record.pid}", f"Temporal pid {temporal.pid} {record.temporal}"]
         if postmaster is not None and record.database_url_file:
             parts.append(f"PostgreSQL pid {postmaster.pid}")
-        return [Check(True, "stack",
-                      f"本地栈运行中 (local stack running): {', '.join(parts)}, state {state}")]
-    leftovers = [f"{name} (pid {process.pid})" for name, process in
-                 (("Temporal", temporal), ("PostgreSQL", postmaster)) if process is not None]
+        return [
+            Check(True, "stack", f"本地栈运行中 (local stack running): {', '.join(parts)}, state {state}")
+        ]
+    leftovers = [
+        f"{name} (pid {process.pid})"
+        for name, process in (("Temporal", temporal), ("PostgreSQL", postmaster))
+        if process is not None
+    ]
     if leftovers:
-        return [Check(False, "stack", f"本地栈已被终止，遗留进程 (a killed stack left {', '.join(leftovers)} "
-                      f"running on {state}); clean up with `govflow dev --stop`")]
+        return [
+            Check(
+                False,
+                "stack",
+                f"本地栈已被终止，遗留进程 (a killed stack left {', '.join(leftovers)} "
+                f"running on {state}); clean up with `govflow dev --stop`",
+            )
+        ]
     if read_stack_record(state) is not None:
-        return [Check(True, "stack", f"本地栈未运行 (no local stack: the last one on {state} was killed; "
-                      "the next `govflow dev` tidies up)")]
-    return [Check(True, "stack", f"本地栈未运行 (no local stack on {state}; checking "
-                  f"{settings.temporal_address} and the database as configured)")]
+        return [
+            Check(
+                True,
+                "stack",
+                f"本地栈未运行 (no local stack: the last one on {state} was killed; "
+                "the next `govflow dev` tidies up)",
+            )
+        ]
+    return [
+        Check(
+            True,
+            "stack",
+            f"本地栈未运行 (no local stack on {state}; checking "
+            f"{settings.temporal_address} and the database as configured)",
+        )
+    ]
 
 
 # -- Temporal ----------------------------------------------------------------------------------
@@ -128,8 +156,9 @@ async def _temporal(settings: Settings) -> tuple[Client | None, Check]:
         if record is not None and record.temporal != address:
             detail += f"; the local stack serves {record.temporal} (set TEMPORAL_ADDRESS)"
         return None, Check(False, "temporal", detail)
-    return client, Check(True, "temporal", f"Temporal {address} 可达 (reachable), "
-                         f"namespace {settings.temporal_namespace}")
+    return client, Check(
+        True, "temporal", f"Temporal {address} 可达 (reachable), namespace {settings.temporal_namespace}"
+    )
 
 
 _KINDS = {
@@ -145,8 +174,11 @@ async def search_attribute_check(client: Client) -> Check:
             ListSearchAttributesRequest(namespace=client.namespace), timeout=RPC_TIMEOUT
         )
     except RPCError as error:
-        return Check(False, "search-attributes", f"搜索属性无法读取 (search attributes unreadable): "
-                     f"{_first_line(error)}")
+        return Check(
+            False,
+            "search-attributes",
+            f"搜索属性无法读取 (search attributes unreadable): {_first_line(error)}",
+        )
     registered = dict(response.custom_attributes)
     missing, mistyped = [], []
     for key in search_attributes.ALL:
@@ -158,11 +190,18 @@ async def search_attribute_check(client: Client) -> Check:
             mistyped.append(f"{key.name} is {actual}, not {key.indexed_value_type.name}")
     if missing or mistyped:
         problems = "; ".join(([f"missing {', '.join(missing)}"] if missing else []) + mistyped)
-        return Check(False, "search-attributes", f"搜索属性不全 (search attributes wrong): {problems}; "
-                     "`govflow dev` registers them, elsewhere: temporal operator search-attribute create")
+        return Check(
+            False,
+            "search-attributes",
+            f"搜索属性不全 (search attributes wrong): {problems}; "
+            "`govflow dev` registers them, elsewhere: temporal operator search-attribute create",
+        )
     names = ", ".join(key.name for key in search_attributes.ALL)
-    return Check(True, "search-attributes", f"{len(search_attributes.ALL)} 个搜索属性已注册 "
-                 f"(search attributes registered): {names}")
+    return Check(
+        True,
+        "search-attributes",
+        f"{len(search_attributes.ALL)} 个搜索属性已注册 (search attributes registered): {names}",
+    )
 
 
 async def worker_check(client: Client, task_queue: str) -> Check:
@@ -177,19 +216,33 @@ async def worker_check(client: Client, task_queue: str) -> Check:
             timeout=RPC_TIMEOUT,
         )
     except RPCError as error:
-        return Check(False, "worker", f"任务队列 {task_queue} 无法查询 (task queue not described): "
-                     f"{_first_line(error)}")
+        return Check(
+            False,
+            "worker",
+            f"任务队列 {task_queue} 无法查询 (task queue not described): {_first_line(error)}",
+        )
     since = datetime.now(UTC) - POLLER_WINDOW
-    polling = sorted({
-        poller.identity for poller in response.pollers
-        if poller.HasField("last_access_time") and poller.last_access_time.ToDatetime(UTC) >= since
-        and not _gone_from_this_machine(poller.identity)
-    })
+    polling = sorted(
+        {
+            poller.identity
+            for poller in response.pollers
+            if poller.HasField("last_access_time")
+            and poller.last_access_time.ToDatetime(UTC) >= since
+            and not _gone_from_this_machine(poller.identity)
+        }
+    )
     if not polling:
-        return Check(False, "worker", f"任务队列 {task_queue} 没有 worker (no worker polled the task queue "
-                     "in the last minute); start one: `govflow worker` or `govflow dev`")
-    return Check(True, "worker", f"任务队列 {task_queue} 有 {len(polling)} 个 worker "
-                 f"(worker polling): {', '.join(polling)}")
+        return Check(
+            False,
+            "worker",
+            f"任务队列 {task_queue} 没有 worker (no worker polled the task queue "
+            "in the last minute); start one: `govflow worker` or `govflow dev`",
+        )
+    return Check(
+        True,
+        "worker",
+        f"任务队列 {task_queue} 有 {len(polling)} 个 worker (worker polling): {', '.join(polling)}",
+    )
 
 
 def _gone_from_this_machine(identity: str) -> bool:
@@ -203,13 +256,18 @@ async def stuck_case_check(client: Client) -> Check:
     try:
         stuck = await stuck_cases(client)
     except RPCError as error:
-        return Check(False, "stuck-cases",
-                     f"卡住的案件无法查询 (stuck cases not listed): {_first_line(error)}")
+        return Check(
+            False, "stuck-cases", f"卡住的案件无法查询 (stuck cases not listed): {_first_line(error)}"
+        )
     if not stuck:
         return Check(True, "stuck-cases", "没有卡住的案件 (no workflow task keeps failing)")
     shown = ", ".join(stuck[:SHOWN]) + (f" and {len(stuck) - SHOWN} more" if len(stuck) > SHOWN else "")
-    return Check(False, "stuck-cases", f"{len(stuck)} 个案件的工作流任务反复失败 (workflow task keeps "
-                 f"failing): {shown}; see the worker's log and the case in the Temporal UI")
+    return Check(
+        False,
+        "stuck-cases",
+        f"{len(stuck)} 个案件的工作流任务反复失败 (workflow task keeps "
+        f"failing): {shown}; see the worker's log and the case in the Temporal UI",
+    )
 
 
 # -- the database ------------------------------------------------------------------------------
@@ -222,14 +280,21 @@ async def database_checks(settings: Settings) -> list[Check]:
     try:
         url = resolve_database_url(settings)
     except DatabaseUnreachableError as error:
-        return [Check(False, "database", f"数据库不可达 ({error})"),
-                Check(False, "schema", "数据库架构未检查 (schema not checked: no database)")]
+        return [
+            Check(False, "database", f"数据库不可达 ({error})"),
+            Check(False, "schema", "数据库架构未检查 (schema not checked: no database)"),
+        ]
     try:
         conn = await asyncpg.connect(url, timeout=10)
     except (OSError, asyncpg.PostgresError, TimeoutError) as error:
-        return [Check(False, "database", f"数据库不可达 (database unreachable at {redact(url)}: "
-                      f"{_first_line(error)})"),
-                Check(False, "schema", "数据库架构未检查 (schema not checked: no database)")]
+        return [
+            Check(
+                False,
+                "database",
+                f"数据库不可达 (database unreachable at {redact(url)}: {_first_line(error)})",
+            ),
+            Check(False, "schema", "数据库架构未检查 (schema not checked: no database)"),
+        ]
     try:
         reachable = Check(True, "database", f"数据库可达 (database reachable): {redact(url)}")
         return [reachable, await _schema_check(conn)]
@@ -245,24 +310,40 @@ async def _schema_check(conn: Any) -> Check:
     newest = known[-1]
     newest_name = f"{newest.version:04d}_{newest.name}"
     if await conn.fetchval("SELECT to_regclass('schema_migrations')") is None:
-        return Check(False, "schema", f"数据库未迁移 (schema not migrated; newest is {newest_name}); "
-                     "a worker migrates it when it starts")
+        return Check(
+            False,
+            "schema",
+            f"数据库未迁移 (schema not migrated; newest is {newest_name}); "
+            "a worker migrates it when it starts",
+        )
     rows = await conn.fetch("SELECT version, checksum FROM schema_migrations ORDER BY version")
     applied = {int(row["version"]): str(row["checksum"]) for row in rows}
-    changed = [f"{m.version:04d}_{m.name}" for m in known
-               if m.version in applied and applied[m.version] != m.checksum]
+    changed = [
+        f"{m.version:04d}_{m.name}"
+        for m in known
+        if m.version in applied and applied[m.version] != m.checksum
+    ]
     if changed:
-        return Check(False, "schema", f"迁移被改动 (migration changed after it was applied): "
-                     f"{', '.join(changed)}")
+        return Check(
+            False, "schema", f"迁移被改动 (migration changed after it was applied): {', '.join(changed)}"
+        )
     current = max(applied, default=0)
     unknown = sorted(set(applied) - {m.version for m in known})
     if unknown:
-        return Check(False, "schema", f"数据库架构版本 {current} 比代码新 (schema ahead of this code: "
-                     f"{', '.join(f'{v:04d}' for v in unknown)} unknown, newest here {newest_name})")
+        return Check(
+            False,
+            "schema",
+            f"数据库架构版本 {current} 比代码新 (schema ahead of this code: "
+            f"{', '.join(f'{v:04d}' for v in unknown)} unknown, newest here {newest_name})",
+        )
     missing = [f"{m.version:04d}_{m.name}" for m in known if m.version not in applied]
     if missing:
-        return Check(False, "schema", f"数据库架构版本 {current}，最新为 {newest.version} (schema behind: "
-                     f"{', '.join(missing)} not applied); a worker migrates it when it starts")
+        return Check(
+            False,
+            "schema",
+            f"数据库架构版本 {current}，最新为 {newest.version} (schema behind: "
+            f"{', '.join(missing)} not applied); a worker migrates it when it starts",
+        )
     return Check(True, "schema", f"数据库架构版本 {current} 为最新 (schema up to date): {newest_name}")
 
 

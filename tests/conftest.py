@@ -79,17 +79,22 @@ def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def settings(postgres_url: str, state_dir: Path) -> Settings:
-    return Settings(DATABASE_URL=postgres_url, GOVFLOW_STATE_DIR=state_dir,
-                    GOVFLOW_TASK_QUEUE="govflow-tests")
+    return Settings(
+        DATABASE_URL=postgres_url, GOVFLOW_STATE_DIR=state_dir, GOVFLOW_TASK_QUEUE="govflow-tests"
+    )
 
 
 async def register_search_attributes(client: Client) -> None:
-    kinds = {"KEYWORD": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-             "DATETIME": IndexedValueType.INDEXED_VALUE_TYPE_DATETIME}
-    await client.operator_service.add_search_attributes(AddSearchAttributesRequest(
-        namespace=client.namespace,
-        search_attributes={k.name: kinds[k.indexed_value_type.name] for k in search_attributes.ALL},
-    ))
+    kinds = {
+        "KEYWORD": IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+        "DATETIME": IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+    }
+    await client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=client.namespace,
+            search_attributes={k.name: kinds[k.indexed_value_type.name] for k in search_attributes.ALL},
+        )
+    )
 
 
 @pytest.fixture(scope="session")

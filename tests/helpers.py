@@ -28,9 +28,7 @@ INSPECTOR = Actor(role="inspector", id="inspector-007")
 
 
 async def stored_events(pool: asyncpg.Pool, case_no: str) -> list[tuple[int, str]]:
-    rows = await pool.fetch(
-        "SELECT seq, type FROM case_events WHERE case_no = $1 ORDER BY seq", case_no
-    )
+    rows = await pool.fetch("SELECT seq, type FROM case_events WHERE case_no = $1 ORDER BY seq", case_no)
     return [(row["seq"], row["type"]) for row in rows]
 
 
@@ -67,8 +65,12 @@ def run_govflow(*args: str, env: dict[str, str] | None = None, timeout: float = 
     import subprocess
 
     return subprocess.run(
-        [*govflow_command(), *args], capture_output=True, text=True, timeout=timeout,
-        env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+        [*govflow_command(), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
     )
 
 
@@ -87,8 +89,12 @@ async def run_govflow_async(*args: str, env: dict[str, str] | None = None, timeo
     import subprocess
 
     process = await asyncio.create_subprocess_exec(
-        *govflow_command(), *args, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
-        stdin=asyncio.subprocess.DEVNULL, env={**os.environ, **(env or {})},
+        *govflow_command(),
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        stdin=asyncio.subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
     )
     out, err = await asyncio.wait_for(process.communicate(), timeout)
     return subprocess.CompletedProcess(
@@ -137,8 +143,9 @@ class CaseDriver:
         return [e.data for e in (await self.status()).history if e.type == kind]
 
     async def notice(self, step: str) -> tuple[str, str]:
-        row = await self.pool.fetchrow("SELECT template, body FROM notices WHERE case_no=$1 AND step=$2",
-                                       self.case_no, step)
+        row = await self.pool.fetchrow(
+            "SELECT template, body FROM notices WHERE case_no=$1 AND step=$2", self.case_no, step
+        )
         return row["template"], row["body"]
 
     async def today(self) -> Any:

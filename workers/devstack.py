@@ -130,8 +130,12 @@ def _is_govflow_dev(process: Any) -> bool:
 
 def _is_temporal_of(process: Any, state: Path) -> bool:
     args = _cmdline(process)
-    return bool(args) and Path(args[0]).name == "temporal" and "start-dev" in args and str(
-        state / "temporal.db") in args
+    return (
+        bool(args)
+        and Path(args[0]).name == "temporal"
+        and "start-dev" in args
+        and str(state / "temporal.db") in args
+    )
 
 
 def _is_postmaster_of(process: Any, pgdata: Path) -> bool:
@@ -460,13 +464,27 @@ class TemporalDevServer:
 
     def command(self) -> list[str]:
         return [
-            str(installed_binary("temporal")), "server", "start-dev",
-            "--ip", self.host, "--port", str(self.port), "--ui-port", str(self.ui_port),
-            "--namespace", self.namespace,
-            "--db-filename", str(self.state_dir / "temporal.db"),
-            "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal",
-            "--log-level", "warn",
-            "--dynamic-config-value", REPORTED_PROBLEMS_FLAG,
+            str(installed_binary("temporal")),
+            "server",
+            "start-dev",
+            "--ip",
+            self.host,
+            "--port",
+            str(self.port),
+            "--ui-port",
+            str(self.ui_port),
+            "--namespace",
+            self.namespace,
+            "--db-filename",
+            str(self.state_dir / "temporal.db"),
+            "--sqlite-pragma",
+            "journal_mode=wal",
+            "--sqlite-pragma",
+            "synchronous=normal",
+            "--log-level",
+            "warn",
+            "--dynamic-config-value",
+            REPORTED_PROBLEMS_FLAG,
             *search_attributes.cli_flags(),
         ]
 
@@ -480,13 +498,17 @@ class TemporalDevServer:
             self._log.close()
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            self.command(), stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            self.command(),
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
         with contextlib.suppress(psutil.Error):
             created = psutil.Process(self.process.pid).create_time()
-            write_atomically(self.state_dir / TEMPORAL_PID_FILE,
-                             json.dumps(asdict(ChildRecord(self.process.pid, created))))
+            write_atomically(
+                self.state_dir / TEMPORAL_PID_FILE, json.dumps(asdict(ChildRecord(self.process.pid, created)))
+            )
 
     async def wait_ready(self, settings: Settings, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
@@ -548,8 +570,12 @@ def _start_postgres(settings: Settings) -> tuple[Any, str]:
 class RestartBudget:
     """A few restarts are recovery; many in a short while are a loop, and the stack gives up."""
 
-    def __init__(self, limit: int = RESTARTS_ALLOWED, window: float = RESTART_WINDOW,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        limit: int = RESTARTS_ALLOWED,
+        window: float = RESTART_WINDOW,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.limit, self.window, self.clock = limit, window, clock
         self._spent: dict[str, deque[float]] = {}
 
@@ -591,8 +617,15 @@ class Supervisor:
     """Runs the worker and, every second, restarts whichever of Temporal, PostgreSQL and the
     worker has died, until `stop` is set."""
 
-    def __init__(self, settings: Settings, temporal: TemporalDevServer, postgres: Any,
-                 database_url: str, stop: asyncio.Event, interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        temporal: TemporalDevServer,
+        postgres: Any,
+        database_url: str,
+        stop: asyncio.Event,
+        interval: float = 1.0,
+    ) -> None:
         self.settings, self.temporal, self.postgres = settings, temporal, postgres
         self.database_url, self.stop, self.interval = database_url, stop, interval
         self.budget = RestartBudget()
@@ -634,8 +667,11 @@ class Supervisor:
         if process is None or process.poll() is None:
             return
         self.budget.spend("the Temporal dev server", f"see {self.temporal.log_path}")
-        self.log.warning("the Temporal dev server died; starting it again",
-                         exit_status=process.returncode, address=self.temporal.address)
+        self.log.warning(
+            "the Temporal dev server died; starting it again",
+            exit_status=process.returncode,
+            address=self.temporal.address,
+        )
         self.temporal.start()
         try:
             await self.temporal.wait_ready(self.settings)
@@ -707,8 +743,9 @@ async def run_dev_stack(
     try:
         stopped = await clean_leftovers(state)
         if stopped:
-            print(f"govflow dev: stopped what a killed stack left on {state}: {', '.join(stopped)}",
-                  flush=True)
+            print(
+                f"govflow dev: stopped what a killed stack left on {state}: {', '.join(stopped)}", flush=True
+            )
         check_ports(host, {temporal.port: "Temporal frontend", temporal.ui_port: "Temporal UI"})
         async with until_interrupted() as stop:
             await _run(settings, temporal, stop, log)
@@ -737,8 +774,12 @@ async def _run(settings: Settings, temporal: TemporalDevServer, stop: asyncio.Ev
     postgres: Any = None
     wrote_url: str | None = None
     record = StackRecord(
-        pid=os.getpid(), created=psutil.Process().create_time(), temporal=temporal.address,
-        ui=temporal.ui_url, state=str(state), started_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        pid=os.getpid(),
+        created=psutil.Process().create_time(),
+        temporal=temporal.address,
+        ui=temporal.ui_url,
+        state=str(state),
+        started_at=datetime.now(UTC).isoformat(timespec="seconds"),
         database_url_file=not settings.database_url,
     )
     write_atomically(state / STACK_FILE, json.dumps(asdict(record)))
@@ -792,8 +833,10 @@ async def stop_dev_stack(settings: Settings, *, timeout: float = 60.0) -> str:
     if found is None:
         leftovers = await clean_leftovers(state)
         if leftovers:
-            return (f"govflow dev: no local stack was running; stopped what a killed one left: "
-                    f"{', '.join(leftovers)} (state {state})")
+            return (
+                f"govflow dev: no local stack was running; stopped what a killed one left: "
+                f"{', '.join(leftovers)} (state {state})"
+            )
         return f"govflow dev: no local stack is running (state {state})"
     record, process = found
     killed = await _terminate(process, signal.SIGTERM, timeout)
@@ -820,17 +863,19 @@ async def _ensure_schedules(settings: Settings, log: Any) -> None:
 
 def banner(settings: Settings, temporal: TemporalDevServer, database_url: str) -> str:
     env = f"TEMPORAL_ADDRESS={temporal.address} GOVFLOW_STATE_DIR={settings.state_dir}"
-    return "\n".join([
-        "govflow dev: the local stack is up",
-        f"  Temporal UI   {temporal.ui_url}",
-        f"  Temporal      {temporal.address} (namespace {settings.temporal_namespace}, "
-        f"state {temporal.state_dir / 'temporal.db'})",
-        f"  PostgreSQL    {redact(database_url)}",
-        f"  task queue    {settings.task_queue}",
-        f"  notices       {settings.notices_dir}",
-        "  start a case  (in another terminal)",
-        f"    {env} .venv/bin/govflow start demo examples/demo/start.json",
-        f"    {env} .venv/bin/govflow list",
-        "  Ctrl-C (or `govflow dev --stop` elsewhere) stops everything; started again, it finds "
-        "the same cases.",
-    ])
+    return "\n".join(
+        [
+            "govflow dev: the local stack is up",
+            f"  Temporal UI   {temporal.ui_url}",
+            f"  Temporal      {temporal.address} (namespace {settings.temporal_namespace}, "
+            f"state {temporal.state_dir / 'temporal.db'})",
+            f"  PostgreSQL    {redact(database_url)}",
+            f"  task queue    {settings.task_queue}",
+            f"  notices       {settings.notices_dir}",
+            "  start a case  (in another terminal)",
+            f"    {env} .venv/bin/govflow start demo examples/demo/start.json",
+            f"    {env} .venv/bin/govflow list",
+            "  Ctrl-C (or `govflow dev --stop` elsewhere) stops everything; started again, it finds "
+            "the same cases.",
+        ]
+    )

@@ -30,12 +30,15 @@ from workers.temporal import connect
 
 
 def build_activities(
-    pool: asyncpg.Pool, settings: Settings, client: Client | None = None,
+    pool: asyncpg.Pool,
+    settings: Settings,
+    client: Client | None = None,
     renderer: NoticeRenderer | None = None,
 ) -> list[Any]:
     """The core's activities and every registered procedure's own."""
-    case_log = CaseLogActivities(pool, renderer or NoticeRenderer(), [FolderChannel(settings.notices_dir)],
-                                 projections())
+    case_log = CaseLogActivities(
+        pool, renderer or NoticeRenderer(), [FolderChannel(settings.notices_dir)], projections()
+    )
     calendars = CalendarSource(pool)
     clocks = ClockActivities(calendars)
     reports = ReportActivities(pool, calendars)

@@ -52,15 +52,22 @@ class ClockedCase(Protocol):
 
     async def record(self, actor: Actor, data: Any) -> CaseEvent: ...
 
-    async def issue_notice(self, step: str, template: str, recipient: str,
-                           context: dict[str, Any], actor: Actor = ...) -> CaseEvent: ...
+    async def issue_notice(
+        self, step: str, template: str, recipient: str, context: dict[str, Any], actor: Actor = ...
+    ) -> CaseEvent: ...
 
-    async def escalate(self, clock: str, article: str, due: date, supervising_body: str,
-                       reason: str) -> None: ...
+    async def escalate(
+        self, clock: str, article: str, due: date, supervising_body: str, reason: str
+    ) -> None: ...
 
-    async def run_activity(self, activity: Callable[[Any, Command], Awaitable[Result]],
-                           command: Command, *, start_to_close: timedelta,
-                           retry: RetryPolicy | None = None) -> Result: ...
+    async def run_activity(
+        self,
+        activity: Callable[[Any, Command], Awaitable[Result]],
+        command: Command,
+        *,
+        start_to_close: timedelta,
+        retry: RetryPolicy | None = None,
+    ) -> Result: ...
 
 
 @dataclass(frozen=True)
@@ -119,8 +126,13 @@ class ClockKeeper:
     # -- what procedures call -------------------------------------------------------------------
 
     async def start(
-        self, period: Period, *, escalate_to: str | None, remind: str | None = None,
-        reminder_lead: int = 2, started_on: date | None = None,
+        self,
+        period: Period,
+        *,
+        escalate_to: str | None,
+        remind: str | None = None,
+        reminder_lead: int = 2,
+        started_on: date | None = None,
     ) -> ClockPlan:
         """Start the clock of `period`; the day it starts on (default: today in Beijing) does
         not count."""
@@ -130,13 +142,23 @@ class ClockKeeper:
             raise to_application_error(ClockStateError(f"clock {name!r} is already running"))
         today = self._today()
         clock = Clock(
-            name=name, article=period.article, started_on=started_on or today, length=period.length,
-            unit=period.unit, reminder_lead=reminder_lead if remind else 0,
+            name=name,
+            article=period.article,
+            started_on=started_on or today,
+            length=period.length,
+            unit=period.unit,
+            reminder_lead=reminder_lead if remind else 0,
         )
         self._routes[name] = ClockRoute(escalate_to=escalate_to, remind=remind)
         plan = await self._set(clock, today)
-        await self._record(ev.ClockStarted, name, article=period.article, started_on=clock.started_on,
-                           length=period.length, unit=period.unit.value)
+        await self._record(
+            ev.ClockStarted,
+            name,
+            article=period.article,
+            started_on=clock.started_on,
+            length=period.length,
+            unit=period.unit.value,
+        )
         self._watchers[name] = asyncio.create_task(self._watch(name))
         return plan
 
@@ -152,11 +174,10 @@ class ClockKeeper:
 
     async def extend(self, name: str, new_length: int, reason: str, approver: str, actor: Actor) -> None:
         today = self._today()
-        await self._set(
-            self._change(name, lambda c: c.extend(new_length, reason, approver, today)), today
+        await self._set(self._change(name, lambda c: c.extend(new_length, reason, approver, today)), today)
+        await self._record(
+            ev.ClockExtended, name, actor, new_length=new_length, reason=reason, approver=approver
         )
-        await self._record(ev.ClockExtended, name, actor, new_length=new_length, reason=reason,
-                           approver=approver)
 
     async def meet(self, name: str, actor: Actor) -> None:
         """The act the clock waited for was done in time."""
@@ -190,7 +211,10 @@ class ClockKeeper:
                 continue
             self._keep(clock.name, clock, plan)
             await self._record(
-                ev.ClockReplanned, clock.name, actor, previous_due=previous.due,
+                ev.ClockReplanned,
+                clock.name,
+                actor,
+                previous_due=previous.due,
                 previous_provisional=previous.provisional,
                 previous_calendar_version=previous.calendar_version,
             )
@@ -214,14 +238,18 @@ class ClockKeeper:
                 continue
             plan = self.plans[name]
             route = self._routes[name]
-            remind = (plan.reminder_at is not None and route.remind is not None
-                      and (name, plan.due) not in self._reminded)
+            remind = (
+                plan.reminder_at is not None
+                and route.remind is not None
+                and (name, plan.due) not in self._reminded
+            )
             target = plan.reminder_at if remind and plan.reminder_at else plan.expires_at
             remaining = target - workflow.now()
             if remaining > timedelta(0):
                 try:
                     await workflow.wait_condition(
-                        changed, timeout=remaining,
+                        changed,
+                        timeout=remaining,
                         timeout_summary=f"{name}: {'reminder' if remind else 'due'} {plan.due}",
                     )
                     continue
@@ -239,9 +267,15 @@ class ClockKeeper:
         self._reminded.add((name, plan.due))
         await self._record(ev.ClockReminded, name, SYSTEM, recipient=recipient)
         await self._case.issue_notice(
-            f"reminder-{name}-{plan.due.isoformat()}", "clock_reminder", recipient,
-            {"clock": name, "article": self.clocks[name].article, "due": plan.due,
-             "provisional": plan.provisional},
+            f"reminder-{name}-{plan.due.isoformat()}",
+            "clock_reminder",
+            recipient,
+            {
+                "clock": name,
+                "article": self.clocks[name].article,
+                "due": plan.due,
+                "provisional": plan.provisional,
+            },
         )
 
     async def _breach(self, name: str, plan: ClockPlan, route: ClockRoute) -> None:
@@ -252,7 +286,10 @@ class ClockKeeper:
         if route.escalate_to is None:
             return
         await self._case.escalate(
-            name, clock.article, plan.due, route.escalate_to,
+            name,
+            clock.article,
+            plan.due,
+            route.escalate_to,
             f"法定期限“{name}”（{clock.article}）已于{plan.due.isoformat()}届满，尚未办结",
         )
 
@@ -270,8 +307,10 @@ class ClockKeeper:
 
     async def _plan(self, clocks: list[Clock], today: date) -> tuple[ClockPlan, ...]:
         return await self._case.run_activity(
-            ClockActivities.plan_clocks, PlanClocks(clocks=tuple(clocks), today=today),
-            start_to_close=PLAN_TIMEOUT, retry=PLAN_RETRY,
+            ClockActivities.plan_clocks,
+            PlanClocks(clocks=tuple(clocks), today=today),
+            start_to_close=PLAN_TIMEOUT,
+            retry=PLAN_RETRY,
         )
 
     async def _set(self, clock: Clock, today: date) -> ClockPlan:
@@ -285,16 +324,24 @@ class ClockKeeper:
             self.plans[name] = plan
         self._versions[name] = self._versions.get(name, 0) + 1
         upcoming = self.next_deadline()
-        workflow.upsert_search_attributes([
-            sa.NEXT_DEADLINE.value_set(upcoming) if upcoming else sa.NEXT_DEADLINE.value_unset()
-        ])
+        workflow.upsert_search_attributes(
+            [sa.NEXT_DEADLINE.value_set(upcoming) if upcoming else sa.NEXT_DEADLINE.value_unset()]
+        )
 
     async def _record(
         self, event: type[ev.ClockChanged], name: str, actor: Actor = SYSTEM, **facts: Any
     ) -> None:
         clock, plan = self.clocks[name], self.plans[name]
-        await self._case.record(actor, event(
-            clock=name, due=plan.due, state=clock.state, provisional=plan.provisional,
-            calendar_version=plan.calendar_version, deadlines=self.deadlines(),
-            next_deadline=self.next_deadline(), **facts,
-        ))
+        await self._case.record(
+            actor,
+            event(
+                clock=name,
+                due=plan.due,
+                state=clock.state,
+                provisional=plan.provisional,
+                calendar_version=plan.calendar_version,
+                deadlines=self.deadlines(),
+                next_deadline=self.next_deadline(),
+                **facts,
+            ),
+        )

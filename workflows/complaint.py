@@ -57,14 +57,21 @@ class ComplaintWorkflow(CaseWorkflow):
         self.filing = filing
         self.missing = rules.missing_particulars(filing)
         await self.open_case(
-            opening.case_no, opening.received_at, applicant_id=filing.applicant_id,
-            district=filing.district, stage=rules.INCOMPLETE if self.missing else rules.REVIEWING,
+            opening.case_no,
+            opening.received_at,
+            applicant_id=filing.applicant_id,
+            district=filing.district,
+            stage=rules.INCOMPLETE if self.missing else rules.REVIEWING,
             application=filing,
         )
-        await self.record(SYSTEM, rules.MaterialsChecked(
-            missing=tuple(self.missing), competent_body=rules.competent_body(filing).name,
-            jurisdiction_problem=rules.jurisdiction_problem(filing),
-        ))
+        await self.record(
+            SYSTEM,
+            rules.MaterialsChecked(
+                missing=tuple(self.missing),
+                competent_body=rules.competent_body(filing).name,
+                jurisdiction_problem=rules.jurisdiction_problem(filing),
+            ),
+        )
         if filing.appeal_of:
             await self._lodge_appeal(filing)
         if self.missing:
@@ -89,7 +96,9 @@ class ComplaintWorkflow(CaseWorkflow):
             if self.stage == rules.HANDLING_STAGE:  # 第十五条(六)
                 await self._terminate(
                     rules.TerminationGround.NO_PARTICIPATION_30_DAYS,
-                    "经联系，投诉人连续30日未参加投诉处理工作", False, SYSTEM,
+                    "经联系，投诉人连续30日未参加投诉处理工作",
+                    False,
+                    SYSTEM,
                 )
         await workflow.wait_condition(lambda: self.outcome is not None)
         return await self.finish()
@@ -112,8 +121,10 @@ class ComplaintWorkflow(CaseWorkflow):
     def _department_free(self, payload: rules.SendLetter, actor: Actor) -> None:
         awaited = self._awaited_from(payload.department)
         if awaited is not None:
-            raise ClockStateError(f"a letter to {payload.department} still awaits its answer "
-                                  f"({awaited}); send the next one once it has answered")
+            raise ClockStateError(
+                f"a letter to {payload.department} still awaits its answer "
+                f"({awaited}); send the next one once it has answered"
+            )
 
     @guard("department-reply")
     def _reply_awaited(self, payload: rules.DepartmentReply, actor: Actor) -> None:
@@ -148,8 +159,7 @@ class ComplaintWorkflow(CaseWorkflow):
         items = list(payload.items) or self.missing
         await self.clocks.complete(rules.SUPPLEMENT_NOTICE.name, actor)
         plan = await self._start(rules.SUPPLEMENT, escalate_to=None)  # binds the complainant
-        await self._notify("supplement-notice", "complaint_supplement", items=items,
-                           supplement_due=plan.due)
+        await self._notify("supplement-notice", "complaint_supplement", items=items, supplement_due=plan.due)
         await self.change_stage(rules.SUPPLEMENTING, actor)
 
     @decision("supplement")
@@ -163,7 +173,8 @@ class ComplaintWorkflow(CaseWorkflow):
         if self.missing:  # 第十一条(四): one notice only; still incomplete → not accepted
             await self._not_accept(
                 rules.NonAcceptanceGround.STILL_INCOMPLETE,
-                "补正后仍缺少：" + "、".join(self.missing), actor,
+                "补正后仍缺少：" + "、".join(self.missing),
+                actor,
             )
             return
         await self._start(rules.ACCEPTANCE)
@@ -173,9 +184,13 @@ class ComplaintWorkflow(CaseWorkflow):
     async def _accept(self, payload: rules.Accept, actor: Actor) -> None:
         filing = self._filing()
         await self.clocks.complete(rules.ACCEPTANCE.name, actor)
-        await self.record(actor, rules.ComplaintAccepted(
-            receiving_body=filing.receiving_body.name, departments=payload.departments,
-        ))
+        await self.record(
+            actor,
+            rules.ComplaintAccepted(
+                receiving_body=filing.receiving_body.name,
+                departments=payload.departments,
+            ),
+        )
         handling = await self._start(rules.HANDLING)
         await self._start(rules.ONE_YEAR, escalate_to=filing.receiving_body.government)
         if payload.departments:
@@ -194,13 +209,22 @@ class ComplaintWorkflow(CaseWorkflow):
         today = local_date(workflow.now())
         received_on = payload.received_on or today
         plan = await self.clocks.start(
-            rules.REPLY.named(_reply_clock(payload.department)), started_on=received_on,
-            escalate_to=rules.COORDINATING_BODY, remind=payload.department,
+            rules.REPLY.named(_reply_clock(payload.department)),
+            started_on=received_on,
+            escalate_to=rules.COORDINATING_BODY,
+            remind=payload.department,
         )
         await self.issue_notice(
-            f"letter-{payload.department}", "complaint_department_letter", payload.department,
-            {"department": payload.department, "matters": payload.matters, "reply_due": plan.due,
-             "body": self._filing().receiving_body.name}, actor=actor,
+            f"letter-{payload.department}",
+            "complaint_department_letter",
+            payload.department,
+            {
+                "department": payload.department,
+                "matters": payload.matters,
+                "reply_due": plan.due,
+                "body": self._filing().receiving_body.name,
+            },
+            actor=actor,
         )
         self.letters_sent.add(payload.department)
         if self.departments_due and self.departments_due <= self.letters_sent:
@@ -223,9 +247,13 @@ class ComplaintWorkflow(CaseWorkflow):
         awaited = self._awaited_from(payload.department)
         assert awaited is not None  # the validator refuses a reply nobody awaits
         await self.clocks.complete(awaited, actor)
-        await self.record(actor, rules.HandlingStepRecorded(
-            step="department-reply", summary=f"{payload.department}：{payload.opinion}",
-        ))
+        await self.record(
+            actor,
+            rules.HandlingStepRecorded(
+                step="department-reply",
+                summary=f"{payload.department}：{payload.opinion}",
+            ),
+        )
 
     @decision("department-progress")
     async def _department_progress(self, payload: rules.DepartmentProgress, actor: Actor) -> None:
@@ -238,9 +266,13 @@ class ComplaintWorkflow(CaseWorkflow):
             planned.lasting((payload.planned_on - today).days, Unit.CALENDAR_DAYS),
             escalate_to=rules.COORDINATING_BODY,
         )
-        await self._notify(f"progress-{payload.department}-{payload.planned_on.isoformat()}",
-                           "complaint_progress", department=payload.department,
-                           next_steps=payload.next_steps, planned_on=payload.planned_on)
+        await self._notify(
+            f"progress-{payload.department}-{payload.planned_on.isoformat()}",
+            "complaint_progress",
+            department=payload.department,
+            next_steps=payload.next_steps,
+            planned_on=payload.planned_on,
+        )
 
     @decision("record-step")
     async def _record_step(self, payload: rules.RecordStep, actor: Actor) -> None:
@@ -267,10 +299,15 @@ class ComplaintWorkflow(CaseWorkflow):
 
     @decision("resolve")
     async def _resolve(self, payload: rules.Resolve, actor: Actor) -> None:
-        await self.record(actor, rules.ComplaintResolved(
-            way=payload.way, summary=payload.summary, settled_matters=payload.settled_matters,
-            settled_results=payload.settled_results,
-        ))
+        await self.record(
+            actor,
+            rules.ComplaintResolved(
+                way=payload.way,
+                summary=payload.summary,
+                settled_matters=payload.settled_matters,
+                settled_results=payload.settled_results,
+            ),
+        )
 
     @decision("terminate")
     async def _terminate_decision(self, payload: rules.Terminate, actor: Actor) -> None:
@@ -282,7 +319,9 @@ class ComplaintWorkflow(CaseWorkflow):
         await self._terminate(
             rules.TerminationGround.WITHDRAWN_IN_WRITING,
             f"处理期间出现第十一条第（{'七八九'[ground - 7]}）项情形（{ground.text}），视同书面撤回投诉："
-            f"{payload.explanation}", True, actor,
+            f"{payload.explanation}",
+            True,
+            actor,
         )
 
     @decision("notify-result")
@@ -290,9 +329,14 @@ class ComplaintWorkflow(CaseWorkflow):
         termination = self.termination
         if termination is None:
             raise RuntimeError("notify-result is only allowed once the complaint is terminated")
-        await self._notify("result", "complaint_result", ground_text=termination.ground_text,
-                           explanation=termination.explanation, result=payload.result,
-                           deemed_withdrawn=termination.deemed_withdrawn)
+        await self._notify(
+            "result",
+            "complaint_result",
+            ground_text=termination.ground_text,
+            explanation=termination.explanation,
+            result=payload.result,
+            deemed_withdrawn=termination.deemed_withdrawn,
+        )
         await self.clocks.complete(rules.RESULT_NOTICE.name, actor)
         await self.close(f"terminated (第十五条第（{termination.ground}）项)", actor)
 
@@ -303,11 +347,23 @@ class ComplaintWorkflow(CaseWorkflow):
         referral = None
         if ground is rules.NonAcceptanceGround.OTHER_BODY:  # 第十二条(一): say where to go
             referral = rules.jurisdiction_problem(filing) or rules.competent_body(filing).name
-        await self.record(actor, rules.NonAcceptanceDecided(
-            ground=int(ground), ground_text=ground.text, explanation=explanation, referral=referral,
-        ))
-        await self._notify("not-accepted", "complaint_not_accepted", ground=int(ground),
-                           ground_text=ground.text, explanation=explanation, referral=referral)
+        await self.record(
+            actor,
+            rules.NonAcceptanceDecided(
+                ground=int(ground),
+                ground_text=ground.text,
+                explanation=explanation,
+                referral=referral,
+            ),
+        )
+        await self._notify(
+            "not-accepted",
+            "complaint_not_accepted",
+            ground=int(ground),
+            ground_text=ground.text,
+            explanation=explanation,
+            referral=referral,
+        )
         await self.close(f"not accepted (第十一条第（{int(ground)}）项)", actor)
 
     async def _terminate(
@@ -316,7 +372,9 @@ class ComplaintWorkflow(CaseWorkflow):
         for clock in (rules.HANDLING.name, rules.ONE_YEAR.name):
             await self.clocks.complete(clock, actor)
         self.termination = rules.ComplaintTerminated(
-            ground=int(ground), ground_text=ground.text, explanation=explanation,
+            ground=int(ground),
+            ground_text=ground.text,
+            explanation=explanation,
             deemed_withdrawn=deemed,
         )
         await self.record(actor, self.termination)
@@ -327,26 +385,32 @@ class ComplaintWorkflow(CaseWorkflow):
         """第十七条: the complaint on the original matter, brought to the next higher body."""
         original = filing.appeal_of or ""
         await self.record(SYSTEM, rules.AppealLodged(original_case_no=original))
-        await self._notify("appeal-registered", "complaint_appeal_registered",
-                           original_case_no=original)
+        await self._notify("appeal-registered", "complaint_appeal_registered", original_case_no=original)
 
     async def _start(
-        self, period: Period, *, started_on: date | None = None,
+        self,
+        period: Period,
+        *,
+        started_on: date | None = None,
         escalate_to: str | None = rules.COORDINATING_BODY,
     ) -> ClockPlan:
         remind = self._filing().receiving_body.name if escalate_to else None
-        return await self.clocks.start(period, escalate_to=escalate_to, remind=remind,
-                                       started_on=started_on)
+        return await self.clocks.start(period, escalate_to=escalate_to, remind=remind, started_on=started_on)
 
     async def _notify(self, step: str, template: str, **facts: Any) -> None:
         filing = self._filing()
-        await self.issue_notice(step, template, rules.complainant_label(filing), {
-            "complainant": rules.complainant_label(filing),
-            "received_on": filing.received_on,
-            "body": filing.receiving_body.name,
-            "kind": filing.kind.value,
-            **facts,
-        })
+        await self.issue_notice(
+            step,
+            template,
+            rules.complainant_label(filing),
+            {
+                "complainant": rules.complainant_label(filing),
+                "received_on": filing.received_on,
+                "body": filing.receiving_body.name,
+                "kind": filing.kind.value,
+                **facts,
+            },
+        )
 
     def _filing(self) -> rules.ComplaintFiling:
         if self.filing is None:  # run() sets it before any decision can pass validation

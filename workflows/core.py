@@ -178,14 +178,21 @@ class CaseWorkflow:
             # (without the boundary rules, which the validator applied and replay must not).
             payload = self._check_decision(request, boundary=False)
             self._request_ids.add(request.request_id)
-            await self.record(request.actor, DecisionTaken(
-                request_id=request.request_id, decision=request.decision,
-                role=request.actor.role, payload=payload.model_dump(mode="json"),
-            ))
+            await self.record(
+                request.actor,
+                DecisionTaken(
+                    request_id=request.request_id,
+                    decision=request.decision,
+                    role=request.actor.role,
+                    payload=payload.model_dump(mode="json"),
+                ),
+            )
             await self.table[request.decision].handler(self, payload, request.actor)
             return DecisionAccepted(
-                case_no=self.case_no, request_id=request.request_id,
-                decision=request.decision, stage=self.stage,
+                case_no=self.case_no,
+                request_id=request.request_id,
+                decision=request.decision,
+                stage=self.stage,
             )
 
     @decide.validator
@@ -213,17 +220,23 @@ class CaseWorkflow:
         await workflow.wait_condition(
             lambda: self._recovered_serial >= serial or self._attention_serial > serial
         )
-        return CaseResumeResult(case_no=self.case_no, step=step,
-                                recovered=self._recovered_serial >= serial, stage=self.visible_stage())
+        return CaseResumeResult(
+            case_no=self.case_no,
+            step=step,
+            recovered=self._recovered_serial >= serial,
+            stage=self.visible_stage(),
+        )
 
     @resume.validator
     def validate_resume(self, order: ResumeOrder) -> None:
         if order.actor.role not in OPERATOR_ROLES:
-            raise to_application_error(WrongRoleError(
-                f"role {order.actor.role!r} may not resume a case (only: operator)"))
+            raise to_application_error(
+                WrongRoleError(f"role {order.actor.role!r} may not resume a case (only: operator)")
+            )
         if self.attention is None or self._resume_order is not None:
-            raise to_application_error(DecisionRefusedError(
-                "the case does not wait for an operator; nothing to resume"))
+            raise to_application_error(
+                DecisionRefusedError("the case does not wait for an operator; nothing to resume")
+            )
 
     def _check_decision(self, request: DecisionRequest, *, boundary: bool) -> BaseModel:
         try:
@@ -237,8 +250,11 @@ class CaseWorkflow:
             if not self.ready and self.outcome is None:
                 raise CaseOpeningError("the case is still opening; send the decision again shortly")
             payload = check_decision(
-                self.decisions, stage=self.stage, outcome=self.outcome,
-                seen_request_ids=self._request_ids, request=request,
+                self.decisions,
+                stage=self.stage,
+                outcome=self.outcome,
+                seen_request_ids=self._request_ids,
+                request=request,
                 today=local_date(workflow.now()) if boundary else None,
             )
             row = self.table[request.decision]
@@ -256,8 +272,14 @@ class CaseWorkflow:
         self.ready = True
 
     async def open_case(
-        self, case_no: str, received_at: datetime | None, *, applicant_id: str,
-        district: District | None, stage: str, application: BaseModel,
+        self,
+        case_no: str,
+        received_at: datetime | None,
+        *,
+        applicant_id: str,
+        district: District | None,
+        stage: str,
+        application: BaseModel,
     ) -> None:
         self.case_no = workflow.info().workflow_id
         if case_no != self.case_no:
@@ -266,18 +288,26 @@ class CaseWorkflow:
         self.district = district
         self.opened_at = received_at or workflow.now()
         self.stage = stage
-        workflow.upsert_search_attributes([
-            sa.CASE_NO.value_set(self.case_no),
-            sa.CASE_TYPE.value_set(self.procedure),
-            sa.STAGE.value_set(stage),
-            sa.APPLICANT_ID.value_set(applicant_id),
-            *([sa.DISTRICT.value_set(district.value)] if district else []),
-        ])
-        await self.record(SYSTEM, CaseOpened(
-            procedure=self.procedure, applicant_id=applicant_id,
-            district=district.value if district else None, stage=stage,
-            received_at=self.opened_at, application=application.model_dump(mode="json"),
-        ))
+        workflow.upsert_search_attributes(
+            [
+                sa.CASE_NO.value_set(self.case_no),
+                sa.CASE_TYPE.value_set(self.procedure),
+                sa.STAGE.value_set(stage),
+                sa.APPLICANT_ID.value_set(applicant_id),
+                *([sa.DISTRICT.value_set(district.value)] if district else []),
+            ]
+        )
+        await self.record(
+            SYSTEM,
+            CaseOpened(
+                procedure=self.procedure,
+                applicant_id=applicant_id,
+                district=district.value if district else None,
+                stage=stage,
+                received_at=self.opened_at,
+                application=application.model_dump(mode="json"),
+            ),
+        )
         workflow.logger.info("case opened in stage %s", stage)
 
     def resume_case(self, carried: CarriedCase, *, district: District | None) -> None:
@@ -295,16 +325,19 @@ class CaseWorkflow:
     def carry(self) -> CarriedCase:
         """What the next run needs to go on as this case (see `resume_case`)."""
         return CarriedCase(
-            applicant_id=self.applicant_id, opened_at=self.opened_at or workflow.now(),
-            stage=self.stage, events_before=self.events_before + len(self.history),
+            applicant_id=self.applicant_id,
+            opened_at=self.opened_at or workflow.now(),
+            stage=self.stage,
+            events_before=self.events_before + len(self.history),
             request_ids=tuple(sorted(self._request_ids)),
         )
 
     async def record(self, actor: Actor, data: BaseModel) -> CaseEvent:
         """Number the event, append it to the log, then add it to the history."""
-        [event] = await self._log(CaseLogActivities.append_events, lambda seq, at: AppendEvents(
-            case_no=self.case_no, events=(make_event(seq, at, actor, data),)
-        ))
+        [event] = await self._log(
+            CaseLogActivities.append_events,
+            lambda seq, at: AppendEvents(case_no=self.case_no, events=(make_event(seq, at, actor, data),)),
+        )
         return event
 
     async def _log(
@@ -329,8 +362,12 @@ class CaseWorkflow:
                 return events
 
     async def run_activity(
-        self, activity: Callable[[Any, Command], Awaitable[Result]], command: Command, *,
-        start_to_close: timedelta, retry: RetryPolicy | None = None,
+        self,
+        activity: Callable[[Any, Command], Awaitable[Result]],
+        command: Command,
+        *,
+        start_to_close: timedelta,
+        retry: RetryPolicy | None = None,
     ) -> Result:
         """Run one of the procedure's own activities; transient errors are retried without
         limit, a failure for good holds the case for an operator and then tries again."""
@@ -338,7 +375,10 @@ class CaseWorkflow:
         while True:
             try:
                 result: Result = await workflow.execute_activity_method(
-                    activity, command, start_to_close_timeout=start_to_close, retry_policy=retry,
+                    activity,
+                    command,
+                    start_to_close_timeout=start_to_close,
+                    retry_policy=retry,
                 )
             except ActivityError as error:
                 async with self._persist_lock:
@@ -370,19 +410,39 @@ class CaseWorkflow:
         self._attention_serial += 1
         serial = self._attention_serial
         stage = self.stage or OPENING
-        self.attention = Attention(step=step, error_type=problem.type or "ApplicationError",
-                                   message=problem.message, since=workflow.now(), stage=stage)
+        self.attention = Attention(
+            step=step,
+            error_type=problem.type or "ApplicationError",
+            message=problem.message,
+            since=workflow.now(),
+            stage=stage,
+        )
         workflow.upsert_search_attributes([sa.STAGE.value_set(ATTENTION)])
-        workflow.logger.error("step %s failed for good (%s: %s); the case waits for an operator",
-                              step, problem.type, problem.message)
-        await self._write_unguarded(SYSTEM, CaseNeedsAttention(
-            step=step, error_type=self.attention.error_type, message=problem.message, stage=stage,
-            supervising_body=self.supervising_body,
-        ))
-        await self._report_unguarded(f"attention-{serial}", {
-            "supervising_body": self.supervising_body, "step": step,
-            "error_type": self.attention.error_type, "message": problem.message,
-        })
+        workflow.logger.error(
+            "step %s failed for good (%s: %s); the case waits for an operator",
+            step,
+            problem.type,
+            problem.message,
+        )
+        await self._write_unguarded(
+            SYSTEM,
+            CaseNeedsAttention(
+                step=step,
+                error_type=self.attention.error_type,
+                message=problem.message,
+                stage=stage,
+                supervising_body=self.supervising_body,
+            ),
+        )
+        await self._report_unguarded(
+            f"attention-{serial}",
+            {
+                "supervising_body": self.supervising_body,
+                "step": step,
+                "error_type": self.attention.error_type,
+                "message": problem.message,
+            },
+        )
         await workflow.wait_condition(lambda: self._resume_order is not None)
         order, self._resume_order = self._resume_order, None
         assert order is not None  # the wait above
@@ -394,8 +454,10 @@ class CaseWorkflow:
     async def _write_unguarded(self, actor: Actor, data: BaseModel) -> None:
         """Append an event while holding the persist lock, without a second hold if the
         append itself fails for good (the hold is then only in the workflow's history)."""
-        command = AppendEvents(case_no=self.case_no or workflow.info().workflow_id,
-                               events=(make_event(self._next_seq(), workflow.now(), actor, data),))
+        command = AppendEvents(
+            case_no=self.case_no or workflow.info().workflow_id,
+            events=(make_event(self._next_seq(), workflow.now(), actor, data),),
+        )
         try:
             events = await self._persist(CaseLogActivities.append_events, command)
         except ActivityError as error:
@@ -407,17 +469,21 @@ class CaseWorkflow:
 
     async def _report_unguarded(self, step: str, context: dict[str, Any]) -> None:
         command = IssueNotice(
-            case_no=self.case_no or workflow.info().workflow_id, seq=self._next_seq(),
-            at=workflow.now(), actor=SYSTEM, step=step, template="case_attention",
-            recipient=self.supervising_body, context=context,
+            case_no=self.case_no or workflow.info().workflow_id,
+            seq=self._next_seq(),
+            at=workflow.now(),
+            actor=SYSTEM,
+            step=step,
+            template="case_attention",
+            recipient=self.supervising_body,
+            context=context,
         )
         try:
             events = await self._persist(CaseLogActivities.issue_notice, command)
         except ActivityError as error:
             if permanent_failure(error) is None:
                 raise
-            workflow.logger.error("could not report the hold to %s: %s", self.supervising_body,
-                                  error.cause)
+            workflow.logger.error("could not report the hold to %s: %s", self.supervising_body, error.cause)
             return
         self.history.extend(events)
 
@@ -428,16 +494,29 @@ class CaseWorkflow:
         await self.record(actor, StageChanged(from_stage=previous, to_stage=stage))
 
     async def issue_notice(
-        self, step: str, template: str, recipient: str, context: dict[str, Any],
+        self,
+        step: str,
+        template: str,
+        recipient: str,
+        context: dict[str, Any],
         actor: Actor = SYSTEM,
     ) -> CaseEvent:
         """Issue a notice once for its step. A step the case has already issued (a second
         letter to the same department) gets the next free `STEP-N`: the outbox keys notices
         by (case, step), and the second letter is a notice of its own."""
-        [event] = await self._log(CaseLogActivities.issue_notice, lambda seq, at: IssueNotice(
-            case_no=self.case_no, seq=seq, at=at, actor=actor, step=self._free_step(step),
-            template=template, recipient=recipient, context=context,
-        ))
+        [event] = await self._log(
+            CaseLogActivities.issue_notice,
+            lambda seq, at: IssueNotice(
+                case_no=self.case_no,
+                seq=seq,
+                at=at,
+                actor=actor,
+                step=self._free_step(step),
+                template=template,
+                recipient=recipient,
+                context=context,
+            ),
+        )
         return event
 
     def _free_step(self, step: str) -> str:
@@ -450,20 +529,26 @@ class CaseWorkflow:
             candidate = f"{step}-{number}"
         return candidate
 
-    async def escalate(
-        self, clock: str, article: str, due: date, supervising_body: str, reason: str
-    ) -> None:
-        await self._log(CaseLogActivities.escalate, lambda seq, at: Escalate(
-            case_no=self.case_no, seq=seq, at=at, clock=clock, article=article, due=due,
-            supervising_body=supervising_body, reason=reason,
-        ))
+    async def escalate(self, clock: str, article: str, due: date, supervising_body: str, reason: str) -> None:
+        await self._log(
+            CaseLogActivities.escalate,
+            lambda seq, at: Escalate(
+                case_no=self.case_no,
+                seq=seq,
+                at=at,
+                clock=clock,
+                article=article,
+                due=due,
+                supervising_body=supervising_body,
+                reason=reason,
+            ),
+        )
 
-    async def record_verification(
-        self, step: str, result: str, evidence: str, actor: Actor
-    ) -> CaseEvent:
+    async def record_verification(self, step: str, result: str, evidence: str, actor: Actor) -> CaseEvent:
         def command(seq: int, at: datetime) -> RecordVerification:
-            return RecordVerification(case_no=self.case_no, seq=seq, at=at, actor=actor, step=step,
-                                      result=result, evidence=evidence)
+            return RecordVerification(
+                case_no=self.case_no, seq=seq, at=at, actor=actor, step=step, result=result, evidence=evidence
+            )
 
         [event] = await self._log(CaseLogActivities.record_verification, command)
         return event
@@ -473,9 +558,12 @@ class CaseWorkflow:
         the outcome shows once CaseClosed is in the history, so that the status never shows
         an outcome its history does not record."""
         previous, self.stage = self.stage, CLOSED
-        workflow.upsert_search_attributes([
-            sa.STAGE.value_set(CLOSED), sa.NEXT_DEADLINE.value_unset(),
-        ])
+        workflow.upsert_search_attributes(
+            [
+                sa.STAGE.value_set(CLOSED),
+                sa.NEXT_DEADLINE.value_unset(),
+            ]
+        )
         await self.record(actor, CaseClosed(outcome=outcome, stage=CLOSED))
         self.outcome = outcome
         workflow.logger.info("case closed from stage %s: %s", previous, outcome)

@@ -43,8 +43,14 @@ class CreditRecordWorkflow(CaseWorkflow):
     async def run(self, opening: rules.CreditRecordOpening) -> CaseStatus:
         subject = opening.application
         if opening.carried_case is None:
-            await self.open_case(opening.case_no, opening.received_at, applicant_id=subject.applicant_id,
-                                 district=None, stage=rules.OPEN, application=subject)
+            await self.open_case(
+                opening.case_no,
+                opening.received_at,
+                applicant_id=subject.applicant_id,
+                district=None,
+                stage=rules.OPEN,
+                application=subject,
+            )
         else:
             self.resume_case(opening.carried_case, district=None)
             carried = opening.carried_record or rules.CarriedRecord()
@@ -54,10 +60,14 @@ class CreditRecordWorkflow(CaseWorkflow):
             await self._end_due_publicity()
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self.record(SYSTEM, rules.RecordContinued(entries=len(self.entries)))
-        workflow.continue_as_new(opening.model_copy(update={
-            "carried_case": self.carry(),
-            "carried_record": rules.CarriedRecord(entries=tuple(self.entries.values())),
-        }))
+        workflow.continue_as_new(
+            opening.model_copy(
+                update={
+                    "carried_case": self.carry(),
+                    "carried_record": rules.CarriedRecord(entries=tuple(self.entries.values())),
+                }
+            )
+        )
 
     async def _end_due_publicity(self) -> None:
         """Sleep until the next publicity end (or a change), then record what has ended."""
@@ -66,8 +76,9 @@ class CreditRecordWorkflow(CaseWorkflow):
             if not held.publicity_ended and held.ends_on is not None and held.ends_on <= today:
                 self.entries[breach_id] = held.model_copy(update={"publicity_ended": True})
                 await self.record(SYSTEM, rules.PublicityEnded(breach_id=breach_id, ended_on=today))
-        upcoming = [h.ends_on for h in self.entries.values()
-                    if not h.publicity_ended and h.ends_on is not None]
+        upcoming = [
+            h.ends_on for h in self.entries.values() if not h.publicity_ended and h.ends_on is not None
+        ]
         changes = self._changes
         wake = min(upcoming, default=None)
         try:
@@ -98,11 +109,17 @@ class CreditRecordWorkflow(CaseWorkflow):
     async def _record_breach(self, payload: rules.RecordBreach, actor: Actor) -> None:
         entry = self._entry_for(payload)
         self.entries[payload.breach_id] = rules.RecordEntry(entry=entry, reported_grade=payload.grade)
-        await self.record(actor, rules.BreachRecorded(
-            breach_id=payload.breach_id, found_on=payload.found_on,
-            reported_grade=payload.grade.value, grade=entry.grade.value,
-            publicity_months=entry.publicity_months, publicity_ends=entry.publicity_ends,
-        ))
+        await self.record(
+            actor,
+            rules.BreachRecorded(
+                breach_id=payload.breach_id,
+                found_on=payload.found_on,
+                reported_grade=payload.grade.value,
+                grade=entry.grade.value,
+                publicity_months=entry.publicity_months,
+                publicity_ends=entry.publicity_ends,
+            ),
+        )
         self._changes += 1
 
     @guard("repair")
@@ -116,11 +133,16 @@ class CreditRecordWorkflow(CaseWorkflow):
         held = self._held(payload.breach_id)
         repaired = held.entry.repair(today, payload.shortening_months, payload.means, self.policy)
         self.entries[payload.breach_id] = held.model_copy(update={"entry": repaired})
-        await self.record(actor, rules.CreditRepaired(
-            breach_id=payload.breach_id, repaired_on=today,
-            shortening_months=payload.shortening_months, means=payload.means,
-            publicity_ends=repaired.publicity_ends,
-        ))
+        await self.record(
+            actor,
+            rules.CreditRepaired(
+                breach_id=payload.breach_id,
+                repaired_on=today,
+                shortening_months=payload.shortening_months,
+                means=payload.means,
+                publicity_ends=repaired.publicity_ends,
+            ),
+        )
         self._changes += 1
 
     @guard("object")
@@ -147,21 +169,26 @@ class CreditRecordWorkflow(CaseWorkflow):
         today = local_date(workflow.now())
         held = self._held(payload.breach_id)
         objection = (held.objection or rules.Objection(lodged_on=today, reasons="")).model_copy(
-            update={"upheld": payload.upheld, "decided_on": today})
+            update={"upheld": payload.upheld, "decided_on": today}
+        )
         update: dict[str, Any] = {"objection": objection}
         if payload.upheld:  # the entry was wrong or not to be published: it comes off
             update["withdrawn_on"] = today
         self.entries[payload.breach_id] = held.model_copy(update=update)
-        await self.record(actor, rules.ObjectionDecided(
-            breach_id=payload.breach_id, upheld=payload.upheld, reason=payload.reason))
+        await self.record(
+            actor,
+            rules.ObjectionDecided(breach_id=payload.breach_id, upheld=payload.upheld, reason=payload.reason),
+        )
         self._changes += 1
 
     def _entry_for(self, payload: rules.RecordBreach) -> rules.CreditEntry:
         """四(一): graded against the breaches of the year before; 四(二): publicity checked."""
-        breach = rules.Breach(breach_id=payload.breach_id, found_on=payload.found_on,
-                              grade=payload.grade, matter=payload.matter)
-        earlier = [(h.entry.breach.found_on, h.entry.grade) for h in self.entries.values()
-                   if h.withdrawn_on is None]
+        breach = rules.Breach(
+            breach_id=payload.breach_id, found_on=payload.found_on, grade=payload.grade, matter=payload.matter
+        )
+        earlier = [
+            (h.entry.breach.found_on, h.entry.grade) for h in self.entries.values() if h.withdrawn_on is None
+        ]
         grade = rules.effective_grade(breach, earlier)
         months = payload.publicity_months
         if payload.publicity_by_grade is not None:  # the reporter's policy, for the grade found here
@@ -177,5 +204,8 @@ class CreditRecordWorkflow(CaseWorkflow):
         return self.entries[breach_id]
 
     def public_entries(self, on: date) -> list[str]:
-        return sorted(b for b, h in self.entries.items()
-                      if h.ends_on is not None and h.entry.publicity_starts <= on < h.ends_on)
+        return sorted(
+            b
+            for b, h in self.entries.items()
+            if h.ends_on is not None and h.entry.publicity_starts <= on < h.ends_on
+        )

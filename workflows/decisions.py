@@ -109,9 +109,9 @@ class DecisionTable(Mapping[str, Decision]):
             _check_payload(where, name, handlers[name], rule.payload)
             if name in guards:
                 _check_payload(where, name, guards[name], rule.payload)
-        return cls({
-            name: Decision(name, rule, handlers[name], guards.get(name)) for name, rule in rules.items()
-        })
+        return cls(
+            {name: Decision(name, rule, handlers[name], guards.get(name)) for name, rule in rules.items()}
+        )
 
 
 def _check_payload(where: str, name: str, method: Callable[..., Any], model: type[BaseModel]) -> None:

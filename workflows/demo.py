@@ -37,8 +37,11 @@ class DemoWorkflow(CaseWorkflow):
     async def run(self, opening: demo.DemoOpening) -> CaseStatus:
         self.application = opening.application
         await self.open_case(
-            opening.case_no, opening.received_at, applicant_id=opening.application.applicant_id,
-            district=opening.application.district, stage=demo.INTAKE,
+            opening.case_no,
+            opening.received_at,
+            applicant_id=opening.application.applicant_id,
+            district=opening.application.district,
+            stage=demo.INTAKE,
             application=opening.application,
         )
         self.case_ready()
@@ -52,7 +55,9 @@ class DemoWorkflow(CaseWorkflow):
     @decision("accept")
     async def _accept(self, payload: demo.Accept, actor: Actor) -> None:
         plan = await self.clocks.start(
-            demo.REVIEW_PERIOD, escalate_to=demo.SUPERVISING_BODY, remind=demo.REVIEWING_OFFICE,
+            demo.REVIEW_PERIOD,
+            escalate_to=demo.SUPERVISING_BODY,
+            remind=demo.REVIEWING_OFFICE,
         )
         await self._notify("accepted", "demo_accepted", review_due=plan.due)
         await self.change_stage(demo.REVIEW, actor)
@@ -83,10 +88,16 @@ class DemoWorkflow(CaseWorkflow):
         application = self.application
         if application is None:  # run() sets it before any decision can pass validation
             raise RuntimeError("no application")
-        await self.issue_notice(step, template, application.applicant.name, {
-            "applicant_name": application.applicant.name,
-            "subject": application.subject,
-            "received_on": local_date(self.opened_at or workflow.now()),
-            "issuing_body": ISSUING_BODY,
-            **facts,
-        }, actor=SYSTEM)
+        await self.issue_notice(
+            step,
+            template,
+            application.applicant.name,
+            {
+                "applicant_name": application.applicant.name,
+                "subject": application.subject,
+                "received_on": local_date(self.opened_at or workflow.now()),
+                "issuing_body": ISSUING_BODY,
+                **facts,
+            },
+            actor=SYSTEM,
+        )

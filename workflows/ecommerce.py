@@ -60,12 +60,16 @@ class EcommerceSubsidyWorkflow(CaseWorkflow):
         if computed.refusals:
             raise InvalidInputError("approved: " + "；".join(computed.refusals))
         if computed.total == 0:
-            raise InvalidInputError("approved: the rules give this project no support; it can only be turned down")
+            raise InvalidInputError(
+                "approved: the rules give this project no support; it can only be turned down"
+            )
 
     @decision("initial-review")
     async def _initial_review(self, payload: rules.InitialReview, actor: Actor) -> None:
         if not payload.passed:
-            await self._end("initial-review", "初审未通过", payload.reasons, "not passed by the district", actor)
+            await self._end(
+                "initial-review", "初审未通过", payload.reasons, "not passed by the district", actor
+            )
             return
         await self.change_stage(rules.MUNICIPAL_REVIEW, actor)
 

@@ -68,8 +68,10 @@ class CaseIntakeWorkflow:
     @workflow.run
     async def run(self, state: IntakeState) -> None:
         await workflow.wait_condition(
-            lambda: (self.served >= CONTINUE_AFTER or workflow.info().is_continue_as_new_suggested())
-            and workflow.all_handlers_finished()
+            lambda: (
+                (self.served >= CONTINUE_AFTER or workflow.info().is_continue_as_new_suggested())
+                and workflow.all_handlers_finished()
+            )
         )
         kept = dict(list(self.taken.items())[-KEPT_REQUESTS:])
         workflow.continue_as_new(state.model_copy(update={"last": self.last, "taken": kept}))
@@ -83,8 +85,10 @@ class CaseIntakeWorkflow:
             year = local_date(workflow.now()).year
             if year not in self.last:
                 self.last[year] = await workflow.execute_activity_method(
-                    IntakeActivities.counter, CounterQuestion(prefix=procedure.prefix, year=year),
-                    start_to_close_timeout=COUNTER_TIMEOUT, retry_policy=COUNTER_RETRY,
+                    IntakeActivities.counter,
+                    CounterQuestion(prefix=procedure.prefix, year=year),
+                    start_to_close_timeout=COUNTER_TIMEOUT,
+                    retry_policy=COUNTER_RETRY,
                 )
             if order.case_no is None:
                 case_no = await self._start_next(procedure, year, order)
@@ -116,7 +120,8 @@ class CaseIntakeWorkflow:
                 if year in self.last and serial > self.last[year]:
                     raise InvalidInputError(
                         f"case_no: {order.case_no} has not been issued (the last {procedure.prefix} "
-                        f"number of {year} is {self.last[year]:06d}); leave it out and one is given")
+                        f"number of {year} is {self.last[year]:06d}); leave it out and one is given"
+                    )
         except DomainError as error:
             raise _refusal(error) from None
 
@@ -142,14 +147,19 @@ class CaseIntakeWorkflow:
         application: Any = opening.application  # type: ignore[attr-defined]  # every opening has one
         district = getattr(application, "district", None)
         attributes: list[SearchAttributePair[Any]] = [
-            SearchAttributePair(sa.CASE_NO, case_no), SearchAttributePair(sa.CASE_TYPE, procedure.name),
-            SearchAttributePair(sa.STAGE, OPENING), SearchAttributePair(sa.APPLICANT_ID, application.applicant_id),
+            SearchAttributePair(sa.CASE_NO, case_no),
+            SearchAttributePair(sa.CASE_TYPE, procedure.name),
+            SearchAttributePair(sa.STAGE, OPENING),
+            SearchAttributePair(sa.APPLICANT_ID, application.applicant_id),
         ]
         if district is not None:
             attributes.append(SearchAttributePair(sa.DISTRICT, str(district)))
         try:
             await workflow.start_child_workflow(
-                procedure.name, opening, id=case_no, task_queue=self.task_queue,
+                procedure.name,
+                opening,
+                id=case_no,
+                task_queue=self.task_queue,
                 parent_close_policy=workflow.ParentClosePolicy.ABANDON,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 search_attributes=TypedSearchAttributes(attributes),
@@ -157,6 +167,7 @@ class CaseIntakeWorkflow:
         except WorkflowAlreadyStartedError:
             return False
         return True
+
 
 def _refusal(error: DomainError) -> ApplicationError:
     return to_application_error(error)

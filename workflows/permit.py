@@ -39,9 +39,14 @@ class AuctionPermitWorkflow(CaseWorkflow):
     async def run(self, opening: rules.PermitOpening) -> CaseStatus:
         application = self.application = opening.application
         self.route = application.route
-        await self.open_case(opening.case_no, opening.received_at, applicant_id=application.applicant_id,
-                             district=application.district, stage=rules.DISTRICT_REVIEW,
-                             application=application)
+        await self.open_case(
+            opening.case_no,
+            opening.received_at,
+            applicant_id=application.applicant_id,
+            district=application.district,
+            stage=rules.DISTRICT_REVIEW,
+            application=application,
+        )
         if self.route is rules.Route.COMMITMENT:
             # No decision before the gate has answered: a district consent taken on the
             # commitment route meanwhile would let a barred applicant be decided on the spot.
@@ -51,11 +56,13 @@ class AuctionPermitWorkflow(CaseWorkflow):
                 start_to_close=timedelta(seconds=10),
             )
             if gate.barring:
-                reason = ("违诺失信信息公示期内且未完成信用修复（" + "、".join(gate.barring)
-                          + "），按一般方式办理")
+                reason = (
+                    "违诺失信信息公示期内且未完成信用修复（" + "、".join(gate.barring) + "），按一般方式办理"
+                )
                 self.route = rules.Route.GENERAL
-                await self.record(SYSTEM, rules.RouteChanged(
-                    from_route="commitment", to_route="general", reason=reason))
+                await self.record(
+                    SYSTEM, rules.RouteChanged(from_route="commitment", to_route="general", reason=reason)
+                )
                 await self._notify("route-changed", "permit_route_changed", reason=reason)
         self.case_ready()
         await workflow.wait_condition(lambda: self.outcome is not None)
@@ -93,19 +100,30 @@ class AuctionPermitWorkflow(CaseWorkflow):
         """二(二)2: decided on the spot. A new licence gets its number on the spot; other matters
         keep the certificate's."""
         number = payload.certificate_no or self._application().certificate_no or f"BJPM-{self.case_no}"
-        await self._decide(payload.compliant, number if payload.compliant else None,
-                           None if payload.compliant else payload.reasons, actor)
+        await self._decide(
+            payload.compliant,
+            number if payload.compliant else None,
+            None if payload.compliant else payload.reasons,
+            actor,
+        )
 
-    async def _decide(self, granted: bool, certificate_no: str | None, reasons: str | None,
-                      actor: Actor) -> None:
+    async def _decide(
+        self, granted: bool, certificate_no: str | None, reasons: str | None, actor: Actor
+    ) -> None:
         application = self._application()
         today = local_date(workflow.now())
         commitment = self.route is rules.Route.COMMITMENT and granted
-        await self.record(actor, rules.PermitDecided(
-            route=self.route.value, matter=application.matter.value, granted=granted,
-            certificate_no=certificate_no, reasons=reasons,
-            spot_check_due=rules.spot_check_due(today) if commitment else None,
-        ))
+        await self.record(
+            actor,
+            rules.PermitDecided(
+                route=self.route.value,
+                matter=application.matter.value,
+                granted=granted,
+                certificate_no=certificate_no,
+                reasons=reasons,
+                spot_check_due=rules.spot_check_due(today) if commitment else None,
+            ),
+        )
         if not granted:
             template = "permit_not_accepted" if self.route is rules.Route.COMMITMENT else "permit_refused"
             await self._notify("decision", template, reasons=reasons)
@@ -120,10 +138,18 @@ class AuctionPermitWorkflow(CaseWorkflow):
 
     async def _notify(self, step: str, template: str, **facts: Any) -> None:
         application = self._application()
-        await self.issue_notice(step, template, application.applicant.name, {
-            "applicant": application.applicant.name, "uscc": application.applicant.uscc,
-            "matter": application.matter.chinese, "body": rules.BUREAU, **facts,
-        })
+        await self.issue_notice(
+            step,
+            template,
+            application.applicant.name,
+            {
+                "applicant": application.applicant.name,
+                "uscc": application.applicant.uscc,
+                "matter": application.matter.chinese,
+                "body": rules.BUREAU,
+                **facts,
+            },
+        )
 
     def _application(self) -> rules.PermitApplication:
         if self.application is None:

@@ -24,7 +24,8 @@ class ReadModelWorkflow:
     @workflow.run
     async def run(self, request: ReadRequest) -> ReadAnswer:
         return await workflow.execute_activity_method(
-            ReadActivities.read, request, start_to_close_timeout=TIMEOUT, retry_policy=READ_RETRY)
+            ReadActivities.read, request, start_to_close_timeout=TIMEOUT, retry_policy=READ_RETRY
+        )
 
 
 @workflow.defn(name=ACT_WORKFLOW)
@@ -34,4 +35,5 @@ class OperatorActWorkflow:
     @workflow.run
     async def run(self, request: ActRequest) -> ActDone:
         return await workflow.execute_activity_method(
-            ReadActivities.act, request, start_to_close_timeout=TIMEOUT, retry_policy=READ_RETRY)
+            ReadActivities.act, request, start_to_close_timeout=TIMEOUT, retry_policy=READ_RETRY
+        )

@@ -24,7 +24,8 @@ class ComplaintReportWorkflow:
     async def run(self) -> ReportMade:
         report_month = report_month_for(local_date(workflow.now()))
         made = await workflow.execute_activity_method(
-            ReportActivities.make_municipal_report, MakeReport(report_month=report_month),
+            ReportActivities.make_municipal_report,
+            MakeReport(report_month=report_month),
             start_to_close_timeout=timedelta(minutes=2),
         )
         workflow.logger.info("municipal complaints report %s made, due %s", made.report_id, made.due_on)

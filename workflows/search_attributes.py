@@ -12,13 +12,16 @@ DISTRICT = SearchAttributeKey.for_keyword("District")
 NEXT_DEADLINE = SearchAttributeKey.for_datetime("NextDeadline")
 
 ALL: tuple[SearchAttributeKey, ...] = (  # type: ignore[type-arg]
-    CASE_NO, CASE_TYPE, STAGE, APPLICANT_ID, DISTRICT, NEXT_DEADLINE,
+    CASE_NO,
+    CASE_TYPE,
+    STAGE,
+    APPLICANT_ID,
+    DISTRICT,
+    NEXT_DEADLINE,
 )
 
 
 def cli_flags() -> list[str]:
     """`--search-attribute NAME=Type` flags for `temporal server start-dev`."""
     kinds = {"KEYWORD": "Keyword", "DATETIME": "Datetime"}
-    return [
-        f"--search-attribute={key.name}={kinds[key.indexed_value_type.name]}" for key in ALL
-    ]
+    return [f"--search-attribute={key.name}={kinds[key.indexed_value_type.name]}" for key in ALL]

@@ -49,32 +49,56 @@ class SpotCheckWorkflow(CaseWorkflow):
     @workflow.run
     async def run(self, opening: rules.SpotCheckOpening) -> CaseStatus:
         round_ = self.round = opening.application
-        await self.open_case(opening.case_no, opening.received_at, applicant_id=round_.applicant_id,
-                             district=None, stage=rules.CHECKING, application=round_)
+        await self.open_case(
+            opening.case_no,
+            opening.received_at,
+            applicant_id=round_.applicant_id,
+            district=None,
+            stage=rules.CHECKING,
+            application=round_,
+        )
         seed = round_.seed or str(workflow.uuid4())
         drawn = rules.draw(round_.draw_input(seed))
         self.teams = {check.entity: check.inspectors for check in drawn.checks}
-        await self.record(SYSTEM, rules.DrawMade(
-            seed=seed, sampling_rate=round_.sampling_rate, candidates=len(round_.candidates),
-            inspectors=len(round_.inspectors), checks=drawn.checks,
-        ))
+        await self.record(
+            SYSTEM,
+            rules.DrawMade(
+                seed=seed,
+                sampling_rate=round_.sampling_rate,
+                candidates=len(round_.candidates),
+                inspectors=len(round_.inspectors),
+                checks=drawn.checks,
+            ),
+        )
         for entity in sorted(self.teams):
-            await self.clocks.start(rules.CHECK.named(_check_clock(entity)),
-                                    started_on=round_.candidate(entity).decided_on,
-                                    escalate_to=rules.BUREAU, remind=rules.BUREAU)
+            await self.clocks.start(
+                rules.CHECK.named(_check_clock(entity)),
+                started_on=round_.candidate(entity).decided_on,
+                escalate_to=rules.BUREAU,
+                remind=rules.BUREAU,
+            )
         self.case_ready()
         while len(self.concluded) < len(self.teams):
             await workflow.wait_condition(
-                lambda: len(self.concluded) == len(self.teams) or self._lapsed_rectification() is not None)
+                lambda: len(self.concluded) == len(self.teams) or self._lapsed_rectification() is not None
+            )
             lapsed = self._lapsed_rectification()
             if lapsed is not None:  # 三(二): not rectified in time → revoked; a severe breach
                 await self._revoke(lapsed, "逾期不整改", False, SYSTEM)
         await self.change_stage(rules.PUBLISHING, SYSTEM)
-        await self.issue_notice("results", "spot_check_results", rules.PUBLICATION, {
-            "round_name": round_.round_name, "seed": seed,
-            "results": [{"entity": e, "name": round_.candidate(e).name, "result": r}
-                        for e, r in sorted(self.concluded.items())],
-        })
+        await self.issue_notice(
+            "results",
+            "spot_check_results",
+            rules.PUBLICATION,
+            {
+                "round_name": round_.round_name,
+                "seed": seed,
+                "results": [
+                    {"entity": e, "name": round_.candidate(e).name, "result": r}
+                    for e, r in sorted(self.concluded.items())
+                ],
+            },
+        )
         await self.close("published", SYSTEM)
         return await self.finish()
 
@@ -108,9 +132,15 @@ class SpotCheckWorkflow(CaseWorkflow):
         entity = payload.entity
         self.findings[entity] = payload.outcome
         await self.clocks.complete(_check_clock(entity), actor)
-        await self.record(actor, rules.FindingRecorded(
-            entity=entity, outcome=payload.outcome, findings=payload.findings,
-            inspectors=self.teams[entity]))
+        await self.record(
+            actor,
+            rules.FindingRecorded(
+                entity=entity,
+                outcome=payload.outcome,
+                findings=payload.findings,
+                inspectors=self.teams[entity],
+            ),
+        )
         if payload.outcome == "true":
             self.concluded[entity] = "承诺属实"
         elif payload.outcome == "severe":
@@ -118,17 +148,28 @@ class SpotCheckWorkflow(CaseWorkflow):
         elif await self._report(entity, payload.outcome) == "severe":
             # 四(一): the record handles it as severe (a second general breach within a year):
             # revoked at once, not rectified; the severe entry is already on the record.
-            await self._revoke(entity, f"一年内再次违诺失信，按严重违诺失信处理：{payload.findings}",
-                               False, actor, reported=True)
+            await self._revoke(
+                entity,
+                f"一年内再次违诺失信，按严重违诺失信处理：{payload.findings}",
+                False,
+                actor,
+                reported=True,
+            )
         else:
             today = local_date(workflow.now())
             rectify_by = payload.rectify_by or today  # the payload model requires it for these
             days = max(1, (rectify_by - today).days)
             await self.clocks.start(
                 rules.RECTIFICATION.named(_rectify_clock(entity)).lasting(days, Unit.CALENDAR_DAYS),
-                escalate_to=None)
-            await self._notify_entity(entity, "rectification-order", "spot_check_rectification",
-                                      findings=payload.findings, rectify_by=payload.rectify_by)
+                escalate_to=None,
+            )
+            await self._notify_entity(
+                entity,
+                "rectification-order",
+                "spot_check_rectification",
+                findings=payload.findings,
+                rectify_by=payload.rectify_by,
+            )
 
     @decision("record-rectification")
     async def _record_rectification(self, payload: rules.RecordRectification, actor: Actor) -> None:
@@ -139,17 +180,29 @@ class SpotCheckWorkflow(CaseWorkflow):
         else:  # 三(二): still short of the conditions after rectification
             await self._revoke(entity, f"整改后仍未达到条件：{payload.notes}", False, actor)
 
-    async def _revoke(self, entity: str, reason: str, severe_at_once: bool, actor: Actor,
-                      reported: bool = False) -> None:
+    async def _revoke(
+        self, entity: str, reason: str, severe_at_once: bool, actor: Actor, reported: bool = False
+    ) -> None:
         candidate = self._round().candidate(entity)
-        await self.record(actor, rules.CertificateRevoked(
-            entity=entity, certificate_no=candidate.certificate_no, reason=reason,
-            legal_liability_referred=severe_at_once))
+        await self.record(
+            actor,
+            rules.CertificateRevoked(
+                entity=entity,
+                certificate_no=candidate.certificate_no,
+                reason=reason,
+                legal_liability_referred=severe_at_once,
+            ),
+        )
         if not reported:
             await self._report(entity, "severe")
-        await self._notify_entity(entity, "revocation", "spot_check_revocation",
-                                  certificate_no=candidate.certificate_no, reason=reason,
-                                  legal_liability=severe_at_once)
+        await self._notify_entity(
+            entity,
+            "revocation",
+            "spot_check_revocation",
+            certificate_no=candidate.certificate_no,
+            reason=reason,
+            legal_liability=severe_at_once,
+        )
         self.concluded[entity] = "撤销《拍卖经营批准证书》" + ("，依法追究法律责任" if severe_at_once else "")
 
     async def _report(self, entity: str, grade: str) -> str:
@@ -157,26 +210,37 @@ class SpotCheckWorkflow(CaseWorkflow):
         handles it as (四(一): it may rise), whose publicity the bureau's policy then gives."""
         round_ = self._round()
         candidate = round_.candidate(entity)
-        report = ReportBreach(uscc=entity, name=candidate.name,
-                              breach_id=f"{self.case_no}-{entity}-{grade}",
-                              found_on=local_date(workflow.now()), grade=grade, matter="licence",
-                              publicity_months=round_.publicity_months.get(grade))
+        report = ReportBreach(
+            uscc=entity,
+            name=candidate.name,
+            breach_id=f"{self.case_no}-{entity}-{grade}",
+            found_on=local_date(workflow.now()),
+            grade=grade,
+            matter="licence",
+            publicity_months=round_.publicity_months.get(grade),
+        )
         if not workflow.patched(GRADED_REPORT):  # rounds that reported before the record answered
-            await self.run_activity(CreditReporting.report_breach, report,
-                                    start_to_close=timedelta(seconds=30))
+            await self.run_activity(
+                CreditReporting.report_breach, report, start_to_close=timedelta(seconds=30)
+            )
             return grade
         graded = await self.run_activity(
             CreditReporting.report_graded_breach,
-            report.model_copy(update={"publicity_months": None,
-                                      "publicity_by_grade": dict(round_.publicity_months)}),
+            report.model_copy(
+                update={"publicity_months": None, "publicity_by_grade": dict(round_.publicity_months)}
+            ),
             start_to_close=timedelta(seconds=30),
         )
         return graded.grade
 
     async def _notify_entity(self, entity: str, step: str, template: str, **facts: Any) -> None:
         candidate = self._round().candidate(entity)
-        await self.issue_notice(f"{step}-{entity}", template, candidate.name, {
-            "entity": candidate.name, "uscc": entity, "body": rules.BUREAU, **facts})
+        await self.issue_notice(
+            f"{step}-{entity}",
+            template,
+            candidate.name,
+            {"entity": candidate.name, "uscc": entity, "body": rules.BUREAU, **facts},
+        )
 
     def _round(self) -> rules.SpotCheckRound:
         if self.round is None:

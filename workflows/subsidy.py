@@ -109,7 +109,9 @@ class SubsidyWorkflow(CaseWorkflow):
         categories = sorted(application.enterprise.categories(local_date(workflow.now())))
         await self.record(
             actor,
-            rules.RegistrationConfirmed(route=application.route.value, body=body, categories=tuple(categories)),
+            rules.RegistrationConfirmed(
+                route=application.route.value, body=body, categories=tuple(categories)
+            ),
         )
         await self._notify(
             "registration",
@@ -239,7 +241,9 @@ class SubsidyWorkflow(CaseWorkflow):
             return
         quoted = await self._quote_claims("decision", actor)
         self.approved = quoted.total
-        await self.record(actor, rules.DisbursementApproved(amount=quoted.total, annual_cap=quoted.annual_cap))
+        await self.record(
+            actor, rules.DisbursementApproved(amount=quoted.total, annual_cap=quoted.annual_cap)
+        )
         await self._publish(
             rules.DISBURSEMENT_PUBLICITY,
             "资金拨付审核结果公示",
@@ -257,7 +261,9 @@ class SubsidyWorkflow(CaseWorkflow):
         await self.record(
             actor,
             rules.SubsidyObjectionLodged(
-                window=WINDOWS[self.stage][0], objection_id=objection_id, objector=payload.objector,
+                window=WINDOWS[self.stage][0],
+                objection_id=objection_id,
+                objector=payload.objector,
                 grounds=payload.grounds,
             ),
         )
@@ -273,7 +279,9 @@ class SubsidyWorkflow(CaseWorkflow):
         await self.record(
             actor,
             rules.SubsidyObjectionRuled(
-                window=window, objection_id=payload.objection_id, upheld=payload.upheld,
+                window=window,
+                objection_id=payload.objection_id,
+                upheld=payload.upheld,
                 findings=payload.findings,
             ),
         )

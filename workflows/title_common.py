@@ -42,30 +42,44 @@ class TitleCase(CaseWorkflow):
         self.application: Any = None
         self.eligibility: Eligibility | None = None
 
-    async def open_title_case(self, case_no: str, opening: BaseModel, application: Any,
-                              stage: str) -> bool:
+    async def open_title_case(self, case_no: str, opening: BaseModel, application: Any, stage: str) -> bool:
         """Open the case, refuse a blacklisted person (六(一)) and assess eligibility (附件);
         False if the case has ended."""
         self.application = application
         person = application.applicant
-        await self.open_case(case_no, getattr(opening, "received_at", None),
-                             applicant_id=application.applicant_id, district=None, stage=stage,
-                             application=application)
+        await self.open_case(
+            case_no,
+            getattr(opening, "received_at", None),
+            applicant_id=application.applicant_id,
+            district=None,
+            stage=stage,
+            application=application,
+        )
         gate = await self.run_activity(
-            TitleActivities.blacklist_gate, BlacklistQuestion(id_number=person.id_number),
-            start_to_close=ACTIVITY_TIMEOUT)
+            TitleActivities.blacklist_gate,
+            BlacklistQuestion(id_number=person.id_number),
+            start_to_close=ACTIVITY_TIMEOUT,
+        )
         if gate.entries:
             reason = "已纳入失信黑名单（" + "；".join(gate.entries) + "）"
             await self.record(SYSTEM, rules.ApplicationRefused(reason=reason))
             await self.notify("refused", "title_refused", reason=reason)
             await self.close("refused: blacklisted", SYSTEM)
             return False
-        result = self.eligibility = assess(person, application.level, application.direction,
-                                           application.filed_on)
-        await self.record(SYSTEM, rules.EligibilityAssessed(
-            level=application.level.value, direction=application.direction.value,
-            on=application.filed_on, eligible=result.eligible, basis=result.basis,
-            refusals=result.refusals))
+        result = self.eligibility = assess(
+            person, application.level, application.direction, application.filed_on
+        )
+        await self.record(
+            SYSTEM,
+            rules.EligibilityAssessed(
+                level=application.level.value,
+                direction=application.direction.value,
+                on=application.filed_on,
+                eligible=result.eligible,
+                basis=result.basis,
+                refusals=result.refusals,
+            ),
+        )
         self.case_ready()
         return True
 
@@ -81,8 +95,9 @@ class TitleCase(CaseWorkflow):
 
     async def blacklist(self, findings: str, actor: Actor) -> None:
         person = self.application.applicant
-        await self.record(actor, rules.PersonBlacklisted(
-            id_number=person.id_number, name=person.name, findings=findings))
+        await self.record(
+            actor, rules.PersonBlacklisted(id_number=person.id_number, name=person.name, findings=findings)
+        )
 
     async def end(self, step: str, template: str, outcome: str, actor: Actor, **facts: Any) -> None:
         await self.notify(step, template, **facts)
@@ -90,11 +105,20 @@ class TitleCase(CaseWorkflow):
 
     async def notify(self, step: str, template: str, **facts: Any) -> None:
         application = self.application
-        await self.issue_notice(step, template, application.applicant.name, {
-            "name": application.applicant.name, "level": application.level.chinese,
-            "direction": application.direction.chinese, "bureau": rules.BUREAU,
-            "agency": rules.AGENCY, **self.notice_facts(), **facts,
-        })
+        await self.issue_notice(
+            step,
+            template,
+            application.applicant.name,
+            {
+                "name": application.applicant.name,
+                "level": application.level.chinese,
+                "direction": application.direction.chinese,
+                "bureau": rules.BUREAU,
+                "agency": rules.AGENCY,
+                **self.notice_facts(),
+                **facts,
+            },
+        )
 
     def notice_facts(self) -> dict[str, Any]:
         return {}

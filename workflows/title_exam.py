@@ -38,13 +38,19 @@ class TitleExamWorkflow(TitleCase):
     def _conditions_met(self, payload: rules.CheckRegistration, actor: Actor) -> None:
         if payload.approved and not self.assessed().eligible:
             raise DecisionRefusedError(
-                "五(一)2: the registration does not meet the conditions: " + self.assessed().explain())
+                "五(一)2: the registration does not meet the conditions: " + self.assessed().explain()
+            )
 
     @decision("check")
     async def _check(self, payload: rules.CheckRegistration, actor: Actor) -> None:
         if not payload.approved:
-            await self.end("check", "title_exam_not_approved", "registration not approved", actor,
-                           reasons=payload.reasons)
+            await self.end(
+                "check",
+                "title_exam_not_approved",
+                "registration not approved",
+                actor,
+                reasons=payload.reasons,
+            )
             return
         await self.change_stage(rules.PAYMENT, actor)
 
@@ -61,23 +67,41 @@ class TitleExamWorkflow(TitleCase):
     @decision("record-score")
     async def _record_score(self, payload: rules.RecordScore, actor: Actor) -> None:
         passed = payload.score >= payload.pass_mark
-        await self.record(actor, rules.ExamScored(
-            sat_on=payload.sat_on, score=payload.score, pass_mark=payload.pass_mark, passed=passed))
+        await self.record(
+            actor,
+            rules.ExamScored(
+                sat_on=payload.sat_on, score=payload.score, pass_mark=payload.pass_mark, passed=passed
+            ),
+        )
         if not passed:
-            await self.end("score", "title_exam_score", "failed", actor, score=payload.score,
-                           pass_mark=payload.pass_mark, passed=False)
+            await self.end(
+                "score",
+                "title_exam_score",
+                "failed",
+                actor,
+                score=payload.score,
+                pass_mark=payload.pass_mark,
+                passed=False,
+            )
             return
         await self.change_stage(rules.CERTIFICATE, actor)
-        await self.notify("score", "title_exam_score", score=payload.score, pass_mark=payload.pass_mark,
-                          passed=True)
+        await self.notify(
+            "score", "title_exam_score", score=payload.score, pass_mark=payload.pass_mark, passed=True
+        )
 
     @decision("issue-certificate")
     async def _issue_certificate(self, payload: rules.IssueCertificate, actor: Actor) -> None:
-        await self.record(actor, rules.ExamCertified(
-            certificate_no=payload.certificate_no, level=self.application.level.value,
-            direction=self.application.direction.value))
-        await self.end("certificate", "title_exam_certificate", "certified", actor,
-                       certificate_no=payload.certificate_no)
+        await self.record(
+            actor,
+            rules.ExamCertified(
+                certificate_no=payload.certificate_no,
+                level=self.application.level.value,
+                direction=self.application.direction.value,
+            ),
+        )
+        await self.end(
+            "certificate", "title_exam_certificate", "certified", actor, certificate_no=payload.certificate_no
+        )
 
     def notice_facts(self) -> dict[str, Any]:
         return {"round": self.application.exam_year, "exam_office": rules.EXAM_OFFICE}

@@ -47,8 +47,9 @@ class TitleReviewWorkflow(TitleCase):
 
     @workflow.run
     async def run(self, opening: rules.ReviewOpening) -> CaseStatus:
-        if not await self.open_title_case(opening.case_no, opening, opening.application,
-                                          rules.RECOMMENDATION):
+        if not await self.open_title_case(
+            opening.case_no, opening, opening.application, rules.RECOMMENDATION
+        ):
             return await self.finish()
         await workflow.wait_condition(lambda: self.stage == rules.PUBLICITY_STAGE or self.outcome is not None)
         if self.outcome is None:
@@ -66,13 +67,15 @@ class TitleReviewWorkflow(TitleCase):
         if payload.published_until > local_date(workflow.now()):
             raise DecisionRefusedError(
                 f"五(二)2: the unit publishes the materials until {payload.published_until}; "
-                "it recommends after that")
+                "it recommends after that"
+            )
 
     @decision("recommend")
     async def _recommend(self, payload: rules.Recommend, actor: Actor) -> None:
         if not payload.recommended:
-            await self.end("not-recommended", "title_not_recommended", "not recommended", actor,
-                           opinion=payload.opinion)
+            await self.end(
+                "not-recommended", "title_not_recommended", "not recommended", actor, opinion=payload.opinion
+            )
             return
         await self.change_stage(rules.AGENCY_CHECK, actor)
 
@@ -80,13 +83,19 @@ class TitleReviewWorkflow(TitleCase):
     def _conditions_met(self, payload: rules.AgencyCheck, actor: Actor) -> None:
         if payload.passed and not self.assessed().eligible:
             raise DecisionRefusedError(
-                "五(二)3: the applicant does not meet the conditions: " + self.assessed().explain())
+                "五(二)3: the applicant does not meet the conditions: " + self.assessed().explain()
+            )
 
     @decision("agency-check")
     async def _agency_check(self, payload: rules.AgencyCheck, actor: Actor) -> None:
         if not payload.passed:
-            await self.end("agency-check", "title_not_passed_check", "did not pass the agency check",
-                           actor, reasons=payload.reasons)
+            await self.end(
+                "agency-check",
+                "title_not_passed_check",
+                "did not pass the agency check",
+                actor,
+                reasons=payload.reasons,
+            )
             return
         await self.change_stage(rules.PANEL, actor)
 
@@ -129,14 +138,20 @@ class TitleReviewWorkflow(TitleCase):
     @decision("accept")
     async def _accept(self, payload: rules.Accept, actor: Actor) -> None:
         if not payload.accepted:
-            await self.end("not-accepted", "title_not_accepted", "not accepted by the HR bureau",
-                           actor, remarks=payload.remarks)
+            await self.end(
+                "not-accepted",
+                "title_not_accepted",
+                "not accepted by the HR bureau",
+                actor,
+                remarks=payload.remarks,
+            )
             return
         published, ends = self.publicity.publish(rules.PUBLICITY.length)
         await self.record(actor, rules.PublicityStarted(published_on=published, ends_on=ends))
         await self.change_stage(rules.PUBLICITY_STAGE, actor)
-        await self.notify("publicity", "title_publicity", published_on=published.isoformat(),
-                          ends_on=ends.isoformat())
+        await self.notify(
+            "publicity", "title_publicity", published_on=published.isoformat(), ends_on=ends.isoformat()
+        )
 
     @guard("object")
     def _window_open(self, payload: Objection, actor: Actor) -> None:
@@ -145,8 +160,12 @@ class TitleReviewWorkflow(TitleCase):
     @decision("object")
     async def _object(self, payload: Objection, actor: Actor) -> None:
         objection_id = self.publicity.lodge()
-        await self.record(actor, rules.TitleObjectionLodged(
-            objection_id=objection_id, objector=payload.objector, grounds=payload.grounds))
+        await self.record(
+            actor,
+            rules.TitleObjectionLodged(
+                objection_id=objection_id, objector=payload.objector, grounds=payload.grounds
+            ),
+        )
 
     @guard("rule-objection")
     def _objection_awaits(self, payload: rules.RuleObjection, actor: Actor) -> None:
@@ -155,28 +174,44 @@ class TitleReviewWorkflow(TitleCase):
     @decision("rule-objection")
     async def _rule_objection(self, payload: rules.RuleObjection, actor: Actor) -> None:
         self.publicity.rule(payload.objection_id, payload.upheld)
-        await self.record(actor, rules.TitleObjectionRuled(
-            objection_id=payload.objection_id, upheld=payload.upheld, findings=payload.findings))
+        await self.record(
+            actor,
+            rules.TitleObjectionRuled(
+                objection_id=payload.objection_id, upheld=payload.upheld, findings=payload.findings
+            ),
+        )
         if payload.fraud:
             await self.blacklist(payload.findings, actor)
         if payload.upheld:
-            await self.end("objection-upheld", "title_objection_upheld", "objection upheld", actor,
-                           findings=payload.findings)
+            await self.end(
+                "objection-upheld",
+                "title_objection_upheld",
+                "objection upheld",
+                actor,
+                findings=payload.findings,
+            )
 
     # -- the experts and the vote ----------------------------------------------------------------
 
-    async def _draw(self, body: str, order: rules.ExpertDraw, stand_aside: str | None
-                    ) -> tuple[rules.Expert, ...]:
+    async def _draw(
+        self, body: str, order: rules.ExpertDraw, stand_aside: str | None
+    ) -> tuple[rules.Expert, ...]:
         seed = order.seed or str(workflow.uuid4())
         application = self.application
         # A round's panel is drawn per level and direction (the experts from the applicant's
         # employer stand aside); its committee once for the round.
-        purpose = (f"panel:{application.review_round}:{application.level}:{application.direction}"
-                   if body == "panel" else f"committee:{application.review_round}")
+        purpose = (
+            f"panel:{application.review_round}:{application.level}:{application.direction}"
+            if body == "panel"
+            else f"committee:{application.review_round}"
+        )
         members = rules.draw_experts(order.pool, order.size, seed, purpose, stand_aside)
-        await self.record(SYSTEM, rules.ExpertsDrawn(
-            body=body, seed=seed, pool_size=len(order.pool), stand_aside_unit=stand_aside,
-            members=members))
+        await self.record(
+            SYSTEM,
+            rules.ExpertsDrawn(
+                body=body, seed=seed, pool_size=len(order.pool), stand_aside_unit=stand_aside, members=members
+            ),
+        )
         return members
 
     async def _open_ballot(self) -> None:
@@ -185,22 +220,33 @@ class TitleReviewWorkflow(TitleCase):
         await self.run_activity(
             TitleActivities.open_ballot,
             OpenBallot(case_no=self.case_no, ballot_no=self.ballot_no, members=members),
-            start_to_close=ACTIVITY_TIMEOUT)
+            start_to_close=ACTIVITY_TIMEOUT,
+        )
         await self.record(SYSTEM, rules.BallotOpened(ballot_no=self.ballot_no, members=members))
 
     async def _close_ballot(self, actor: Actor) -> None:
         tally = await self.run_activity(
-            TitleActivities.close_ballot, CloseBallotBox(case_no=self.case_no, ballot_no=self.ballot_no),
-            start_to_close=ACTIVITY_TIMEOUT)
-        await self.record(actor, rules.BallotClosed(
-            tally=tally, valid=tally.valid, passed=tally.passed if tally.valid else None))
+            TitleActivities.close_ballot,
+            CloseBallotBox(case_no=self.case_no, ballot_no=self.ballot_no),
+            start_to_close=ACTIVITY_TIMEOUT,
+        )
+        await self.record(
+            actor,
+            rules.BallotClosed(tally=tally, valid=tally.valid, passed=tally.passed if tally.valid else None),
+        )
         if not tally.valid:  # 四(二)5: fewer than two thirds voted; the vote is held again
             await self._open_ballot()
         elif tally.passed:
             await self.change_stage(rules.ACCEPTANCE, actor)
         else:
-            await self.end("vote", "title_not_passed_vote", "not passed by the committee", actor,
-                            voting=tally.voting, approve=tally.approve)
+            await self.end(
+                "vote",
+                "title_not_passed_vote",
+                "not passed by the committee",
+                actor,
+                voting=tally.voting,
+                approve=tally.approve,
+            )
 
     # -- the end -------------------------------------------------------------------------------
 
@@ -210,11 +256,19 @@ class TitleReviewWorkflow(TitleCase):
         number = await self.run_activity(
             TitleActivities.number_certificate,
             NumberCertificate(year=today.year, level=application.level),
-            start_to_close=ACTIVITY_TIMEOUT)
-        await self.record(SYSTEM, rules.TitleCertified(
-            certificate_no=number, id_number=application.applicant.id_number,
-            name=application.applicant.name, level=application.level.value,
-            direction=application.direction.value, issued_on=today))
+            start_to_close=ACTIVITY_TIMEOUT,
+        )
+        await self.record(
+            SYSTEM,
+            rules.TitleCertified(
+                certificate_no=number,
+                id_number=application.applicant.id_number,
+                name=application.applicant.name,
+                level=application.level.value,
+                direction=application.direction.value,
+                issued_on=today,
+            ),
+        )
         await self.notify("certificate", "title_certificate", certificate_no=number)
         await self.close("certified", SYSTEM)
 
@@ -223,7 +277,8 @@ class TitleReviewWorkflow(TitleCase):
             await self.run_activity(
                 TitleActivities.close_ballot,
                 CloseBallotBox(case_no=self.case_no, ballot_no=self.ballot_no),
-                start_to_close=ACTIVITY_TIMEOUT)
+                start_to_close=ACTIVITY_TIMEOUT,
+            )
         await super().end(step, template, outcome, actor, **facts)
 
     def notice_facts(self) -> dict[str, Any]:

@@ -23,11 +23,16 @@ async def open_box(conn: Connection, case_no: str, ballot_no: int, members: tupl
     async with conn.transaction():
         inserted = await conn.fetchval(
             """INSERT INTO ballot_boxes (case_no, ballot_no, members) VALUES ($1, $2, $3)
-               ON CONFLICT DO NOTHING RETURNING true""", case_no, ballot_no, list(members))
+               ON CONFLICT DO NOTHING RETURNING true""",
+            case_no,
+            ballot_no,
+            list(members),
+        )
         if inserted:
             await conn.executemany(
                 "INSERT INTO ballot_counts (case_no, ballot_no, choice) VALUES ($1, $2, $3)",
-                [(case_no, ballot_no, choice.value) for choice in Choice])
+                [(case_no, ballot_no, choice.value) for choice in Choice],
+            )
 
 
 async def cast(conn: Connection, case_no: str, member: str, choice: str) -> int:
@@ -41,7 +46,9 @@ async def cast(conn: Connection, case_no: str, member: str, choice: str) -> int:
     async with conn.transaction():
         box = await conn.fetchrow(
             """SELECT ballot_no, members FROM ballot_boxes WHERE case_no = $1 AND NOT closed
-               ORDER BY ballot_no DESC LIMIT 1 FOR UPDATE""", case_no)
+               ORDER BY ballot_no DESC LIMIT 1 FOR UPDATE""",
+            case_no,
+        )
         if box is None:
             raise NoBallotOpenError(f"{case_no}: no ballot is open for this case")
         if member not in box["members"]:
@@ -49,12 +56,19 @@ async def cast(conn: Connection, case_no: str, member: str, choice: str) -> int:
         try:
             await conn.execute(
                 "INSERT INTO ballot_attendance (case_no, ballot_no, member) VALUES ($1, $2, $3)",
-                case_no, box["ballot_no"], member)
+                case_no,
+                box["ballot_no"],
+                member,
+            )
         except asyncpg.UniqueViolationError:
             raise BallotRefusedError(f"{member} has already voted on this applicant") from None
         await conn.execute(
             """UPDATE ballot_counts SET count = count + (choice = $3)::int
-               WHERE case_no = $1 AND ballot_no = $2""", case_no, box["ballot_no"], chosen.value)
+               WHERE case_no = $1 AND ballot_no = $2""",
+            case_no,
+            box["ballot_no"],
+            chosen.value,
+        )
         return int(box["ballot_no"])
 
 
@@ -63,16 +77,31 @@ async def close_box(conn: Connection, case_no: str, ballot_no: int) -> Tally:
     async with conn.transaction():
         members = await conn.fetchval(
             """UPDATE ballot_boxes SET closed = true WHERE case_no = $1 AND ballot_no = $2
-               RETURNING members""", case_no, ballot_no)
+               RETURNING members""",
+            case_no,
+            ballot_no,
+        )
         if members is None:
             raise NoBallotOpenError(f"{case_no}: ballot {ballot_no} was never opened")
         attendance = await conn.fetch(
             """SELECT member FROM ballot_attendance WHERE case_no = $1 AND ballot_no = $2
-               ORDER BY member""", case_no, ballot_no)
-        counts = {r["choice"]: r["count"] for r in await conn.fetch(
-            "SELECT choice, count FROM ballot_counts WHERE case_no = $1 AND ballot_no = $2",
-            case_no, ballot_no)}
-    return Tally(ballot_no=ballot_no, members=tuple(sorted(members)),
-                 attendance=tuple(r["member"] for r in attendance),
-                 approve=counts[Choice.APPROVE], reject=counts[Choice.REJECT],
-                 abstain=counts[Choice.ABSTAIN])
+               ORDER BY member""",
+            case_no,
+            ballot_no,
+        )
+        counts = {
+            r["choice"]: r["count"]
+            for r in await conn.fetch(
+                "SELECT choice, count FROM ballot_counts WHERE case_no = $1 AND ballot_no = $2",
+                case_no,
+                ballot_no,
+            )
+        }
+    return Tally(
+        ballot_no=ballot_no,
+        members=tuple(sorted(members)),
+        attendance=tuple(r["member"] for r in attendance),
+        approve=counts[Choice.APPROVE],
+        reject=counts[Choice.REJECT],
+        abstain=counts[Choice.ABSTAIN],
+    )

@@ -18,8 +18,11 @@ async def load_overrides(conn: Connection) -> tuple[YearSchedule, ...]:
     )
     return tuple(
         YearSchedule(
-            year=row["year"], holidays=frozenset(row["holidays"]), workdays=frozenset(row["workdays"]),
-            official=True, source=row["source"],
+            year=row["year"],
+            holidays=frozenset(row["holidays"]),
+            workdays=frozenset(row["workdays"]),
+            official=True,
+            source=row["source"],
             names={date.fromisoformat(k): v for k, v in row["names"].items()},
         )
         for row in rows
@@ -34,8 +37,12 @@ async def save_schedule(conn: Connection, schedule: YearSchedule) -> None:
            ON CONFLICT (year) DO UPDATE SET holidays = EXCLUDED.holidays,
                workdays = EXCLUDED.workdays, names = EXCLUDED.names,
                checksum = EXCLUDED.checksum, source = EXCLUDED.source, loaded_at = now()""",
-        schedule.year, sorted(schedule.holidays), sorted(schedule.workdays),
-        {d.isoformat(): n for d, n in schedule.names.items()}, schedule.checksum(), schedule.source,
+        schedule.year,
+        sorted(schedule.holidays),
+        sorted(schedule.workdays),
+        {d.isoformat(): n for d, n in schedule.names.items()},
+        schedule.checksum(),
+        schedule.source,
     )
 
 

@@ -16,7 +16,8 @@ async def next_serial(conn: Connection, prefix: str, year: int) -> int:
         """INSERT INTO case_number_counters (prefix, year, last) VALUES ($1, $2, 1)
            ON CONFLICT (prefix, year) DO UPDATE SET last = case_number_counters.last + 1
            RETURNING last""",
-        prefix, year,
+        prefix,
+        year,
     )
     return int(serial)
 

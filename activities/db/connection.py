@@ -19,8 +19,10 @@ class DatabaseUnreachableError(RuntimeError):
 async def _init_connection(conn: asyncpg.Connection) -> None:
     for type_name in ("json", "jsonb"):
         await conn.set_type_codec(
-            type_name, encoder=lambda v: json.dumps(v, ensure_ascii=False),
-            decoder=json.loads, schema="pg_catalog",
+            type_name,
+            encoder=lambda v: json.dumps(v, ensure_ascii=False),
+            decoder=json.loads,
+            schema="pg_catalog",
         )
 
 

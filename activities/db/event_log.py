@@ -31,7 +31,12 @@ async def append_events(
                    VALUES ($1, $2, $3, $4, $5, $6)
                    ON CONFLICT (case_no, seq) DO NOTHING
                    RETURNING seq""",
-                case_no, event.seq, event.at, event.type, event.actor, event.data,
+                case_no,
+                event.seq,
+                event.at,
+                event.type,
+                event.actor,
+                event.data,
             )
             if inserted is None:
                 await _check_same_event(conn, case_no, event)

@@ -28,19 +28,36 @@ class Disbursement(Record):
 async def received(conn: Connection, enterprise_id: str, year: int) -> Decimal:
     value = await conn.fetchval(
         "SELECT disbursed FROM subsidy_ledger_years WHERE enterprise_id = $1 AND year = $2",
-        enterprise_id, year)
+        enterprise_id,
+        year,
+    )
     return Decimal(value or 0)
 
 
-async def disburse(conn: Connection, *, case_no: str, enterprise_id: str, year: int, approved: Decimal,
-                   cap: Decimal | None, at: datetime) -> Disbursement:
+async def disburse(
+    conn: Connection,
+    *,
+    case_no: str,
+    enterprise_id: str,
+    year: int,
+    approved: Decimal,
+    cap: Decimal | None,
+    at: datetime,
+) -> Disbursement:
     async with conn.transaction():
         await conn.execute(
             """INSERT INTO subsidy_ledger_years (enterprise_id, year, cap) VALUES ($1, $2, $3)
-               ON CONFLICT DO NOTHING""", enterprise_id, year, cap)
+               ON CONFLICT DO NOTHING""",
+            enterprise_id,
+            year,
+            cap,
+        )
         year_row = await conn.fetchrow(
             """SELECT cap, disbursed FROM subsidy_ledger_years WHERE enterprise_id = $1 AND year = $2
-               FOR UPDATE""", enterprise_id, year)
+               FOR UPDATE""",
+            enterprise_id,
+            year,
+        )
         done = await conn.fetchrow("SELECT * FROM subsidy_disbursements WHERE case_no = $1", case_no)
         if done is not None:
             return _disbursement(done)
@@ -54,10 +71,21 @@ async def disburse(conn: Connection, *, case_no: str, enterprise_id: str, year: 
             """INSERT INTO subsidy_disbursements (case_no, enterprise_id, year, approved, amount,
                                                   cut_reason, at)
                VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *""",
-            case_no, enterprise_id, year, approved, amount, reason, at)
+            case_no,
+            enterprise_id,
+            year,
+            approved,
+            amount,
+            reason,
+            at,
+        )
         await conn.execute(
             """UPDATE subsidy_ledger_years SET disbursed = disbursed + $3
-               WHERE enterprise_id = $1 AND year = $2""", enterprise_id, year, amount)
+               WHERE enterprise_id = $1 AND year = $2""",
+            enterprise_id,
+            year,
+            amount,
+        )
         return _disbursement(row)
 
 
@@ -66,10 +94,17 @@ async def reconcile(conn: Connection) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """SELECT y.enterprise_id, y.year, y.disbursed, COALESCE(sum(d.amount), 0) AS paid
            FROM subsidy_ledger_years y LEFT JOIN subsidy_disbursements d USING (enterprise_id, year)
-           GROUP BY y.enterprise_id, y.year, y.disbursed HAVING y.disbursed <> COALESCE(sum(d.amount), 0)""")
+           GROUP BY y.enterprise_id, y.year, y.disbursed HAVING y.disbursed <> COALESCE(sum(d.amount), 0)"""
+    )
     return [dict(r) for r in rows]
 
 
 def _disbursement(row: Any) -> Disbursement:
-    return Disbursement(case_no=row["case_no"], enterprise_id=row["enterprise_id"], year=row["year"],
-                        approved=row["approved"], amount=row["amount"], cut_reason=row["cut_reason"])
+    return Disbursement(
+        case_no=row["case_no"],
+        enterprise_id=row["enterprise_id"],
+        year=row["year"],
+        approved=row["approved"],
+        amount=row["amount"],
+        cut_reason=row["cut_reason"],
+    )

@@ -73,7 +73,9 @@ async def migrate(conn: Connection) -> list[int]:
                 await conn.execute(migration.sql)
                 await conn.execute(
                     "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                    migration.version, migration.name, migration.checksum,
+                    migration.version,
+                    migration.name,
+                    migration.checksum,
                 )
             applied_now.append(migration.version)
     finally:

@@ -38,8 +38,14 @@ async def _case_opened(conn: Connection, case_no: str, event: CaseEvent) -> None
         """INSERT INTO cases (case_no, procedure, stage, applicant_id, district, opened_at,
                               last_seq, updated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
-        case_no, data.procedure, data.stage, data.applicant_id, data.district, data.received_at,
-        event.seq, event.at,
+        case_no,
+        data.procedure,
+        data.stage,
+        data.applicant_id,
+        data.district,
+        data.received_at,
+        event.seq,
+        event.at,
     )
 
 
@@ -54,7 +60,9 @@ async def _clock_changed(conn: Connection, case_no: str, event: CaseEvent) -> No
     )
     await conn.execute(
         "UPDATE cases SET deadlines = $2, next_deadline = $3 WHERE case_no = $1",
-        case_no, [d.model_dump(mode="json") for d in data.deadlines], data.next_deadline,
+        case_no,
+        [d.model_dump(mode="json") for d in data.deadlines],
+        data.next_deadline,
     )
 
 
@@ -63,7 +71,13 @@ async def _notice_issued(conn: Connection, case_no: str, event: CaseEvent) -> No
     await conn.execute(
         """INSERT INTO notices (case_no, step, seq, template, recipient, title, body, issued_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)""",
-        case_no, data.step, event.seq, data.template, data.recipient, data.title, data.body,
+        case_no,
+        data.step,
+        event.seq,
+        data.template,
+        data.recipient,
+        data.title,
+        data.body,
         event.at,
     )
 
@@ -74,7 +88,13 @@ async def _escalated(conn: Connection, case_no: str, event: CaseEvent) -> None:
         """INSERT INTO escalations (case_no, seq, clock, article, supervising_body, reason,
                                     escalated_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7)""",
-        case_no, event.seq, data.clock, data.article, data.supervising_body, data.reason, event.at,
+        case_no,
+        event.seq,
+        data.clock,
+        data.article,
+        data.supervising_body,
+        data.reason,
+        event.at,
     )
 
 
@@ -83,7 +103,13 @@ async def _verification_recorded(conn: Connection, case_no: str, event: CaseEven
     await conn.execute(
         """INSERT INTO verifications (case_no, seq, step, result, verifier, evidence, recorded_at)
            VALUES ($1, $2, $3, $4, $5, $6, $7)""",
-        case_no, event.seq, data.step, data.result, data.verifier, data.evidence, event.at,
+        case_no,
+        event.seq,
+        data.step,
+        data.result,
+        data.verifier,
+        data.evidence,
+        event.at,
     )
 
 
@@ -92,7 +118,10 @@ async def _case_closed(conn: Connection, case_no: str, event: CaseEvent) -> None
     await conn.execute(
         """UPDATE cases SET outcome = $2, stage = $3, closed_at = $4, next_deadline = NULL
            WHERE case_no = $1""",
-        case_no, data.outcome, data.stage, event.at,
+        case_no,
+        data.outcome,
+        data.stage,
+        event.at,
     )
 
 
@@ -141,7 +170,9 @@ class Projections:
                 await projector(conn, case_no, event)
         await conn.execute(
             "UPDATE cases SET last_seq = $2, updated_at = $3 WHERE case_no = $1 AND last_seq < $2",
-            case_no, event.seq, event.at,
+            case_no,
+            event.seq,
+            event.at,
         )
 
     async def rebuild(self, conn: Connection) -> int:

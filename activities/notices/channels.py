@@ -10,8 +10,7 @@ from typing import Protocol
 class NoticeChannel(Protocol):
     name: str
 
-    async def deliver(self, case_no: str, step: str, recipient: str, title: str, body: str) -> None:
-        ...
+    async def deliver(self, case_no: str, step: str, recipient: str, title: str, body: str) -> None: ...
 
 
 class FolderChannel:

@@ -49,9 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     overrides = {
-        "TEMPORAL_ADDRESS": args.temporal_address, "TEMPORAL_NAMESPACE": args.namespace,
-        "DATABASE_URL": args.database_url, "GOVFLOW_STATE_DIR": args.state_dir,
-        "GOVFLOW_TASK_QUEUE": args.task_queue, "GOVFLOW_LOG_FORMAT": args.log_format,
+        "TEMPORAL_ADDRESS": args.temporal_address,
+        "TEMPORAL_NAMESPACE": args.namespace,
+        "DATABASE_URL": args.database_url,
+        "GOVFLOW_STATE_DIR": args.state_dir,
+        "GOVFLOW_TASK_QUEUE": args.task_queue,
+        "GOVFLOW_LOG_FORMAT": args.log_format,
     }
     return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
@@ -64,14 +67,18 @@ def run(argv: list[str] | None = None) -> int:
     except ValidationError as error:
         print(f"govflow: configuration: {describe_validation_error(error)}", file=sys.stderr)
         return EXIT_USAGE
-    configure_logging(settings.log_format, settings.log_level if args.command in ("dev", "worker")
-                      else "WARNING")
+    configure_logging(
+        settings.log_format, settings.log_level if args.command in ("dev", "worker") else "WARNING"
+    )
     try:
         status: int = asyncio.run(args.run(args, settings))
         return status
     except (
-        errors.ServerUnreachableError, errors.DatabaseUnreachableError, errors.NoAnswerError,
-        DatabaseUnreachableError, TemporalUnreachableError,
+        errors.ServerUnreachableError,
+        errors.DatabaseUnreachableError,
+        errors.NoAnswerError,
+        DatabaseUnreachableError,
+        TemporalUnreachableError,
     ) as error:
         print(f"govflow: {error}", file=sys.stderr)
         return EXIT_UNREACHABLE
@@ -89,8 +96,10 @@ def run(argv: list[str] | None = None) -> int:
     except Exception as error:  # a fault of ours: one line, the traceback in the log
         if os.environ.get("GOVFLOW_LOG_LEVEL", "").upper() == "DEBUG":
             traceback.print_exc()
-        print(f"govflow: internal error ({type(error).__name__}: {error}); "
-              "GOVFLOW_LOG_LEVEL=DEBUG shows where", file=sys.stderr)
+        print(
+            f"govflow: internal error ({type(error).__name__}: {error}); GOVFLOW_LOG_LEVEL=DEBUG shows where",
+            file=sys.stderr,
+        )
         return EXIT_REFUSED
 
 

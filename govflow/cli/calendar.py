@@ -39,8 +39,7 @@ async def cmd_calendar_check(args: argparse.Namespace, settings: Settings) -> in
     calendar = (await calendar_in_force(settings)).calendar
     working = "working day" if calendar.is_working_day(day) else "not a working day"
     official = "official" if calendar.is_official(day.year) else "PROVISIONAL (no official schedule)"
-    print(f"{day} {day.strftime('%A')}: {working}: {calendar.describe(day)} [{official}; "
-          f"{calendar.version}]")
+    print(f"{day} {day.strftime('%A')}: {working}: {calendar.describe(day)} [{official}; {calendar.version}]")
     return 0
 
 
@@ -70,14 +69,17 @@ async def cmd_calendar_load(args: argparse.Namespace, settings: Settings) -> int
     try:
         parse_schedule_file(document, Path(args.file).name)  # refused here, before anything is contacted
         async with await Govflow.connect(settings) as gf:
-            calendar = await load_schedule(gf, document, Path(args.file).name,
-                                           Actor(role="operator", id=args.operator))
+            calendar = await load_schedule(
+                gf, document, Path(args.file).name, Actor(role="operator", id=args.operator)
+            )
     except DomainError as error:
         raise errors.InputError(f"{args.file}: {error.message}") from None
     except errors.InputError as error:
         raise errors.InputError(f"{args.file}: {error}") from None
-    print(f"loaded the official schedule of {document['year']}; calendar now {calendar.version}, "
-          f"official through {calendar.official_through()}")
+    print(
+        f"loaded the official schedule of {document['year']}; calendar now {calendar.version}, "
+        f"official through {calendar.official_through()}"
+    )
     if args.replan:
         return await cmd_calendar_replan(args, settings)
     return 0
@@ -100,15 +102,15 @@ def register(commands: Commands) -> None:
     calendar = commands.add_parser("calendar", help="the working-day calendar in force")
     calendar_commands = calendar.add_subparsers(dest="calendar_command", required=True)
     calendar_commands.add_parser("status", help="version and official-through year").set_defaults(
-        run=cmd_calendar_status)
+        run=cmd_calendar_status
+    )
     check = calendar_commands.add_parser("check", help="is DATE a working day, and why")
     check.add_argument("date")
     check.set_defaults(run=cmd_calendar_check)
     add = calendar_commands.add_parser("add", help="the last day of a period of N units after DATE")
     add.add_argument("date")
     add.add_argument("n", type=int)
-    add.add_argument("--unit", choices=["working-days", "calendar-days", "months"],
-                     default="working-days")
+    add.add_argument("--unit", choices=["working-days", "calendar-days", "months"], default="working-days")
     add.set_defaults(run=cmd_calendar_add)
     load = calendar_commands.add_parser("load", help="load a year's official schedule (JSON)")
     load.add_argument("file")

@@ -32,11 +32,16 @@ async def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
     async with await Govflow.connect(settings) as gf:
         ref = await gf.start_case(args.procedure, application, case_no=args.case_no, wait=args.wait)
     if args.json:
-        print(json.dumps({"case_no": ref.case_no, "procedure": ref.procedure, "run_id": ref.run_id,
-                          "stage": ref.stage}))
+        print(
+            json.dumps(
+                {"case_no": ref.case_no, "procedure": ref.procedure, "run_id": ref.run_id, "stage": ref.stage}
+            )
+        )
     elif ref.stage == OPENING:
-        print(f"started {ref.procedure} case {ref.case_no}; still opening after {args.wait:g} s "
-              f"(see govflow status {ref.case_no})")
+        print(
+            f"started {ref.procedure} case {ref.case_no}; still opening after {args.wait:g} s "
+            f"(see govflow status {ref.case_no})"
+        )
     else:
         print(f"started {ref.procedure} case {ref.case_no}, stage {ref.stage}")
     return 0
@@ -54,8 +59,12 @@ async def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
     Govflow.parse_decision(args.case_no, args.decision, request.actor, request.payload, request.request_id)
     async with await Govflow.connect(settings) as gf:
         accepted = await gf.decide(
-            args.case_no, args.decision, request.actor, request.payload,
-            request_id=request.request_id, wait=args.wait,
+            args.case_no,
+            args.decision,
+            request.actor,
+            request.payload,
+            request_id=request.request_id,
+            wait=args.wait,
         )
     if args.json:
         print(accepted.model_dump_json())
@@ -68,15 +77,18 @@ async def cmd_resume(args: argparse.Namespace, settings: Settings) -> int:
     """An operator's resume of a case in `attention`: the step that failed is tried again."""
     case_number(args.case_no)  # one line for a number of no shape, before contacting anything
     async with await Govflow.connect(settings) as gf:
-        result = await gf.resume(args.case_no, Actor(role="operator", id=args.operator), args.note,
-                                 wait=args.wait)
+        result = await gf.resume(
+            args.case_no, Actor(role="operator", id=args.operator), args.note, wait=args.wait
+        )
     if args.json:
         print(result.model_dump_json())
     elif result.recovered:
         print(f"{result.case_no}: resumed; {result.step} went through; stage now {result.stage}")
     else:
-        print(f"{result.case_no}: resumed, but {result.step} failed again; stage {result.stage} "
-              f"(see govflow status {result.case_no})")
+        print(
+            f"{result.case_no}: resumed, but {result.step} failed again; stage {result.stage} "
+            f"(see govflow status {result.case_no})"
+        )
         return EXIT_REFUSED
     return 0
 
@@ -92,7 +104,10 @@ async def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     async with await Govflow.connect(settings) as gf:
         cases = await gf.list_cases(
-            procedure=args.procedure, stage=args.stage, overdue=args.overdue, stuck=args.stuck,
+            procedure=args.procedure,
+            stage=args.stage,
+            overdue=args.overdue,
+            stuck=args.stuck,
             limit=args.limit,
         )
     if args.json:
@@ -135,22 +150,30 @@ def format_list(cases: list[CaseSummary]) -> str:
         return "(no cases)"
     rows = [("CASE", "PROCEDURE", "STAGE", "APPLICANT", "NEXT DEADLINE", "STATUS")]
     rows += [
-        (c.case_no, c.procedure, c.stage, c.applicant_id,
-         _beijing(c.next_deadline) if c.next_deadline else "-",
-         c.status + (" OVERDUE" if c.overdue and c.status == "running" else ""))
+        (
+            c.case_no,
+            c.procedure,
+            c.stage,
+            c.applicant_id,
+            _beijing(c.next_deadline) if c.next_deadline else "-",
+            c.status + (" OVERDUE" if c.overdue and c.status == "running" else ""),
+        )
         for c in cases
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip()
-                     for row in rows)
+    return "\n".join("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows)
 
 
 def _summary_json(case: CaseSummary) -> dict[str, Any]:
     return {
-        "case_no": case.case_no, "procedure": case.procedure, "stage": case.stage,
-        "applicant_id": case.applicant_id, "district": case.district,
+        "case_no": case.case_no,
+        "procedure": case.procedure,
+        "stage": case.stage,
+        "applicant_id": case.applicant_id,
+        "district": case.district,
         "next_deadline": case.next_deadline.isoformat() if case.next_deadline else None,
-        "status": case.status, "overdue": case.overdue,
+        "status": case.status,
+        "overdue": case.overdue,
         "started_at": case.started_at.isoformat() if case.started_at else None,
     }
 
@@ -159,8 +182,10 @@ def register(commands: Commands) -> None:
     start = commands.add_parser("start", help="start a case from a JSON file")
     start.add_argument("procedure")
     start.add_argument("file")
-    start.add_argument("--case-no", help="a number of this procedure already issued (a start tried again); "
-                                         "default: the next number")
+    start.add_argument(
+        "--case-no",
+        help="a number of this procedure already issued (a start tried again); default: the next number",
+    )
     _wait_flag(start, "for the case to open")
     start.add_argument("--json", action="store_true")
     start.set_defaults(run=cmd_start)
@@ -173,8 +198,9 @@ def register(commands: Commands) -> None:
     decide.add_argument("--json", action="store_true")
     decide.set_defaults(run=cmd_decide)
 
-    resume = commands.add_parser("resume", help="an operator resumes a case in attention (the failed "
-                                                "step is tried again)")
+    resume = commands.add_parser(
+        "resume", help="an operator resumes a case in attention (the failed step is tried again)"
+    )
     resume.add_argument("case_no")
     resume.add_argument("--note", required=True, help="what was corrected (recorded)")
     resume.add_argument("--operator", required=True, help="the operator's id (recorded)")
@@ -191,8 +217,11 @@ def register(commands: Commands) -> None:
     listing.add_argument("--procedure")
     listing.add_argument("--stage")
     listing.add_argument("--overdue", action="store_true", help="only cases past a running deadline")
-    listing.add_argument("--stuck", action="store_true",
-                         help="only cases whose workflow task keeps failing (a fault of the worker)")
+    listing.add_argument(
+        "--stuck",
+        action="store_true",
+        help="only cases whose workflow task keeps failing (a fault of the worker)",
+    )
     listing.add_argument("--limit", type=int, default=100)
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(run=cmd_list)

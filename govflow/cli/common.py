@@ -128,8 +128,13 @@ def _beijing(instant: datetime) -> str:
 
 
 def _wait_flag(parser: argparse.ArgumentParser, what: str) -> None:
-    parser.add_argument("--wait", type=_seconds, default=DEFAULT_WAIT, metavar="SECONDS",
-                        help=f"how long to wait {what} (default {DEFAULT_WAIT:g})")
+    parser.add_argument(
+        "--wait",
+        type=_seconds,
+        default=DEFAULT_WAIT,
+        metavar="SECONDS",
+        help=f"how long to wait {what} (default {DEFAULT_WAIT:g})",
+    )
 
 
 def _seconds(text: str) -> float:

@@ -21,8 +21,10 @@ async def cmd_complaints(args: argparse.Namespace, settings: Settings) -> int:
     """Complaints from the read model, by body, stage, ground and overdue clocks."""
     async with await Govflow.connect(settings) as gf:
         rows = await gf.complaints(
-            level="district" if args.district else args.body, district=args.district,
-            stage=args.stage, ground=args.ground,
+            level="district" if args.district else args.body,
+            district=args.district,
+            stage=args.stage,
+            ground=args.ground,
             overdue_at=datetime.now(SHANGHAI) if args.overdue else None,
         )
     if args.json:
@@ -34,8 +36,10 @@ async def cmd_complaints(args: argparse.Namespace, settings: Settings) -> int:
         body = row["district"] or row["body"]
         overdue = f"  OVERDUE: {', '.join(row['overdue_clocks'])}" if row["overdue_clocks"] else ""
         ground = f"  ground {row['ground']}" if row["ground"] else ""
-        print(f"{row['case_no']}  {row['kind']}  {body:<16} {row['stage']:<13} "
-              f"received {row['received_on']}{ground}{overdue}")
+        print(
+            f"{row['case_no']}  {row['kind']}  {body:<16} {row['stage']:<13} "
+            f"received {row['received_on']}{ground}{overdue}"
+        )
     return 0
 
 
@@ -45,8 +49,9 @@ async def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         if args.report_kind == "annual":
             report = await gf.complaint_report("annual", year=args.year)
         else:
-            report = await gf.complaint_report(args.report_kind, month=parse_month(args.month),
-                                               district=getattr(args, "district", None))
+            report = await gf.complaint_report(
+                args.report_kind, month=parse_month(args.month), district=getattr(args, "district", None)
+            )
     print(json.dumps(report, ensure_ascii=False, indent=2, default=str))
     return 0
 

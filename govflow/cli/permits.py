@@ -41,8 +41,10 @@ async def cmd_spot_check_round(args: argparse.Namespace, settings: Settings) -> 
             raise errors.InputError("no commitment decision awaits a spot check")
         try:
             round_ = SpotCheckRound(
-                round_name=args.name, candidates=tuple(Candidate(**row) for row in due),
-                inspectors=tuple(args.inspectors.split(",")), sampling_rate=args.rate,
+                round_name=args.name,
+                candidates=tuple(Candidate(**row) for row in due),
+                inspectors=tuple(args.inspectors.split(",")),
+                sampling_rate=args.rate,
             )
         except ValidationError as error:
             raise errors.InputError(describe_validation_error(error)) from None
@@ -57,8 +59,9 @@ def register(commands: Commands) -> None:
     certificate.add_argument("--json", action="store_true")
     certificate.set_defaults(run=cmd_certificate)
 
-    spot = commands.add_parser("spot-check-round",
-                               help="start a spot-check round over the commitment decisions awaiting one")
+    spot = commands.add_parser(
+        "spot-check-round", help="start a spot-check round over the commitment decisions awaiting one"
+    )
     spot.add_argument("--name", required=True, help="the round's name, as published")
     spot.add_argument("--inspectors", required=True, help="the roster, comma-separated")
     spot.add_argument("--rate", type=float, default=0.2, help="sampling rate (default 0.2)")

@@ -54,8 +54,9 @@ def register(commands: Commands) -> None:
     dev = commands.add_parser("dev", help="run the local stack: Temporal + UI, PostgreSQL, a worker")
     dev.add_argument("--port", type=int, help="Temporal frontend port (default: from TEMPORAL_ADDRESS)")
     dev.add_argument("--ui-port", type=int, help="Web UI port (default: GOVFLOW_UI_PORT, else 8233)")
-    dev.add_argument("--stop", action="store_true",
-                     help="stop the local stack of this state folder, started elsewhere")
+    dev.add_argument(
+        "--stop", action="store_true", help="stop the local stack of this state folder, started elsewhere"
+    )
     dev.set_defaults(run=cmd_dev)
 
     commands.add_parser(

@@ -72,9 +72,16 @@ async def cmd_subsidy_plan(args: argparse.Namespace, settings: Settings) -> int:
             if args.decide:
                 priority = "、".join(choice.priorities) or "无优先支持情形"
                 bureau = Actor(role="municipal-bureau", id=args.decide)
-                await gf.decide(choice.case_no, "select-plan", bureau, {
-                    "selected": choice.selected, "priority": f"三 {priority}：{choice.reason}",
-                    "budget_left": str(choice.budget_before)})
+                await gf.decide(
+                    choice.case_no,
+                    "select-plan",
+                    bureau,
+                    {
+                        "selected": choice.selected,
+                        "priority": f"三 {priority}：{choice.reason}",
+                        "budget_left": str(choice.budget_before),
+                    },
+                )
     return 0
 
 

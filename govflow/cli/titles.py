@@ -48,8 +48,11 @@ async def cmd_title_assess(args: argparse.Namespace, settings: Settings) -> int:
         raise errors.InputError(f"{args.file}: {error}") from None
     results = assess_all(person, direction, on)
     if args.json:
-        print(json.dumps({level.value: r.model_dump(mode="json") for level, r in results.items()},
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                {level.value: r.model_dump(mode="json") for level, r in results.items()}, ensure_ascii=False
+            )
+        )
         return 0
     print(f"{person.name}  {direction.chinese}  as of {on}")
     for level, result in results.items():
@@ -78,8 +81,10 @@ async def cmd_title_revoke(args: argparse.Namespace, settings: Settings) -> int:
         if not args.by.strip():
             raise errors.InputError("--by: a revocation names the officer who orders it")
         found = await gf.revoke_title(args.certificate_no, args.reason, Actor(role="hr-bureau", id=args.by))
-    print(f"{found['certificate_no']}  {found['status']}  {found['name']}: recorded in the integrity "
-          "file; the holder is on the blacklist")
+    print(
+        f"{found['certificate_no']}  {found['status']}  {found['name']}: recorded in the integrity "
+        "file; the holder is on the blacklist"
+    )
     return 0
 
 

@@ -1,9 +1,9 @@
 """The typed client SDK; the command line is a thin layer over it.
 
-    async with await Govflow.connect(Settings()) as gf:
-        ref = await gf.start_case("demo", DemoApplication(...))
-        await gf.decide(ref.case_no, "accept", Actor(role="clerk", id="c-1"), {})
-        status = await gf.status(ref.case_no)
+async with await Govflow.connect(Settings()) as gf:
+    ref = await gf.start_case("demo", DemoApplication(...))
+    await gf.decide(ref.case_no, "accept", Actor(role="clerk", id="c-1"), {})
+    status = await gf.status(ref.case_no)
 """
 
 from __future__ import annotations
@@ -139,7 +139,10 @@ class Govflow:
     its number's year chosen: the wall clock, or (in tests) the Temporal test server's."""
 
     def __init__(
-        self, client: Client, settings: Settings, *,
+        self,
+        client: Client,
+        settings: Settings,
+        *,
         clock: Callable[[], Awaitable[datetime]] | None = None,
     ) -> None:
         self.client = client
@@ -182,7 +185,8 @@ class Govflow:
         spec = _procedure(procedure)
         try:
             application = validate_at_boundary(
-                spec.application, document, today or local_date(datetime.now(UTC)))
+                spec.application, document, today or local_date(datetime.now(UTC))
+            )
         except DomainError as error:
             raise errors.InputError(error.message) from None
         _check_size("application", application.model_dump_json())
@@ -190,8 +194,12 @@ class Govflow:
 
     @staticmethod
     def parse_decision(
-        case_no: str, decision: str, actor: Actor, payload: Mapping[str, Any],
-        request_id: str | None = None, today: date | None = None,
+        case_no: str,
+        decision: str,
+        actor: Actor,
+        payload: Mapping[str, Any],
+        request_id: str | None = None,
+        today: date | None = None,
     ) -> DecisionRequest:
         """A decision checked as the case's validator will check its input (the decision known
         to the procedure that numbers such cases, its payload with every boundary rule), before
@@ -204,8 +212,14 @@ class Govflow:
             raise errors.DecisionRejectedError(case_no, error) from None
 
     async def start_case(
-        self, procedure: str, application: BaseModel, *, case_no: str | None = None,
-        received_at: datetime | None = None, wait: float = DEFAULT_WAIT, request_id: str | None = None,
+        self,
+        procedure: str,
+        application: BaseModel,
+        *,
+        case_no: str | None = None,
+        received_at: datetime | None = None,
+        wait: float = DEFAULT_WAIT,
+        request_id: str | None = None,
     ) -> CaseRef:
         """Start a case and wait (at most `wait` seconds) until it has opened.
 
@@ -238,12 +252,16 @@ class Govflow:
             derived = spec.case_no_from(application)
             if case_no is not None and case_no != derived:
                 raise errors.InputError(
-                    f"case_no: a {spec.name} case is numbered by its subject: {derived}, not {case_no}")
+                    f"case_no: a {spec.name} case is numbered by its subject: {derived}, not {case_no}"
+                )
             run_id = await self._start_numbered(spec, derived, application, received_at)
             return CaseRef(derived, procedure, run_id, await self._wait_opened(derived, wait))
         order = IntakeOrder(
-            request_id=request_id or str(uuid.uuid4()), procedure=spec.name,
-            application=application.model_dump(mode="json"), received_at=received_at, case_no=case_no,
+            request_id=request_id or str(uuid.uuid4()),
+            procedure=spec.name,
+            application=application.model_dump(mode="json"),
+            received_at=received_at,
+            case_no=case_no,
         )
         # The number is the answer a client cannot do without: the hand-in has its own time.
         receipt = await self._hand_in(spec, order, max(wait, DEFAULT_WAIT))
@@ -254,15 +272,24 @@ class Govflow:
         intake = intake_id(self.settings.task_queue, spec.prefix)
         try:
             await self.client.start_workflow(
-                INTAKE, IntakeState(procedure=spec.name, task_queue=self.settings.task_queue),
-                id=intake, task_queue=self.settings.task_queue,
+                INTAKE,
+                IntakeState(procedure=spec.name, task_queue=self.settings.task_queue),
+                id=intake,
+                task_queue=self.settings.task_queue,
                 id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             )
         except RPCError as error:
             raise _rpc_error(error) from None
         try:
-            return await self._update(intake, "open_case", order, IntakeReceipt, wait=wait,
-                                      what=f"the start of a {spec.name} case", request_id=order.request_id)
+            return await self._update(
+                intake,
+                "open_case",
+                order,
+                IntakeReceipt,
+                wait=wait,
+                what=f"the start of a {spec.name} case",
+                request_id=order.request_id,
+            )
         except errors.DecisionRejectedError as refused:
             if isinstance(refused.reason, CaseExistsError):
                 raise errors.CaseExistsError(refused.reason.message) from None
@@ -277,12 +304,17 @@ class Govflow:
         )
         applicant_id: str = application.applicant_id  # type: ignore[attr-defined]  # every application has one
         attributes: list[SearchAttributePair[Any]] = [
-            SearchAttributePair(sa.CASE_NO, case_no), SearchAttributePair(sa.CASE_TYPE, spec.name),
-            SearchAttributePair(sa.STAGE, OPENING), SearchAttributePair(sa.APPLICANT_ID, applicant_id),
+            SearchAttributePair(sa.CASE_NO, case_no),
+            SearchAttributePair(sa.CASE_TYPE, spec.name),
+            SearchAttributePair(sa.STAGE, OPENING),
+            SearchAttributePair(sa.APPLICANT_ID, applicant_id),
         ]
         try:
             handle = await self.client.start_workflow(
-                spec.name, opening, id=case_no, task_queue=self.settings.task_queue,
+                spec.name,
+                opening,
+                id=case_no,
+                task_queue=self.settings.task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
                 search_attributes=TypedSearchAttributes(attributes),
@@ -305,8 +337,14 @@ class Govflow:
     # -- deciding and reading ------------------------------------------------------------
 
     async def decide(
-        self, case_no: str, decision: str, actor: Actor, payload: dict[str, Any] | None = None,
-        *, request_id: str | None = None, wait: float = DEFAULT_WAIT,
+        self,
+        case_no: str,
+        decision: str,
+        actor: Actor,
+        payload: dict[str, Any] | None = None,
+        *,
+        request_id: str | None = None,
+        wait: float = DEFAULT_WAIT,
     ) -> DecisionAccepted:
         """Submit a decision and wait, at most `wait` seconds, until it has been carried out.
 
@@ -315,12 +353,20 @@ class Govflow:
         request id; sending the same request id again is always safe.
         """
         try:  # what the case's validator would refuse for its input is refused before sending
-            request = _checked_request(case_no, decision, actor, payload or {}, request_id,
-                                       await self.today())
+            request = _checked_request(
+                case_no, decision, actor, payload or {}, request_id, await self.today()
+            )
         except DomainError as error:
             raise errors.DecisionRejectedError(case_no, error) from None
-        return await self._update(case_no, "decide", request, DecisionAccepted, wait=wait,
-                                  what=decision, request_id=request.request_id)
+        return await self._update(
+            case_no,
+            "decide",
+            request,
+            DecisionAccepted,
+            wait=wait,
+            what=decision,
+            request_id=request.request_id,
+        )
 
     async def resume(
         self, case_no: str, actor: Actor, note: str, *, wait: float = DEFAULT_WAIT
@@ -330,12 +376,20 @@ class Govflow:
             order = ResumeOrder(actor=actor, note=note)
         except ValidationError as error:
             raise errors.InputError(describe_validation_error(error)) from None
-        return await self._update(case_no, "resume", order, CaseResumeResult, wait=wait,
-                                  what="resume", request_id="-")
+        return await self._update(
+            case_no, "resume", order, CaseResumeResult, wait=wait, what="resume", request_id="-"
+        )
 
     async def _update(
-        self, case_no: str, name: str, argument: Any, result_type: type[R], *,
-        wait: float = DEFAULT_WAIT, what: str | None = None, request_id: str = "-",
+        self,
+        case_no: str,
+        name: str,
+        argument: Any,
+        result_type: type[R],
+        *,
+        wait: float = DEFAULT_WAIT,
+        what: str | None = None,
+        request_id: str = "-",
     ) -> R:
         """Send an update and wait for its result, at most `wait` seconds in all.
 
@@ -349,9 +403,15 @@ class Govflow:
         handle = self.client.get_workflow_handle(case_no)
         while True:
             try:
-                update = await asyncio.wait_for(handle.start_update(
-                    name, argument, wait_for_stage=WorkflowUpdateStage.ACCEPTED, result_type=result_type,
-                ), max(0.1, deadline - loop.time()))
+                update = await asyncio.wait_for(
+                    handle.start_update(
+                        name,
+                        argument,
+                        wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                        result_type=result_type,
+                    ),
+                    max(0.1, deadline - loop.time()),
+                )
                 return await self._carried_out(case_no, update, deadline, what or name, request_id, wait)
             except WorkflowUpdateFailedError as error:
                 # A rejection by the validator surfaces here, at the start or at the result.
@@ -366,7 +426,12 @@ class Govflow:
                 raise await self._rpc_failure(case_no, error, request_id) from None
 
     async def _carried_out(
-        self, case_no: str, update: WorkflowUpdateHandle[R], deadline: float, what: str, request_id: str,
+        self,
+        case_no: str,
+        update: WorkflowUpdateHandle[R],
+        deadline: float,
+        what: str,
+        request_id: str,
         wait: float,
     ) -> R:
         """The update's result; while waiting, a case that falls into `attention` is said at once
@@ -409,11 +474,16 @@ class Govflow:
         if error.status == RPCStatusCode.NOT_FOUND and await self._has_ended(case_no):
             # A decision sent again after the answer was lost may be the one that ended the case.
             if request_id != "-" and await self._took(case_no, request_id):
-                return errors.DecisionRejectedError(case_no, DuplicateRequestError(
-                    f"request {request_id!r} was already taken on this case (the case has since "
-                    "ended); nothing was changed"))
-            return errors.DecisionRejectedError(case_no, CaseClosedError(
-                "the case has ended; it takes no further decision"))
+                return errors.DecisionRejectedError(
+                    case_no,
+                    DuplicateRequestError(
+                        f"request {request_id!r} was already taken on this case (the case has since "
+                        "ended); nothing was changed"
+                    ),
+                )
+            return errors.DecisionRejectedError(
+                case_no, CaseClosedError("the case has ended; it takes no further decision")
+            )
         return _rpc_error(error, case_no)
 
     async def _took(self, case_no: str, request_id: str) -> bool:
@@ -422,8 +492,9 @@ class Govflow:
             final = await self.client.get_workflow_handle(case_no, result_type=CaseStatus).result()
         except (RPCError, WorkflowFailureError):
             return False
-        return any(e.type == "DecisionTaken" and e.data.get("request_id") == request_id
-                   for e in final.history)
+        return any(
+            e.type == "DecisionTaken" and e.data.get("request_id") == request_id for e in final.history
+        )
 
     async def _no_answer(self, case_no: str, what: str, wait: float) -> errors.GovflowError:
         """Why a case gave no answer within the wait: stuck, or no worker."""
@@ -431,7 +502,8 @@ class Govflow:
             return _stuck(case_no)
         return errors.NoAnswerError(
             f"{case_no}: no answer to {what} within {wait:g} s: is a worker running? "
-            "(`govflow doctor`); sending the same request again is safe")
+            "(`govflow doctor`); sending the same request again is safe"
+        )
 
     async def is_stuck(self, case_no: str) -> bool:
         """Whether the case's workflow task keeps failing (a bug in the worker)."""
@@ -467,46 +539,86 @@ class Govflow:
             if status.stage != PLAN_SELECTION:
                 continue  # visibility lags a decision just taken
             events = {e.type: e.data for e in status.history if e.type != "DecisionTaken"}
-            plans = [e.data for e in status.history
-                     if e.type == "DecisionTaken" and e.data["decision"] == "apply-plan"]
+            plans = [
+                e.data
+                for e in status.history
+                if e.type == "DecisionTaken" and e.data["decision"] == "apply-plan"
+            ]
             application = SubsidyApplication.model_validate(events["CaseOpened"]["application"])
             if application.year != year or not plans:
                 continue
-            candidates.append(PlanCandidate(
-                case_no=status.case_no, enterprise=application.enterprise,
-                claims=tuple(Claim.model_validate(c) for c in plans[-1]["payload"]["claims"]),
-                support=events["SupportQuoted"]["quote"]["total"]))
+            candidates.append(
+                PlanCandidate(
+                    case_no=status.case_no,
+                    enterprise=application.enterprise,
+                    claims=tuple(Claim.model_validate(c) for c in plans[-1]["payload"]["claims"]),
+                    support=events["SupportQuoted"]["quote"]["total"],
+                )
+            )
         return candidates
 
     # -- the read models, through the worker (domain.reads) ------------------------------------
 
-    async def read(self, query: ReadQuery, *, wait: float = DEFAULT_WAIT, request_id: str | None = None) -> Any:
+    async def read(
+        self, query: ReadQuery, *, wait: float = DEFAULT_WAIT, request_id: str | None = None
+    ) -> Any:
         """Ask a read model through the worker (a workflow `read-<request id>`): the answer, as JSON."""
         request = ReadRequest(query=query)
-        answer = await self._run(READ_WORKFLOW, request, f"read-{request_id or uuid.uuid4()}", ReadAnswer,
-                                 wait, WorkflowIDReusePolicy.REJECT_DUPLICATE)
+        answer = await self._run(
+            READ_WORKFLOW,
+            request,
+            f"read-{request_id or uuid.uuid4()}",
+            ReadAnswer,
+            wait,
+            WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
         return answer.value
 
-    async def act(self, order: RevokeTitle | LoadSchedule, actor: Actor, *, request_id: str | None = None,
-                  wait: float = DEFAULT_WAIT) -> Any:
+    async def act(
+        self,
+        order: RevokeTitle | LoadSchedule,
+        actor: Actor,
+        *,
+        request_id: str | None = None,
+        wait: float = DEFAULT_WAIT,
+    ) -> Any:
         """An act an officer orders on the read models, recorded in its workflow's history."""
         request = ActRequest(actor=actor, order=order, at=datetime.now(UTC))
-        done = await self._run(ACT_WORKFLOW, request, act_id(order, request_id or uuid.uuid4().hex), ActDone,
-                               wait, WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY)
+        done = await self._run(
+            ACT_WORKFLOW,
+            request,
+            act_id(order, request_id or uuid.uuid4().hex),
+            ActDone,
+            wait,
+            WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        )
         return done.value
 
-    async def _run(self, workflow: str, argument: Any, workflow_id: str, result_type: type[R], wait: float,
-                   reuse: WorkflowIDReusePolicy) -> R:
+    async def _run(
+        self,
+        workflow: str,
+        argument: Any,
+        workflow_id: str,
+        result_type: type[R],
+        wait: float,
+        reuse: WorkflowIDReusePolicy,
+    ) -> R:
         try:
             handle = await self.client.start_workflow(
-                workflow, argument, id=workflow_id, task_queue=self.settings.task_queue,
-                id_reuse_policy=reuse, execution_timeout=READ_LIFETIME, result_type=result_type,
+                workflow,
+                argument,
+                id=workflow_id,
+                task_queue=self.settings.task_queue,
+                id_reuse_policy=reuse,
+                execution_timeout=READ_LIFETIME,
+                result_type=result_type,
             )
             result: R = await asyncio.wait_for(handle.result(), wait)
             return result
         except TimeoutError:
             raise errors.NoAnswerError(
-                f"no answer within {wait:g} s: is a worker running? (`govflow doctor`)") from None
+                f"no answer within {wait:g} s: is a worker running? (`govflow doctor`)"
+            ) from None
         except WorkflowAlreadyStartedError:
             raise errors.InputError(f"{workflow_id}: done already; not done again") from None
         except WorkflowFailureError as error:
@@ -611,8 +723,13 @@ class Govflow:
             raise _rpc_error(error, case_no) from None
 
     async def list_cases(
-        self, *, procedure: str | None = None, stage: str | None = None,
-        overdue: bool = False, stuck: bool = False, limit: int = 100,
+        self,
+        *,
+        procedure: str | None = None,
+        stage: str | None = None,
+        overdue: bool = False,
+        stuck: bool = False,
+        limit: int = 100,
     ) -> list[CaseSummary]:
         """Cases from Temporal's visibility store, newest first (what the UI shows too).
         `stuck`: only those whose workflow task keeps failing (a fault of the worker)."""
@@ -638,16 +755,18 @@ class Govflow:
             async for execution in self.client.list_workflows(" AND ".join(clauses), limit=limit):
                 attrs = execution.typed_search_attributes
                 status = execution.status or WorkflowExecutionStatus.RUNNING
-                summaries.append(CaseSummary(
-                    case_no=attrs.get(sa.CASE_NO) or execution.id,
-                    procedure=attrs.get(sa.CASE_TYPE) or execution.workflow_type,
-                    stage=attrs.get(sa.STAGE) or "",
-                    applicant_id=attrs.get(sa.APPLICANT_ID) or "",
-                    district=attrs.get(sa.DISTRICT),
-                    next_deadline=attrs.get(sa.NEXT_DEADLINE),
-                    status=status.name.lower(),
-                    started_at=execution.start_time,
-                ))
+                summaries.append(
+                    CaseSummary(
+                        case_no=attrs.get(sa.CASE_NO) or execution.id,
+                        procedure=attrs.get(sa.CASE_TYPE) or execution.workflow_type,
+                        stage=attrs.get(sa.STAGE) or "",
+                        applicant_id=attrs.get(sa.APPLICANT_ID) or "",
+                        district=attrs.get(sa.DISTRICT),
+                        next_deadline=attrs.get(sa.NEXT_DEADLINE),
+                        status=status.name.lower(),
+                        started_at=execution.start_time,
+                    )
+                )
         except RPCError as error:
             raise _rpc_error(error) from None
         return summaries
@@ -669,8 +788,14 @@ async def stuck_cases(client: Client) -> list[str]:
     being attempted again.
     """
     try:
-        return sorted({execution.id async for execution in client.list_workflows(
-            REPORTED_PROBLEMS_QUERY, limit=1000, rpc_timeout=STUCK_RPC_TIMEOUT)})
+        return sorted(
+            {
+                execution.id
+                async for execution in client.list_workflows(
+                    REPORTED_PROBLEMS_QUERY, limit=1000, rpc_timeout=STUCK_RPC_TIMEOUT
+                )
+            }
+        )
     except RPCError as error:
         if not _unknown_reported_problems(error):
             raise
@@ -680,8 +805,14 @@ async def stuck_cases(client: Client) -> list[str]:
 async def stuck_cases_described(client: Client) -> list[str]:
     """The running cases whose pending workflow task is on its second attempt or later: one
     describe call per running case, for servers without TemporalReportedProblems."""
-    running = sorted({execution.id async for execution in client.list_workflows(
-        RUNNING_CASES_QUERY, limit=1000, rpc_timeout=STUCK_RPC_TIMEOUT)})
+    running = sorted(
+        {
+            execution.id
+            async for execution in client.list_workflows(
+                RUNNING_CASES_QUERY, limit=1000, rpc_timeout=STUCK_RPC_TIMEOUT
+            )
+        }
+    )
     gate = asyncio.Semaphore(10)
 
     async def failing(workflow_id: str) -> bool:
@@ -703,12 +834,18 @@ def _unknown_reported_problems(error: RPCError) -> bool:
 
 
 def _checked_request(
-    case_no: str, decision: str, actor: Actor, payload: Mapping[str, Any], request_id: str | None,
+    case_no: str,
+    decision: str,
+    actor: Actor,
+    payload: Mapping[str, Any],
+    request_id: str | None,
     today: date | None,
 ) -> DecisionRequest:
     try:
         request = DecisionRequest(
-            request_id=request_id or str(uuid.uuid4()), decision=decision, actor=actor,
+            request_id=request_id or str(uuid.uuid4()),
+            decision=decision,
+            actor=actor,
             payload=dict(payload),
         )
     except ValidationError as error:
@@ -728,14 +865,16 @@ def _stuck(case_no: str) -> errors.CaseStuckError:
     return errors.CaseStuckError(
         f"{case_no}: the case is stuck: its workflow task keeps failing (a fault in the worker, "
         "not in the case); nothing is lost, and it goes on once a fixed worker is deployed; "
-        "see `govflow list --stuck` and `govflow doctor`")
+        "see `govflow list --stuck` and `govflow doctor`"
+    )
 
 
 def _check_size(what: str, text: str) -> None:
     size = len(text.encode("utf-8"))
     if size > MAX_DOCUMENT_BYTES:
         raise errors.InputError(
-            f"{what}: {size} bytes is more than a case takes ({MAX_DOCUMENT_BYTES} bytes)")
+            f"{what}: {size} bytes is more than a case takes ({MAX_DOCUMENT_BYTES} bytes)"
+        )
 
 
 def _quote(value: str) -> str:
@@ -747,7 +886,8 @@ def _rpc_error(error: RPCError, case_no: str | None = None) -> errors.GovflowErr
         return errors.CaseNotFoundError(f"no case {case_no}")
     if "no poller" in error.message:  # a query with no worker to answer it
         return errors.NoAnswerError(
-            f"{case_no or 'the case'}: no worker answered ({error.message}); see `govflow doctor`")
+            f"{case_no or 'the case'}: no worker answered ({error.message}); see `govflow doctor`"
+        )
     if error.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):
         return errors.ServerUnreachableError(f"Temporal server unreachable: {error.message}")
     return errors.GovflowError(f"Temporal refused the request: {error.message}")

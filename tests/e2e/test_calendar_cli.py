@@ -25,7 +25,8 @@ def govflow(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
 
 def test_add_gives_the_worked_examples_of_time_md(no_database: dict[str, str]) -> None:
     assert govflow("calendar", "add", "2026-09-28", "7", env=no_database)[1] == (
-        "2026-09-28 + 7 working-days = 2026-10-13 (ends 2026-10-13 23:59:59 +08:00)\n")
+        "2026-09-28 + 7 working-days = 2026-10-13 (ends 2026-10-13 23:59:59 +08:00)\n"
+    )
     assert "= 2026-10-23 " in govflow("calendar", "add", "2026-09-28", "15", env=no_database)[1]
     assert "= 2026-08-25 " in govflow("calendar", "add", "2026-06-01", "60", env=no_database)[1]
     months = govflow("calendar", "add", "2026-11-30", "3", "--unit", "months", env=no_database)[1]
@@ -40,9 +41,11 @@ def test_a_period_into_2027_is_flagged_provisional(no_database: dict[str, str]) 
 
 def test_check_says_why(no_database: dict[str, str]) -> None:
     assert govflow("calendar", "check", "2026-10-10", env=no_database)[1].startswith(
-        "2026-10-10 Saturday: working day: make-up working day (调休上班) [official;")
+        "2026-10-10 Saturday: working day: make-up working day (调休上班) [official;"
+    )
     assert govflow("calendar", "check", "2027-01-01", env=no_database)[1].startswith(
-        "2027-01-01 Friday: not a working day: public holiday (元旦) [PROVISIONAL (no official schedule);")
+        "2027-01-01 Friday: not a working day: public holiday (元旦) [PROVISIONAL (no official schedule);"
+    )
 
 
 def test_status_names_version_and_official_year(no_database: dict[str, str]) -> None:
@@ -59,8 +62,11 @@ def test_bad_input_is_one_line_and_loads_nothing(tmp_path: Path, postgres_url: s
     cases = [
         (["calendar", "check", "2026-02-30"], "govflow: '2026-02-30' is not a date (YYYY-MM-DD)\n"),
         (["calendar", "add", "2026-09-28", "-1"], "govflow: N: a period cannot be negative\n"),
-        (["calendar", "load", str(bad)], f"govflow: {bad}: days[0]: 2027-01-04 is a weekday; "
-                                          "only a Saturday or Sunday can be made a working day\n"),
+        (
+            ["calendar", "load", str(bad)],
+            f"govflow: {bad}: days[0]: 2027-01-04 is a weekday; "
+            "only a Saturday or Sunday can be made a working day\n",
+        ),
     ]
     for args, message in cases:
         code, out, err = govflow(*args, env=env)

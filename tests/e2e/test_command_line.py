@@ -24,8 +24,14 @@ from tests.helpers import EXAMPLES, govflow_command, run_govflow
 
 pytestmark = pytest.mark.e2e
 
-SEARCH_ATTRIBUTES = {"CaseNo": "KEYWORD", "CaseType": "KEYWORD", "Stage": "KEYWORD",
-                     "ApplicantId": "KEYWORD", "District": "KEYWORD", "NextDeadline": "DATETIME"}
+SEARCH_ATTRIBUTES = {
+    "CaseNo": "KEYWORD",
+    "CaseType": "KEYWORD",
+    "Stage": "KEYWORD",
+    "ApplicantId": "KEYWORD",
+    "District": "KEYWORD",
+    "NextDeadline": "DATETIME",
+}
 
 
 def free_port() -> int:
@@ -68,8 +74,12 @@ class DevStack:
         environment = {**os.environ, **self.env}
         environment.pop("DATABASE_URL")  # the embedded PostgreSQL, as on a fresh machine
         self.process = subprocess.Popen(
-            [*govflow_command(), "dev", "--ui-port", str(self.ui_port)], env=environment,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True,
+            [*govflow_command(), "dev", "--ui-port", str(self.ui_port)],
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            text=True,
         )
         assert self.process.stdout is not None
         deadline = time.monotonic() + 120
@@ -173,9 +183,20 @@ def test_the_stack_serves_the_ui_and_knows_the_six_search_attributes(stack: DevS
         assert page.status == 200
     temporal = Path(govflow_command()[0]).parent / "temporal"
     listing = subprocess.run(
-        [str(temporal), "operator", "search-attribute", "list", "--address",
-         stack.env["TEMPORAL_ADDRESS"], "--output", "json"],
-        capture_output=True, text=True, timeout=30, check=True,
+        [
+            str(temporal),
+            "operator",
+            "search-attribute",
+            "list",
+            "--address",
+            stack.env["TEMPORAL_ADDRESS"],
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
     )
     registered = json.loads(listing.stdout)["customAttributes"]
     assert registered == {k: f"INDEXED_VALUE_TYPE_{v}" for k, v in SEARCH_ATTRIBUTES.items()}
@@ -190,11 +211,19 @@ def test_a_case_started_from_the_command_line_is_listed_and_decided(stack: DevSt
 
     listed = wait_listed(stack, case_no, stage="intake")
     assert (listed["procedure"], listed["applicant_id"], listed["district"]) == (
-        "demo", "91110108MA01ABCD1E", "haidian")
+        "demo",
+        "91110108MA01ABCD1E",
+        "haidian",
+    )
 
     shown_in_ui = ui_search_attributes(stack, case_no)
-    assert shown_in_ui == {"CaseNo": case_no, "CaseType": "demo", "Stage": "intake",
-                           "ApplicantId": "91110108MA01ABCD1E", "District": "haidian"}
+    assert shown_in_ui == {
+        "CaseNo": case_no,
+        "CaseType": "demo",
+        "Stage": "intake",
+        "ApplicantId": "91110108MA01ABCD1E",
+        "District": "haidian",
+    }
 
     decided = stack.cli("decide", case_no, "accept", str(EXAMPLES / "demo" / "accept.json"))
     assert decided.returncode == 0, decided.stderr
@@ -209,7 +238,12 @@ def test_a_case_started_from_the_command_line_is_listed_and_decided(stack: DevSt
     status = json.loads(stack.cli("status", case_no, "--json").stdout)
     assert [d["name"] for d in status["deadlines"]] == ["review"]
     assert [e["type"] for e in status["history"]] == [
-        "CaseOpened", "DecisionTaken", "ClockStarted", "NoticeIssued", "StageChanged"]
+        "CaseOpened",
+        "DecisionTaken",
+        "ClockStarted",
+        "NoticeIssued",
+        "StageChanged",
+    ]
     assert (stack.state_dir / "notices" / case_no / "accepted.txt").read_text().count("受理通知书") == 1
 
 
@@ -222,7 +256,8 @@ def ui_search_attributes(stack: DevStack, case_no: str) -> dict[str, Any]:
     fields = execution["searchAttributes"]["indexedFields"]
     return {
         name: json.loads(base64.b64decode(fields[name]["data"]))
-        for name in SEARCH_ATTRIBUTES if name in fields
+        for name in SEARCH_ATTRIBUTES
+        if name in fields
     }
 
 
@@ -236,30 +271,58 @@ def bad_inputs(folder: Path, case_no: str) -> list[tuple[list[str], dict[str, st
     start = json.loads((EXAMPLES / "demo" / "start.json").read_text())
     accept = str(EXAMPLES / "demo" / "accept.json")
     malformed = _write(folder, "malformed.json", '{"applicant": ')
-    bad_uscc = _write(folder, "bad-uscc.json", json.dumps(
-        start | {"applicant": {"uscc": "91110108MA01ABCD1F", "name": "x"}}))
-    no_district = _write(folder, "no-district.json", json.dumps(
-        {k: v for k, v in start.items() if k != "district"}))
+    bad_uscc = _write(
+        folder,
+        "bad-uscc.json",
+        json.dumps(start | {"applicant": {"uscc": "91110108MA01ABCD1F", "name": "x"}}),
+    )
+    no_district = _write(
+        folder, "no-district.json", json.dumps({k: v for k, v in start.items() if k != "district"})
+    )
     no_actor = _write(folder, "no-actor.json", json.dumps({"payload": {}}))
     good_start = str(EXAMPLES / "demo" / "start.json")
     return [
-        (["start", "demo", malformed], {}, 1,
-         f"govflow: {malformed}: malformed JSON at line 1 column 15: Expecting value"),
-        (["start", "demo", bad_uscc], {}, 1,
-         f"govflow: {bad_uscc}: applicant.uscc: not a valid unified social credit code"),
+        (
+            ["start", "demo", malformed],
+            {},
+            1,
+            f"govflow: {malformed}: malformed JSON at line 1 column 15: Expecting value",
+        ),
+        (
+            ["start", "demo", bad_uscc],
+            {},
+            1,
+            f"govflow: {bad_uscc}: applicant.uscc: not a valid unified social credit code",
+        ),
         (["start", "demo", no_district], {}, 1, f"govflow: {no_district}: district: Field required"),
         (["start", "nonsense", good_start], {}, 1, "govflow: unknown procedure 'nonsense'"),
-        (["start", "demo", good_start, "--case-no", case_no], {}, 1,
-         f"govflow: case {case_no} already exists; not started again"),
+        (
+            ["start", "demo", good_start, "--case-no", case_no],
+            {},
+            1,
+            f"govflow: case {case_no} already exists; not started again",
+        ),
         (["status", "DEMO-1999-000001"], {}, 1, "govflow: no case DEMO-1999-000001"),
         (["decide", "DEMO-1999-000001", "accept", accept], {}, 1, "govflow: no case DEMO-1999-000001"),
         (["decide", case_no, "accept", no_actor], {}, 1, f"govflow: {no_actor}: actor: Field required"),
-        (["decide", case_no, "approve", accept], {}, 1,
-         f"govflow: {case_no}: decision refused: role 'clerk' may not take decision 'approve'"),
-        (["decide", case_no, "accept", accept], {}, 1,
-         f"govflow: {case_no}: decision refused: decision 'accept' is not allowed in stage 'review'"),
-        (["list"], {"TEMPORAL_ADDRESS": "127.0.0.1:1"}, 3,
-         "govflow: Temporal server unreachable at 127.0.0.1:1 (Connection refused)"),
+        (
+            ["decide", case_no, "approve", accept],
+            {},
+            1,
+            f"govflow: {case_no}: decision refused: role 'clerk' may not take decision 'approve'",
+        ),
+        (
+            ["decide", case_no, "accept", accept],
+            {},
+            1,
+            f"govflow: {case_no}: decision refused: decision 'accept' is not allowed in stage 'review'",
+        ),
+        (
+            ["list"],
+            {"TEMPORAL_ADDRESS": "127.0.0.1:1"},
+            3,
+            "govflow: Temporal server unreachable at 127.0.0.1:1 (Connection refused)",
+        ),
     ]
 
 
@@ -310,14 +373,32 @@ def test_a_complaint_driven_from_the_command_line_reads_back_in_status_and_the_t
     status = json.loads(stack.cli("status", case_no, "--json").stdout)
     assert status["stage"] == "terminated"
     assert {d["name"]: d["state"] for d in status["deadlines"]} == {
-        "acceptance": "met", "handling": "met", "one-year": "met", "letters": "met",
-        "reply:北京市某委员会": "met", "result-notice": "running"}
+        "acceptance": "met",
+        "handling": "met",
+        "one-year": "met",
+        "letters": "met",
+        "reply:北京市某委员会": "met",
+        "result-notice": "running",
+    }
 
     temporal = Path(govflow_command()[0]).parent / "temporal"
     queried = subprocess.run(
-        [str(temporal), "workflow", "query", "--workflow-id", case_no, "--name", "status",
-         "--address", stack.env["TEMPORAL_ADDRESS"], "--output", "json"],
-        capture_output=True, text=True, timeout=30,
+        [
+            str(temporal),
+            "workflow",
+            "query",
+            "--workflow-id",
+            case_no,
+            "--name",
+            "status",
+            "--address",
+            stack.env["TEMPORAL_ADDRESS"],
+            "--output",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert queried.returncode == 0, queried.stderr
     answer = json.loads(queried.stdout)
@@ -326,7 +407,9 @@ def test_a_complaint_driven_from_the_command_line_reads_back_in_status_and_the_t
     assert result["stage"] == "terminated"
     assert [e["type"] for e in result["history"]][-2:] == ["ClockStarted", "StageChanged"]
 
-    notified = stack.cli("decide", case_no, "notify-result", str(EXAMPLES / "complaint" / "notify-result.json"))
+    notified = stack.cli(
+        "decide", case_no, "notify-result", str(EXAMPLES / "complaint" / "notify-result.json")
+    )
     assert notified.returncode == 0, notified.stderr
     assert notified.stdout.strip() == f"{case_no}: notify-result taken; stage now closed"
     result_notice = stack.state_dir / "notices" / case_no / "result.txt"
@@ -344,19 +427,30 @@ def test_a_permit_its_certificate_a_credit_record_and_a_spot_check_from_the_comm
 
     record = stack.cli("start", "credit-record", str(EXAMPLES / "credit-record" / "start.json"), "--json")
     assert json.loads(record.stdout)["case_no"] == "CRED-91110108MA01ABCD1E"
-    breach = stack.cli("decide", "CRED-91110108MA01ABCD1E", "record-breach",
-                       str(EXAMPLES / "credit-record" / "record-breach.json"))
+    breach = stack.cli(
+        "decide",
+        "CRED-91110108MA01ABCD1E",
+        "record-breach",
+        str(EXAMPLES / "credit-record" / "record-breach.json"),
+    )
     assert breach.returncode == 0, breach.stderr
-    again = stack.cli("decide", "CRED-91110108MA01ABCD1E", "repair", str(EXAMPLES / "credit-record" / "object.json"))
+    again = stack.cli(
+        "decide", "CRED-91110108MA01ABCD1E", "repair", str(EXAMPLES / "credit-record" / "object.json")
+    )
     assert again.returncode == 1 and "role 'applicant' may not take decision 'repair'" in again.stderr
 
     # 三(一): a round over the commitment decisions awaiting a check, from the read model.
-    drawn_round = stack.cli("spot-check-round", "--name", "第4季度抽查", "--inspectors", "i1,i2,i3", "--rate", "1")
+    drawn_round = stack.cli(
+        "spot-check-round", "--name", "第4季度抽查", "--inspectors", "i1,i2,i3", "--rate", "1"
+    )
     assert drawn_round.returncode == 0, drawn_round.stderr
     assert drawn_round.stdout.startswith("started spot-check round SPCK-")
     assert drawn_round.stdout.rstrip().endswith("over 1 commitment decisions")
     none_left = stack.cli("spot-check-round", "--name", "again", "--inspectors", "i1,i2,i3")
-    assert (none_left.returncode, none_left.stderr) == (1, "govflow: no commitment decision awaits a spot check\n")
+    assert (none_left.returncode, none_left.stderr) == (
+        1,
+        "govflow: no commitment decision awaits a spot check\n",
+    )
 
     round_ = stack.cli("start", "spot-check", str(EXAMPLES / "spot-check" / "start.json"), "--json")
     assert round_.returncode == 0, round_.stderr
@@ -380,8 +474,16 @@ def test_a_title_review_and_its_secret_ballot_from_the_command_line(stack: DevSt
     assert "附件四(一)2(1)" in assessed.stdout  # why not full senior
     case_no = start_example(stack, "title-review")
     assert case_no.startswith("TREV-")
-    decide_examples(stack, case_no, "title-review", "recommend", "agency-check", "draw-panel", "evaluate",
-                    "convene-committee")
+    decide_examples(
+        stack,
+        case_no,
+        "title-review",
+        "recommend",
+        "agency-check",
+        "draw-panel",
+        "evaluate",
+        "convene-committee",
+    )
     status = json.loads(stack.cli("status", case_no, "--json").stdout)
     assert status["stage"] == "voting"
     committee = [e["data"] for e in status["history"] if e["type"] == "ExpertsDrawn"][1]["members"]
@@ -391,7 +493,10 @@ def test_a_title_review_and_its_secret_ballot_from_the_command_line(stack: DevSt
         assert cast.returncode == 0, cast.stderr
         assert "approve" not in cast.stdout  # what is printed is a record too
     again = stack.cli("ballot", case_no, "--member", members[0], "--choice", "reject")
-    assert (again.returncode, again.stderr) == (1, f"govflow: {case_no}: decision refused: {members[0]} has already voted on this applicant\n")
+    assert (again.returncode, again.stderr) == (
+        1,
+        f"govflow: {case_no}: decision refused: {members[0]} has already voted on this applicant\n",
+    )
     outsider = next(f"E{n:03d}" for n in range(1, 22) if f"E{n:03d}" not in members)
     stranger = stack.cli("ballot", case_no, "--member", outsider, "--choice", "approve")
     assert stranger.returncode == 1 and "is not a member of this committee" in stranger.stderr
@@ -418,16 +523,27 @@ def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command
     examples = EXAMPLES / "subsidy"
     quoted = stack.cli("subsidy", "quote", str(examples / "quote.json"))
     assert quoted.returncode == 0, quoted.stderr
-    assert "附件2 一（展位费）: 3万元/每个展位（9平米），108平米计12个展位  400000.00 → 360000" in quoted.stdout
+    assert (
+        "附件2 一（展位费）: 3万元/每个展位（9平米），108平米计12个展位  400000.00 → 360000" in quoted.stdout
+    )
     assert quoted.stdout.rstrip().endswith("total support 315000.00")
     case_no = start_example(stack, "subsidy", "start-district")
     assert case_no.startswith("SUBS-")
-    wrong = stack.cli("decide", case_no, "confirm-registration", str(examples / "confirm-registration--municipal.json"))
+    wrong = stack.cli(
+        "decide", case_no, "confirm-registration", str(examples / "confirm-registration--municipal.json")
+    )
     assert wrong.returncode == 1 and "confirmed by the district-bureau" in wrong.stderr
     decide_examples(stack, case_no, "subsidy", "confirm-registration")
-    bad_claims = _write(tmp_path, "bad.json", json.dumps(
-        {"actor": {"role": "enterprise", "id": "x"}, "payload": {"claims": [{"item": "fair-booth", "spend": "1",
-                                                                              "incurred_on": "2026-01-01"}]}}))
+    bad_claims = _write(
+        tmp_path,
+        "bad.json",
+        json.dumps(
+            {
+                "actor": {"role": "enterprise", "id": "x"},
+                "payload": {"claims": [{"item": "fair-booth", "spend": "1", "incurred_on": "2026-01-01"}]},
+            }
+        ),
+    )
     refused = stack.cli("decide", case_no, "apply-plan", bad_claims)
     assert refused.returncode == 1 and "booth_area_m2" in refused.stderr
     decide_examples(stack, case_no, "subsidy", "apply-plan")
@@ -435,7 +551,10 @@ def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command
     # 五(二)2: ranked by 三 within the budget; the bureau's decisions sent for it
     for bad in ("-1", "lots", "NaN"):
         refused = stack.cli("subsidy", "plan", "--year", "2026", "--budget", bad, "--decide", "swj-cwc-01")
-        assert (refused.returncode, refused.stderr) == (1, f"govflow: --budget: {bad!r} is not an amount of yuan\n")
+        assert (refused.returncode, refused.stderr) == (
+            1,
+            f"govflow: --budget: {bad!r} is not an amount of yuan\n",
+        )
     too_small = stack.cli("subsidy", "plan", "--year", "2026", "--budget", "300000")
     assert too_small.returncode == 0, too_small.stderr
     assert f"{case_no}  not selected" in too_small.stdout and "不足以支持315000.00元" in too_small.stdout

@@ -56,26 +56,28 @@ async def record() -> None:
         test_server_existing_path=str(installed_binary("temporal-test-server")),
     )
     await register_search_attributes(env.client)
-    settings = Settings(DATABASE_URL=server.get_uri(), GOVFLOW_STATE_DIR=folder,
-                        GOVFLOW_TASK_QUEUE="record")
+    settings = Settings(DATABASE_URL=server.get_uri(), GOVFLOW_STATE_DIR=folder, GOVFLOW_TASK_QUEUE="record")
     gf = Govflow(env.client, settings, clock=env.get_current_time)
     application = DemoApplication.model_validate(example("demo", "start"))
     async with build_worker(env.client, pool, settings):
         approved = await gf.start_case("demo", application)
         await wait_until_opened(gf, approved.case_no)
         await gf.decide(approved.case_no, "accept", CLERK, request_id="a1")
-        await gf.decide(approved.case_no, "verify", INSPECTOR,
-                        {"step": "营业执照核验", "result": "confirmed"}, request_id="v1")
-        await gf.decide(approved.case_no, "approve", REVIEWER, {"conclusion": "符合条件"},
-                        request_id="p1")
+        await gf.decide(
+            approved.case_no,
+            "verify",
+            INSPECTOR,
+            {"step": "营业执照核验", "result": "confirmed"},
+            request_id="v1",
+        )
+        await gf.decide(approved.case_no, "approve", REVIEWER, {"conclusion": "符合条件"}, request_id="p1")
         await gf.result(approved.case_no)
 
         late = await gf.start_case("demo", application)
         await wait_until_opened(gf, late.case_no)
         await gf.decide(late.case_no, "accept", CLERK, request_id="a2")
         await env.sleep(timedelta(days=11))
-        await gf.decide(late.case_no, "refuse", REVIEWER, {"reason": "逾期仍材料不实"},
-                        request_id="r2")
+        await gf.decide(late.case_no, "refuse", REVIEWER, {"reason": "逾期仍材料不实"}, request_id="r2")
         await gf.result(late.case_no)
 
         complaints = await record_complaints(env, gf)
@@ -83,13 +85,24 @@ async def record() -> None:
         titles.append(await record_subsidy(env, gf))
         titles.append(await record_ecommerce(gf))
         intake = ("case-intake__demo-numbered", intake_id(settings.task_queue, "DEMO"))
-        await gf.act(LoadSchedule(document=example("calendar", "2027-example"), source="2027-example.json"),
-                     Actor(role="operator", id="ops-1"), request_id="record")
+        await gf.act(
+            LoadSchedule(document=example("calendar", "2027-example"), source="2027-example.json"),
+            Actor(role="operator", id="ops-1"),
+            request_id="record",
+        )
         await gf.read(OpenCasesWithClocks(), request_id="record")
-        reads = [("operator-act__schedule-loaded", "load-schedule-record"),
-                 ("read-model__open-cases", "read-record")]
-        for name, case_no in (("demo__approved", approved.case_no), ("demo__late-refused", late.case_no),
-                              *complaints, *titles, intake, *reads):
+        reads = [
+            ("operator-act__schedule-loaded", "load-schedule-record"),
+            ("read-model__open-cases", "read-record"),
+        ]
+        for name, case_no in (
+            ("demo__approved", approved.case_no),
+            ("demo__late-refused", late.case_no),
+            *complaints,
+            *titles,
+            intake,
+            *reads,
+        ):
             target = HERE / f"{name}.json"
             if target.exists():  # kept histories are never re-recorded: add, don't replace
                 print(f"kept {name}.json as it is")
@@ -109,24 +122,42 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
     reception = Actor(role="receiving-officer", id="recv-01")
     officer = Actor(role="handling-officer", id="hand-02")
 
-    handled = await gf.start_case("complaint", ComplaintFiling.model_validate(
-        example("complaint", "start") | {"received_on": today}))
+    handled = await gf.start_case(
+        "complaint", ComplaintFiling.model_validate(example("complaint", "start") | {"received_on": today})
+    )
     await wait_until_opened(gf, handled.case_no)
     await gf.decide(handled.case_no, "accept", reception, {"departments": ["市某局"]}, request_id="c1")
-    await gf.decide(handled.case_no, "send-letter", officer,
-                    {"department": "市某局", "matters": "请提出意见"}, request_id="c2")
-    await gf.decide(handled.case_no, "department-reply", officer,
-                    {"department": "市某局", "opinion": "已办理"}, request_id="c3")
-    await gf.decide(handled.case_no, "resolve", officer, {
-        "way": "settlement", "summary": "和解", "settled_matters": "备案", "settled_results": "已办"},
-        request_id="c4")
-    await gf.decide(handled.case_no, "terminate", officer, {"ground": 1, "explanation": "同意终结"},
-                    request_id="c5")
+    await gf.decide(
+        handled.case_no,
+        "send-letter",
+        officer,
+        {"department": "市某局", "matters": "请提出意见"},
+        request_id="c2",
+    )
+    await gf.decide(
+        handled.case_no,
+        "department-reply",
+        officer,
+        {"department": "市某局", "opinion": "已办理"},
+        request_id="c3",
+    )
+    await gf.decide(
+        handled.case_no,
+        "resolve",
+        officer,
+        {"way": "settlement", "summary": "和解", "settled_matters": "备案", "settled_results": "已办"},
+        request_id="c4",
+    )
+    await gf.decide(
+        handled.case_no, "terminate", officer, {"ground": 1, "explanation": "同意终结"}, request_id="c5"
+    )
     await gf.decide(handled.case_no, "notify-result", officer, {"result": "已解决"}, request_id="c6")
     await gf.result(handled.case_no)
 
-    refused = await gf.start_case("complaint", ComplaintFiling.model_validate(
-        example("complaint", "start-incomplete") | {"received_on": today}))
+    refused = await gf.start_case(
+        "complaint",
+        ComplaintFiling.model_validate(example("complaint", "start-incomplete") | {"received_on": today}),
+    )
     await wait_until_opened(gf, refused.case_no)
     await gf.decide(refused.case_no, "request-supplement", reception, request_id="s1")
     await env.sleep(timedelta(days=30))  # the 15 working days pass without a supplement
@@ -134,44 +165,93 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
     credit = await gf.start_case("credit-record", CreditSubject(uscc="91110105MA01FDQ8KY", name="示例"))
     await wait_until_opened(gf, credit.case_no)
     credit_officer = Actor(role="credit-officer", id="c")
-    await gf.decide(credit.case_no, "record-breach", credit_officer, {
-        "breach_id": "B1", "found_on": today, "grade": "general", "matter": "licence",
-        "publicity_months": 1}, request_id="b1")
+    await gf.decide(
+        credit.case_no,
+        "record-breach",
+        credit_officer,
+        {
+            "breach_id": "B1",
+            "found_on": today,
+            "grade": "general",
+            "matter": "licence",
+            "publicity_months": 1,
+        },
+        request_id="b1",
+    )
     await env.sleep(timedelta(days=40))  # the publicity ends by itself
-    await gf.decide(credit.case_no, "object", Actor(role="applicant", id="a"),
-                    {"breach_id": "B1", "reasons": "异议"}, request_id="o1")
-    permit = await gf.start_case("auction-permit", PermitApplication.model_validate(
-        example("auction-permit", "start-general")))
+    await gf.decide(
+        credit.case_no,
+        "object",
+        Actor(role="applicant", id="a"),
+        {"breach_id": "B1", "reasons": "异议"},
+        request_id="o1",
+    )
+    permit = await gf.start_case(
+        "auction-permit", PermitApplication.model_validate(example("auction-permit", "start-general"))
+    )
     await wait_until_opened(gf, permit.case_no)
-    await gf.decide(permit.case_no, "district-consent", Actor(role="district-officer", id="d"),
-                    {"consented": True, "opinion": "同意"}, request_id="p1")
-    await gf.decide(permit.case_no, "receive", Actor(role="window-officer", id="w"),
-                    {"complete": True}, request_id="p2")
-    await gf.decide(permit.case_no, "grant", Actor(role="reviewer", id="r"),
-                    {"certificate_no": "京拍2026-0101"}, request_id="p3")
+    await gf.decide(
+        permit.case_no,
+        "district-consent",
+        Actor(role="district-officer", id="d"),
+        {"consented": True, "opinion": "同意"},
+        request_id="p1",
+    )
+    await gf.decide(
+        permit.case_no, "receive", Actor(role="window-officer", id="w"), {"complete": True}, request_id="p2"
+    )
+    await gf.decide(
+        permit.case_no,
+        "grant",
+        Actor(role="reviewer", id="r"),
+        {"certificate_no": "京拍2026-0101"},
+        request_id="p3",
+    )
     await gf.result(permit.case_no)
-    spot = await gf.start_case("spot-check", SpotCheckRound(
-        round_name="记录用抽查", seed="record-seed", sampling_rate=1.0,
-        inspectors=("i1", "i2", "i3"),
-        candidates=(Candidate(uscc="91110105MA01FDQ8KY", name="示例", permit_case_no="AUCP-2026-900001",
-                              certificate_no="京拍2026-0101", decided_on=local_date(await env.get_current_time())),)))
+    spot = await gf.start_case(
+        "spot-check",
+        SpotCheckRound(
+            round_name="记录用抽查",
+            seed="record-seed",
+            sampling_rate=1.0,
+            inspectors=("i1", "i2", "i3"),
+            candidates=(
+                Candidate(
+                    uscc="91110105MA01FDQ8KY",
+                    name="示例",
+                    permit_case_no="AUCP-2026-900001",
+                    certificate_no="京拍2026-0101",
+                    decided_on=local_date(await env.get_current_time()),
+                ),
+            ),
+        ),
+    )
     await wait_until_opened(gf, spot.case_no)
     await asyncio.sleep(1)
     drawn = next(e for e in (await gf.status(spot.case_no)).history if e.type == "DrawMade")
     inspector = drawn.data["checks"][0]["inspectors"][0]
-    await gf.decide(spot.case_no, "record-finding", Actor(role="inspector", id=inspector),
-                    {"entity": "91110105MA01FDQ8KY", "outcome": "severe", "findings": "虚假材料"},
-                    request_id="f1")
+    await gf.decide(
+        spot.case_no,
+        "record-finding",
+        Actor(role="inspector", id=inspector),
+        {"entity": "91110105MA01FDQ8KY", "outcome": "severe", "findings": "虚假材料"},
+        request_id="f1",
+    )
     await gf.result(spot.case_no)
     escalated = await record_second_general_breach(env, gf)
     report = await env.client.start_workflow(
-        "complaint-report", id="complaint-municipal-report-2026-11", task_queue="record")
+        "complaint-report", id="complaint-municipal-report-2026-11", task_queue="record"
+    )
     await report.result()
-    return [("complaint__handled", handled.case_no), ("complaint__supplement-missed", refused.case_no),
-            ("complaint-report__made", report.id), ("credit-record__published-and-ended", credit.case_no),
-            ("auction-permit__general-granted", permit.case_no),
-            ("spot-check__severe-revoked", spot.case_no),
-            ("spot-check__second-general-revoked", escalated)]
+    return [
+        ("complaint__handled", handled.case_no),
+        ("complaint__supplement-missed", refused.case_no),
+        ("complaint-report__made", report.id),
+        ("credit-record__published-and-ended", credit.case_no),
+        ("auction-permit__general-granted", permit.case_no),
+        ("spot-check__severe-revoked", spot.case_no),
+        ("spot-check__second-general-revoked", escalated),
+    ]
 
 
 async def record_second_general_breach(env: WorkflowEnvironment, gf: Govflow) -> str:
@@ -181,62 +261,103 @@ async def record_second_general_breach(env: WorkflowEnvironment, gf: Govflow) ->
     uscc = "91110108MA01ABCD1E"
     today = local_date(await env.get_current_time())
     credit = await gf.start_case("credit-record", CreditSubject(uscc=uscc, name="示例二"))
-    await gf.decide(credit.case_no, "record-breach", Actor(role="credit-officer", id="c"), {
-        "breach_id": "EARLIER", "found_on": (today - timedelta(days=60)).isoformat(),
-        "grade": "general", "matter": "licence", "publicity_months": 1}, request_id="e1")
-    spot = await gf.start_case("spot-check", SpotCheckRound(
-        round_name="记录用抽查（二）", seed="record-seed-2", sampling_rate=1.0,
-        inspectors=("i1", "i2", "i3"),
-        candidates=(Candidate(uscc=uscc, name="示例二", permit_case_no="AUCP-2026-000002",
-                              certificate_no="京拍2026-0102", decided_on=today),)))
+    await gf.decide(
+        credit.case_no,
+        "record-breach",
+        Actor(role="credit-officer", id="c"),
+        {
+            "breach_id": "EARLIER",
+            "found_on": (today - timedelta(days=60)).isoformat(),
+            "grade": "general",
+            "matter": "licence",
+            "publicity_months": 1,
+        },
+        request_id="e1",
+    )
+    spot = await gf.start_case(
+        "spot-check",
+        SpotCheckRound(
+            round_name="记录用抽查（二）",
+            seed="record-seed-2",
+            sampling_rate=1.0,
+            inspectors=("i1", "i2", "i3"),
+            candidates=(
+                Candidate(
+                    uscc=uscc,
+                    name="示例二",
+                    permit_case_no="AUCP-2026-000002",
+                    certificate_no="京拍2026-0102",
+                    decided_on=today,
+                ),
+            ),
+        ),
+    )
     drawn = next(e for e in (await gf.status(spot.case_no)).history if e.type == "DrawMade")
     inspector = drawn.data["checks"][0]["inspectors"][0]
-    await gf.decide(spot.case_no, "record-finding", Actor(role="inspector", id=inspector), {
-        "entity": uscc, "outcome": "general", "findings": "材料与事实不符",
-        "rectify_by": (today + timedelta(days=15)).isoformat()}, request_id="f2")
+    await gf.decide(
+        spot.case_no,
+        "record-finding",
+        Actor(role="inspector", id=inspector),
+        {
+            "entity": uscc,
+            "outcome": "general",
+            "findings": "材料与事实不符",
+            "rectify_by": (today + timedelta(days=15)).isoformat(),
+        },
+        request_id="f2",
+    )
     await gf.result(spot.case_no)
     return spot.case_no
 
 
 async def record_titles(env: WorkflowEnvironment, gf: Govflow) -> list[tuple[str, str]]:
     """A review to its certificate (an objection dismissed on the way); an exam to its certificate."""
-    review = await gf.start_case("title-review", ReviewApplication.model_validate(
-        example("title-review", "start")))
+    review = await gf.start_case(
+        "title-review", ReviewApplication.model_validate(example("title-review", "start"))
+    )
     await wait_until_opened(gf, review.case_no)
     await asyncio.sleep(1)
     for step in ("recommend", "agency-check", "draw-panel", "evaluate", "convene-committee"):
         document = example("title-review", step)
-        await gf.decide(review.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step)
+        await gf.decide(
+            review.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step
+        )
     drawn = [e for e in (await gf.status(review.case_no)).history if e.type == "ExpertsDrawn"]
     for expert in drawn[1].data["members"][:10]:
         await cast_ballot(gf.settings, review.case_no, expert["id"], "approve")
     for step in ("close-ballot", "accept", "object", "rule-objection"):
         document = example("title-review", step)
-        await gf.decide(review.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step)
+        await gf.decide(
+            review.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step
+        )
     await env.sleep(timedelta(days=17))
     await gf.result(review.case_no)
 
-    exam = await gf.start_case("title-exam", ExamRegistration.model_validate(
-        example("title-exam", "start")))
+    exam = await gf.start_case("title-exam", ExamRegistration.model_validate(example("title-exam", "start")))
     await wait_until_opened(gf, exam.case_no)
     await asyncio.sleep(1)
     for step in ("check", "pay", "record-score", "issue-certificate"):
         document = example("title-exam", step)
         await gf.decide(exam.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step)
     await gf.result(exam.case_no)
-    return [("title-review__certified-after-objection", review.case_no), ("title-exam__certified", exam.case_no)]
+    return [
+        ("title-review__certified-after-objection", review.case_no),
+        ("title-exam__certified", exam.case_no),
+    ]
 
 
 async def record_subsidy(env: WorkflowEnvironment, gf: Govflow) -> tuple[str, str]:
     """A district-route project through the eight stages, an objection dismissed on the way."""
-    project = await gf.start_case("subsidy", SubsidyApplication.model_validate(
-        example("subsidy", "start-district")))
+    project = await gf.start_case(
+        "subsidy", SubsidyApplication.model_validate(example("subsidy", "start-district"))
+    )
     await wait_until_opened(gf, project.case_no)
 
     async def decide(step: str, **changes: object) -> None:
         document = example("subsidy", step)
-        await gf.decide(project.case_no, step, Actor(**document["actor"]), document["payload"] | changes,
-                        request_id=step)
+        await gf.decide(
+            project.case_no, step, Actor(**document["actor"]), document["payload"] | changes, request_id=step
+        )
 
     for step in ("confirm-registration", "apply-plan", "select-plan", "object", "rule-objection"):
         await decide(step)
@@ -250,13 +371,15 @@ async def record_subsidy(env: WorkflowEnvironment, gf: Govflow) -> tuple[str, st
 
 async def record_ecommerce(gf: Govflow) -> tuple[str, str]:
     """A new experience store through the district and municipal reviews, approved."""
-    application = await gf.start_case("ecommerce-subsidy", EcommerceProject.model_validate(
-        example("ecommerce-subsidy", "start")))
+    application = await gf.start_case(
+        "ecommerce-subsidy", EcommerceProject.model_validate(example("ecommerce-subsidy", "start"))
+    )
     await wait_until_opened(gf, application.case_no)
     for step in ("initial-review", "municipal-review"):
         document = example("ecommerce-subsidy", step)
-        await gf.decide(application.case_no, step, Actor(**document["actor"]), document["payload"],
-                        request_id=step)
+        await gf.decide(
+            application.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step
+        )
     await gf.result(application.case_no)
     return ("ecommerce-subsidy__approved", application.case_no)
 

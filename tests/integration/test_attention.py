@@ -44,7 +44,9 @@ class BrokenTemplates(NoticeRenderer):
 
 
 async def test_a_notice_that_cannot_render_holds_the_case_for_an_operator_whose_resume_finishes_it(
-    dev_server_env: WorkflowEnvironment, db_pool: asyncpg.Pool, settings: Settings,
+    dev_server_env: WorkflowEnvironment,
+    db_pool: asyncpg.Pool,
+    settings: Settings,
 ) -> None:
     settings = settings.model_copy(update={"task_queue": f"attention-{uuid.uuid4().hex[:8]}"})
     renderer = BrokenTemplates({"demo_accepted"})
@@ -54,8 +56,10 @@ async def test_a_notice_that_cannot_render_holds_the_case_for_an_operator_whose_
         assert ref.stage == "intake"
 
         # The acceptance is recorded, then its notice fails for good: no silent retry.
-        with pytest.raises(DecisionPendingError, match="accepted and recorded; the case now waits for an "
-                           "operator: step issue_notice failed"):
+        with pytest.raises(
+            DecisionPendingError,
+            match="accepted and recorded; the case now waits for an operator: step issue_notice failed",
+        ):
             await gf.decide(ref.case_no, "accept", CLERK, request_id="accept-1", wait=5)
         held = await wait_for_status(gf, ref.case_no, lambda s: s.stage == "attention")
         assert held.attention is not None
@@ -65,7 +69,8 @@ async def test_a_notice_that_cannot_render_holds_the_case_for_an_operator_whose_
         assert needs["supervising_body"] == SUPERVISING_BODY == "北京市政务服务管理局"
         report = await db_pool.fetchrow(
             "SELECT recipient, title, body FROM notices WHERE case_no=$1 AND template='case_attention'",
-            ref.case_no)
+            ref.case_no,
+        )
         assert report["recipient"] == SUPERVISING_BODY and report["title"] == "案件暂停办理报告"
         assert "issue_notice" in report["body"] and f"govflow resume {ref.case_no}" in report["body"]
 
@@ -104,12 +109,18 @@ async def test_a_notice_that_cannot_render_holds_the_case_for_an_operator_whose_
     assert [e.actor for e in resumed_events] == ["operator:ops-01", "operator:ops-01"]
     assert resumed_events[-1].data["note"] == "模板已修复，恢复办理"
     # The acceptance notice went out once, after the resume; the log holds exactly the history.
-    notices = await db_pool.fetch("SELECT step, template FROM notices WHERE case_no=$1 ORDER BY seq",
-                                  ref.case_no)
+    notices = await db_pool.fetch(
+        "SELECT step, template FROM notices WHERE case_no=$1 ORDER BY seq", ref.case_no
+    )
     assert [n["template"] for n in notices] == [
-        "case_attention", "case_attention", "demo_accepted", "demo_result"]
-    stored = await db_pool.fetch("SELECT seq, type FROM case_events WHERE case_no=$1 ORDER BY seq",
-                                 ref.case_no)
+        "case_attention",
+        "case_attention",
+        "demo_accepted",
+        "demo_result",
+    ]
+    stored = await db_pool.fetch(
+        "SELECT seq, type FROM case_events WHERE case_no=$1 ORDER BY seq", ref.case_no
+    )
     assert [(r["seq"], r["type"]) for r in stored] == [(e.seq, e.type) for e in final.history]
     row = await db_pool.fetchrow("SELECT stage FROM cases WHERE case_no=$1", ref.case_no)
     assert row["stage"] == "closed"

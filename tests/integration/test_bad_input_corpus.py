@@ -83,8 +83,12 @@ def entry_id(entry: dict[str, Any]) -> str:
 
 def with_gap(entries: list[dict[str, Any]], path: str) -> list[Any]:
     """The entries as parameters; those with a gap on `path` expected to fail there."""
-    return [pytest.param(e, id=entry_id(e), marks=pytest.mark.xfail(strict=True, reason=e["gaps"][path]))
-            if path in e.get("gaps", {}) else pytest.param(e, id=entry_id(e)) for e in entries]
+    return [
+        pytest.param(e, id=entry_id(e), marks=pytest.mark.xfail(strict=True, reason=e["gaps"][path]))
+        if path in e.get("gaps", {})
+        else pytest.param(e, id=entry_id(e))
+        for e in entries
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -126,16 +130,25 @@ async def through_sdk(entry: dict[str, Any], gf: Govflow) -> Outcome:
 
 def decide(entry: dict[str, Any], document: Any) -> None:
     """As Govflow.decide builds the request and the update validator checks it."""
-    data = ({"request_id": "corpus-1", **document, "decision": entry["decision"]}
-            if isinstance(document, dict) else document)
+    data = (
+        {"request_id": "corpus-1", **document, "decision": entry["decision"]}
+        if isinstance(document, dict)
+        else document
+    )
     try:
         request = DecisionRequest.model_validate(data)
     except ValidationError as error:
         raise InputError(describe_validation_error(error)) from None
     rules = REGISTRY[entry["procedure"]].decisions
     stage = sorted(rules[request.decision].stages)[0]
-    check_decision(rules, stage=stage, outcome=None, seen_request_ids=set(), request=request,
-                   today=local_date(datetime.now(UTC)))
+    check_decision(
+        rules,
+        stage=stage,
+        outcome=None,
+        seen_request_ids=set(),
+        request=request,
+        today=local_date(datetime.now(UTC)),
+    )
 
 
 @pytest.mark.parametrize("entry", with_gap(ENTRIES, "sdk"))
@@ -143,8 +156,9 @@ async def test_the_sdk_refuses_the_file_naming_the_field(
     entry: dict[str, Any], sdk: Govflow, counters_at_start: set[tuple[str, int, int]]
 ) -> None:
     outcome = await through_sdk(entry, sdk)
-    assert outcome.names(entry["field"]), f"{entry['fault']}: expected a refusal naming {entry['field']!r}, " \
-                                          f"got {outcome}"
+    assert outcome.names(entry["field"]), (
+        f"{entry['fault']}: expected a refusal naming {entry['field']!r}, got {outcome}"
+    )
 
 
 # -- the command line ---------------------------------------------------------------------------------
@@ -173,8 +187,11 @@ def dead_address() -> Iterator[str]:
 async def through_cli(entry: dict[str, Any], env: dict[str, str]) -> str | None:
     """What is wrong with the command line's answer to the file, or None."""
     path = str(BAD / entry["file"])
-    args = (["start", entry["procedure"], path] if entry["kind"] == "start"
-            else ["decide", CASE_NUMBERS[entry["procedure"]], entry["decision"], path])
+    args = (
+        ["start", entry["procedure"], path]
+        if entry["kind"] == "start"
+        else ["decide", CASE_NUMBERS[entry["procedure"]], entry["decision"], path]
+    )
     done = await run_govflow_async(*args, env=env, timeout=120)
     lines = done.stderr.strip().splitlines()
     if "Traceback" in done.stdout + done.stderr:
@@ -187,10 +204,17 @@ async def through_cli(entry: dict[str, Any], env: dict[str, str]) -> str | None:
 
 
 async def test_the_command_line_refuses_a_sample_before_contacting_anything(
-    postgres_url: str, dead_address: str, db_pool: asyncpg.Pool, tmp_path: Path,
+    postgres_url: str,
+    dead_address: str,
+    db_pool: asyncpg.Pool,
+    tmp_path: Path,
 ) -> None:
-    env = {"TEMPORAL_ADDRESS": dead_address, "DATABASE_URL": postgres_url, "GOVFLOW_LOG_LEVEL": "WARNING",
-           "GOVFLOW_STATE_DIR": str(tmp_path)}
+    env = {
+        "TEMPORAL_ADDRESS": dead_address,
+        "DATABASE_URL": postgres_url,
+        "GOVFLOW_LOG_LEVEL": "WARNING",
+        "GOVFLOW_STATE_DIR": str(tmp_path),
+    }
     sample = cli_sample()
     assert len(sample) >= 40
     assert {e["procedure"] for e in sample} == set(CASE_NUMBERS)
@@ -211,8 +235,9 @@ async def test_the_command_line_refuses_a_sample_before_contacting_anything(
             mended.append(entry["file"])
     assert await counters(db_pool) == before
     assert not problems, f"{len(problems)} of {len(sample)} files:\n" + "\n".join(problems)
-    assert not mended, "the command line now refuses these: remove their `cli` gap in make_corpus.py: " + \
-        ", ".join(mended)
+    assert not mended, (
+        "the command line now refuses these: remove their `cli` gap in make_corpus.py: " + ", ".join(mended)
+    )
 
 
 def test_the_corpus_covers_every_procedure_and_decisions() -> None:
@@ -234,6 +259,8 @@ def test_every_example_the_corpus_varies_passes_the_boundary(example: str) -> No
         decide({"procedure": procedure, "decision": name.split("--")[0]}, document)
 
 
-async def test_no_case_number_was_taken(db_pool: asyncpg.Pool, counters_at_start: set[tuple[str, int, int]]) -> None:
+async def test_no_case_number_was_taken(
+    db_pool: asyncpg.Pool, counters_at_start: set[tuple[str, int, int]]
+) -> None:
     """Runs after the SDK's tests: a number is taken only once a file has passed every check."""
     assert await counters(db_pool) == counters_at_start

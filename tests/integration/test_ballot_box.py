@@ -32,7 +32,9 @@ async def test_concurrent_ballots_count_once_per_member(fresh_database: str) -> 
                     return error.message
 
         # Ten members vote, each sending their ballot three times at once; a non-member tries too.
-        attempts = [cast(m, "approve" if i < 7 else "reject") for i, m in enumerate(MEMBERS[:10]) for _ in range(3)]
+        attempts = [
+            cast(m, "approve" if i < 7 else "reject") for i, m in enumerate(MEMBERS[:10]) for _ in range(3)
+        ]
         results = await asyncio.gather(*attempts, cast("X999", "approve"))
         assert results.count(1) == 10
         assert sum("has already voted" in str(r) for r in results) == 20
@@ -51,12 +53,18 @@ async def test_concurrent_ballots_count_once_per_member(fresh_database: str) -> 
         await pool.close()
 
 
-async def test_the_ballot_tables_have_no_column_that_could_link_a_member_to_a_choice(fresh_database: str) -> None:
+async def test_the_ballot_tables_have_no_column_that_could_link_a_member_to_a_choice(
+    fresh_database: str,
+) -> None:
     conn = await asyncpg.connect(fresh_database)
     try:
-        columns = {(r["table_name"], r["column_name"]) for r in await conn.fetch(
-            """SELECT table_name, column_name FROM information_schema.columns
-               WHERE table_name IN ('ballot_attendance', 'ballot_counts')""")}
+        columns = {
+            (r["table_name"], r["column_name"])
+            for r in await conn.fetch(
+                """SELECT table_name, column_name FROM information_schema.columns
+               WHERE table_name IN ('ballot_attendance', 'ballot_counts')"""
+            )
+        }
     finally:
         await conn.close()
     assert {c for t, c in columns if t == "ballot_attendance"} == {"case_no", "ballot_no", "member"}

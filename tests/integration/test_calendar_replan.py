@@ -71,28 +71,35 @@ async def test_loading_the_schedule_of_a_provisional_year_replans_open_cases(
         await register_search_attributes(env.client)
         async with pool.acquire() as conn:
             await migrate(conn)
-        settings = settings.model_copy(update={"database_url": own_database,
-                                               "task_queue": f"replan-{uuid.uuid4().hex[:6]}"})
+        settings = settings.model_copy(
+            update={"database_url": own_database, "task_queue": f"replan-{uuid.uuid4().hex[:6]}"}
+        )
         today = local_date(await env.get_current_time())
         year = package_calendar().official_through() + 1
         target = max(date(year, 1, 25), today + timedelta(days=30))
         length = package_calendar().working_days_between(today, target)
 
         # The probe, and the platform's read and act workflows the command line goes through.
-        async with Worker(env.client, task_queue=settings.task_queue,
-                          workflows=[ClockProbeWorkflow, ReadModelWorkflow, OperatorActWorkflow],
-                          activities=build_activities(pool, settings)):
+        async with Worker(
+            env.client,
+            task_queue=settings.task_queue,
+            workflows=[ClockProbeWorkflow, ReadModelWorkflow, OperatorActWorkflow],
+            activities=build_activities(pool, settings),
+        ):
             case_no = unique_case_no("REPLAN")
             await env.client.start_workflow(
                 ClockProbeWorkflow.run,
                 ProbeOpening(case_no=case_no, length=length, unit=Unit.WORKING_DAYS),
-                id=case_no, task_queue=settings.task_queue,
+                id=case_no,
+                task_queue=settings.task_queue,
             )
             gf = Govflow(env.client, settings)
             status = await wait_for_status(
-                gf, case_no, lambda s: any(e.type == "ClockStarted" for e in s.history))
+                gf, case_no, lambda s: any(e.type == "ClockStarted" for e in s.history)
+            )
             started_on = date.fromisoformat(
-                next(e for e in status.history if e.type == "ClockStarted").data["started_on"])
+                next(e for e in status.history if e.type == "ClockStarted").data["started_on"]
+            )
             [before] = status.deadlines
             assert before.provisional
             assert before.due == nth_working_day_after(started_on, length, package_calendar())
@@ -100,16 +107,25 @@ async def test_loading_the_schedule_of_a_provisional_year_replans_open_cases(
             schedule_file = tmp_path / f"{year}.json"
             schedule_file.write_text(json.dumps(schedule_for(year)), encoding="utf-8")
             done = await run_govflow_async(
-                "calendar", "load", str(schedule_file), "--replan", "--operator", "ops-7",
-                env={"GOVFLOW_TASK_QUEUE": settings.task_queue,
-                     "TEMPORAL_ADDRESS": env.client.service_client.config.target_host},
+                "calendar",
+                "load",
+                str(schedule_file),
+                "--replan",
+                "--operator",
+                "ops-7",
+                env={
+                    "GOVFLOW_TASK_QUEUE": settings.task_queue,
+                    "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                },
             )
             assert done.returncode == 0, done.stderr
             lines = done.stdout.splitlines()
             assert lines[0].startswith(f"loaded the official schedule of {year}; calendar now holidays-")
             assert lines[0].endswith(f"official through {year}")
-            assert lines[1:] == [f"{case_no}: re-planned probe",
-                                 "told 1 open cases to re-plan; 1 changed a due date"]
+            assert lines[1:] == [
+                f"{case_no}: re-planned probe",
+                "told 1 open cases to re-plan; 1 changed a due date",
+            ]
 
             official = package_calendar((parse_schedule_file(schedule_for(year)),))
             status = await gf.status(case_no)
@@ -123,9 +139,14 @@ async def test_loading_the_schedule_of_a_provisional_year_replans_open_cases(
             assert replanned.data["previous_provisional"] is True
             assert f"+{year}:" in replanned.data["calendar_version"]
 
-            again = await run_govflow_async("calendar", "replan", env={
-                "GOVFLOW_TASK_QUEUE": settings.task_queue,
-                "TEMPORAL_ADDRESS": env.client.service_client.config.target_host})
+            again = await run_govflow_async(
+                "calendar",
+                "replan",
+                env={
+                    "GOVFLOW_TASK_QUEUE": settings.task_queue,
+                    "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
+                },
+            )
             assert again.stdout.splitlines() == ["told 1 open cases to re-plan; 0 changed a due date"]
             assert [e.type for e in (await gf.status(case_no)).history].count("ClockReplanned") == 1
     finally:

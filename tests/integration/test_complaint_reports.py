@@ -33,16 +33,39 @@ def at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)
 
 
-async def file(conn: Any, case_no: str, received: date, *, district: str | None = None,
-               kind: str = "A", then: list[tuple[date, str, dict[str, Any]]] = ()) -> None:
+async def file(
+    conn: Any,
+    case_no: str,
+    received: date,
+    *,
+    district: str | None = None,
+    kind: str = "A",
+    then: list[tuple[date, str, dict[str, Any]]] = (),
+) -> None:
     """A complaint's events, as the workflow would have recorded them."""
-    filing = copy.deepcopy(example("complaint", "start")) | {"received_on": received.isoformat(), "kind": kind}
+    filing = copy.deepcopy(example("complaint", "start")) | {
+        "received_on": received.isoformat(),
+        "kind": kind,
+    }
     if district:
         filing["receiving_body"] = {"level": "district", "district": district}
         filing["respondent"] = {"name": "区某局", "level": "district-department", "district": district}
-    events = [CaseEvent(seq=1, at=at(received), type="CaseOpened", actor="system:govflow", data={
-        "procedure": "complaint", "applicant_id": "91110105MA01FDQ8KY", "district": district,
-        "stage": "reviewing", "received_at": at(received).isoformat(), "application": filing})]
+    events = [
+        CaseEvent(
+            seq=1,
+            at=at(received),
+            type="CaseOpened",
+            actor="system:govflow",
+            data={
+                "procedure": "complaint",
+                "applicant_id": "91110105MA01FDQ8KY",
+                "district": district,
+                "stage": "reviewing",
+                "received_at": at(received).isoformat(),
+                "application": filing,
+            },
+        )
+    ]
     for seq, (day, kind_of_event, data) in enumerate(then, start=2):
         events.append(CaseEvent(seq=seq, at=at(day), type=kind_of_event, actor="x:y", data=data))
     await append_events(conn, case_no, events, projections())
@@ -52,22 +75,59 @@ async def seed(url: str) -> None:
     pool = await create_pool(url)
     try:
         conn = await pool.acquire()
-        await file(conn, "CMPL-2026-000101", date(2026, 9, 3), then=[
-            (date(2026, 9, 8), "NonAcceptanceDecided", {"ground": 2, "ground_text": "x", "explanation": "y", "referral": None}),
-            (date(2026, 9, 8), "CaseClosed", {"outcome": "not accepted (第十一条第（2）项)", "stage": "closed"}),
-        ])
-        await file(conn, "CMPL-2026-000102", date(2026, 10, 12), kind="B", then=[
-            (date(2026, 10, 14), "ComplaintAccepted", {"receiving_body": "x", "departments": []}),
-            (date(2026, 10, 14), "StageChanged", {"from_stage": "reviewing", "to_stage": "handling"}),
-        ])
-        await file(conn, "CMPL-2026-000103", date(2026, 10, 20), district="chaoyang", then=[
-            (date(2026, 10, 21), "ComplaintAccepted", {"receiving_body": "x", "departments": []}),
-            (date(2026, 10, 21), "StageChanged", {"from_stage": "reviewing", "to_stage": "handling"}),
-            (date(2026, 10, 27), "ComplaintResolved", {"way": "settlement", "summary": "s", "settled_matters": "m", "settled_results": "r"}),
-            (date(2026, 10, 28), "ComplaintTerminated", {"ground": 1, "ground_text": "x", "explanation": "y", "deemed_withdrawn": False}),
-            (date(2026, 10, 28), "StageChanged", {"from_stage": "handling", "to_stage": "terminated"}),
-            (date(2026, 10, 30), "CaseClosed", {"outcome": "terminated (第十五条第（1）项)", "stage": "closed"}),
-        ])
+        await file(
+            conn,
+            "CMPL-2026-000101",
+            date(2026, 9, 3),
+            then=[
+                (
+                    date(2026, 9, 8),
+                    "NonAcceptanceDecided",
+                    {"ground": 2, "ground_text": "x", "explanation": "y", "referral": None},
+                ),
+                (
+                    date(2026, 9, 8),
+                    "CaseClosed",
+                    {"outcome": "not accepted (第十一条第（2）项)", "stage": "closed"},
+                ),
+            ],
+        )
+        await file(
+            conn,
+            "CMPL-2026-000102",
+            date(2026, 10, 12),
+            kind="B",
+            then=[
+                (date(2026, 10, 14), "ComplaintAccepted", {"receiving_body": "x", "departments": []}),
+                (date(2026, 10, 14), "StageChanged", {"from_stage": "reviewing", "to_stage": "handling"}),
+            ],
+        )
+        await file(
+            conn,
+            "CMPL-2026-000103",
+            date(2026, 10, 20),
+            district="chaoyang",
+            then=[
+                (date(2026, 10, 21), "ComplaintAccepted", {"receiving_body": "x", "departments": []}),
+                (date(2026, 10, 21), "StageChanged", {"from_stage": "reviewing", "to_stage": "handling"}),
+                (
+                    date(2026, 10, 27),
+                    "ComplaintResolved",
+                    {"way": "settlement", "summary": "s", "settled_matters": "m", "settled_results": "r"},
+                ),
+                (
+                    date(2026, 10, 28),
+                    "ComplaintTerminated",
+                    {"ground": 1, "ground_text": "x", "explanation": "y", "deemed_withdrawn": False},
+                ),
+                (date(2026, 10, 28), "StageChanged", {"from_stage": "handling", "to_stage": "terminated"}),
+                (
+                    date(2026, 10, 30),
+                    "CaseClosed",
+                    {"outcome": "terminated (第十五条第（1）项)", "stage": "closed"},
+                ),
+            ],
+        )
         await file(conn, "CMPL-2026-000104", date(2026, 11, 2))  # after the period
         await pool.release(conn)
     finally:
@@ -80,14 +140,17 @@ async def reader(
 ) -> AsyncIterator[dict[str, str]]:
     """The command line's environment: Temporal, and a worker of its own on the seeded database
     (the command line reads the read models through the worker, never the database)."""
-    settings = settings.model_copy(update={"task_queue": f"reads-{uuid.uuid4().hex[:6]}",
-                                           "database_url": fresh_database})
+    settings = settings.model_copy(
+        update={"task_queue": f"reads-{uuid.uuid4().hex[:6]}", "database_url": fresh_database}
+    )
     pool = await create_pool(fresh_database)
     try:
         async with build_worker(dev_server_env.client, pool, settings):
-            yield {"TEMPORAL_ADDRESS": dev_server_env.client.service_client.config.target_host,
-                   "GOVFLOW_TASK_QUEUE": settings.task_queue,
-                   "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/nothing"}
+            yield {
+                "TEMPORAL_ADDRESS": dev_server_env.client.service_client.config.target_host,
+                "GOVFLOW_TASK_QUEUE": settings.task_queue,
+                "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/nothing",
+            }
     finally:
         await pool.close()
 
@@ -121,14 +184,17 @@ async def test_the_municipal_district_and_annual_reports_count_from_the_read_mod
 
     refused = await run_govflow_async("report", "municipal", "--month", "2026-10", env=reader)
     assert (refused.returncode, refused.stderr) == (
-        1, "govflow: 2026-10: the reports are made in odd months (1, 3, 5, 7, 9, 11)\n")
+        1,
+        "govflow: 2026-10: the reports are made in odd months (1, 3, 5, 7, 9, 11)\n",
+    )
 
 
 async def test_the_schedule_makes_the_municipal_report_due_on_the_seventh_working_day(
     dev_server_env: WorkflowEnvironment, fresh_database: str, settings: Settings
 ) -> None:
-    settings = settings.model_copy(update={"task_queue": f"reports-{uuid.uuid4().hex[:6]}",
-                                           "database_url": fresh_database})
+    settings = settings.model_copy(
+        update={"task_queue": f"reports-{uuid.uuid4().hex[:6]}", "database_url": fresh_database}
+    )
     pool = await create_pool(fresh_database)
     client = dev_server_env.client
     handle: ScheduleHandle | None = None
@@ -158,7 +224,11 @@ async def test_the_schedule_makes_the_municipal_report_due_on_the_seventh_workin
             day += timedelta(days=1)
             counted += calendar.is_working_day(day)
         assert (row["report_id"], row["period_start"], row["period_end"], row["due_on"]) == (
-            f"complaints-municipal-{month:%Y-%m}", start, end, day)
+            f"complaints-municipal-{month:%Y-%m}",
+            start,
+            end,
+            day,
+        )
         districts = await pool.fetchval("SELECT count(*) FROM complaint_reports WHERE kind LIKE 'district:%'")
         assert districts == 17  # the sixteen districts and the Development Area
     finally:
@@ -178,7 +248,8 @@ async def test_operators_list_complaints_by_body_stage_ground_and_overdue_clocks
                 """UPDATE cases SET next_deadline = '2026-11-11T15:59:59Z',
                           deadlines = '[{"name": "acceptance", "article": "第十二条第（一）项",
                                          "due": "2026-11-11", "state": "breached", "provisional": false}]'
-                   WHERE case_no = 'CMPL-2026-000104'""")
+                   WHERE case_no = 'CMPL-2026-000104'"""
+            )
     finally:
         await pool.close()
 
@@ -188,7 +259,9 @@ async def test_operators_list_complaints_by_body_stage_ground_and_overdue_clocks
         return json.loads(done.stdout)
 
     assert [c["case_no"] for c in await listed("--district", "chaoyang")] == ["CMPL-2026-000103"]
-    assert [c["case_no"] for c in await listed("--body", "municipal", "--stage", "handling")] == ["CMPL-2026-000102"]
+    assert [c["case_no"] for c in await listed("--body", "municipal", "--stage", "handling")] == [
+        "CMPL-2026-000102"
+    ]
     assert [c["case_no"] for c in await listed("--ground", "2")] == ["CMPL-2026-000101"]
     overdue = await listed("--overdue")
     assert [(c["case_no"], c["overdue_clocks"]) for c in overdue] == [("CMPL-2026-000104", ["acceptance"])]

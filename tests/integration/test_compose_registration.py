@@ -25,16 +25,31 @@ async def test_the_registration_script_registers_the_six_attributes(runs: int) -
     )
     try:
         address = env.client.service_client.config.target_host
-        shell_env = {**os.environ, "TEMPORAL_ADDRESS": address,
-                     "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+        shell_env = {
+            **os.environ,
+            "TEMPORAL_ADDRESS": address,
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        }
         for _ in range(runs):
-            done = subprocess.run(["sh", "-c", registration_script()], env=shell_env,
-                                  capture_output=True, text=True, timeout=60)
+            done = subprocess.run(
+                ["sh", "-c", registration_script()], env=shell_env, capture_output=True, text=True, timeout=60
+            )
             assert done.returncode == 0, (done.stdout, done.stderr)
         listing = subprocess.run(
-            [str(installed_binary("temporal")), "operator", "search-attribute", "list",
-             "--address", address, "--output", "json"],
-            capture_output=True, text=True, timeout=30, check=True,
+            [
+                str(installed_binary("temporal")),
+                "operator",
+                "search-attribute",
+                "list",
+                "--address",
+                address,
+                "--output",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=True,
         )
         custom = json.loads(listing.stdout)["customAttributes"]
         assert custom == {

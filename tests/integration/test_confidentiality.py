@@ -22,13 +22,24 @@ from workflows import search_attributes as sa
 
 pytestmark = pytest.mark.integration
 
-SECRETS = ["北京示例外资科技有限公司", "王经理", "010-65000000", "建国路1号", "项目备案申请逾期未予答复",
-           "至今未获答复", "请求依法协调尽快办理备案", "北京市某委员会"]
+SECRETS = [
+    "北京示例外资科技有限公司",
+    "王经理",
+    "010-65000000",
+    "建国路1号",
+    "项目备案申请逾期未予答复",
+    "至今未获答复",
+    "请求依法协调尽快办理备案",
+    "北京市某委员会",
+]
 
 
 async def test_no_particular_of_the_complaint_is_in_search_attributes_or_logs(
-    dev_server_env: WorkflowEnvironment, settings: Settings, postgres_url: str,
-    db_pool: asyncpg.Pool, tmp_path: Path,
+    dev_server_env: WorkflowEnvironment,
+    settings: Settings,
+    postgres_url: str,
+    db_pool: asyncpg.Pool,
+    tmp_path: Path,
 ) -> None:
     settings = settings.model_copy(update={"task_queue": f"secret-{uuid.uuid4().hex[:6]}"})
     log = tmp_path / "worker.log"
@@ -41,8 +52,12 @@ async def test_no_particular_of_the_complaint_is_in_search_attributes_or_logs(
         await wait_for_status(gf, ref.case_no, lambda s: s.stage == "reviewing" and len(s.history) > 2)
         reception = Actor(role="receiving-officer", id="recv-01")
         await gf.decide(ref.case_no, "accept", reception, {"departments": ["北京市某委员会"]})
-        await gf.decide(ref.case_no, "send-letter", Actor(role="handling-officer", id="h"),
-                        {"department": "北京市某委员会", "matters": "项目备案申请逾期未予答复"})
+        await gf.decide(
+            ref.case_no,
+            "send-letter",
+            Actor(role="handling-officer", id="h"),
+            {"department": "北京市某委员会", "matters": "项目备案申请逾期未予答复"},
+        )
         description = await dev_server_env.client.get_workflow_handle(ref.case_no).describe()
     finally:
         worker.send_signal(signal.SIGTERM)
@@ -59,5 +74,6 @@ async def test_no_particular_of_the_complaint_is_in_search_attributes_or_logs(
         assert secret not in logged, f"{secret!r} reached the worker's log"
     # The particulars are kept where the case needs them: the event log and the notices.
     stored = await db_pool.fetchval(
-        "SELECT data::text FROM case_events WHERE case_no=$1 AND type='CaseOpened'", ref.case_no)
+        "SELECT data::text FROM case_events WHERE case_no=$1 AND type='CaseOpened'", ref.case_no
+    )
     assert "北京示例外资科技有限公司" in stored

@@ -34,10 +34,14 @@ async def test_a_decision_taken_while_the_database_is_down_is_recorded_once_it_i
         await migrate(conn)
         # A database of its own beside the session's, on the session's Temporal server: its
         # numbers start far from the session's, so no workflow id is taken twice.
-        await conn.execute("INSERT INTO case_number_counters (prefix, year, last) VALUES ('DEMO', $1, $2)",
-                           datetime.now(UTC).year, 500_000 + uuid.uuid4().int % 400_000)
-    settings = settings.model_copy(update={"task_queue": f"dbdown-{uuid.uuid4().hex[:8]}",
-                                           "database_url": url})
+        await conn.execute(
+            "INSERT INTO case_number_counters (prefix, year, last) VALUES ('DEMO', $1, $2)",
+            datetime.now(UTC).year,
+            500_000 + uuid.uuid4().int % 400_000,
+        )
+    settings = settings.model_copy(
+        update={"task_queue": f"dbdown-{uuid.uuid4().hex[:8]}", "database_url": url}
+    )
     gf = Govflow(dev_server_env.client, settings)
     try:
         async with build_worker(dev_server_env.client, pool, settings):
@@ -66,7 +70,11 @@ async def test_a_decision_taken_while_the_database_is_down_is_recorded_once_it_i
                 )
         assert [(r["seq"], r["type"]) for r in stored] == [(e.seq, e.type) for e in final.history]
         assert [e.type for e in final.history][-4:] == [
-            "DecisionTaken", "ClockMet", "NoticeIssued", "CaseClosed"]
+            "DecisionTaken",
+            "ClockMet",
+            "NoticeIssued",
+            "CaseClosed",
+        ]
         assert notices == 2
     finally:
         await pool.close()

@@ -86,9 +86,7 @@ async def test_search_attributes_follow_the_case(
     assert attributes.get(sa.STAGE) == "review"
     # The review clock ends at 23:59:59 Beijing time of its last day.
     due = status.deadlines[0].due
-    assert attributes.get(sa.NEXT_DEADLINE) == datetime(
-        due.year, due.month, due.day, 15, 59, 59, tzinfo=UTC
-    )
+    assert attributes.get(sa.NEXT_DEADLINE) == datetime(due.year, due.month, due.day, 15, 59, 59, tzinfo=UTC)
 
     async def listed_in_review() -> bool:
         cases = await gf.list_cases(procedure="demo", stage="review")
@@ -114,13 +112,17 @@ async def test_overdue_lists_only_running_cases_past_their_next_deadline(
     for label, deadline in (("PAST", now - timedelta(days=1)), ("FUTURE", now + timedelta(days=1))):
         case_no = unique_case_no(f"OVERDUE{label}")
         await client.start_workflow(
-            "demo", id=case_no, task_queue=f"nobody-{uuid.uuid4().hex[:6]}",
-            search_attributes=TypedSearchAttributes([
-                SearchAttributePair(sa.CASE_NO, case_no),
-                SearchAttributePair(sa.CASE_TYPE, "demo"),
-                SearchAttributePair(sa.STAGE, "review"),
-                SearchAttributePair(sa.NEXT_DEADLINE, deadline),
-            ]),
+            "demo",
+            id=case_no,
+            task_queue=f"nobody-{uuid.uuid4().hex[:6]}",
+            search_attributes=TypedSearchAttributes(
+                [
+                    SearchAttributePair(sa.CASE_NO, case_no),
+                    SearchAttributePair(sa.CASE_TYPE, "demo"),
+                    SearchAttributePair(sa.STAGE, "review"),
+                    SearchAttributePair(sa.NEXT_DEADLINE, deadline),
+                ]
+            ),
         )
         parked[label] = case_no
     gf = Govflow(client, dev_settings)
@@ -155,14 +157,20 @@ def spawn_worker(
         "GOVFLOW_LOG_LEVEL": level,
     }
     return subprocess.Popen(
-        [*govflow_command(), "worker"], env=environment, stdout=log.open("ab"),
-        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        [*govflow_command(), "worker"],
+        env=environment,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
     )
 
 
 async def test_worker_killed_mid_case_loses_nothing_and_duplicates_nothing(
-    dev_server_env: WorkflowEnvironment, dev_settings: Settings, db_pool: asyncpg.Pool,
-    postgres_url: str, tmp_path: Path,
+    dev_server_env: WorkflowEnvironment,
+    dev_settings: Settings,
+    db_pool: asyncpg.Pool,
+    postgres_url: str,
+    tmp_path: Path,
 ) -> None:
     log = tmp_path / "worker.log"
     first = spawn_worker(dev_server_env, dev_settings, postgres_url, log)
@@ -188,22 +196,25 @@ async def test_worker_killed_mid_case_loses_nothing_and_duplicates_nothing(
                 process.wait(timeout=30)
 
     expected = [
-        "CaseOpened", "DecisionTaken", "ClockStarted", "NoticeIssued", "StageChanged",
-        "DecisionTaken", "ClockMet", "NoticeIssued", "CaseClosed",
+        "CaseOpened",
+        "DecisionTaken",
+        "ClockStarted",
+        "NoticeIssued",
+        "StageChanged",
+        "DecisionTaken",
+        "ClockMet",
+        "NoticeIssued",
+        "CaseClosed",
     ]
     assert [e.type for e in final.history] == expected
-    rows = await db_pool.fetch(
-        "SELECT seq, type FROM case_events WHERE case_no = $1 ORDER BY seq", case_no
-    )
+    rows = await db_pool.fetch("SELECT seq, type FROM case_events WHERE case_no = $1 ORDER BY seq", case_no)
     assert [(r["seq"], r["type"]) for r in rows] == list(enumerate(expected, start=1))
     notices = await db_pool.fetch("SELECT step FROM notices WHERE case_no=$1 ORDER BY seq", case_no)
     assert [n["step"] for n in notices] == ["accepted", "result"]
     deliveries = await db_pool.fetch(
         "SELECT step, channel FROM notice_deliveries WHERE case_no=$1 ORDER BY step", case_no
     )
-    assert [(d["step"], d["channel"]) for d in deliveries] == [
-        ("accepted", "folder"), ("result", "folder")
-    ]
+    assert [(d["step"], d["channel"]) for d in deliveries] == [("accepted", "folder"), ("result", "folder")]
     folder = dev_settings.notices_dir / case_no
     assert sorted(p.name for p in folder.iterdir()) == ["accepted.txt", "result.txt"]
 

@@ -63,8 +63,12 @@ def govflow(*args: str) -> list[str]:
 
 
 def environment(state: Path, port: int) -> dict[str, str]:
-    env = {**os.environ, "GOVFLOW_STATE_DIR": str(state), "TEMPORAL_ADDRESS": f"127.0.0.1:{port}",
-           "GOVFLOW_LOG_FORMAT": "console"}
+    env = {
+        **os.environ,
+        "GOVFLOW_STATE_DIR": str(state),
+        "TEMPORAL_ADDRESS": f"127.0.0.1:{port}",
+        "GOVFLOW_LOG_FORMAT": "console",
+    }
     env.pop("DATABASE_URL", None)  # the embedded PostgreSQL under the state folder
     return env
 
@@ -83,8 +87,9 @@ class Stack:
 
     @property
     def settings(self) -> Settings:
-        return Settings(TEMPORAL_ADDRESS=f"127.0.0.1:{self.port}", GOVFLOW_STATE_DIR=self.state,
-                        DATABASE_URL=None)
+        return Settings(
+            TEMPORAL_ADDRESS=f"127.0.0.1:{self.port}", GOVFLOW_STATE_DIR=self.state, DATABASE_URL=None
+        )
 
     @property
     def database_url(self) -> str:
@@ -95,8 +100,11 @@ class Stack:
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
                 govflow("dev", "--port", str(self.port), "--ui-port", str(self.ui_port)),
-                env=environment(self.state, self.port), stdout=out, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, start_new_session=True,
+                env=environment(self.state, self.port),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
             )
         self.wait_for("worker polling", timeout)
         self.note_children()
@@ -200,7 +208,10 @@ def test_a_second_stack_on_the_same_state_folder_is_refused_and_the_first_is_unt
     record_before = (stack.state / "dev.pid").read_text()
     second = subprocess.run(
         govflow("dev", "--port", str(free_port()), "--ui-port", str(free_port())),
-        env=environment(stack.state, stack.port), capture_output=True, text=True, timeout=60,
+        env=environment(stack.state, stack.port),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert (second.returncode, second.stdout) == (1, "")
     assert second.stderr.count("\n") == 1, second.stderr
@@ -215,17 +226,24 @@ def test_a_second_stack_on_the_same_state_folder_is_refused_and_the_first_is_unt
 
 
 def test_a_taken_port_is_refused_before_anything_starts(stack: Stack, folder: Path) -> None:
-    for port, ui_port, taken in ((stack.port, free_port(), f"port {stack.port} (Temporal frontend)"),
-                                 (free_port(), stack.ui_port, f"port {stack.ui_port} (Temporal UI)")):
+    for port, ui_port, taken in (
+        (stack.port, free_port(), f"port {stack.port} (Temporal frontend)"),
+        (free_port(), stack.ui_port, f"port {stack.ui_port} (Temporal UI)"),
+    ):
         other = folder / f"other-{port}"
         refused = subprocess.run(
             govflow("dev", "--port", str(port), "--ui-port", str(ui_port)),
-            env=environment(other, port), capture_output=True, text=True, timeout=60,
+            env=environment(other, port),
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert (refused.returncode, refused.stdout) == (1, ""), refused
         assert refused.stderr.count("\n") == 1, refused.stderr
-        assert refused.stderr.startswith(f"govflow: {taken} on 127.0.0.1 is already in use by temporal "
-                                         f"(pid {stack.temporal_pid()}, state {stack.state})"), refused.stderr
+        assert refused.stderr.startswith(
+            f"govflow: {taken} on 127.0.0.1 is already in use by temporal "
+            f"(pid {stack.temporal_pid()}, state {stack.state})"
+        ), refused.stderr
         assert sorted(p.name for p in other.iterdir()) == ["dev.lock"]
     assert asyncio.run(select_one(stack.database_url))
 
@@ -267,7 +285,14 @@ async def test_temporal_killed_is_started_again_and_the_worker_polls_it(stack: S
 async def test_doctor_on_a_healthy_stack_is_all_ok_and_names_a_queue_without_a_worker(stack: Stack) -> None:
     checks = await run_doctor(stack.settings)
     assert [c.name for c in checks] == [
-        "stack", "temporal", "search-attributes", "database", "schema", "worker", "stuck-cases"]
+        "stack",
+        "temporal",
+        "search-attributes",
+        "database",
+        "schema",
+        "worker",
+        "stuck-cases",
+    ]
     assert all(c.ok for c in checks), checks
     assert f"govflow dev pid {stack.process.pid}" in checks[0].detail  # type: ignore[union-attr]
 
@@ -282,10 +307,13 @@ async def test_a_case_whose_workflow_task_keeps_failing_is_reported(stack: Stack
     case_no = f"STUCK-{uuid.uuid4().hex[:8].upper()}"
     # The worker knows no such workflow type: every workflow task fails.
     handle = await client.start_workflow(
-        "no-such-procedure", id=case_no, task_queue=stack.settings.task_queue,
+        "no-such-procedure",
+        id=case_no,
+        task_queue=stack.settings.task_queue,
         search_attributes=TypedSearchAttributes([SearchAttributePair(sa.CASE_NO, case_no)]),
     )
     try:
+
         async def reported() -> bool:
             return case_no in await stuck_cases(client)
 
@@ -301,14 +329,19 @@ async def test_stop_dev_stack_stops_a_stack_started_in_another_process(stack: St
     assert stack.process is not None
     children = (stack.temporal_pid(), stack.postmaster_pid())
     line = await stop_dev_stack(stack.settings)
-    assert line == (f"govflow dev: stopped the local stack (pid {stack.process.pid}, Temporal 127.0.0.1:"
-                    f"{stack.port}, UI http://127.0.0.1:{stack.ui_port}, state {stack.state})")
+    assert line == (
+        f"govflow dev: stopped the local stack (pid {stack.process.pid}, Temporal 127.0.0.1:"
+        f"{stack.port}, UI http://127.0.0.1:{stack.ui_port}, state {stack.state})"
+    )
     assert stack.process.wait(timeout=10) == 0
     assert stack.output().rstrip().endswith("govflow dev: stopped")
     assert not any(alive(pid) for pid in children)
     assert {p.name for p in stack.state.iterdir()}.isdisjoint({"dev.pid", "temporal.pid", "database_url"})
     assert not port_in_use("127.0.0.1", stack.port) and not port_in_use("127.0.0.1", stack.ui_port)
-    assert await stop_dev_stack(stack.settings) == f"govflow dev: no local stack is running (state {stack.state})"
+    assert (
+        await stop_dev_stack(stack.settings)
+        == f"govflow dev: no local stack is running (state {stack.state})"
+    )
 
 
 async def test_the_children_of_a_killed_stack_are_stopped_by_the_next_start(folder: Path) -> None:
@@ -326,8 +359,10 @@ async def test_the_children_of_a_killed_stack_are_stopped_by_the_next_start(fold
         assert not check.ok and "a killed stack left" in check.detail, check
 
         second.start()
-        assert f"govflow dev: stopped what a killed stack left on {first.state}: Temporal (pid {temporal}), " \
-               f"PostgreSQL (pid {postmaster})" in second.output()
+        assert (
+            f"govflow dev: stopped what a killed stack left on {first.state}: Temporal (pid {temporal}), "
+            f"PostgreSQL (pid {postmaster})" in second.output()
+        )
         assert not alive(temporal) and not alive(postmaster)
         assert await eventually(lambda: select_one(second.database_url))
 
@@ -349,10 +384,14 @@ async def test_stop_dev_stack_stops_what_a_killed_stack_left(folder: Path) -> No
         killed.process.kill()
         killed.process.wait()
         line = await stop_dev_stack(killed.settings)
-        assert line == ("govflow dev: no local stack was running; stopped what a killed one left: "
-                        f"Temporal (pid {temporal}), PostgreSQL (pid {postmaster}) (state {killed.state})")
+        assert line == (
+            "govflow dev: no local stack was running; stopped what a killed one left: "
+            f"Temporal (pid {temporal}), PostgreSQL (pid {postmaster}) (state {killed.state})"
+        )
         assert not alive(temporal) and not alive(postmaster)
-        assert {p.name for p in killed.state.iterdir()}.isdisjoint({"dev.pid", "temporal.pid", "database_url"})
+        assert {p.name for p in killed.state.iterdir()}.isdisjoint(
+            {"dev.pid", "temporal.pid", "database_url"}
+        )
     finally:
         killed.destroy()
 
@@ -365,7 +404,8 @@ async def test_a_lock_file_naming_a_pid_now_used_by_another_process_is_cleared(f
     socket_lock = pgdata / ".s.PGSQL.5432.lock"
     socket_lock.write_text(f"{os.getpid()}\n")
     (pgdata / "postmaster.pid").write_text(
-        f"{os.getpid()}\n{pgdata}\n1795781171\n5432\n{pgdata}\n\n  0  999999999\nready   \n")
+        f"{os.getpid()}\n{pgdata}\n1795781171\n5432\n{pgdata}\n\n  0  999999999\nready   \n"
+    )
     assert await clean_leftovers(folder / "state") == []
     assert not (pgdata / "postmaster.pid").exists() and not socket_lock.exists()
 

@@ -20,15 +20,30 @@ AT = datetime(2026, 9, 28, 1, 0, tzinfo=UTC)
 
 
 def opened(seq: int = 1) -> CaseEvent:
-    return CaseEvent(seq=seq, at=AT, type="CaseOpened", actor="system:govflow", data={
-        "procedure": "demo", "applicant_id": "91110108MA01ABCD1E", "district": "haidian",
-        "stage": "intake", "received_at": AT.isoformat(), "application": {"subject": "示范"},
-    })
+    return CaseEvent(
+        seq=seq,
+        at=AT,
+        type="CaseOpened",
+        actor="system:govflow",
+        data={
+            "procedure": "demo",
+            "applicant_id": "91110108MA01ABCD1E",
+            "district": "haidian",
+            "stage": "intake",
+            "received_at": AT.isoformat(),
+            "application": {"subject": "示范"},
+        },
+    )
 
 
 def stage_changed(seq: int, to_stage: str) -> CaseEvent:
-    return CaseEvent(seq=seq, at=AT + timedelta(hours=seq), type="StageChanged", actor="clerk:c1",
-                     data={"from_stage": "intake", "to_stage": to_stage})
+    return CaseEvent(
+        seq=seq,
+        at=AT + timedelta(hours=seq),
+        type="StageChanged",
+        actor="clerk:c1",
+        data={"from_stage": "intake", "to_stage": to_stage},
+    )
 
 
 async def test_migrations_run_again_change_nothing(db_pool: asyncpg.Pool) -> None:
@@ -46,9 +61,7 @@ async def test_an_applied_migration_that_was_edited_is_refused(db_pool: asyncpg.
             with pytest.raises(RuntimeError, match="was changed after it was applied"):
                 await migrate(conn)
         finally:
-            await conn.execute(
-                "UPDATE schema_migrations SET checksum = $1 WHERE version = 1", original
-            )
+            await conn.execute("UPDATE schema_migrations SET checksum = $1 WHERE version = 1", original)
 
 
 async def test_a_retried_append_stores_and_projects_each_event_once(db_pool: asyncpg.Pool) -> None:
@@ -73,10 +86,13 @@ async def test_a_different_event_at_a_taken_sequence_number_is_a_conflict(
         assert (await read_events(conn, case_no))[1].data["to_stage"] == "review"
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE case_events SET type = 'Edited' WHERE case_no = $1",
-    "DELETE FROM case_events WHERE case_no = $1",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE case_events SET type = 'Edited' WHERE case_no = $1",
+        "DELETE FROM case_events WHERE case_no = $1",
+    ],
+)
 async def test_the_event_log_is_append_only(db_pool: asyncpg.Pool, statement: str) -> None:
     case_no = unique_case_no()
     async with db_pool.acquire() as conn:

@@ -83,9 +83,16 @@ class NotYet(Exception):
 
 # What a client may meet while a part is down: the call is sent again, unchanged.
 RETRYABLE: tuple[type[BaseException], ...] = (
-    errors.ServerUnreachableError, errors.NoAnswerError, errors.DatabaseUnreachableError,
-    errors.CaseStuckError, TimeoutError, RPCError, TemporalUnreachableError,
-    OSError, asyncpg.PostgresError, asyncpg.InterfaceError,
+    errors.ServerUnreachableError,
+    errors.NoAnswerError,
+    errors.DatabaseUnreachableError,
+    errors.CaseStuckError,
+    TimeoutError,
+    RPCError,
+    TemporalUnreachableError,
+    OSError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
 )
 
 
@@ -135,16 +142,19 @@ class Stack:
         return self.root / "state"
 
     def settings(self) -> Settings:
-        return Settings(TEMPORAL_ADDRESS=self.address, DATABASE_URL=self.database_url,
-                        GOVFLOW_STATE_DIR=self.state_dir, GOVFLOW_TASK_QUEUE=self.task_queue)
+        return Settings(
+            TEMPORAL_ADDRESS=self.address,
+            DATABASE_URL=self.database_url,
+            GOVFLOW_STATE_DIR=self.state_dir,
+            GOVFLOW_TASK_QUEUE=self.task_queue,
+        )
 
     # PostgreSQL: pgserver blocks (pg_ctl -w), so it runs in a thread and the cases go on.
 
     async def start_postgres(self) -> None:
         import pgserver
 
-        self.postgres = await asyncio.to_thread(
-            pgserver.get_server, self.pgdata, cleanup_mode="stop")  # type: ignore[attr-defined]
+        self.postgres = await asyncio.to_thread(pgserver.get_server, self.pgdata, cleanup_mode="stop")  # type: ignore[attr-defined]
         url = str(self.postgres.get_uri())
         # The workers were given the address at start: the same data folder must give the same
         # (unix socket) address, or they would look for a server that is not there.
@@ -160,12 +170,25 @@ class Stack:
 
     def server_command(self) -> list[str]:
         return [
-            binary("temporal"), "server", "start-dev",
-            "--ip", "127.0.0.1", "--port", str(self.port), "--ui-port", str(self.ui_port),
-            "--db-filename", str(self.root / "temporal.db"),
-            "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal",
-            "--log-level", "warn",
-            "--dynamic-config-value", REPORTED_PROBLEMS_FLAG,
+            binary("temporal"),
+            "server",
+            "start-dev",
+            "--ip",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--ui-port",
+            str(self.ui_port),
+            "--db-filename",
+            str(self.root / "temporal.db"),
+            "--sqlite-pragma",
+            "journal_mode=wal",
+            "--sqlite-pragma",
+            "synchronous=normal",
+            "--log-level",
+            "warn",
+            "--dynamic-config-value",
+            REPORTED_PROBLEMS_FLAG,
             *search_attributes.cli_flags(),
         ]
 
@@ -178,7 +201,8 @@ class Stack:
         deadline = time.monotonic() + timeout
         while True:
             assert self.server is not None and self.server.poll() is None, (
-                f"the dev server exited; see {self.root / 'temporal.log'}")
+                f"the dev server exited; see {self.root / 'temporal.log'}"
+            )
             try:
                 probe = client or await connect(self.settings())
                 await asyncio.wait_for(probe.count_workflows(), 5)
@@ -224,7 +248,11 @@ class Stack:
 
     def _spawn(self, command: list[str], log: Any, environment: dict[str, str]) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
-            command, env=environment, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            command,
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             start_new_session=True,  # a Ctrl-C at the terminal must not race the test's own cleanup
         )
         self.started.append(process)
@@ -280,9 +308,7 @@ class Figures:
 # -- the client's side: the same request again until it is taken -----------------------------
 
 
-async def until_done(
-    figures: Figures, deadline: float, what: str, attempt: Callable[[], Awaitable[T]]
-) -> T:
+async def until_done(figures: Figures, deadline: float, what: str, attempt: Callable[[], Awaitable[T]]) -> T:
     """`attempt` until it succeeds; a fault is met by sending the same call again, until the
     case's deadline."""
     tries = 0
@@ -339,7 +365,8 @@ class Driver:
             for name in DECISIONS:
                 await self._decide(case_no, name, deadline)
             final: CaseStatus = await until_done(
-                self.figures, deadline, f"{case_no}: result", lambda: self._result(case_no))
+                self.figures, deadline, f"{case_no}: result", lambda: self._result(case_no)
+            )
             return final
 
     async def _result(self, case_no: str) -> CaseStatus:
@@ -351,8 +378,10 @@ class Driver:
         rather than wait out the case's limit."""
         attention = (await self.gf.status(case_no)).attention
         if attention is not None:
-            raise CaseFailed(f"{case_no} waits for an operator: step {attention.step} failed "
-                             f"({attention.error_type}: {attention.message})")
+            raise CaseFailed(
+                f"{case_no} waits for an operator: step {attention.step} failed "
+                f"({attention.error_type}: {attention.message})"
+            )
 
     async def _start(self, request_id: str, deadline: float) -> str:
         """Start a case through the intake; a start that met a fault is handed in again with the
@@ -386,8 +415,14 @@ class Driver:
             nonlocal tries
             tries += 1
             try:
-                await self.gf.decide(case_no, name, Actor(**document["actor"]), document["payload"],
-                                     request_id=request_id, wait=ATTEMPT_WAIT)
+                await self.gf.decide(
+                    case_no,
+                    name,
+                    Actor(**document["actor"]),
+                    document["payload"],
+                    request_id=request_id,
+                    wait=ATTEMPT_WAIT,
+                )
                 return True
             except errors.DecisionRejectedError as error:
                 if isinstance(error.reason, CaseOpeningError):
@@ -400,8 +435,11 @@ class Driver:
                     return False
                 # A retry of the decision that closed the case is not answered "already taken"
                 # but "the case has ended" (see the report): the case's own history tells.
-                if tries > 1 and isinstance(error.reason, CaseClosedError) and await self._closed_by(
-                        case_no, request_id):
+                if (
+                    tries > 1
+                    and isinstance(error.reason, CaseClosedError)
+                    and await self._closed_by(case_no, request_id)
+                ):
                     self.figures.closed_by_earlier += 1
                     return True
                 raise CaseFailed(f"{case_no}: {name} refused: {error}") from None
@@ -419,8 +457,10 @@ class Driver:
 
     async def _closed_by(self, case_no: str, request_id: str) -> bool:
         final = await self.gf.result(case_no)
-        return any(event.type == "DecisionTaken" and event.data.get("request_id") == request_id
-                   for event in final.history)
+        return any(
+            event.type == "DecisionTaken" and event.data.get("request_id") == request_id
+            for event in final.history
+        )
 
     async def _wait_carried_out(self, case_no: str, request_id: str, deadline: float) -> None:
         async def check() -> None:
@@ -497,11 +537,16 @@ class Chaos:
         with server_log.open("rb") as log:
             log.seek(logged)
             since = log.read().decode(errors="replace")
-        how = ("fast shutdown" if "received fast shutdown request" in since
-               else "postmaster killed, crash recovery on start" if "not properly shut down" in since
-               else "see " + str(server_log))
+        how = (
+            "fast shutdown"
+            if "received fast shutdown request" in since
+            else "postmaster killed, crash recovery on start"
+            if "not properly shut down" in since
+            else "see " + str(server_log)
+        )
         self.figures.postgres_outage = (
-            f"at {at}: stopped in {stopped - began:.1f}s ({how}), down {time.monotonic() - stopped:.1f}s")
+            f"at {at}: stopped in {stopped - began:.1f}s ({how}), down {time.monotonic() - stopped:.1f}s"
+        )
 
     async def restart_server(self) -> None:
         at = self.figures.mark()
@@ -515,7 +560,8 @@ class Chaos:
         await self.stack.wait_server_ready(self.client)
         self.figures.client_survived_restart = True
         self.figures.server_restart = (
-            f"SIGKILL at {at}, answering again {time.monotonic() - began:.1f}s later")
+            f"SIGKILL at {at}, answering again {time.monotonic() - began:.1f}s later"
+        )
 
     async def watchdog(self) -> None:
         """A worker that died without our SIGKILL (e.g. it could not reach a part at start) is
@@ -526,7 +572,8 @@ class Chaos:
                 worker = self.stack.worker
                 if worker is not None and worker.poll() is not None:
                     self.figures.worker_exits.append(
-                        f"pid {worker.pid} exited {worker.returncode} at {self.figures.mark()}")
+                        f"pid {worker.pid} exited {worker.returncode} at {self.figures.mark()}"
+                    )
                     await asyncio.sleep(1.0)
                     self.stack.start_worker()
 
@@ -561,15 +608,19 @@ async def history_problems(client: Client, case_no: str) -> tuple[Counter[str], 
             if attributes.cause not in SERVER_SIDE_CAUSES:
                 failures.append(
                     f"{case_no} event {event.event_id}: {WorkflowTaskFailedCause.Name(attributes.cause)}: "
-                    f"{attributes.failure.message[:300]}")
-        if event.event_type in (EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
-                                EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
-                                EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
-                                EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED):
+                    f"{attributes.failure.message[:300]}"
+                )
+        if event.event_type in (
+            EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+            EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+            EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+        ):
             counts[kind] += 1
         if event.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
             counts["activity attempts beyond the first"] += (
-                event.activity_task_started_event_attributes.attempt - 1)
+                event.activity_task_started_event_attributes.attempt - 1
+            )
     return counts, failures
 
 
@@ -592,8 +643,10 @@ async def test_cases_survive_worker_kills_a_database_outage_and_a_server_restart
     test_started = time.monotonic()
     seed = int(os.environ.get("GOVFLOW_FAULT_SEED") or random.SystemRandom().randrange(1_000_000))
     stack = Stack(tmp_path)
-    print(f"\nfault tier: seed {seed} (GOVFLOW_FAULT_SEED={seed} repeats this plan), logs in {tmp_path}, "
-          f"PostgreSQL in {stack.pgdata}")
+    print(
+        f"\nfault tier: seed {seed} (GOVFLOW_FAULT_SEED={seed} repeats this plan), logs in {tmp_path}, "
+        f"PostgreSQL in {stack.pgdata}"
+    )
     stack.state_dir.mkdir()
     # pgserver says why a `pg_ctl` failed only in its log.
     pgserver_log = logging.FileHandler(tmp_path / "pgserver.log")
@@ -626,7 +679,8 @@ async def test_cases_survive_worker_kills_a_database_outage_and_a_server_restart
             figures.started_at = time.monotonic()  # the faults' marks count from the run proper
             async with running(chaos.run(plan)) as chaos_task, running(chaos.watchdog()):
                 results = await asyncio.gather(
-                    *(driver.run_case(slots) for _ in range(CASES - 1)), return_exceptions=True)
+                    *(driver.run_case(slots) for _ in range(CASES - 1)), return_exceptions=True
+                )
                 run_time = figures.elapsed()
                 # Every fault of the plan struck before the last case finished: each one stops
                 # progress until the parts are back, and the plan ends short of the last steps.
@@ -646,19 +700,29 @@ async def test_cases_survive_worker_kills_a_database_outage_and_a_server_restart
                 counts.update(found)
                 failures.extend(problems)
 
-            print_figures(figures, seed, len(finals), checked, counts, failures, run_time,
-                          time.monotonic() - test_started)
+            print_figures(
+                figures,
+                seed,
+                len(finals),
+                checked,
+                counts,
+                failures,
+                run_time,
+                time.monotonic() - test_started,
+            )
             for case in failed:
                 print(f"  did not finish: {case!r}")
             assert not failed, f"{len(failed)} cases did not finish: {failed[:5]!r}"
             assert not failures, "workflow tasks failed:\n" + "\n".join(failures[:20])
     except BaseException:
         # What the run had come to, as evidence beside the failure.
-        print(f"FAILED after {time.monotonic() - test_started:.0f}s (seed {seed}, logs in {tmp_path}, "
-              f"PostgreSQL data in {stack.pgdata}): "
-              f"{figures.decisions} decisions, kills {figures.kills}, worker exits {figures.worker_exits}, "
-              f"PostgreSQL outage {figures.postgres_outage!r}, server restart {figures.server_restart!r}, "
-              f"faults met {dict(figures.faults_met)}")
+        print(
+            f"FAILED after {time.monotonic() - test_started:.0f}s (seed {seed}, logs in {tmp_path}, "
+            f"PostgreSQL data in {stack.pgdata}): "
+            f"{figures.decisions} decisions, kills {figures.kills}, worker exits {figures.worker_exits}, "
+            f"PostgreSQL outage {figures.postgres_outage!r}, server restart {figures.server_restart!r}, "
+            f"faults met {dict(figures.faults_met)}"
+        )
         raise
     finally:
         if gf is not None:
@@ -704,19 +768,23 @@ async def check_the_log(
         assert [seq for seq, _ in history] == list(range(1, len(history) + 1)), final.case_no
     # The same six decisions make the same events: a case with one more (or one fewer) of any
     # kind stands out.
-    shapes = Counter(tuple(kind for _, kind in events) for case_no, events in stored.items()
-                     if case_no in finished)
+    shapes = Counter(
+        tuple(kind for _, kind in events) for case_no, events in stored.items() if case_no in finished
+    )
     assert len(shapes) == 1, f"cases differ in their events: {shapes.most_common()}"
 
     # Each request id taken is in exactly one DecisionTaken, of its own case.
     decisions = await pool.fetch(
-        "SELECT case_no, data->>'request_id' AS request_id FROM case_events WHERE type = 'DecisionTaken'")
+        "SELECT case_no, data->>'request_id' AS request_id FROM case_events WHERE type = 'DecisionTaken'"
+    )
     found = Counter((row["request_id"], row["case_no"]) for row in decisions)
     assert all(count == 1 for count in found.values()), found.most_common(3)
     assert set(taken.items()) <= set(found), sorted(set(taken.items()) - set(found))[:10]
     # Of a case that finished, nothing more: a case that stopped may hold a decision recorded
     # but not yet answered.
-    extra = {(request_id, case_no) for request_id, case_no in found if case_no in finished} - set(taken.items())
+    extra = {(request_id, case_no) for request_id, case_no in found if case_no in finished} - set(
+        taken.items()
+    )
     assert not extra, sorted(extra)[:10]
 
     # A notice row per NoticeIssued, a delivery per notice and channel, a file per delivery (of
@@ -724,15 +792,21 @@ async def check_the_log(
     finished_list = sorted(finished)
     issued = await pool.fetch(
         "SELECT case_no, seq FROM case_events WHERE type = 'NoticeIssued' AND case_no = ANY($1)",
-        finished_list)
-    notices = await pool.fetch("SELECT case_no, seq, step FROM notices WHERE case_no = ANY($1)", finished_list)
+        finished_list,
+    )
+    notices = await pool.fetch(
+        "SELECT case_no, seq, step FROM notices WHERE case_no = ANY($1)", finished_list
+    )
     assert sorted((r["case_no"], r["seq"]) for r in notices) == sorted(
-        (r["case_no"], r["seq"]) for r in issued)
+        (r["case_no"], r["seq"]) for r in issued
+    )
     deliveries = await pool.fetch(
-        "SELECT case_no, step, channel FROM notice_deliveries WHERE case_no = ANY($1)", finished_list)
+        "SELECT case_no, step, channel FROM notice_deliveries WHERE case_no = ANY($1)", finished_list
+    )
     channel = FolderChannel(stack.state_dir / "notices")
     assert sorted((r["case_no"], r["step"], r["channel"]) for r in deliveries) == sorted(
-        (r["case_no"], r["step"], channel.name) for r in notices)
+        (r["case_no"], r["step"], channel.name) for r in notices
+    )
     for notice in notices:
         assert channel.path_for(notice["case_no"], notice["step"]).is_file(), dict(notice)
     files = [path for case_no in finished for path in (channel.folder / case_no).glob("*.txt")]
@@ -752,8 +826,14 @@ async def check_the_log(
 
 
 def print_figures(
-    figures: Figures, seed: int, cases: int, events: int, counts: Counter[str], failures: list[str],
-    run_time: float, wall_time: float,
+    figures: Figures,
+    seed: int,
+    cases: int,
+    events: int,
+    counts: Counter[str],
+    failures: list[str],
+    run_time: float,
+    wall_time: float,
 ) -> None:
     lines = [
         f"fault tier (seed {seed}): {CASES} complaint cases, {figures.decisions} decisions, "
@@ -768,7 +848,7 @@ def print_figures(
         f"decisions pending past {ATTEMPT_WAIT:.0f}s and sent again: {figures.pending}",
         *(f"    {count} x {message}" for message, count in figures.messages.most_common()),
         f"  retries refused as already taken (the earlier attempt had been): {figures.taken_earlier} "
-        f"decisions, {figures.started_earlier} starts; answered \"the case has ended\" (by the earlier "
+        f'decisions, {figures.started_earlier} starts; answered "the case has ended" (by the earlier '
         f"attempt): {figures.closed_by_earlier}; polls: {figures.polls}",
         f"  Temporal histories: {dict(counts)}; workflow task failures: {len(failures)}",
         f"  events checked: {events}; cases finished and closed: {cases} of {CASES}; "

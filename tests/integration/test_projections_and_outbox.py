@@ -44,8 +44,11 @@ async def snapshot(pool: asyncpg.Pool) -> dict[str, list[dict[str, Any]]]:
 
 
 async def test_rebuilt_projections_equal_the_live_ones(
-    time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
-    db_pool: asyncpg.Pool, postgres_url: str,
+    time_skipping_env: WorkflowEnvironment,
+    time_skipping_worker: Worker,
+    settings: Settings,
+    db_pool: asyncpg.Pool,
+    postgres_url: str,
 ) -> None:
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
     application = DemoApplication.model_validate(example("demo", "start"))
@@ -77,29 +80,39 @@ async def test_rebuilt_projections_equal_the_live_ones(
     assert any(row["case_no"] == cases[1] for row in live["verifications"])
     [projected] = [row for row in live["complaints"] if row["case_no"] == filed.case_no]
     assert (projected["stage"], projected["termination_ground"], projected["resolution_ways"]) == (
-        "terminated", 1, ["coordination"])
+        "terminated",
+        1,
+        ["coordination"],
+    )
 
     done = run_govflow("rebuild-projections", env={"DATABASE_URL": postgres_url})
     assert done.returncode == 0, done.stderr
     count = await db_pool.fetchval("SELECT count(*) FROM case_events")
     assert done.stdout.strip() == (
         f"rebuilt cases, notices, escalations, verifications, complaints, certificates, certificate_history, "
-        f"commitment_decisions, credit_entries, title_certificates, title_blacklist from {count} events")
+        f"commitment_decisions, credit_entries, title_certificates, title_blacklist from {count} events"
+    )
     assert await snapshot(db_pool) == live
 
 
-async def test_a_notice_retried_is_stored_and_delivered_once(
-    db_pool: asyncpg.Pool, tmp_path: Path
-) -> None:
+async def test_a_notice_retried_is_stored_and_delivered_once(db_pool: asyncpg.Pool, tmp_path: Path) -> None:
     case_no = unique_case_no("NOTICE")
     channel = FolderChannel(tmp_path)
     activities = CaseLogActivities(db_pool, NoticeRenderer(), [channel], projections())
     command = IssueNotice(
-        case_no=case_no, seq=1, at=datetime(2026, 9, 29, 2, 0, tzinfo=UTC),
-        actor=Actor(role="system", id="govflow"), step="accepted", template="demo_accepted",
-        recipient="北京示例科技有限公司", context={
-            "applicant_name": "北京示例科技有限公司", "subject": "示范事项申请",
-            "received_on": "2026-09-28", "review_due": "2026-10-09", "issuing_body": "北京市示范审批机关",
+        case_no=case_no,
+        seq=1,
+        at=datetime(2026, 9, 29, 2, 0, tzinfo=UTC),
+        actor=Actor(role="system", id="govflow"),
+        step="accepted",
+        template="demo_accepted",
+        recipient="北京示例科技有限公司",
+        context={
+            "applicant_name": "北京示例科技有限公司",
+            "subject": "示范事项申请",
+            "received_on": "2026-09-28",
+            "review_due": "2026-10-09",
+            "issuing_body": "北京市示范审批机关",
         },
     )
     env = ActivityEnvironment()
@@ -109,8 +122,7 @@ async def test_a_notice_retried_is_stored_and_delivered_once(
     assert first == again
     assert [e.type for e in first] == ["NoticeIssued"]
     assert await db_pool.fetchval("SELECT count(*) FROM notices WHERE case_no=$1", case_no) == 1
-    assert await db_pool.fetchval(
-        "SELECT count(*) FROM notice_deliveries WHERE case_no=$1", case_no) == 1
+    assert await db_pool.fetchval("SELECT count(*) FROM notice_deliveries WHERE case_no=$1", case_no) == 1
     delivered = channel.path_for(case_no, "accepted").read_text(encoding="utf-8")
     assert delivered.startswith("致：北京示例科技有限公司\n\n受理通知书\n")
     assert "2026年10月9日前作出审查决定" in delivered

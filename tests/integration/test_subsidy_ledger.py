@@ -20,10 +20,18 @@ CAP = Decimal(1_000_000)
 async def test_concurrent_approvals_never_exceed_the_annual_cap(fresh_database: str) -> None:
     pool = await create_pool(fresh_database, max_size=10)
     try:
+
         async def pay(n: int) -> ledger.Disbursement:
             async with pool.acquire() as conn:
-                return await ledger.disburse(conn, case_no=f"SUBS-2026-{n:06d}", enterprise_id="91110108MA01ABCD1E",
-                                             year=2026, approved=Decimal(300_000), cap=CAP, at=datetime.now(UTC))
+                return await ledger.disburse(
+                    conn,
+                    case_no=f"SUBS-2026-{n:06d}",
+                    enterprise_id="91110108MA01ABCD1E",
+                    year=2026,
+                    approved=Decimal(300_000),
+                    cap=CAP,
+                    at=datetime.now(UTC),
+                )
 
         # Eight approvals of 300,000 at once, each sent twice (a retried activity): 2,400,000 asked.
         results = await asyncio.gather(*(pay(n) for n in range(8) for _ in range(2)))
@@ -39,10 +47,24 @@ async def test_concurrent_approvals_never_exceed_the_annual_cap(fresh_database: 
             assert await ledger.received(conn, "91110108MA01ABCD1E", 2026) == CAP
             assert await ledger.reconcile(conn) == []
             # Another year starts again; an enterprise without a cap is not cut.
-            other = await ledger.disburse(conn, case_no="SUBS-2027-000001", enterprise_id="91110108MA01ABCD1E",
-                                          year=2027, approved=Decimal(300_000), cap=CAP, at=datetime.now(UTC))
-            dual = await ledger.disburse(conn, case_no="SUBS-2026-000100", enterprise_id="91110105MA01FDQ8KY",
-                                         year=2026, approved=Decimal(2_500_000), cap=None, at=datetime.now(UTC))
+            other = await ledger.disburse(
+                conn,
+                case_no="SUBS-2027-000001",
+                enterprise_id="91110108MA01ABCD1E",
+                year=2027,
+                approved=Decimal(300_000),
+                cap=CAP,
+                at=datetime.now(UTC),
+            )
+            dual = await ledger.disburse(
+                conn,
+                case_no="SUBS-2026-000100",
+                enterprise_id="91110105MA01FDQ8KY",
+                year=2026,
+                approved=Decimal(2_500_000),
+                cap=None,
+                at=datetime.now(UTC),
+            )
         assert (other.amount, dual.amount, dual.cut_reason) == (300_000, 2_500_000, None)
     finally:
         await pool.close()

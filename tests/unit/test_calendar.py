@@ -146,10 +146,17 @@ def test_describe_says_why() -> None:
         ({"year": 2027, "days": [{"date": "2027-13-01", "isOffDay": True}]}, "days[0].date: '2027-13-01'"),
         ({"year": 2027, "days": [{"date": "2026-12-31", "isOffDay": True}]}, "is not in 2027"),
         ({"year": 2027, "days": [{"date": "2027-01-01", "isOffDay": "yes"}]}, "days[0].isOffDay"),
-        ({"year": 2027, "days": [{"date": "2027-01-04", "isOffDay": False}]},
-         "2027-01-04 is a weekday; only a Saturday or Sunday can be made a working day"),
-        ({"year": 2027, "days": [{"date": "2027-01-01", "isOffDay": True},
-                                 {"date": "2027-01-01", "isOffDay": True}]}, "listed twice"),
+        (
+            {"year": 2027, "days": [{"date": "2027-01-04", "isOffDay": False}]},
+            "2027-01-04 is a weekday; only a Saturday or Sunday can be made a working day",
+        ),
+        (
+            {
+                "year": 2027,
+                "days": [{"date": "2027-01-01", "isOffDay": True}, {"date": "2027-01-01", "isOffDay": True}],
+            },
+            "listed twice",
+        ),
     ],
 )
 def test_a_malformed_schedule_file_is_refused_with_the_place(document: object, message: str) -> None:

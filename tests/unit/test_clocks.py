@@ -16,8 +16,11 @@ CALENDAR = package_calendar()
 def acceptance_clock(**changes: object) -> Clock:
     """第十二条: decide acceptance within 7 working days, from Mon 2026-09-28."""
     fields: dict[str, object] = {
-        "name": "acceptance", "article": "第十二条第一款", "started_on": date(2026, 9, 28),
-        "length": 7, "unit": Unit.WORKING_DAYS,
+        "name": "acceptance",
+        "article": "第十二条第一款",
+        "started_on": date(2026, 9, 28),
+        "length": 7,
+        "unit": Unit.WORKING_DAYS,
     }
     return Clock.model_validate(fields | changes)
 
@@ -58,15 +61,17 @@ def test_an_extension_sets_a_new_length() -> None:
 
 def test_calendar_day_clock_skips_paused_days() -> None:
     # 15 days from 2026-03-01 is 03-16; paused 03-05, resumed 03-10: 5 days (6..10) do not count.
-    clock = Clock(name="supplement", article="第十条", started_on=date(2026, 3, 1), length=15,
-                  unit=Unit.CALENDAR_DAYS)
+    clock = Clock(
+        name="supplement", article="第十条", started_on=date(2026, 3, 1), length=15, unit=Unit.CALENDAR_DAYS
+    )
     assert clock.due(CALENDAR).due == date(2026, 3, 16)
     assert clock.pause(date(2026, 3, 5), "x").resume(date(2026, 3, 10)).due(CALENDAR).due == date(2026, 3, 21)
 
 
 def test_month_clock_adds_paused_calendar_days_after_the_months() -> None:
-    clock = Clock(name="spot-check", article="告知承诺 五", started_on=date(2026, 1, 31), length=3,
-                  unit=Unit.MONTHS)
+    clock = Clock(
+        name="spot-check", article="告知承诺 五", started_on=date(2026, 1, 31), length=3, unit=Unit.MONTHS
+    )
     assert clock.due(CALENDAR).due == date(2026, 4, 30)
     assert clock.pause(date(2026, 2, 1), "x").resume(date(2026, 2, 11)).due(CALENDAR).due == date(2026, 5, 10)
 
@@ -94,8 +99,10 @@ def test_a_clock_into_2027_is_provisional_and_names_its_calendar() -> None:
         (lambda c: c.resume(date(2026, 9, 29)), "is not paused"),
         (lambda c: c.extend(7, "x", "y", date(2026, 9, 29)), "must lengthen"),
         (lambda c: c.settle("met", date(2026, 10, 1)).pause(date(2026, 10, 2), "x"), "already met"),
-        (lambda c: c.settle("breached", date(2026, 10, 14)).settle("met", date(2026, 10, 15)),
-         "already breached"),
+        (
+            lambda c: c.settle("breached", date(2026, 10, 14)).settle("met", date(2026, 10, 15)),
+            "already breached",
+        ),
     ],
 )
 def test_a_change_the_clock_cannot_take_is_refused(change, message: str) -> None:  # type: ignore[no-untyped-def]
@@ -105,8 +112,9 @@ def test_a_change_the_clock_cannot_take_is_refused(change, message: str) -> None
 
 def test_pauses_must_not_overlap_or_precede_the_start() -> None:
     with pytest.raises(ValueError, match="starts before"):
-        acceptance_clock(pauses=[{"paused_on": date(2026, 9, 27), "resumed_on": date(2026, 9, 29),
-                                  "reason": "x"}])
+        acceptance_clock(
+            pauses=[{"paused_on": date(2026, 9, 27), "resumed_on": date(2026, 9, 29), "reason": "x"}]
+        )
 
 
 def test_a_clock_is_outstanding_while_running_or_breached_and_not_yet_done() -> None:

@@ -39,20 +39,36 @@ def test_kind_a_lacking_particulars_lists_each_as_the_notice_will() -> None:
     document.update(request=None, proceedings_statement=None)
     document["materials"] = [{"title": "Board resolution", "language": "en"}]
     assert missing_particulars(ComplaintFiling.model_validate(document)) == [
-        "投诉人邮编", "投诉人主体资格证明材料", "被投诉人有关联系人和联系方式", "明确的投诉事项和投诉请求",
-        "是否存在第十一条第（七）、（八）、（九）项所列情形的说明", "《Board resolution》的准确、完整的中文翻译件",
+        "投诉人邮编",
+        "投诉人主体资格证明材料",
+        "被投诉人有关联系人和联系方式",
+        "明确的投诉事项和投诉请求",
+        "是否存在第十一条第（七）、（八）、（九）项所列情形的说明",
+        "《Board resolution》的准确、完整的中文翻译件",
     ]
 
 
 def test_kind_b_needs_the_problem_and_the_suggested_measures_not_a_respondent() -> None:
-    complaint = filing(kind="B", respondent=None, matter=None, request=None, facts_and_evidence=None,
-                       proceedings_statement=None, environment_problem="审批环节多")
+    complaint = filing(
+        kind="B",
+        respondent=None,
+        matter=None,
+        request=None,
+        facts_and_evidence=None,
+        proceedings_statement=None,
+        environment_problem="审批环节多",
+    )
     assert missing_particulars(complaint) == ["具体政策措施建议"]
 
 
 def test_an_agent_needs_identity_proofs_and_a_power_of_attorney_with_matters_powers_and_term() -> None:
-    complaint = filing(agent={"name": "李律师", "identity_proof": True,
-                              "power_of_attorney": {"matters": "投诉", "powers": "代为提交材料"}})
+    complaint = filing(
+        agent={
+            "name": "李律师",
+            "identity_proof": True,
+            "power_of_attorney": {"matters": "投诉", "powers": "代为提交材料"},
+        }
+    )
     assert missing_particulars(complaint) == ["投诉人的身份证明", "授权委托书载明的期限"]
 
 
@@ -72,8 +88,9 @@ def test_a_chamber_files_only_kind_b() -> None:
         ("street-office", "xicheng", ReceivingBody(level="district", district="xicheng")),
     ],
 )
-def test_the_competent_body_follows_the_respondents_level(level: str, district: str | None,
-                                                          body: ReceivingBody) -> None:
+def test_the_competent_body_follows_the_respondents_level(
+    level: str, district: str | None, body: ReceivingBody
+) -> None:
     respondent = {"name": "x", "level": level, "district": district}
     assert competent_body(filing(respondent=respondent)) == body
 
@@ -94,7 +111,9 @@ def test_a_district_body_receiving_a_municipal_matter_names_the_municipal_body()
         (date(2027, 1, 4), date(2027, 1, 1), (date(2026, 11, 1), date(2026, 12, 31))),
     ],
 )
-def test_each_odd_month_reports_on_the_two_months_before(day: date, month: date, period: tuple[date, date]) -> None:
+def test_each_odd_month_reports_on_the_two_months_before(
+    day: date, month: date, period: tuple[date, date]
+) -> None:
     assert report_month_for(day) == month
     assert bimonthly_period(month) == period
 

@@ -13,8 +13,14 @@ SERVICES = COMPOSE["services"]
 
 
 def test_it_has_temporal_on_postgres_the_ui_the_app_database_and_the_worker() -> None:
-    assert set(SERVICES) >= {"temporal-db", "temporal", "temporal-ui", "app-db", "worker",
-                             "register-search-attributes"}
+    assert set(SERVICES) >= {
+        "temporal-db",
+        "temporal",
+        "temporal-ui",
+        "app-db",
+        "worker",
+        "register-search-attributes",
+    }
     temporal = SERVICES["temporal"]["environment"]
     assert temporal["DB"] == "postgres12"
     assert temporal["POSTGRES_SEEDS"] == "temporal-db"
@@ -46,7 +52,7 @@ def registration_script() -> str:
 
 def test_the_registration_names_the_six_search_attributes_with_their_types() -> None:
     script = registration_script()
-    pairs = script[script.index("for pair in") + len("for pair in"):script.index("; do")].split()
+    pairs = script[script.index("for pair in") + len("for pair in") : script.index("; do")].split()
     registered = dict(pair.split(":") for pair in pairs)
     kinds = {"KEYWORD": "Keyword", "DATETIME": "Datetime"}
     assert registered == {k.name: kinds[k.indexed_value_type.name] for k in search_attributes.ALL}

@@ -32,8 +32,11 @@ def test_the_third_minor_breach_within_a_year_is_handled_as_general() -> None:
 
 
 def test_a_minor_breach_after_the_year_of_the_earlier_ones_stays_minor() -> None:
-    earlier = [(date(2026, 1, 10), Grade.MINOR), (date(2026, 2, 1), Grade.MINOR),
-               (date(2026, 3, 1), Grade.GENERAL)]
+    earlier = [
+        (date(2026, 1, 10), Grade.MINOR),
+        (date(2026, 2, 1), Grade.MINOR),
+        (date(2026, 3, 1), Grade.GENERAL),
+    ]
     # 2027-02-02: the year of the 2026-01-10 and 2026-02-01 breaches has ended.
     assert effective_grade(breach(date(2027, 2, 2)), earlier) == Grade.MINOR
     # On 2027-01-10 the first is still within its year (a year ends with the same date):
@@ -44,11 +47,16 @@ def test_a_minor_breach_after_the_year_of_the_earlier_ones_stays_minor() -> None
 
 def test_the_second_general_breach_within_a_year_is_handled_as_severe() -> None:
     assert effective_grade(breach(date(2026, 9, 1), Grade.GENERAL), []) == Grade.GENERAL
-    assert effective_grade(breach(date(2026, 9, 1), Grade.GENERAL),
-                           [(date(2026, 3, 1), Grade.GENERAL)]) == Grade.SEVERE
+    assert (
+        effective_grade(breach(date(2026, 9, 1), Grade.GENERAL), [(date(2026, 3, 1), Grade.GENERAL)])
+        == Grade.SEVERE
+    )
     # A third minor, handled as general, after a general one: severe.
-    earlier = [(date(2026, 2, 1), Grade.GENERAL), (date(2026, 3, 1), Grade.MINOR),
-               (date(2026, 4, 1), Grade.MINOR)]
+    earlier = [
+        (date(2026, 2, 1), Grade.GENERAL),
+        (date(2026, 3, 1), Grade.MINOR),
+        (date(2026, 4, 1), Grade.MINOR),
+    ]
     assert effective_grade(breach(date(2026, 5, 1)), earlier) == Grade.SEVERE
 
 
@@ -67,16 +75,18 @@ def test_publicity_must_fit_the_grade() -> None:
 
 
 def test_general_publicity_ends_after_the_decided_months() -> None:
-    entry = CreditEntry(breach=breach(date(2026, 3, 31), Grade.GENERAL), grade=Grade.GENERAL,
-                        publicity_months=3)
+    entry = CreditEntry(
+        breach=breach(date(2026, 3, 31), Grade.GENERAL), grade=Grade.GENERAL, publicity_months=3
+    )
     assert entry.publicity_ends == date(2026, 6, 30)  # 3 months from 3-31: June has 30 days
     assert entry.is_public_on(date(2026, 6, 29))
     assert not entry.is_public_on(date(2026, 6, 30))
 
 
 def test_a_repair_shortens_the_period_and_stops_publication() -> None:
-    entry = CreditEntry(breach=breach(date(2026, 1, 15), Grade.SEVERE), grade=Grade.SEVERE,
-                        publicity_months=12)
+    entry = CreditEntry(
+        breach=breach(date(2026, 1, 15), Grade.SEVERE), grade=Grade.SEVERE, publicity_months=12
+    )
     repaired = entry.repair(date(2026, 4, 1), 3, "完成信用整改", RepairPolicy())
     assert repaired.shortened_end == date(2026, 10, 15)  # 12 - 3 = 9 months from 1-15
     assert repaired.publicity_ends == date(2026, 4, 1)  # no longer published from the repair
@@ -88,16 +98,18 @@ def test_a_repair_shortens_the_period_and_stops_publication() -> None:
 
 
 def test_national_practice_admits_repair_only_after_the_minimum_period_when_set() -> None:
-    entry = CreditEntry(breach=breach(date(2026, 1, 15), Grade.SEVERE), grade=Grade.SEVERE,
-                        publicity_months=12)
+    entry = CreditEntry(
+        breach=breach(date(2026, 1, 15), Grade.SEVERE), grade=Grade.SEVERE, publicity_months=12
+    )
     with pytest.raises(DecisionRefusedError, match="admitted from 2026-07-15"):
         entry.repair(date(2026, 7, 14), 3, "信用承诺", RepairPolicy(after_minimum_only=True))
     assert entry.repair(date(2026, 7, 15), 3, "信用承诺", RepairPolicy(after_minimum_only=True)).repaired_on
 
 
 def test_an_unrepaired_published_breach_bars_the_commitment_route() -> None:
-    entry = CreditEntry(breach=breach(date(2026, 3, 1), Grade.GENERAL), grade=Grade.GENERAL,
-                        publicity_months=2)
+    entry = CreditEntry(
+        breach=breach(date(2026, 3, 1), Grade.GENERAL), grade=Grade.GENERAL, publicity_months=2
+    )
     assert bars_commitment_route([entry], date(2026, 4, 30)) is not None
     assert bars_commitment_route([entry], date(2026, 5, 1)) is None  # publicity over
     repaired = entry.repair(date(2026, 3, 20), 1, "信用承诺", RepairPolicy())
@@ -120,8 +132,9 @@ def test_the_same_seed_and_rosters_give_the_same_draw_and_another_seed_another()
 
 
 def test_the_sampling_rate_is_rounded_up_and_each_check_has_two_inspectors() -> None:
-    result = draw(DrawInput(seed="seed-for-rate", entities=ENTITIES, inspectors=INSPECTORS,
-                            sampling_rate=0.25))
+    result = draw(
+        DrawInput(seed="seed-for-rate", entities=ENTITIES, inspectors=INSPECTORS, sampling_rate=0.25)
+    )
     assert len(result.checks) == 3  # 10 × 25 % = 2.5 → 3
     assert all(len(check.inspectors) == 2 for check in result.checks)
     assert all(set(check.inspectors) <= set(INSPECTORS) for check in result.checks)
@@ -130,12 +143,25 @@ def test_the_sampling_rate_is_rounded_up_and_each_check_has_two_inspectors() -> 
 def test_an_inspector_with_a_conflict_of_interest_is_never_drawn_for_that_entity() -> None:
     conflicts = {entity: ("insp-1", "insp-2") for entity in ENTITIES}
     for n in range(20):
-        result = draw(DrawInput(seed=f"conflict-seed-{n}", entities=ENTITIES, inspectors=INSPECTORS,
-                                conflicts=conflicts, sampling_rate=1))
+        result = draw(
+            DrawInput(
+                seed=f"conflict-seed-{n}",
+                entities=ENTITIES,
+                inspectors=INSPECTORS,
+                conflicts=conflicts,
+                sampling_rate=1,
+            )
+        )
         assert all(not {"insp-1", "insp-2"} & set(check.inspectors) for check in result.checks)
 
 
 def test_too_few_inspectors_without_a_conflict_is_refused() -> None:
     with pytest.raises(InvalidInputError, match="only 1 inspectors without a conflict"):
-        draw(DrawInput(seed="seed-too-few", entities=ENTITIES[:1], inspectors=INSPECTORS[:3],
-                       conflicts={ENTITIES[0]: ("insp-1", "insp-2")}))
+        draw(
+            DrawInput(
+                seed="seed-too-few",
+                entities=ENTITIES[:1],
+                inspectors=INSPECTORS[:3],
+                conflicts={ENTITIES[0]: ("insp-1", "insp-2")},
+            )
+        )

@@ -16,16 +16,21 @@ from domain.errors import (
 CLERK = Actor(role="clerk", id="c1")
 
 
-def request(decision: str = "accept", role: str = "clerk", payload: dict | None = None,
-            request_id: str = "r1") -> DecisionRequest:
-    return DecisionRequest(request_id=request_id, decision=decision,
-                           actor=Actor(role=role, id="x"), payload=payload or {})
+def request(
+    decision: str = "accept", role: str = "clerk", payload: dict | None = None, request_id: str = "r1"
+) -> DecisionRequest:
+    return DecisionRequest(
+        request_id=request_id, decision=decision, actor=Actor(role=role, id="x"), payload=payload or {}
+    )
 
 
-def check(req: DecisionRequest, stage: str = demo.INTAKE, outcome: str | None = None,
-          seen: frozenset[str] = frozenset()) -> object:
-    return check_decision(demo.DECISIONS, stage=stage, outcome=outcome, seen_request_ids=seen,
-                          request=req)
+def check(
+    req: DecisionRequest,
+    stage: str = demo.INTAKE,
+    outcome: str | None = None,
+    seen: frozenset[str] = frozenset(),
+) -> object:
+    return check_decision(demo.DECISIONS, stage=stage, outcome=outcome, seen_request_ids=seen, request=req)
 
 
 def test_a_valid_decision_returns_its_typed_payload() -> None:

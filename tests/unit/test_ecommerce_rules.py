@@ -13,19 +13,28 @@ from domain.errors import InvalidInputError
 
 
 def project(**changes: Any) -> EcommerceProject:
-    base: dict[str, Any] = {"uscc": "91110108MA01ABCD1E", "name": "北京示例跨境电商有限公司", "district": "shunyi",
-                            "kind": "platform", "project": "跨境电商独立站建设", "started_on": "2024-03-01",
-                            "deadline": "2024-11-30"}
+    base: dict[str, Any] = {
+        "uscc": "91110108MA01ABCD1E",
+        "name": "北京示例跨境电商有限公司",
+        "district": "shunyi",
+        "kind": "platform",
+        "project": "跨境电商独立站建设",
+        "started_on": "2024-03-01",
+        "deadline": "2024-11-30",
+    }
     return EcommerceProject.model_validate(base | changes)
 
 
-@pytest.mark.parametrize(("deadline", "rate"), [
-    ("2024-07-22", "3.45"),  # published that very day: not "before" the deadline
-    ("2024-07-23", "3.35"),
-    ("2024-11-30", "3.10"),
-    ("2025-06-20", "3.00"),
-    ("2020-04-20", "4.05"),
-])
+@pytest.mark.parametrize(
+    ("deadline", "rate"),
+    [
+        ("2024-07-22", "3.45"),  # published that very day: not "before" the deadline
+        ("2024-07-23", "3.35"),
+        ("2024-11-30", "3.10"),
+        ("2025-06-20", "3.00"),
+        ("2020-04-20", "4.05"),
+    ],
+)
 def test_the_lpr_published_last_before_the_deadline(deadline: str, rate: str) -> None:
     assert lpr_before(date.fromisoformat(deadline)) == Decimal(rate)
 
@@ -52,13 +61,25 @@ def test_interest_subsidy_rates() -> None:
 def test_grants_need_70_percent_spent_and_give_half_the_audited_investment() -> None:
     short = support(project(investment={"planned": "10000000", "spent": "6999999.99"}))
     assert short.grant == 0 and "低于计划总投资额" in short.refusals[0]
-    assert support(project(investment={"planned": "10000000", "spent": "7000000"}),
-                   audited_investment=Decimal(6_000_000)).grant == 3_000_000
+    assert (
+        support(
+            project(investment={"planned": "10000000", "spent": "7000000"}),
+            audited_investment=Decimal(6_000_000),
+        ).grant
+        == 3_000_000
+    )
 
 
 def test_a_new_experience_store() -> None:
-    store = project(kind="experience-store", investment={"planned": "6000000", "spent": "5500000",
-                                                         "new_experience_store": True, "annual_rent": "2500000"})
+    store = project(
+        kind="experience-store",
+        investment={
+            "planned": "6000000",
+            "spent": "5500000",
+            "new_experience_store": True,
+            "annual_rent": "2500000",
+        },
+    )
     # rent 2,500,000 → 2,000,000; other investment 5,500,000 − 2,500,000 = 3,000,000 × 50 % = 1,500,000
     assert support(store).grant == 3_500_000
     # the call's standard gives 1,200,000 of rent support
@@ -66,8 +87,10 @@ def test_a_new_experience_store() -> None:
 
 
 def test_five_million_per_project_across_the_ways_and_the_platform_outside_it() -> None:
-    big = project(loans=[{"currency": "RMB", "actual_rate": "3.10", "interest_paid": "2000000"}],
-                  investment={"planned": "8000000", "spent": "7000000"})
+    big = project(
+        loans=[{"currency": "RMB", "actual_rate": "3.10", "interest_paid": "2000000"}],
+        investment={"planned": "8000000", "spent": "7000000"},
+    )
     result = support(big, reward=Decimal(500_000))  # 2,000,000 + 3,500,000 + 500,000 = 6,000,000
     assert result.total == 5_000_000 and result.cuts[-1].rule == "三"
     platform = project(kind="pilot-zone", pilot_zone_platform=True)

@@ -19,7 +19,11 @@ def test_every_projected_event_name_is_defined_once_in_the_domain() -> None:
     for info in pkgutil.iter_modules(domain.__path__):
         module = importlib.import_module(f"domain.{info.name}")
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, BaseModel) and value.__module__ == module.__name__:
+            if (
+                isinstance(value, type)
+                and issubclass(value, BaseModel)
+                and value.__module__ == module.__name__
+            ):
                 defined[value.__name__].add(module.__name__)
     projected = {name for model in projections().read_models for name in model.projectors}
     assert projected <= set(defined), projected - set(defined)

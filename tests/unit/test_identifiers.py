@@ -39,9 +39,18 @@ def test_case_numbers_that_cannot_be_workflow_ids_are_refused(bad: str) -> None:
 
 
 def test_every_contract_procedure_has_a_distinct_prefix() -> None:
-    contract = {"complaint", "auction-permit", "spot-check", "credit-record", "subsidy",
-                "ecommerce-subsidy", "title-exam", "title-review", "qualification-verification",
-                "hr-park"}
+    contract = {
+        "complaint",
+        "auction-permit",
+        "spot-check",
+        "credit-record",
+        "subsidy",
+        "ecommerce-subsidy",
+        "title-exam",
+        "title-review",
+        "qualification-verification",
+        "hr-park",
+    }
     assert contract <= set(CASE_NO_PREFIXES)
     assert len(set(CASE_NO_PREFIXES.values())) == len(CASE_NO_PREFIXES)
     assert case_no_prefix("complaint") == "CMPL"

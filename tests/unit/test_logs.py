@@ -20,8 +20,9 @@ def test_workflow_logger_lines_carry_case_workflow_and_run(capsys: pytest.Captur
     # What temporalio's workflow.logger attaches to each record.
     logging.getLogger("temporalio.workflow").info(
         "case opened in stage intake",
-        extra={"temporal_workflow": {"workflow_id": "DEMO-2026-000001", "run_id": "r-1",
-                                     "workflow_type": "demo"}},
+        extra={
+            "temporal_workflow": {"workflow_id": "DEMO-2026-000001", "run_id": "r-1", "workflow_type": "demo"}
+        },
     )
     line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert line["event"] == "case opened in stage intake"
@@ -32,8 +33,9 @@ def test_workflow_logger_lines_carry_case_workflow_and_run(capsys: pytest.Captur
 
 def test_structlog_lines_keep_what_they_were_bound_with(capsys: pytest.CaptureFixture[str]) -> None:
     configure_logging("json", "INFO")
-    get_logger("govflow.activities", case_no="DEMO-2026-000002", workflow_id="DEMO-2026-000002",
-               run_id="r-2").warning("clock breached and escalated", clock="review")
+    get_logger(
+        "govflow.activities", case_no="DEMO-2026-000002", workflow_id="DEMO-2026-000002", run_id="r-2"
+    ).warning("clock breached and escalated", clock="review")
     line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert line["case_no"] == "DEMO-2026-000002"
     assert line["run_id"] == "r-2"

@@ -23,8 +23,14 @@ def test_settings_come_from_the_contract_variables(monkeypatch: pytest.MonkeyPat
 
 
 def test_defaults_are_the_local_stack(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "DATABASE_URL", "GOVFLOW_STATE_DIR",
-                 "GOVFLOW_TASK_QUEUE", "GOVFLOW_LOG_FORMAT"):
+    for name in (
+        "TEMPORAL_ADDRESS",
+        "TEMPORAL_NAMESPACE",
+        "DATABASE_URL",
+        "GOVFLOW_STATE_DIR",
+        "GOVFLOW_TASK_QUEUE",
+        "GOVFLOW_LOG_FORMAT",
+    ):
         monkeypatch.delenv(name, raising=False)
     settings = Settings()
     assert (settings.temporal_address, settings.temporal_namespace) == ("127.0.0.1:7233", "default")

@@ -30,7 +30,9 @@ from domain.title_eligibility import Level
         (3, 1, False),
     ],
 )
-def test_the_vote_is_valid_only_with_two_thirds_of_all_members_voting(members: int, voting: int, valid: bool) -> None:
+def test_the_vote_is_valid_only_with_two_thirds_of_all_members_voting(
+    members: int, voting: int, valid: bool
+) -> None:
     assert quorum_met(members, voting) is valid
 
 
@@ -66,8 +68,12 @@ def test_a_second_ballot_and_a_ballot_from_a_non_member_are_refused() -> None:
 
 # -- the experts are drawn at random, reproducibly (四(二)) -----------------------------------
 
+
 def _pool(n: int) -> list[Expert]:
-    return [Expert(id=f"E{i:03d}", name=f"专家{i}", unit="甲单位" if i % 4 == 0 else f"单位{i}") for i in range(1, n + 1)]
+    return [
+        Expert(id=f"E{i:03d}", name=f"专家{i}", unit="甲单位" if i % 4 == 0 else f"单位{i}")
+        for i in range(1, n + 1)
+    ]
 
 
 def test_a_draw_is_repeated_exactly_from_its_seed_and_differs_with_another() -> None:
@@ -75,7 +81,9 @@ def test_a_draw_is_repeated_exactly_from_its_seed_and_differs_with_another() -> 
     first = draw_experts(pool, 15, "committee-2026-ip-senior", "committee:2026")
     assert first == draw_experts(list(reversed(pool)), 15, "committee-2026-ip-senior", "committee:2026")
     assert len({e.id for e in first}) == 15
-    others = {tuple(e.id for e in draw_experts(pool, 15, f"seed-{n:04d}", "committee:2026")) for n in range(20)}
+    others = {
+        tuple(e.id for e in draw_experts(pool, 15, f"seed-{n:04d}", "committee:2026")) for n in range(20)
+    }
     assert len(others) > 1
 
 
@@ -98,11 +106,14 @@ def test_a_panel_has_three_to_five_experts() -> None:
 
 # -- the tally and the certificate number --------------------------------------------------------
 
+
 def test_a_tally_counts_only_members_ballots() -> None:
     members = tuple(f"M{i}" for i in range(7))
     tally = Tally(ballot_no=1, members=members, attendance=members[:5], approve=4, reject=1, abstain=0)
     assert (tally.valid, tally.passed) == (True, True)  # 15 ≥ 14; 12 ≥ 10
-    assert not Tally(ballot_no=1, members=members, attendance=members[:4], approve=4, reject=0, abstain=0).valid
+    assert not Tally(
+        ballot_no=1, members=members, attendance=members[:4], approve=4, reject=0, abstain=0
+    ).valid
     with pytest.raises(ValueError, match="ballots counted"):
         Tally(ballot_no=1, members=members, attendance=members[:5], approve=5, reject=1, abstain=0)
     with pytest.raises(ValueError, match="only members"):
@@ -116,6 +127,7 @@ def test_certificate_numbers_carry_an_iso_7064_check_character() -> None:
     number = certificate_number(2026, Level.SENIOR, 12)
     assert certificate_number_valid(number)
     from domain.title import _check_char
+
     assert _check_char("11010519491231002") == "X"
     assert not certificate_number_valid(number[:-1] + ("0" if number[-1] != "0" else "1"))
     assert not certificate_number_valid(number.replace("20263", "20265"))

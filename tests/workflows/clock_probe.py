@@ -64,11 +64,15 @@ class ClockProbeWorkflow(CaseWorkflow):
 
     @workflow.run
     async def run(self, opening: ProbeOpening) -> CaseStatus:
-        await self.open_case(opening.case_no, None, applicant_id="probe", district=None,
-                             stage="open", application=opening)
-        await self.clocks.start(Period(CLOCK, "测试条款", opening.length, opening.unit, OFFICE),
-                                escalate_to=SUPERVISOR, remind=OFFICE,
-                                reminder_lead=opening.reminder_lead)
+        await self.open_case(
+            opening.case_no, None, applicant_id="probe", district=None, stage="open", application=opening
+        )
+        await self.clocks.start(
+            Period(CLOCK, "测试条款", opening.length, opening.unit, OFFICE),
+            escalate_to=SUPERVISOR,
+            remind=OFFICE,
+            reminder_lead=opening.reminder_lead,
+        )
         self.case_ready()
         self.in_time = await self.clocks.wait(CLOCK, lambda: self.acted)
         await workflow.wait_condition(lambda: self.acted)  # after a breach the case goes on

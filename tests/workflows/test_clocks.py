@@ -33,14 +33,17 @@ OFFICER = Actor(role="officer", id="officer-1")
 CALENDAR = package_calendar()
 
 
-
 @pytest.fixture(scope="module")
 async def probe_queue(
     time_skipping_env: WorkflowEnvironment, db_pool: asyncpg.Pool, settings: Settings
 ) -> AsyncIterator[str]:
     queue = f"clock-probe-{uuid.uuid4().hex[:6]}"
-    async with Worker(time_skipping_env.client, task_queue=queue, workflows=[ClockProbeWorkflow],
-                      activities=build_activities(db_pool, settings)):
+    async with Worker(
+        time_skipping_env.client,
+        task_queue=queue,
+        workflows=[ClockProbeWorkflow],
+        activities=build_activities(db_pool, settings),
+    ):
         yield queue
 
 
@@ -64,9 +67,7 @@ class Probe:
 
 
 @pytest.fixture
-async def start_probe(
-    time_skipping_env: WorkflowEnvironment, settings: Settings, probe_queue: str
-):  # type: ignore[no-untyped-def]
+async def start_probe(time_skipping_env: WorkflowEnvironment, settings: Settings, probe_queue: str):  # type: ignore[no-untyped-def]
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
     started: list[str] = []
 
@@ -76,7 +77,8 @@ async def start_probe(
         await time_skipping_env.client.start_workflow(
             ClockProbeWorkflow.run,
             ProbeOpening(case_no=case_no, length=length, unit=unit, reminder_lead=reminder_lead),
-            id=case_no, task_queue=probe_queue,
+            id=case_no,
+            task_queue=probe_queue,
         )
         await wait_for_status(gf, case_no, lambda s: any(e.type == "ClockStarted" for e in s.history))
         return Probe(time_skipping_env, gf, case_no)
@@ -151,7 +153,8 @@ async def test_a_reminder_goes_out_before_the_due_date(start_probe, db_pool: asy
 
 
 async def test_a_breach_is_recorded_and_escalated_and_the_case_goes_on(
-    start_probe, db_pool: asyncpg.Pool  # type: ignore[no-untyped-def]
+    start_probe,
+    db_pool: asyncpg.Pool,  # type: ignore[no-untyped-def]
 ) -> None:
     probe = await start_probe(2, reminder_lead=0)
     today = local_date((await probe.events("ClockStarted"))[0].at)
@@ -168,8 +171,7 @@ async def test_a_breach_is_recorded_and_escalated_and_the_case_goes_on(
     )
     assert (escalation["supervising_body"], escalation["article"]) == ("督办机关", "测试条款")
     # Overdue until the act is done: the breached deadline stays the case's next deadline.
-    overdue_since = await db_pool.fetchval(
-        "SELECT next_deadline FROM cases WHERE case_no=$1", probe.case_no)
+    overdue_since = await db_pool.fetchval("SELECT next_deadline FROM cases WHERE case_no=$1", probe.case_no)
     assert overdue_since == beijing(due, 23, 59) + timedelta(seconds=59)
 
     await probe.decide("act")

@@ -34,7 +34,6 @@ OFFICER = Actor(role="handling-officer", id="hand-02")
 HEAD = Actor(role="head-of-body", id="head-01")
 
 
-
 class Complaint:
     def __init__(self, env: WorkflowEnvironment, gf: Govflow, pool: asyncpg.Pool, case_no: str) -> None:
         self.env, self.gf, self.pool, self.case_no = env, gf, pool, case_no
@@ -56,7 +55,8 @@ class Complaint:
 
     async def notices(self) -> dict[str, str]:
         rows = await self.pool.fetch(
-            "SELECT step, body FROM notices WHERE case_no = $1 ORDER BY seq", self.case_no)
+            "SELECT step, body FROM notices WHERE case_no = $1 ORDER BY seq", self.case_no
+        )
         return {row["step"]: row["body"] for row in rows}
 
     async def sleep_until(self, instant: datetime) -> None:
@@ -76,14 +76,17 @@ def filing(name: str = "start", **changes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 async def file_complaint(
-    time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
+    time_skipping_env: WorkflowEnvironment,
+    time_skipping_worker: Worker,
+    settings: Settings,
     db_pool: asyncpg.Pool,
 ):  # type: ignore[no-untyped-def]
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
     started: list[str] = []
 
-    async def file(document: dict[str, Any] | None = None, received_on: date | None = None,
-                   dated: bool = True) -> Complaint:
+    async def file(
+        document: dict[str, Any] | None = None, received_on: date | None = None, dated: bool = True
+    ) -> Complaint:
         document = dict(document or filing())
         if dated:
             # None: the day it is filed, on the test server's clock (the filing's default); that
@@ -104,7 +107,11 @@ async def accept(complaint: Complaint, departments: tuple[str, ...] = ()) -> dat
 
 def same_day_next_year(day: date) -> date:
     """第十六条's year, counted by hand: the same date a year on (29 February → 28 February)."""
-    return day.replace(year=day.year + 1, day=28) if (day.month, day.day) == (2, 29) else day.replace(year=day.year + 1)
+    return (
+        day.replace(year=day.year + 1, day=28)
+        if (day.month, day.day) == (2, 29)
+        else day.replace(year=day.year + 1)
+    )
 
 
 def md(day: date) -> str:
@@ -115,7 +122,8 @@ def md(day: date) -> str:
 
 
 async def test_complete_at_once_accepted_handled_with_two_departments_settled_and_notified(
-    file_complaint, db_pool: asyncpg.Pool  # type: ignore[no-untyped-def]
+    file_complaint,
+    db_pool: asyncpg.Pool,  # type: ignore[no-untyped-def]
 ) -> None:
     complaint = await file_complaint()
     received = await complaint.today()
@@ -129,7 +137,9 @@ async def test_complete_at_once_accepted_handled_with_two_departments_settled_an
     assert md(nth_working_day_after(accepted, 60)) in (await complaint.notices())["accepted"]
 
     for department in ("市规划自然资源委", "市住房城乡建设委"):
-        await complaint.decide("send-letter", OFFICER, {"department": department, "matters": "请提出处理意见"})
+        await complaint.decide(
+            "send-letter", OFFICER, {"department": department, "matters": "请提出处理意见"}
+        )
     assert await complaint.state("letters") == "met"
     reply_due = nth_working_day_after(accepted, 30)  # 30 WD from receipt of the letter
     assert await complaint.due("reply:市规划自然资源委") == reply_due
@@ -137,8 +147,11 @@ async def test_complete_at_once_accepted_handled_with_two_departments_settled_an
 
     # One department reports next steps and a planned date; the complainant is told.
     planned = accepted + timedelta(days=40)
-    await complaint.decide("department-progress", OFFICER, {
-        "department": "市住房城乡建设委", "next_steps": "组织现场核查", "planned_on": planned.isoformat()})
+    await complaint.decide(
+        "department-progress",
+        OFFICER,
+        {"department": "市住房城乡建设委", "next_steps": "组织现场核查", "planned_on": planned.isoformat()},
+    )
     progress = (await complaint.notices())[f"progress-市住房城乡建设委-{planned.isoformat()}"]
     assert f"拟办结时间：{md(planned)}" in progress
     # The other replies late: breached on the day after its due date, escalated, handling goes on.
@@ -146,13 +159,23 @@ async def test_complete_at_once_accepted_handled_with_two_departments_settled_an
     assert await complaint.state("reply:市规划自然资源委") == "breached"
     escalated = await db_pool.fetchval(
         "SELECT supervising_body FROM escalations WHERE case_no=$1 AND clock=$2",
-        complaint.case_no, "reply:市规划自然资源委")
+        complaint.case_no,
+        "reply:市规划自然资源委",
+    )
     assert escalated == "北京市外商投诉协调机构（北京市商务局）"
-    await complaint.decide("department-reply", OFFICER, {"department": "市规划自然资源委", "opinion": "同意协调"})
+    await complaint.decide(
+        "department-reply", OFFICER, {"department": "市规划自然资源委", "opinion": "同意协调"}
+    )
 
-    await complaint.decide("resolve", OFFICER, {
-        "way": "settlement", "summary": "达成和解", "settled_matters": "备案", "settled_results": "已办理"})
-    assert await complaint.decide("terminate", OFFICER, {"ground": 1, "explanation": "投诉人同意终结"}) == "terminated"
+    await complaint.decide(
+        "resolve",
+        OFFICER,
+        {"way": "settlement", "summary": "达成和解", "settled_matters": "备案", "settled_results": "已办理"},
+    )
+    assert (
+        await complaint.decide("terminate", OFFICER, {"ground": 1, "explanation": "投诉人同意终结"})
+        == "terminated"
+    )
     terminated = await complaint.today()
     assert await complaint.due("result-notice") == nth_working_day_after(terminated, 3)  # 第十五条
     assert await complaint.state("handling") == "met"
@@ -198,7 +221,9 @@ async def test_one_supplement_round_then_accepted(file_complaint) -> None:  # ty
     await accept(complaint)
 
 
-async def test_the_readme_supplement_path_keeps_the_day_received_for_the_acceptance_notice(file_complaint) -> None:  # type: ignore[no-untyped-def]
+async def test_the_readme_supplement_path_keeps_the_day_received_for_the_acceptance_notice(
+    file_complaint,
+) -> None:  # type: ignore[no-untyped-def]
     """The README's 补正 path with its own example files, none of which gives received_on: the
     supplemented filing must not lose the day the complaint was received (the acceptance
     notice printed it as an empty date, and the case hung in its notice)."""
@@ -206,8 +231,9 @@ async def test_the_readme_supplement_path_keeps_the_day_received_for_the_accepta
     received = await complaint.today()
     for step in ("request-supplement", "supplement", "accept"):
         document = example("complaint", step)
-        await complaint.gf.decide(complaint.case_no, step, Actor(**document["actor"]),
-                                  document.get("payload", {}))
+        await complaint.gf.decide(
+            complaint.case_no, step, Actor(**document["actor"]), document.get("payload", {})
+        )
     status = await complaint.status()
     assert status.stage == "handling" and status.attention is None
     assert f"你方于{md(received)}提交的投诉" in (await complaint.notices())["accepted"]
@@ -239,10 +265,14 @@ async def test_supplement_still_incomplete_is_not_accepted_on_ground_4(file_comp
 
 @pytest.mark.parametrize("ground", list(NonAcceptanceGround), ids=lambda g: f"ground-{int(g)}")
 async def test_each_ground_of_article_11_is_a_reasoned_not_accepted_notice(
-    file_complaint, ground: NonAcceptanceGround  # type: ignore[no-untyped-def]
+    file_complaint,
+    ground: NonAcceptanceGround,  # type: ignore[no-untyped-def]
 ) -> None:
     complaint = await file_complaint()
-    assert await complaint.decide("not-accept", RECEPTION, {"ground": int(ground), "explanation": "经审查"}) == "closed"
+    assert (
+        await complaint.decide("not-accept", RECEPTION, {"ground": int(ground), "explanation": "经审查"})
+        == "closed"
+    )
     body = (await complaint.notices())["not-accepted"]
     assert f"第十一条第（{int(ground)}）项规定的情形（{ground.text}）" in body
     assert "现将投诉材料退回" in body
@@ -251,14 +281,16 @@ async def test_each_ground_of_article_11_is_a_reasoned_not_accepted_notice(
 
 
 async def test_a_municipal_matter_filed_with_a_district_body_is_referred_to_the_municipal_body(
-    file_complaint  # type: ignore[no-untyped-def]
+    file_complaint,  # type: ignore[no-untyped-def]
 ) -> None:
     complaint = await file_complaint(filing(receiving_body={"level": "district", "district": "chaoyang"}))
     checked = next(e for e in (await complaint.status()).history if e.type == "MaterialsChecked")
     assert checked.data["jurisdiction_problem"] == "北京市外商投诉受理机构（北京市投资促进服务中心）"
     await complaint.decide("not-accept", RECEPTION, {"ground": 3, "explanation": "被投诉人为市级部门"})
-    assert "你方可以向北京市外商投诉受理机构（北京市投资促进服务中心）提出投诉" in (
-        await complaint.notices())["not-accepted"]
+    assert (
+        "你方可以向北京市外商投诉受理机构（北京市投资促进服务中心）提出投诉"
+        in (await complaint.notices())["not-accepted"]
+    )
 
 
 async def test_extension_moves_the_handling_due_date(file_complaint) -> None:  # type: ignore[no-untyped-def]
@@ -293,7 +325,9 @@ async def test_thirty_days_without_participation_after_contact_terminate_it(file
 async def test_proceedings_arising_during_handling_make_it_deemed_withdrawn(file_complaint) -> None:  # type: ignore[no-untyped-def]
     complaint = await file_complaint()
     await accept(complaint)
-    await complaint.decide("deemed-withdrawn", OFFICER, {"proceedings_ground": 9, "explanation": "已提起行政诉讼"})
+    await complaint.decide(
+        "deemed-withdrawn", OFFICER, {"proceedings_ground": 9, "explanation": "已提起行政诉讼"}
+    )
     status = await complaint.status()
     terminated = next(e for e in status.history if e.type == "ComplaintTerminated")
     assert (terminated.data["ground"], terminated.data["deemed_withdrawn"]) == (4, True)
@@ -302,7 +336,8 @@ async def test_proceedings_arising_during_handling_make_it_deemed_withdrawn(file
 
 
 async def test_a_year_after_acceptance_unfinished_is_reported_to_the_government(
-    file_complaint, db_pool: asyncpg.Pool  # type: ignore[no-untyped-def]
+    file_complaint,
+    db_pool: asyncpg.Pool,  # type: ignore[no-untyped-def]
 ) -> None:
     complaint = await file_complaint()
     accepted = await accept(complaint)
@@ -310,18 +345,29 @@ async def test_a_year_after_acceptance_unfinished_is_reported_to_the_government(
     await complaint.sleep_until(beijing(year_due + timedelta(days=1), 0, 5))
     assert await complaint.state("one-year") == "breached"
     bodies = await db_pool.fetch(
-        "SELECT clock, supervising_body FROM escalations WHERE case_no=$1 ORDER BY seq", complaint.case_no)
+        "SELECT clock, supervising_body FROM escalations WHERE case_no=$1 ORDER BY seq", complaint.case_no
+    )
     assert ("one-year", "北京市人民政府") in [(r["clock"], r["supervising_body"]) for r in bodies]
     assert ("handling", "北京市外商投诉协调机构（北京市商务局）") in [
-        (r["clock"], r["supervising_body"]) for r in bodies]
+        (r["clock"], r["supervising_body"]) for r in bodies
+    ]
     assert (await complaint.status()).stage == "handling"  # reported, and handling goes on
 
 
 async def test_an_appeal_is_a_new_case_at_the_municipal_body_linked_to_the_original(file_complaint) -> None:  # type: ignore[no-untyped-def]
-    original = await file_complaint(filing(
-        receiving_body={"level": "district", "district": "chaoyang"},
-        respondent={"name": "朝阳区某局", "level": "district-department", "district": "chaoyang",
-                    "address": "朝阳区", "postcode": "100020", "contact": "010-1"}))
+    original = await file_complaint(
+        filing(
+            receiving_body={"level": "district", "district": "chaoyang"},
+            respondent={
+                "name": "朝阳区某局",
+                "level": "district-department",
+                "district": "chaoyang",
+                "address": "朝阳区",
+                "postcode": "100020",
+                "contact": "010-1",
+            },
+        )
+    )
     await original.decide("not-accept", RECEPTION, {"ground": 5, "explanation": "明显缺乏事实依据"})
     appeal = await file_complaint(filing(appeal_of=original.case_no))
     lodged = next(e for e in (await appeal.status()).history if e.type == "AppealLodged")
@@ -330,8 +376,11 @@ async def test_an_appeal_is_a_new_case_at_the_municipal_body_linked_to_the_origi
 
 
 def test_an_appeal_cannot_go_to_a_district_body() -> None:
-    document = filing(appeal_of="CMPL-2026-000001", received_on="2026-11-26",
-                      receiving_body={"level": "district", "district": "haidian"})
+    document = filing(
+        appeal_of="CMPL-2026-000001",
+        received_on="2026-11-26",
+        receiving_body={"level": "district", "district": "haidian"},
+    )
     with pytest.raises(ValueError, match="next higher body"):
         ComplaintFiling.model_validate(document)
 
@@ -342,8 +391,13 @@ def test_an_appeal_cannot_go_to_a_district_body() -> None:
 @pytest.mark.parametrize(
     ("decision", "actor", "payload", "error", "message"),
     [
-        ("send-letter", OFFICER, {"department": "x", "matters": "y"}, WrongStageError,
-         "not allowed in stage 'reviewing'"),
+        (
+            "send-letter",
+            OFFICER,
+            {"department": "x", "matters": "y"},
+            WrongStageError,
+            "not allowed in stage 'reviewing'",
+        ),
         ("accept", OFFICER, {}, WrongRoleError, "role 'handling-officer' may not take decision 'accept'"),
         ("not-accept", RECEPTION, {"ground": 10, "explanation": "x"}, InvalidInputError, "payload.ground"),
         ("not-accept", RECEPTION, {"ground": 2}, InvalidInputError, "payload.explanation: Field required"),
@@ -351,7 +405,12 @@ def test_an_appeal_cannot_go_to_a_district_body() -> None:
     ],
 )
 async def test_a_wrong_decision_is_refused_and_changes_nothing(
-    file_complaint, decision: str, actor: Actor, payload: dict[str, Any], error: type, message: str  # type: ignore[no-untyped-def]
+    file_complaint,
+    decision: str,
+    actor: Actor,
+    payload: dict[str, Any],
+    error: type,
+    message: str,  # type: ignore[no-untyped-def]
 ) -> None:
     complaint = await file_complaint()
     before = await complaint.status()
@@ -376,7 +435,11 @@ async def test_handling_refusals_name_the_rule(file_complaint) -> None:  # type:
     await accept(complaint)
     before = await complaint.status()
     refusals = [
-        ("department-reply", {"department": "市某局", "opinion": "x"}, "no letter awaits a reply from 市某局"),
+        (
+            "department-reply",
+            {"department": "市某局", "opinion": "x"},
+            "no letter awaits a reply from 市某局",
+        ),
         ("participation", {"summary": "x"}, "the complainant was not contacted"),
         ("extend", {"new_length": 61, "reason": "x"}, None),
         ("resolve", {"way": "settlement", "summary": "x"}, "a settlement agreement states the matters"),

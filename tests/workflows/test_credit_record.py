@@ -48,44 +48,66 @@ class Record:
         return [e.data for e in (await self.status()).history if e.type == kind]
 
     async def breach(self, breach_id: str, found_on: date, grade: str, months: int | None = None) -> None:
-        await self.gf.decide(self.case_no, "record-breach", OFFICER, {
-            "breach_id": breach_id, "found_on": found_on.isoformat(), "grade": grade,
-            "matter": "licence", "publicity_months": months})
+        await self.gf.decide(
+            self.case_no,
+            "record-breach",
+            OFFICER,
+            {
+                "breach_id": breach_id,
+                "found_on": found_on.isoformat(),
+                "grade": grade,
+                "matter": "licence",
+                "publicity_months": months,
+            },
+        )
 
     async def today(self) -> date:
         return local_date(await self.env.get_current_time())
 
 
 @pytest.fixture
-async def open_record(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker,
-                      settings: Settings):  # type: ignore[no-untyped-def]
+async def open_record(
+    time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings
+):  # type: ignore[no-untyped-def]
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def open_one(continue_after_events: int = 1000) -> Record:
         subject = CreditSubject(uscc=fresh_uscc(), name="北京示例拍卖有限公司")
         case_no = f"CRED-{subject.uscc}"
         await time_skipping_env.client.start_workflow(
-            "credit-record", CreditRecordOpening(case_no=case_no, application=subject,
-                                                 continue_after_events=continue_after_events),
-            id=case_no, task_queue=settings.task_queue)
+            "credit-record",
+            CreditRecordOpening(
+                case_no=case_no, application=subject, continue_after_events=continue_after_events
+            ),
+            id=case_no,
+            task_queue=settings.task_queue,
+        )
         await wait_for_status(gf, case_no, lambda s: bool(s.history))
         return Record(time_skipping_env, gf, case_no)
 
     return open_one
 
 
-async def test_three_minor_breaches_in_a_year_are_general_and_a_fourth_after_the_year_is_not(open_record) -> None:  # type: ignore[no-untyped-def]
+async def test_three_minor_breaches_in_a_year_are_general_and_a_fourth_after_the_year_is_not(
+    open_record,
+) -> None:  # type: ignore[no-untyped-def]
     record = await open_record()
     day = await record.today() - timedelta(days=500)  # a breach is found on a day that has come
     await record.breach("B1", day, "minor")
     await record.breach("B2", day + timedelta(days=100), "minor")
     await record.breach("B3", day + timedelta(days=200), "minor", months=2)  # handled as general
     await record.breach("B4", months_later(day + timedelta(days=100), 12) + timedelta(days=1), "minor")
-    grades = [(e["breach_id"], e["reported_grade"], e["grade"]) for e in await record.events("BreachRecorded")]
+    grades = [
+        (e["breach_id"], e["reported_grade"], e["grade"]) for e in await record.events("BreachRecorded")
+    ]
     # B4 comes a day after B2's year (and B1's) has ended: of the minors only B3 is left in
     # the year, and B3 is handled as general, so B4 stays minor.
-    assert grades == [("B1", "minor", "minor"), ("B2", "minor", "minor"), ("B3", "minor", "general"),
-                      ("B4", "minor", "minor")]
+    assert grades == [
+        ("B1", "minor", "minor"),
+        ("B2", "minor", "minor"),
+        ("B3", "minor", "general"),
+        ("B4", "minor", "minor"),
+    ]
 
 
 async def test_two_general_breaches_in_a_year_are_severe(open_record) -> None:  # type: ignore[no-untyped-def]
@@ -99,7 +121,8 @@ async def test_two_general_breaches_in_a_year_are_severe(open_record) -> None:  
 
 
 async def test_general_publicity_ends_by_itself_after_the_decided_months(
-    open_record, db_pool: asyncpg.Pool  # type: ignore[no-untyped-def]
+    open_record,
+    db_pool: asyncpg.Pool,  # type: ignore[no-untyped-def]
 ) -> None:
     record = await open_record()
     applicant = record.case_no.removeprefix("CRED-")
@@ -112,13 +135,16 @@ async def test_general_publicity_ends_by_itself_after_the_decided_months(
     await record.env.sleep(beijing(ends - timedelta(days=1), 23) - now)
     assert await record.events("PublicityEnded") == []
     async with db_pool.acquire() as conn:  # the credit gate of the commitment route
-        assert [e["breach_id"] for e in await barring_entries(conn, applicant, ends - timedelta(days=1))] == ["P1"]
+        assert [e["breach_id"] for e in await barring_entries(conn, applicant, ends - timedelta(days=1))] == [
+            "P1"
+        ]
     await record.env.sleep(timedelta(hours=2))
     assert await record.events("PublicityEnded") == [{"breach_id": "P1", "ended_on": ends.isoformat()}]
     async with db_pool.acquire() as conn:
         assert await barring_entries(conn, applicant, ends) == []
         assert await conn.fetchval(
-            "SELECT publicity_ended FROM credit_entries WHERE case_no=$1 AND breach_id='P1'", record.case_no)
+            "SELECT publicity_ended FROM credit_entries WHERE case_no=$1 AND breach_id='P1'", record.case_no
+        )
 
 
 async def test_a_repair_shortens_publicity_and_stops_it(open_record) -> None:  # type: ignore[no-untyped-def]
@@ -127,15 +153,20 @@ async def test_a_repair_shortens_publicity_and_stops_it(open_record) -> None:  #
     await record.breach("R1", day, "severe", months=12)
     await record.env.sleep(timedelta(days=40))
     repaired_on = await record.today()
-    await record.gf.decide(record.case_no, "repair", OFFICER,
-                           {"breach_id": "R1", "shortening_months": 3, "means": "完成信用整改"})
+    await record.gf.decide(
+        record.case_no,
+        "repair",
+        OFFICER,
+        {"breach_id": "R1", "shortening_months": 3, "means": "完成信用整改"},
+    )
     [repaired] = await record.events("CreditRepaired")
     assert repaired["publicity_ends"] == repaired_on.isoformat()
     await record.env.sleep(timedelta(days=1))
     assert await record.events("PublicityEnded") == [{"breach_id": "R1", "ended_on": repaired_on.isoformat()}]
     with pytest.raises(DecisionRejectedError, match="already repaired"):
-        await record.gf.decide(record.case_no, "repair", OFFICER,
-                               {"breach_id": "R1", "shortening_months": 1, "means": "x"})
+        await record.gf.decide(
+            record.case_no, "repair", OFFICER, {"breach_id": "R1", "shortening_months": 1, "means": "x"}
+        )
 
 
 async def test_an_upheld_objection_takes_the_entry_off_and_refusals_change_nothing(open_record) -> None:  # type: ignore[no-untyped-def]
@@ -145,35 +176,49 @@ async def test_an_upheld_objection_takes_the_entry_off_and_refusals_change_nothi
     applicant = Actor(role="applicant", id="x")
     before = await record.status()
     for decision, actor, payload, message in [
-        ("decide-objection", OFFICER, {"breach_id": "O1", "upheld": True, "reason": "x"}, "no objection to O1"),
+        (
+            "decide-objection",
+            OFFICER,
+            {"breach_id": "O1", "upheld": True, "reason": "x"},
+            "no objection to O1",
+        ),
         ("object", applicant, {"breach_id": "O9", "reasons": "x"}, "no breach O9"),
         ("object", OFFICER, {"breach_id": "O1", "reasons": "x"}, "role 'credit-officer' may not"),
     ]:
         with pytest.raises(DecisionRejectedError, match=message):
             await record.gf.decide(record.case_no, decision, actor, payload)
     assert await record.status() == before
-    await record.gf.decide(record.case_no, "object", applicant, {"breach_id": "O1", "reasons": "登记信息未更新"})
-    await record.gf.decide(record.case_no, "decide-objection", OFFICER,
-                           {"breach_id": "O1", "upheld": True, "reason": "经核实异议成立"})
+    await record.gf.decide(
+        record.case_no, "object", applicant, {"breach_id": "O1", "reasons": "登记信息未更新"}
+    )
+    await record.gf.decide(
+        record.case_no,
+        "decide-objection",
+        OFFICER,
+        {"breach_id": "O1", "upheld": True, "reason": "经核实异议成立"},
+    )
     await record.env.sleep(timedelta(days=1))
     assert [e["breach_id"] for e in await record.events("PublicityEnded")] == ["O1"]
 
 
 async def test_the_record_goes_on_in_a_new_run_with_its_entries_and_numbering(
-    open_record, db_pool: asyncpg.Pool  # type: ignore[no-untyped-def]
+    open_record,
+    db_pool: asyncpg.Pool,  # type: ignore[no-untyped-def]
 ) -> None:
     record = await open_record(continue_after_events=6)
     day = await record.today() - timedelta(days=3)  # a breach is found on a day that has come
     await record.breach("C1", day, "minor")
     await record.breach("C2", day + timedelta(days=1), "minor")
     await record.breach("C3", day + timedelta(days=2), "general", months=1)  # 7 events: hand over
-    status = await wait_for_status(record.gf, record.case_no,
-                                   lambda s: not any(e.type == "CaseOpened" for e in s.history))
+    status = await wait_for_status(
+        record.gf, record.case_no, lambda s: not any(e.type == "CaseOpened" for e in s.history)
+    )
     assert status.stage == "open"
     # The entries came along: a third minor in the year is general, and with C3 severe.
     await record.breach("C4", day + timedelta(days=3), "minor", months=6)
     assert (await record.events("BreachRecorded"))[-1]["grade"] == "severe"
-    rows = await db_pool.fetch("SELECT seq, type FROM case_events WHERE case_no=$1 ORDER BY seq",
-                               record.case_no)
+    rows = await db_pool.fetch(
+        "SELECT seq, type FROM case_events WHERE case_no=$1 ORDER BY seq", record.case_no
+    )
     assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
     assert [r["type"] for r in rows][7:] == ["RecordContinued", "DecisionTaken", "BreachRecorded"]

@@ -88,8 +88,14 @@ def fresh_document(procedure: str, path: Path) -> Any:
 async def send(gf: Govflow, case_no: str, decision: ExampleDecision, outcome: Outcome) -> None:
     request_id = f"race-{uuid.uuid4().hex[:12]}"
     try:
-        await gf.decide(case_no, decision.name, decision.actor, decision.payload,
-                        request_id=request_id, wait=DECISION_WAIT)
+        await gf.decide(
+            case_no,
+            decision.name,
+            decision.actor,
+            decision.payload,
+            request_id=request_id,
+            wait=DECISION_WAIT,
+        )
         outcome.accepted.add(request_id)
     except DecisionRejectedError as refused:
         if isinstance(refused.reason, CaseOpeningError):  # the SDK waits for the opening itself
@@ -111,11 +117,17 @@ async def check_history(env: WorkflowEnvironment, case_no: str, outcome: Outcome
     if outcome.other:
         status = await Govflow(env.client, Settings()).status(case_no)
         trail = [(e.type, e.data.get("decision") or e.data.get("to_stage") or "") for e in status.history]
-        pytest.fail(f"{context}: answers that are neither acceptance nor refusal: {outcome.other}; "
-                    f"stage {status.stage}, attention {status.attention}, events {trail}")
+        pytest.fail(
+            f"{context}: answers that are neither acceptance nor refusal: {outcome.other}; "
+            f"stage {status.stage}, attention {status.attention}, events {trail}"
+        )
     history = await env.client.get_workflow_handle(case_no).fetch_history()
-    failed = [e for e in history.events if e.event_type in (
-        EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED)]
+    failed = [
+        e
+        for e in history.events
+        if e.event_type
+        in (EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED)
+    ]
     assert not failed, f"{context}: {case_no} failed a workflow task: {failed[0]}"
     gf_status = await Govflow(env.client, Settings()).status(case_no)
     taken = [e.data["request_id"] for e in gf_status.history if e.type == "DecisionTaken"]
@@ -129,7 +141,9 @@ PROCEDURES_WITH_EXAMPLES = [p for p in REGISTRY if (EXAMPLES / p).is_dir() and s
 
 @pytest.mark.parametrize("procedure", PROCEDURES_WITH_EXAMPLES)
 async def test_each_decision_the_moment_a_case_starts_is_taken_or_refused_cleanly(
-    time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
+    time_skipping_env: WorkflowEnvironment,
+    time_skipping_worker: Worker,
+    settings: Settings,
     procedure: str,
 ) -> None:
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
@@ -140,13 +154,16 @@ async def test_each_decision_the_moment_a_case_starts_is_taken_or_refused_cleanl
             case_no = await start(gf, procedure, path)
             outcome = Outcome()
             await send(gf, case_no, decision, outcome)
-            await check_history(time_skipping_env, case_no, outcome,
-                                f"{path.name} then {decision.name} at once")
+            await check_history(
+                time_skipping_env, case_no, outcome, f"{path.name} then {decision.name} at once"
+            )
 
 
 @pytest.mark.parametrize("procedure", PROCEDURES_WITH_EXAMPLES)
 async def test_decisions_in_random_orders_and_bursts_never_fail_a_workflow_task(
-    time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
+    time_skipping_env: WorkflowEnvironment,
+    time_skipping_worker: Worker,
+    settings: Settings,
     procedure: str,
 ) -> None:
     dice = random.Random(f"{SEED}-{procedure}")

@@ -70,9 +70,17 @@ async def test_accepted_case_reviewed_and_approved_records_every_event(
     assert final.deadlines[0].state == "met"
     types = [e.type for e in final.history]
     assert types == [
-        "CaseOpened", "DecisionTaken", "ClockStarted", "NoticeIssued", "StageChanged",
-        "DecisionTaken", "VerificationRecorded",
-        "DecisionTaken", "ClockMet", "NoticeIssued", "CaseClosed",
+        "CaseOpened",
+        "DecisionTaken",
+        "ClockStarted",
+        "NoticeIssued",
+        "StageChanged",
+        "DecisionTaken",
+        "VerificationRecorded",
+        "DecisionTaken",
+        "ClockMet",
+        "NoticeIssued",
+        "CaseClosed",
     ]
     assert [e.seq for e in final.history] == list(range(1, len(types) + 1))
     assert await stored_events(db_pool, case_no) == list(enumerate(types, start=1))
@@ -102,8 +110,11 @@ async def test_review_past_its_tenth_day_is_escalated_and_the_case_goes_on(
     assert status.stage == "review"
     types = [e.type for e in status.history]
     assert types[-5:] == [
-        "ClockReminded", "NoticeIssued",  # to the reviewing office, 2 working days ahead
-        "ClockBreached", "Escalated", "NoticeIssued",  # to the supervising body, once due passed
+        "ClockReminded",
+        "NoticeIssued",  # to the reviewing office, 2 working days ahead
+        "ClockBreached",
+        "Escalated",
+        "NoticeIssued",  # to the supervising body, once due passed
     ]
     escalation = await db_pool.fetchrow(
         "SELECT supervising_body, clock FROM escalations WHERE case_no = $1", case_no
@@ -124,8 +135,13 @@ async def test_review_past_its_tenth_day_is_escalated_and_the_case_goes_on(
 @pytest.mark.parametrize(
     ("decision", "actor", "payload", "error", "message"),
     [
-        ("approve", REVIEWER, {"conclusion": "x"}, WrongStageError,
-         "decision 'approve' is not allowed in stage 'intake' (allowed in: review)"),
+        (
+            "approve",
+            REVIEWER,
+            {"conclusion": "x"},
+            WrongStageError,
+            "decision 'approve' is not allowed in stage 'intake' (allowed in: review)",
+        ),
         ("accept", REVIEWER, {}, WrongRoleError, "role 'reviewer' may not take decision 'accept'"),
         ("reject", CLERK, {}, InvalidInputError, "payload.reason: Field required"),
         ("reject", CLERK, {"reason": "x", "extra": 1}, InvalidInputError, "payload.extra"),
@@ -133,8 +149,13 @@ async def test_review_past_its_tenth_day_is_escalated_and_the_case_goes_on(
     ],
 )
 async def test_refused_decision_changes_nothing(
-    gf: Govflow, db_pool: asyncpg.Pool, decision: str, actor: object, payload: dict[str, object],
-    error: type[Exception], message: str,
+    gf: Govflow,
+    db_pool: asyncpg.Pool,
+    decision: str,
+    actor: object,
+    payload: dict[str, object],
+    error: type[Exception],
+    message: str,
 ) -> None:
     case_no = await start_demo(gf)
     before = await gf.status(case_no)
@@ -146,9 +167,7 @@ async def test_refused_decision_changes_nothing(
     assert len(await stored_events(db_pool, case_no)) == len(before.history)
 
 
-async def test_same_request_id_twice_is_refused_and_recorded_once(
-    gf: Govflow, db_pool: asyncpg.Pool
-) -> None:
+async def test_same_request_id_twice_is_refused_and_recorded_once(gf: Govflow, db_pool: asyncpg.Pool) -> None:
     case_no = await start_demo(gf)
     await gf.decide(case_no, "accept", CLERK, request_id="req-1")
     before = await gf.status(case_no)

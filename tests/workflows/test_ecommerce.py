@@ -24,13 +24,19 @@ class Application(CaseDriver):
 
 
 @pytest.fixture
-async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
-                db_pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
+async def apply(
+    time_skipping_env: WorkflowEnvironment,
+    time_skipping_worker: Worker,
+    settings: Settings,
+    db_pool: asyncpg.Pool,
+):  # type: ignore[no-untyped-def]
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def apply_for(start: str, **changes: Any) -> Application:
         document = copy.deepcopy(example("ecommerce-subsidy", start)) | changes
-        return Application(time_skipping_env, gf, db_pool, await start_from(gf, "ecommerce-subsidy", document))
+        return Application(
+            time_skipping_env, gf, db_pool, await start_from(gf, "ecommerce-subsidy", document)
+        )
 
     yield apply_for
     await gf.close()
@@ -51,18 +57,23 @@ async def test_district_initial_review_then_the_municipal_review_with_the_amount
     assert "支持资金3260000.00元" in (await application.notice("municipal-review"))[1]
 
 
-async def test_a_platform_project_goes_to_the_municipal_bureau_and_a_short_investment_is_refused(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_a_platform_project_goes_to_the_municipal_bureau_and_a_short_investment_is_refused(
+    apply,
+) -> None:  # type: ignore[no-untyped-def]
     platform = await apply("start-platform")
     assert (await platform.status()).stage == "municipal-review"
-    await platform.decide_example("municipal-review", reviewed_cost="4200000", audited_investment=None,
-                                  rent_support=None)
+    await platform.decide_example(
+        "municipal-review", reviewed_cost="4200000", audited_investment=None, rent_support=None
+    )
     [decided] = await platform.events("EcommerceSupportDecided")
     assert Decimal(decided["support"]["total"]) == 4_200_000
     short = await apply("start", investment={"planned": "10000000", "spent": "6000000"})
     await short.decide_example("initial-review")
     with pytest.raises(DecisionRejectedError, match="低于计划总投资额"):
         await short.decide_example("municipal-review", rent_support=None)
-    assert await short.decide_example("municipal-review", approved=False, reasons="已投资额不足70%") == "closed"
+    assert (
+        await short.decide_example("municipal-review", approved=False, reasons="已投资额不足70%") == "closed"
+    )
     assert (await short.status()).outcome == "not approved"
 
 

@@ -48,8 +48,9 @@ class Permit:
         return (await self.gf.decide(self.case_no, decision, actor, payload)).stage
 
     async def notice(self, step: str) -> tuple[str, str]:
-        row = await self.pool.fetchrow("SELECT template, body FROM notices WHERE case_no=$1 AND step=$2",
-                                       self.case_no, step)
+        row = await self.pool.fetchrow(
+            "SELECT template, body FROM notices WHERE case_no=$1 AND step=$2", self.case_no, step
+        )
         return row["template"], row["body"]
 
     async def today(self) -> date:
@@ -57,8 +58,12 @@ class Permit:
 
 
 @pytest.fixture
-async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
-                db_pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
+async def apply(
+    time_skipping_env: WorkflowEnvironment,
+    time_skipping_worker: Worker,
+    settings: Settings,
+    db_pool: asyncpg.Pool,
+):  # type: ignore[no-untyped-def]
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def apply_for(name: str, **changes: Any) -> Permit:
@@ -70,13 +75,18 @@ async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Wo
 
 async def test_commitment_route_is_decided_on_the_spot_with_a_spot_check_within_3_months(apply) -> None:  # type: ignore[no-untyped-def]
     permit = await apply("start-commitment", applicant={"uscc": fresh_uscc(), "name": "北京示例拍卖有限公司"})
-    assert await permit.decide("district-consent", DISTRICT, {"consented": True, "opinion": "同意"}) == "formal-review"
+    assert (
+        await permit.decide("district-consent", DISTRICT, {"consented": True, "opinion": "同意"})
+        == "formal-review"
+    )
     assert await permit.decide("formal-review", WINDOW, {"compliant": True}) == "closed"
     decided = await permit.today()
     status = await permit.status()
     assert status.outcome == "granted"
     [decision] = [e.data for e in status.history if e.type == "PermitDecided"]
-    year, month = (decided.year, decided.month + 3) if decided.month <= 9 else (decided.year + 1, decided.month - 9)
+    year, month = (
+        (decided.year, decided.month + 3) if decided.month <= 9 else (decided.year + 1, decided.month - 9)
+    )
     due = date(year, month, min(decided.day, calendar.monthrange(year, month)[1]))  # 三(一), by hand
     assert decision["spot_check_due"] == due.isoformat()
     template, body = await permit.notice("decision")
@@ -88,10 +98,15 @@ async def test_commitment_route_is_decided_on_the_spot_with_a_spot_check_within_
 
 
 async def test_cancellation_on_the_commitment_route_issues_the_cancellation_notice(
-    apply, postgres_url: str  # type: ignore[no-untyped-def]
+    apply,
+    postgres_url: str,  # type: ignore[no-untyped-def]
 ) -> None:
-    permit = await apply("start-commitment", matter="cancellation", certificate_no="京拍2024-0042",
-                         applicant={"uscc": fresh_uscc(), "name": "北京示例拍卖有限公司"})
+    permit = await apply(
+        "start-commitment",
+        matter="cancellation",
+        certificate_no="京拍2024-0042",
+        applicant={"uscc": fresh_uscc(), "name": "北京示例拍卖有限公司"},
+    )
     await permit.decide("district-consent", DISTRICT, {"consented": True, "opinion": "同意"})
     await permit.decide("formal-review", WINDOW, {"compliant": True})
     template, body = await permit.notice("decision")
@@ -99,14 +114,19 @@ async def test_cancellation_on_the_commitment_route_issues_the_cancellation_noti
     assert "拍卖经营批准证书（编号：京拍2024-0042）已依申请注销" in body
     assert (await permit.status()).outcome == "cancelled"
     # The command line reads the register through the worker: it needs Temporal, not the database.
-    env = {"TEMPORAL_ADDRESS": permit.env.client.service_client.config.target_host,
-           "GOVFLOW_TASK_QUEUE": permit.gf.settings.task_queue,
-           "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/nothing"}
+    env = {
+        "TEMPORAL_ADDRESS": permit.env.client.service_client.config.target_host,
+        "GOVFLOW_TASK_QUEUE": permit.gf.settings.task_queue,
+        "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/nothing",
+    }
     shown = await run_govflow_async("certificate", "京拍2024-0042", "--json", env=env)
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout)["status"] == "cancelled"
     missing = await run_govflow_async("certificate", "京拍1999-0000", env=env)
-    assert (missing.returncode, missing.stderr) == (1, "govflow: no certificate 京拍1999-0000 in the register\n")
+    assert (missing.returncode, missing.stderr) == (
+        1,
+        "govflow: no certificate 京拍1999-0000 in the register\n",
+    )
 
 
 async def test_general_route_review_clock_met(apply) -> None:  # type: ignore[no-untyped-def]
@@ -116,7 +136,9 @@ async def test_general_route_review_clock_met(apply) -> None:  # type: ignore[no
     accepted = await permit.today()
     [review] = (await permit.status()).deadlines
     assert review.due == nth_working_day_after(accepted, 9)  # 二(一): 9 working days
-    await permit.env.sleep(beijing(nth_working_day_after(accepted, 5), 10) - await permit.env.get_current_time())
+    await permit.env.sleep(
+        beijing(nth_working_day_after(accepted, 5), 10) - await permit.env.get_current_time()
+    )
     await permit.decide("grant", REVIEWER, {"certificate_no": "京拍2026-0101"})
     final = await permit.status()
     assert (final.outcome, final.deadlines[0].state) == ("granted", "met")
@@ -130,7 +152,9 @@ async def test_general_route_review_clock_breached_is_escalated_and_the_review_g
     await permit.env.sleep(beijing(due + timedelta(days=1), 0, 5) - await permit.env.get_current_time())
     status = await permit.status()
     assert status.deadlines[0].state == "breached" and status.stage == "review"
-    body = await permit.pool.fetchval("SELECT supervising_body FROM escalations WHERE case_no=$1", permit.case_no)
+    body = await permit.pool.fetchval(
+        "SELECT supervising_body FROM escalations WHERE case_no=$1", permit.case_no
+    )
     assert body == "北京市商务局"
     await permit.decide("refuse", REVIEWER, {"reasons": "拍卖师人数不符合条件"})
     assert (await permit.status()).outcome == "not granted"
@@ -153,25 +177,55 @@ async def test_incomplete_materials_are_returned_with_the_missing_items(apply) -
 
 
 async def test_the_credit_gate_sends_a_repeat_offender_to_the_general_route(
-    apply, db_pool: asyncpg.Pool  # type: ignore[no-untyped-def]
+    apply,
+    db_pool: asyncpg.Pool,  # type: ignore[no-untyped-def]
 ) -> None:
     uscc = fresh_uscc()
     record = f"CRED-{uscc}"
     found = local_date(datetime.now().astimezone()) - timedelta(days=1)
     at = beijing(found, 10)
     async with db_pool.acquire() as conn:  # a general breach, published 6 months, not repaired
-        await append_events(conn, record, [
-            CaseEvent(seq=1, at=at, type="CaseOpened", actor="system:govflow", data={
-                "procedure": "credit-record", "applicant_id": uscc, "district": None, "stage": "open",
-                "received_at": at.isoformat(), "application": {"uscc": uscc, "name": "x"}}),
-            CaseEvent(seq=2, at=at, type="BreachRecorded", actor="credit-officer:c", data={
-                "breach_id": "SPCK-1", "found_on": (found - timedelta(days=400)).isoformat(),
-                "reported_grade": "general", "grade": "general", "publicity_months": 6,
-                "publicity_ends": (found + timedelta(days=3000)).isoformat()}),
-        ], projections())
+        await append_events(
+            conn,
+            record,
+            [
+                CaseEvent(
+                    seq=1,
+                    at=at,
+                    type="CaseOpened",
+                    actor="system:govflow",
+                    data={
+                        "procedure": "credit-record",
+                        "applicant_id": uscc,
+                        "district": None,
+                        "stage": "open",
+                        "received_at": at.isoformat(),
+                        "application": {"uscc": uscc, "name": "x"},
+                    },
+                ),
+                CaseEvent(
+                    seq=2,
+                    at=at,
+                    type="BreachRecorded",
+                    actor="credit-officer:c",
+                    data={
+                        "breach_id": "SPCK-1",
+                        "found_on": (found - timedelta(days=400)).isoformat(),
+                        "reported_grade": "general",
+                        "grade": "general",
+                        "publicity_months": 6,
+                        "publicity_ends": (found + timedelta(days=3000)).isoformat(),
+                    },
+                ),
+            ],
+            projections(),
+        )
     permit = await apply("start-commitment", applicant={"uscc": uscc, "name": "北京示例拍卖有限公司"})
     # Sent at once, the consent waits for the credit gate: it cannot slip in on the commitment route.
-    assert await permit.decide("district-consent", DISTRICT, {"consented": True, "opinion": "同意"}) == "acceptance"
+    assert (
+        await permit.decide("district-consent", DISTRICT, {"consented": True, "opinion": "同意"})
+        == "acceptance"
+    )
     status = await permit.status()
     [changed] = [e.data for e in status.history if e.type == "RouteChanged"]
     assert (changed["from_route"], changed["to_route"]) == ("commitment", "general")

@@ -33,7 +33,9 @@ def three_months_after(day: date) -> date:
 
 
 async def test_a_round_draws_checks_within_3_months_and_acts_on_each_outcome(
-    time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
+    time_skipping_env: WorkflowEnvironment,
+    time_skipping_worker: Worker,
+    settings: Settings,
     db_pool: asyncpg.Pool,
 ) -> None:
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
@@ -42,16 +44,34 @@ async def test_a_round_draws_checks_within_3_months_and_acts_on_each_outcome(
     entities = [fresh_uscc() for _ in range(5)]
     round_ = SpotCheckRound(
         round_name="2026年第4季度从事拍卖业务许可告知承诺抽查",
-        candidates=tuple(Candidate(uscc=u, name=f"拍卖公司{n}", permit_case_no=f"AUCP-2026-00010{n}",
-                                   certificate_no=f"京拍2026-010{n}", decided_on=decided)
-                         for n, u in enumerate(entities)),
-        inspectors=INSPECTORS, conflicts={entities[0]: ("insp-1",)}, sampling_rate=1.0,
+        candidates=tuple(
+            Candidate(
+                uscc=u,
+                name=f"拍卖公司{n}",
+                permit_case_no=f"AUCP-2026-00010{n}",
+                certificate_no=f"京拍2026-010{n}",
+                decided_on=decided,
+            )
+            for n, u in enumerate(entities)
+        ),
+        inspectors=INSPECTORS,
+        conflicts={entities[0]: ("insp-1",)},
+        sampling_rate=1.0,
         seed="round-seed-2026-q4",
     )
-    expected = draw(DrawInput(seed="round-seed-2026-q4", entities=tuple(entities), inspectors=INSPECTORS,
-                              conflicts={entities[0]: ("insp-1",)}, sampling_rate=1.0))
+    expected = draw(
+        DrawInput(
+            seed="round-seed-2026-q4",
+            entities=tuple(entities),
+            inspectors=INSPECTORS,
+            conflicts={entities[0]: ("insp-1",)},
+            sampling_rate=1.0,
+        )
+    )
     case_no = (await gf.start_case("spot-check", round_)).case_no
-    status = await wait_for_status(gf, case_no, lambda s: sum(e.type == "ClockStarted" for e in s.history) == 5)
+    status = await wait_for_status(
+        gf, case_no, lambda s: sum(e.type == "ClockStarted" for e in s.history) == 5
+    )
     [made] = [e.data for e in status.history if e.type == "DrawMade"]
     assert made["seed"] == "round-seed-2026-q4"
     assert made["checks"] == [c.model_dump(mode="json") for c in expected.checks]
@@ -60,7 +80,9 @@ async def test_a_round_draws_checks_within_3_months_and_acts_on_each_outcome(
 
     team = {c.entity: c.inspectors for c in expected.checks}
 
-    async def decide(entity: str, decision: str, payload: dict[str, object], inspector: str | None = None) -> None:
+    async def decide(
+        entity: str, decision: str, payload: dict[str, object], inspector: str | None = None
+    ) -> None:
         actor = Actor(role="inspector", id=inspector or team[entity][0])
         await gf.decide(case_no, decision, actor, {"entity": entity, **payload})
 
@@ -74,22 +96,40 @@ async def test_a_round_draws_checks_within_3_months_and_acts_on_each_outcome(
 
     rectify_by = (today + timedelta(days=15)).isoformat()
     await decide(entities[0], "record-finding", {"outcome": "true", "findings": "材料核对一致"})
-    await decide(entities[1], "record-finding", {"outcome": "minor", "findings": "信息不准确", "rectify_by": rectify_by})
-    await decide(entities[2], "record-finding", {"outcome": "general", "findings": "材料与事实有出入", "rectify_by": rectify_by})
+    await decide(
+        entities[1],
+        "record-finding",
+        {"outcome": "minor", "findings": "信息不准确", "rectify_by": rectify_by},
+    )
+    await decide(
+        entities[2],
+        "record-finding",
+        {"outcome": "general", "findings": "材料与事实有出入", "rectify_by": rectify_by},
+    )
     await decide(entities[3], "record-finding", {"outcome": "severe", "findings": "提供虚假材料"})
-    await decide(entities[4], "record-finding", {"outcome": "general", "findings": "不能提供准确材料", "rectify_by": rectify_by})
+    await decide(
+        entities[4],
+        "record-finding",
+        {"outcome": "general", "findings": "不能提供准确材料", "rectify_by": rectify_by},
+    )
     await decide(entities[1], "record-rectification", {"rectified": True, "notes": "已补正"})
     await decide(entities[2], "record-rectification", {"rectified": False, "notes": "仍不符合条件"})
     # entities[4] lets its rectification date pass: revoked, a severe breach.
-    await time_skipping_env.sleep(beijing(today + timedelta(days=16), 1) - await time_skipping_env.get_current_time())
+    await time_skipping_env.sleep(
+        beijing(today + timedelta(days=16), 1) - await time_skipping_env.get_current_time()
+    )
 
     final = await wait_for_status(gf, case_no, lambda s: s.outcome == "published")
     assert {d.name: d.state for d in final.deadlines if d.name.startswith("check:")} == {
-        f"check:{e}": "met" for e in entities}
+        f"check:{e}": "met" for e in entities
+    }
     revoked = sorted(e.data["entity"] for e in final.history if e.type == "CertificateRevoked")
     assert revoked == sorted([entities[2], entities[3], entities[4]])
-    referred = [e.data["entity"] for e in final.history
-                if e.type == "CertificateRevoked" and e.data["legal_liability_referred"]]
+    referred = [
+        e.data["entity"]
+        for e in final.history
+        if e.type == "CertificateRevoked" and e.data["legal_liability_referred"]
+    ]
     assert referred == [entities[3]]
     results = await db_pool.fetchval("SELECT body FROM notices WHERE case_no=$1 AND step='results'", case_no)
     assert "随机种子：round-seed-2026-q4" in results
@@ -111,7 +151,9 @@ async def test_a_round_draws_checks_within_3_months_and_acts_on_each_outcome(
 
 
 async def test_a_general_breach_that_is_the_second_within_a_year_is_revoked_not_rectified(
-    time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
+    time_skipping_env: WorkflowEnvironment,
+    time_skipping_worker: Worker,
+    settings: Settings,
     db_pool: asyncpg.Pool,
 ) -> None:
     """四(一): two general breaches within a year are handled as severe. The record already
@@ -122,21 +164,49 @@ async def test_a_general_breach_that_is_the_second_within_a_year_is_revoked_not_
     today = local_date(await time_skipping_env.get_current_time())
     entity = fresh_uscc()
     record = await gf.start_case("credit-record", CreditSubject(uscc=entity, name="拍卖公司甲"))
-    await gf.decide(record.case_no, "record-breach", Actor(role="credit-officer", id="credit-01"), {
-        "breach_id": "EARLIER-1", "found_on": (today - timedelta(days=60)).isoformat(),
-        "grade": "general", "matter": "licence", "publicity_months": 1})
+    await gf.decide(
+        record.case_no,
+        "record-breach",
+        Actor(role="credit-officer", id="credit-01"),
+        {
+            "breach_id": "EARLIER-1",
+            "found_on": (today - timedelta(days=60)).isoformat(),
+            "grade": "general",
+            "matter": "licence",
+            "publicity_months": 1,
+        },
+    )
     round_ = SpotCheckRound(
-        round_name="2026年第4季度抽查（复查）", inspectors=INSPECTORS, sampling_rate=1.0,
+        round_name="2026年第4季度抽查（复查）",
+        inspectors=INSPECTORS,
+        sampling_rate=1.0,
         seed="second-general-2026",
-        candidates=(Candidate(uscc=entity, name="拍卖公司甲", permit_case_no="AUCP-2026-000201",
-                              certificate_no="京拍2026-0201", decided_on=today - timedelta(days=20)),))
+        candidates=(
+            Candidate(
+                uscc=entity,
+                name="拍卖公司甲",
+                permit_case_no="AUCP-2026-000201",
+                certificate_no="京拍2026-0201",
+                decided_on=today - timedelta(days=20),
+            ),
+        ),
+    )
     case_no = (await gf.start_case("spot-check", round_)).case_no
     [check] = draw(round_.draw_input("second-general-2026")).checks
     inspector = Actor(role="inspector", id=check.inspectors[0])
 
-    accepted = await gf.decide(case_no, "record-finding", inspector, {
-        "entity": entity, "outcome": "general", "findings": "材料与事实不符",
-        "rectify_by": (today + timedelta(days=15)).isoformat()}, wait=30)
+    accepted = await gf.decide(
+        case_no,
+        "record-finding",
+        inspector,
+        {
+            "entity": entity,
+            "outcome": "general",
+            "findings": "材料与事实不符",
+            "rectify_by": (today + timedelta(days=15)).isoformat(),
+        },
+        wait=30,
+    )
     assert accepted.decision == "record-finding"
 
     final = await wait_for_status(gf, case_no, lambda s: s.outcome == "published")
@@ -150,7 +220,9 @@ async def test_a_general_breach_that_is_the_second_within_a_year_is_revoked_not_
 
     recorded = [e.data for e in (await gf.status(record.case_no)).history if e.type == "BreachRecorded"]
     assert [(r["reported_grade"], r["grade"], r["publicity_months"]) for r in recorded] == [
-        ("general", "general", 1), ("general", "severe", 6)]
+        ("general", "general", 1),
+        ("general", "severe", 6),
+    ]
     async with db_pool.acquire() as conn:
         register = await look_up(conn, "京拍2026-0201")
     assert register is not None and register["status"] == "revoked"

@@ -51,8 +51,12 @@ class Project(CaseDriver):
 
 
 @pytest.fixture
-async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
-                db_pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
+async def apply(
+    time_skipping_env: WorkflowEnvironment,
+    time_skipping_worker: Worker,
+    settings: Settings,
+    db_pool: asyncpg.Pool,
+):  # type: ignore[no-untyped-def]
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def apply_for(start: str, **enterprise: Any) -> Project:
@@ -89,9 +93,15 @@ async def test_district_route_through_the_eight_stages_with_objections_and_an_au
     await project.env.sleep(beijing(ends + timedelta(days=1), 1) - await project.env.get_current_time())
     await wait_for_status(project.gf, project.case_no, lambda s: s.stage == "implementation")
     with pytest.raises(DecisionRejectedError, match=r"payload\.completed_on"):
-        await project.decide("apply-disbursement", claims=claims, completed_on=(await project.today() + timedelta(days=2)).isoformat())
+        await project.decide(
+            "apply-disbursement",
+            claims=claims,
+            completed_on=(await project.today() + timedelta(days=2)).isoformat(),
+        )
     today = (await project.today()).isoformat()
-    assert await project.decide("apply-disbursement", claims=claims, completed_on=today) == "completeness-review"  # 5
+    assert (
+        await project.decide("apply-disbursement", claims=claims, completed_on=today) == "completeness-review"
+    )  # 5
     assert await project.decide("check-completeness") == "compliance-review"  # 6: district, then municipal
     assert await project.decide("review-compliance") == "audit"
     with pytest.raises(DecisionRejectedError, match="above what was claimed"):
@@ -113,7 +123,9 @@ async def test_district_route_through_the_eight_stages_with_objections_and_an_au
     assert final.outcome == "disbursed"  # 8
     [paid] = [e.data for e in final.history if e.type == "Disbursed"]
     assert (Decimal(paid["amount"]), paid["cut_reason"]) == (265_000, None)
-    row = await project.pool.fetchrow("SELECT amount FROM subsidy_disbursements WHERE case_no = $1", project.case_no)
+    row = await project.pool.fetchrow(
+        "SELECT amount FROM subsidy_disbursements WHERE case_no = $1", project.case_no
+    )
     assert row["amount"] == 265_000
     assert "拨付支持资金265000.00元" in (await project.notice("disbursement"))[1]
 
@@ -139,7 +151,9 @@ async def test_municipal_route_through_the_eight_stages_without_the_district_rev
     await project.env.sleep(beijing(ends + timedelta(days=1), 1) - await project.env.get_current_time())
     await wait_for_status(project.gf, project.case_no, lambda s: s.stage == "implementation")
     today = (await project.today()).isoformat()
-    assert await project.decide("apply-disbursement", claims=claims, completed_on=today) == "compliance-review"
+    assert (
+        await project.decide("apply-disbursement", claims=claims, completed_on=today) == "compliance-review"
+    )
     with pytest.raises(DecisionRejectedError, match="not allowed in stage 'compliance-review'"):
         await project.decide("check-completeness")
     await project.decide("review-compliance")
@@ -160,18 +174,31 @@ async def test_an_upheld_objection_ends_the_project_and_nothing_is_paid(apply) -
     await project.decide("apply-plan", claims=await project.claims())
     await project.decide("select-plan")
     await project.decide("object")
-    assert await project.decide("rule-objection", MUNICIPAL, upheld=True, findings="展会未实际举办") == "closed"
+    assert (
+        await project.decide("rule-objection", MUNICIPAL, upheld=True, findings="展会未实际举办") == "closed"
+    )
     final = await project.status()
     assert final.outcome == "objection upheld (plan publicity)"
     assert "异议成立" in (await project.notice("objection-plan"))[1]
-    assert await project.pool.fetchval("SELECT count(*) FROM subsidy_disbursements WHERE case_no=$1", project.case_no) == 0
+    assert (
+        await project.pool.fetchval(
+            "SELECT count(*) FROM subsidy_disbursements WHERE case_no=$1", project.case_no
+        )
+        == 0
+    )
 
 
 async def test_a_group_training_project_of_an_organising_unit(apply) -> None:  # type: ignore[no-untyped-def]
     project = await apply("start-group")  # Chaoyang, but an organising unit: the municipal bureau
     await project.decide("confirm-registration", MUNICIPAL)
-    training = {"item": "training", "spend": "80000", "incurred_on": (await project.today()).isoformat(),
-                "firms": 120, "participants": 300, "materials_cost": "10000"}
+    training = {
+        "item": "training",
+        "spend": "80000",
+        "incurred_on": (await project.today()).isoformat(),
+        "firms": 120,
+        "participants": 300,
+        "materials_cost": "10000",
+    }
     await project.decide("apply-plan", Actor(role="enterprise", id="unit"), claims=[training])
     [plan] = await project.events("SupportQuoted")
     # 200 × 300 = 60,000; materials over 10 % of 70,000 cut by 3,000: 57,000 × 50 % = 28,500; no annual cap
@@ -182,7 +209,9 @@ async def test_a_group_training_project_of_an_organising_unit(apply) -> None:  #
 
 @pytest.mark.parametrize(("confirmed", "support"), [(True, 100_000), (False, 50_000)])
 async def test_a_district_enterprise_s_dual_autonomous_claim_is_for_the_municipal_bureau(
-    apply, confirmed: bool, support: int  # type: ignore[no-untyped-def]
+    apply,
+    confirmed: bool,
+    support: int,  # type: ignore[no-untyped-def]
 ) -> None:
     project = await apply("start-district", dual_basis="laozihao")  # Haidian, an SME claiming 老字号
     assert await project.decide("confirm-registration") == "dual-confirmation"
@@ -206,4 +235,7 @@ async def test_a_project_the_rules_give_nothing_cannot_be_selected(apply) -> Non
     assert "中小外贸企业不可申报" in plan["quote"]["quotes"][0]["refused"]
     with pytest.raises(DecisionRejectedError, match="no support"):
         await project.decide("select-plan")
-    assert await project.decide("select-plan", selected=False, priority="附件1：中小外贸企业不可申报") == "closed"
+    assert (
+        await project.decide("select-plan", selected=False, priority="附件1：中小外贸企业不可申报")
+        == "closed"
+    )

@@ -30,8 +30,12 @@ class Exam(CaseDriver):
 
 
 @pytest.fixture
-async def register(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
-                   db_pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
+async def register(
+    time_skipping_env: WorkflowEnvironment,
+    time_skipping_worker: Worker,
+    settings: Settings,
+    db_pool: asyncpg.Pool,
+):  # type: ignore[no-untyped-def]
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def register_for(**changes: Any) -> Exam:

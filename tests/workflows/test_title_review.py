@@ -66,8 +66,12 @@ class Review(CaseDriver):
 
 
 @pytest.fixture
-async def apply(time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings,
-                db_pool: asyncpg.Pool):  # type: ignore[no-untyped-def]
+async def apply(
+    time_skipping_env: WorkflowEnvironment,
+    time_skipping_worker: Worker,
+    settings: Settings,
+    db_pool: asyncpg.Pool,
+):  # type: ignore[no-untyped-def]
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def apply_for(**changes: Any) -> Review:
@@ -84,8 +88,12 @@ async def start_person_case(gf: Govflow, procedure: str, changes: dict[str, Any]
     document = copy.deepcopy(example(procedure, "start"))
     document["applicant"]["id_number"] = fresh_id_number()
     document.update(changes)
-    return await start_from(gf, procedure, document,
-                            lambda s: any(e.type in ("EligibilityAssessed", "CaseClosed") for e in s.history))
+    return await start_from(
+        gf,
+        procedure,
+        document,
+        lambda s: any(e.type in ("EligibilityAssessed", "CaseClosed") for e in s.history),
+    )
 
 
 async def test_a_review_round_one_passes_one_fails_the_vote_one_objection_upheld(apply) -> None:  # type: ignore[no-untyped-def]
@@ -100,7 +108,11 @@ async def test_a_review_round_one_passes_one_fails_the_vote_one_objection_upheld
     await passes.vote(members, approve=7, reject=2, abstain=1)
     assert await passes.decide("close-ballot") == "acceptance"
     [closed] = await passes.events("BallotClosed")
-    assert (closed["valid"], closed["passed"], closed["tally"]["attendance"]) == (True, True, sorted(members[:10]))
+    assert (closed["valid"], closed["passed"], closed["tally"]["attendance"]) == (
+        True,
+        True,
+        sorted(members[:10]),
+    )
 
     # 9 of 15 vote: invalid (27 < 30), recorded, and the vote is held again; then 10 vote, 6 approve: fails.
     await fails.vote(members, approve=9, reject=0)
@@ -130,11 +142,18 @@ async def test_a_review_round_one_passes_one_fails_the_vote_one_objection_upheld
     assert await passes.decide("accept") == "publicity"
     published = await passes.today()
     [started] = await passes.events("PublicityStarted")
-    assert started == {"published_on": published.isoformat(), "ends_on": (published + timedelta(days=15)).isoformat()}
-    await passes.env.sleep(beijing(published + timedelta(days=15), 23, 30) - await passes.env.get_current_time())
+    assert started == {
+        "published_on": published.isoformat(),
+        "ends_on": (published + timedelta(days=15)).isoformat(),
+    }
+    await passes.env.sleep(
+        beijing(published + timedelta(days=15), 23, 30) - await passes.env.get_current_time()
+    )
     status = await passes.status()
     assert (status.stage, status.outcome) == ("publicity", None)
-    await passes.env.sleep(beijing(published + timedelta(days=16), 0, 30) - await passes.env.get_current_time())
+    await passes.env.sleep(
+        beijing(published + timedelta(days=16), 0, 30) - await passes.env.get_current_time()
+    )
     final = await wait_for_status(passes.gf, passes.case_no, lambda s: s.outcome is not None)
     assert final.outcome == "certified"
     [certified] = [e.data for e in final.history if e.type == "TitleCertified"]
@@ -178,10 +197,16 @@ async def test_ballots_from_non_members_and_second_ballots_are_refused_and_chang
     await review.vote(members[1:], approve=9, reject=0)
     await review.decide("close-ballot")
     [closed] = await review.events("BallotClosed")
-    assert (closed["tally"]["approve"], closed["tally"]["reject"], len(closed["tally"]["attendance"])) == (10, 0, 10)
+    assert (closed["tally"]["approve"], closed["tally"]["reject"], len(closed["tally"]["attendance"])) == (
+        10,
+        0,
+        10,
+    )
     with pytest.raises(DecisionRejectedError, match="no ballot is open"):  # the box is closed
         await cast_ballot(review.gf.settings, review.case_no, members[12], "reject")
-    await review.decide("report-fraud", findings="推荐材料中的业绩证明系伪造")  # ends the case for the next test
+    await review.decide(
+        "report-fraud", findings="推荐材料中的业绩证明系伪造"
+    )  # ends the case for the next test
 
 
 async def test_fraud_cancels_the_application_and_a_blacklisted_person_is_refused(apply) -> None:  # type: ignore[no-untyped-def]
@@ -192,7 +217,9 @@ async def test_fraud_cancels_the_application_and_a_blacklisted_person_is_refused
     assert status.outcome == "cancelled: fraud"
     [entry] = await review.events("PersonBlacklisted")
     assert entry["findings"] == "申报的代表作系他人成果"
-    again = await apply(applicant=(await review.gf.status(review.case_no)).history[0].data["application"]["applicant"])
+    again = await apply(
+        applicant=(await review.gf.status(review.case_no)).history[0].data["application"]["applicant"]
+    )
     final = await again.status()
     assert final.outcome == "refused: blacklisted"
     template, body = await again.notice("refused")
@@ -204,14 +231,21 @@ async def test_bad_decisions_are_refused(apply) -> None:  # type: ignore[no-unty
     [assessed] = await review.events("EligibilityAssessed")
     assert assessed["eligible"] is False
     with pytest.raises(DecisionRejectedError, match=r"payload\.published_until"):
-        await review.decide("recommend", published_until=(await review.today() + timedelta(days=3)).isoformat())
-    with pytest.raises(DecisionRejectedError, match="'agency-check' is not allowed in stage 'recommendation'"):
+        await review.decide(
+            "recommend", published_until=(await review.today() + timedelta(days=3)).isoformat()
+        )
+    with pytest.raises(
+        DecisionRejectedError, match="'agency-check' is not allowed in stage 'recommendation'"
+    ):
         await review.decide("agency-check")
     await review.decide("recommend")
     with pytest.raises(DecisionRejectedError, match="does not meet the conditions"):
         await review.decide("agency-check")
     history = len((await review.status()).history)
-    assert await review.decide("agency-check", passed=False, reasons="取得中级职称后从事知识产权工作不满5年") == "closed"
+    assert (
+        await review.decide("agency-check", passed=False, reasons="取得中级职称后从事知识产权工作不满5年")
+        == "closed"
+    )
     assert len((await review.status()).history) > history
     assert (await review.notice("agency-check"))[0] == "title_not_passed_check"
     with pytest.raises(DecisionRejectedError, match="ended"):
@@ -290,7 +324,10 @@ async def test_no_stored_record_links_a_member_to_a_choice(apply, capfd: pytest.
     assert _links(events, set(members)) == []
 
     async with review.pool.acquire() as conn:
-        tables = [r["tablename"] for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname='public'")]
+        tables = [
+            r["tablename"]
+            for r in await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname='public'")
+        ]
         rows = [dict(r) for t in tables for r in await conn.fetch(f'SELECT * FROM "{t}"')]
         attendance = await conn.fetch("SELECT * FROM ballot_attendance WHERE case_no=$1", review.case_no)
     assert {r["member"] for r in attendance} == set(members[:11])
@@ -299,7 +336,9 @@ async def test_no_stored_record_links_a_member_to_a_choice(apply, capfd: pytest.
 
     logged = capfd.readouterr()
     lines = (logged.out + logged.err).splitlines()
-    assert [line for line in lines if any(m in line for m in members) and any(c in line for c in CHOICES)] == []
+    assert [
+        line for line in lines if any(m in line for m in members) and any(c in line for c in CHOICES)
+    ] == []
 
 
 async def test_a_drawing_the_pool_cannot_fill_is_refused_before_anything_is_recorded(apply) -> None:  # type: ignore[no-untyped-def]

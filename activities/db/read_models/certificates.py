@@ -13,23 +13,43 @@ from domain.spot_check import CertificateRevoked
 
 TABLES = ("certificates", "certificate_history")
 
-ACTIONS = {"licence": "issued", "change": "changed", "renewal": "renewed", "reissue": "reissued",
-           "cancellation": "cancelled"}
+ACTIONS = {
+    "licence": "issued",
+    "change": "changed",
+    "renewal": "renewed",
+    "reissue": "reissued",
+    "cancellation": "cancelled",
+}
 
 
-async def _entry(conn: Connection, case_no: str, event: CaseEvent, number: str, holder: str,
-                 action: str, detail: str | None) -> None:
+async def _entry(
+    conn: Connection,
+    case_no: str,
+    event: CaseEvent,
+    number: str,
+    holder: str,
+    action: str,
+    detail: str | None,
+) -> None:
     await conn.execute(
         """INSERT INTO certificates (certificate_no, holder_id, status, updated_at)
            VALUES ($1, $2, $3, $4)
            ON CONFLICT (certificate_no) DO UPDATE SET status = EXCLUDED.status,
                holder_id = EXCLUDED.holder_id, updated_at = EXCLUDED.updated_at""",
-        number, holder, action, event.at,
+        number,
+        holder,
+        action,
+        event.at,
     )
     await conn.execute(
         """INSERT INTO certificate_history (certificate_no, case_no, seq, action, detail, at)
            VALUES ($1, $2, $3, $4, $5, $6)""",
-        number, case_no, event.seq, action, detail, event.at,
+        number,
+        case_no,
+        event.seq,
+        action,
+        detail,
+        event.at,
     )
 
 
@@ -38,8 +58,9 @@ async def _decided(conn: Connection, case_no: str, event: CaseEvent) -> None:
     if not data.granted or data.certificate_no is None:
         return
     holder = await conn.fetchval("SELECT applicant_id FROM cases WHERE case_no = $1", case_no)
-    await _entry(conn, case_no, event, data.certificate_no, holder, ACTIONS[data.matter],
-                 f"{data.route} route")
+    await _entry(
+        conn, case_no, event, data.certificate_no, holder, ACTIONS[data.matter], f"{data.route} route"
+    )
 
 
 async def _revoked(conn: Connection, case_no: str, event: CaseEvent) -> None:
@@ -59,9 +80,13 @@ async def look_up(conn: Connection, certificate_no: str) -> dict[str, Any] | Non
         return None
     history = await conn.fetch(
         """SELECT case_no, action, detail, at FROM certificate_history
-           WHERE certificate_no = $1 ORDER BY at, case_no, seq""", certificate_no)
+           WHERE certificate_no = $1 ORDER BY at, case_no, seq""",
+        certificate_no,
+    )
     return {
-        "certificate_no": certificate_no, "holder_id": row["holder_id"], "status": row["status"],
+        "certificate_no": certificate_no,
+        "holder_id": row["holder_id"],
+        "status": row["status"],
         "history": [{**dict(h), "at": h["at"].isoformat()} for h in history],
     }
 

@@ -23,13 +23,18 @@ async def _decided(conn: Connection, case_no: str, event: CaseEvent) -> None:
     if data.spot_check_due is None or data.certificate_no is None:
         return  # only a granted commitment is spot-checked
     opened = await conn.fetchval(
-        "SELECT data FROM case_events WHERE case_no = $1 AND type = 'CaseOpened'", case_no)
+        "SELECT data FROM case_events WHERE case_no = $1 AND type = 'CaseOpened'", case_no
+    )
     applicant = opened["application"]["applicant"]
     await conn.execute(
         """INSERT INTO commitment_decisions (permit_case_no, uscc, name, certificate_no, decided_on,
                                              spot_check_due)
            VALUES ($1, $2, $3, $4, $5, $6)""",
-        case_no, applicant["uscc"], applicant["name"], data.certificate_no, local_date(event.at),
+        case_no,
+        applicant["uscc"],
+        applicant["name"],
+        data.certificate_no,
+        local_date(event.at),
         data.spot_check_due,
     )
 
@@ -41,7 +46,8 @@ async def _round_opened(conn: Connection, case_no: str, event: CaseEvent) -> Non
     round_ = SpotCheckRound.model_validate(opened.application)
     await conn.execute(
         "UPDATE commitment_decisions SET round_case_no = $1 WHERE permit_case_no = ANY($2::text[])",
-        case_no, [c.permit_case_no for c in round_.candidates],
+        case_no,
+        [c.permit_case_no for c in round_.candidates],
     )
 
 

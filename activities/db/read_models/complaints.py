@@ -32,9 +32,14 @@ async def _opened(conn: Connection, case_no: str, event: CaseEvent) -> None:
         """INSERT INTO complaints (case_no, kind, receiving_level, district, complainant_id,
                                    complainant_kind, received_on, stage, appeal_of)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""",
-        case_no, filing.kind.value, filing.receiving_body.level,
-        filing.district.value if filing.district else None, filing.complainant.id,
-        filing.complainant.kind, filing.received_on or local_date(opened.received_at), opened.stage,
+        case_no,
+        filing.kind.value,
+        filing.receiving_body.level,
+        filing.district.value if filing.district else None,
+        filing.complainant.id,
+        filing.complainant.kind,
+        filing.received_on or local_date(opened.received_at),
+        opened.stage,
         filing.appeal_of,
     )
 
@@ -43,27 +48,31 @@ async def _stage_changed(conn: Connection, case_no: str, event: CaseEvent) -> No
     data = ev.StageChanged.model_validate(event.data)
     await conn.execute("UPDATE complaints SET stage = $2 WHERE case_no = $1", case_no, data.to_stage)
     if data.to_stage == "terminated":
-        await conn.execute("UPDATE complaints SET terminated_on = $2 WHERE case_no = $1",
-                           case_no, local_date(event.at))
+        await conn.execute(
+            "UPDATE complaints SET terminated_on = $2 WHERE case_no = $1", case_no, local_date(event.at)
+        )
 
 
 async def _accepted(conn: Connection, case_no: str, event: CaseEvent) -> None:
     ComplaintAccepted.model_validate(event.data)
-    await conn.execute("UPDATE complaints SET accepted_on = $2 WHERE case_no = $1",
-                       case_no, local_date(event.at))
+    await conn.execute(
+        "UPDATE complaints SET accepted_on = $2 WHERE case_no = $1", case_no, local_date(event.at)
+    )
 
 
 async def _not_accepted(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = NonAcceptanceDecided.model_validate(event.data)
-    await conn.execute("UPDATE complaints SET non_acceptance_ground = $2 WHERE case_no = $1",
-                       case_no, data.ground)
+    await conn.execute(
+        "UPDATE complaints SET non_acceptance_ground = $2 WHERE case_no = $1", case_no, data.ground
+    )
 
 
 async def _resolved(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = ComplaintResolved.model_validate(event.data)
     await conn.execute(
         "UPDATE complaints SET resolution_ways = array_append(resolution_ways, $2) WHERE case_no = $1",
-        case_no, data.way,
+        case_no,
+        data.way,
     )
 
 
@@ -71,7 +80,9 @@ async def _terminated(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = ComplaintTerminated.model_validate(event.data)
     await conn.execute(
         """UPDATE complaints SET termination_ground = $2, deemed_withdrawn = $3 WHERE case_no = $1""",
-        case_no, data.ground, data.deemed_withdrawn,
+        case_no,
+        data.ground,
+        data.deemed_withdrawn,
     )
 
 
@@ -79,7 +90,10 @@ async def _closed(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = ev.CaseClosed.model_validate(event.data)
     await conn.execute(
         "UPDATE complaints SET stage = $2, outcome = $3, closed_on = $4 WHERE case_no = $1",
-        case_no, data.stage, data.outcome, local_date(event.at),
+        case_no,
+        data.stage,
+        data.outcome,
+        local_date(event.at),
     )
 
 
@@ -113,27 +127,37 @@ async def period_figures(
     received = await conn.fetch(
         f"""SELECT kind, count(*) AS n FROM complaints
             WHERE received_on BETWEEN $1 AND $2 AND {where} GROUP BY kind ORDER BY kind""",
-        start, end, *args,
+        start,
+        end,
+        *args,
     )
     progress = await conn.fetch(
         f"""SELECT stage, count(*) AS n FROM complaints
             WHERE received_on <= $2 AND (closed_on IS NULL OR closed_on >= $1) AND {where}
             GROUP BY stage ORDER BY stage""",
-        start, end, *args,
+        start,
+        end,
+        *args,
     )
     concluded = await conn.fetch(
         f"""SELECT case_no, kind, outcome, non_acceptance_ground, termination_ground,
                    deemed_withdrawn, resolution_ways, received_on, closed_on
             FROM complaints WHERE closed_on BETWEEN $1 AND $2 AND {where} ORDER BY closed_on, case_no""",
-        start, end, *args,
+        start,
+        end,
+        *args,
     )
     return {
         "period": [start.isoformat(), end.isoformat()],
         "received": {row["kind"]: row["n"] for row in received},
         "in_progress_by_stage": {row["stage"]: row["n"] for row in progress},
         "concluded": [
-            {**dict(row), "received_on": row["received_on"].isoformat(),
-             "closed_on": row["closed_on"].isoformat(), "resolution_ways": list(row["resolution_ways"])}
+            {
+                **dict(row),
+                "received_on": row["received_on"].isoformat(),
+                "closed_on": row["closed_on"].isoformat(),
+                "resolution_ways": list(row["resolution_ways"]),
+            }
             for row in concluded
         ],
     }
@@ -146,7 +170,8 @@ async def annual_figures(conn: Connection, year: int) -> dict[str, Any]:
         """SELECT kind, receiving_level, accepted_on IS NOT NULL AS accepted,
                   non_acceptance_ground, termination_ground, deemed_withdrawn, resolution_ways
            FROM complaints WHERE received_on BETWEEN $1 AND $2""",
-        start, end,
+        start,
+        end,
     )
 
     def count(key: Any) -> dict[str, int]:
@@ -163,17 +188,22 @@ async def annual_figures(conn: Connection, year: int) -> dict[str, Any]:
         "by_body": count(lambda r: [r["receiving_level"]]),
         "accepted": sum(1 for r in rows if r["accepted"]),
         "not_accepted_by_ground": count(
-            lambda r: [r["non_acceptance_ground"]] if r["non_acceptance_ground"] else []),
-        "terminated_by_ground": count(
-            lambda r: [r["termination_ground"]] if r["termination_ground"] else []),
+            lambda r: [r["non_acceptance_ground"]] if r["non_acceptance_ground"] else []
+        ),
+        "terminated_by_ground": count(lambda r: [r["termination_ground"]] if r["termination_ground"] else []),
         "deemed_withdrawn": sum(1 for r in rows if r["deemed_withdrawn"]),
         "resolution_ways": count(lambda r: r["resolution_ways"]),
     }
 
 
 async def list_complaints(
-    conn: Connection, *, level: str | None = None, district: str | None = None,
-    stage: str | None = None, ground: int | None = None, overdue_at: datetime | None = None,
+    conn: Connection,
+    *,
+    level: str | None = None,
+    district: str | None = None,
+    stage: str | None = None,
+    ground: int | None = None,
+    overdue_at: datetime | None = None,
 ) -> list[dict[str, Any]]:
     """Complaints for operators, by body, stage, non-acceptance or termination ground, and
     overdue clocks (a deadline of the case that had passed at `overdue_at`)."""
@@ -184,10 +214,13 @@ async def list_complaints(
         args.append(value)
         clauses.append(clause.replace("$?", f"${len(args)}"))
 
-    for clause, value in (("c.receiving_level = $?", level), ("c.district = $?", district),
-                          ("c.stage = $?", stage),
-                          ("(c.non_acceptance_ground = $? OR c.termination_ground = $?)", ground),
-                          ("k.outcome IS NULL AND k.next_deadline < $?", overdue_at)):
+    for clause, value in (
+        ("c.receiving_level = $?", level),
+        ("c.district = $?", district),
+        ("c.stage = $?", stage),
+        ("(c.non_acceptance_ground = $? OR c.termination_ground = $?)", ground),
+        ("k.outcome IS NULL AND k.next_deadline < $?", overdue_at),
+    ):
         if value:
             where(clause, value)
     rows = await conn.fetch(
@@ -195,22 +228,31 @@ async def list_complaints(
                    c.non_acceptance_ground, c.termination_ground, k.next_deadline,
                    k.deadlines
             FROM complaints c JOIN cases k USING (case_no)
-            WHERE {' AND '.join(clauses)} ORDER BY c.received_on, c.case_no""",
+            WHERE {" AND ".join(clauses)} ORDER BY c.received_on, c.case_no""",
         *args,
     )
     listed = []
     for row in rows:
-        overdue = [d["name"] for d in row["deadlines"]
-                   if overdue_at and d["state"] in ("running", "breached")
-                   and d["due"] < overdue_at.astimezone(SHANGHAI).date().isoformat()]
-        listed.append({
-            "case_no": row["case_no"], "kind": row["kind"], "body": row["receiving_level"],
-            "district": row["district"], "stage": row["stage"],
-            "received_on": row["received_on"].isoformat(),
-            "ground": row["non_acceptance_ground"] or row["termination_ground"],
-            "next_deadline": row["next_deadline"].isoformat() if row["next_deadline"] else None,
-            "overdue_clocks": overdue,
-        })
+        overdue = [
+            d["name"]
+            for d in row["deadlines"]
+            if overdue_at
+            and d["state"] in ("running", "breached")
+            and d["due"] < overdue_at.astimezone(SHANGHAI).date().isoformat()
+        ]
+        listed.append(
+            {
+                "case_no": row["case_no"],
+                "kind": row["kind"],
+                "body": row["receiving_level"],
+                "district": row["district"],
+                "stage": row["stage"],
+                "received_on": row["received_on"].isoformat(),
+                "ground": row["non_acceptance_ground"] or row["termination_ground"],
+                "next_deadline": row["next_deadline"].isoformat() if row["next_deadline"] else None,
+                "overdue_clocks": overdue,
+            }
+        )
     return listed
 
 

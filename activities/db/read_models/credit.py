@@ -27,8 +27,13 @@ async def _recorded(conn: Connection, case_no: str, event: CaseEvent) -> None:
         """INSERT INTO credit_entries (case_no, breach_id, applicant_id, found_on, reported_grade,
                                        grade, publicity_months, publicity_ends)
            VALUES ($1, $2, (SELECT applicant_id FROM cases WHERE case_no = $1), $3, $4, $5, $6, $7)""",
-        case_no, data.breach_id, data.found_on, data.reported_grade, data.grade,
-        data.publicity_months, data.publicity_ends,
+        case_no,
+        data.breach_id,
+        data.found_on,
+        data.reported_grade,
+        data.grade,
+        data.publicity_months,
+        data.publicity_ends,
     )
 
 
@@ -37,14 +42,20 @@ async def _repaired(conn: Connection, case_no: str, event: CaseEvent) -> None:
     await conn.execute(
         """UPDATE credit_entries SET repaired_on = $3, publicity_ends = $4
            WHERE case_no = $1 AND breach_id = $2""",
-        case_no, data.breach_id, data.repaired_on, data.publicity_ends,
+        case_no,
+        data.breach_id,
+        data.repaired_on,
+        data.publicity_ends,
     )
 
 
 async def _objected(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = ObjectionLodged.model_validate(event.data)
-    await conn.execute("UPDATE credit_entries SET objection = 'lodged' WHERE case_no = $1 AND breach_id = $2",
-                       case_no, data.breach_id)
+    await conn.execute(
+        "UPDATE credit_entries SET objection = 'lodged' WHERE case_no = $1 AND breach_id = $2",
+        case_no,
+        data.breach_id,
+    )
 
 
 async def _objection_decided(conn: Connection, case_no: str, event: CaseEvent) -> None:
@@ -52,7 +63,10 @@ async def _objection_decided(conn: Connection, case_no: str, event: CaseEvent) -
     await conn.execute(
         """UPDATE credit_entries SET objection = $3, withdrawn = withdrawn OR $4
            WHERE case_no = $1 AND breach_id = $2""",
-        case_no, data.breach_id, "upheld" if data.upheld else "dismissed", data.upheld,
+        case_no,
+        data.breach_id,
+        "upheld" if data.upheld else "dismissed",
+        data.upheld,
     )
 
 
@@ -60,7 +74,8 @@ async def _publicity_ended(conn: Connection, case_no: str, event: CaseEvent) -> 
     data = PublicityEnded.model_validate(event.data)
     await conn.execute(
         "UPDATE credit_entries SET publicity_ended = true WHERE case_no = $1 AND breach_id = $2",
-        case_no, data.breach_id,
+        case_no,
+        data.breach_id,
     )
 
 
@@ -81,7 +96,8 @@ async def barring_entries(conn: Connection, applicant_id: str, today: date) -> l
            WHERE applicant_id = $1 AND grade IN ('general', 'severe') AND repaired_on IS NULL
              AND NOT withdrawn AND found_on <= $2 AND publicity_ends > $2
            ORDER BY found_on""",
-        applicant_id, today,
+        applicant_id,
+        today,
     )
     return [dict(row) for row in rows]
 

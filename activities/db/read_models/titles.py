@@ -22,8 +22,14 @@ async def _certified(conn: Connection, case_no: str, event: CaseEvent) -> None:
         """INSERT INTO title_certificates (certificate_no, case_no, id_number, name, level,
                                            direction, issued_on)
            VALUES ($1, $2, $3, $4, $5, $6, $7)""",
-        data.certificate_no, case_no, data.id_number, data.name, data.level, data.direction,
-        data.issued_on)
+        data.certificate_no,
+        case_no,
+        data.id_number,
+        data.name,
+        data.level,
+        data.direction,
+        data.issued_on,
+    )
 
 
 async def _blacklisted(conn: Connection, case_no: str, event: CaseEvent) -> None:
@@ -31,7 +37,13 @@ async def _blacklisted(conn: Connection, case_no: str, event: CaseEvent) -> None
     await conn.execute(
         """INSERT INTO title_blacklist (case_no, seq, id_number, name, findings, at)
            VALUES ($1, $2, $3, $4, $5, $6)""",
-        case_no, event.seq, data.id_number, data.name, data.findings, event.at)
+        case_no,
+        event.seq,
+        data.id_number,
+        data.name,
+        data.findings,
+        event.at,
+    )
 
 
 PROJECTORS: dict[str, Callable[[Connection, str, CaseEvent], Awaitable[None]]] = {
@@ -46,7 +58,9 @@ async def blacklist_entries(conn: Connection, id_number: str) -> list[str]:
         """SELECT findings FROM title_blacklist WHERE id_number = $1
            UNION ALL
            SELECT '职称撤销（' || certificate_no || '）：' || reason FROM title_revocations
-           WHERE id_number = $1""", id_number)
+           WHERE id_number = $1""",
+        id_number,
+    )
     return [r[0] for r in rows]
 
 
@@ -57,21 +71,29 @@ async def verify(conn: Connection, certificate_no: str) -> dict[str, Any]:
     row = await conn.fetchrow(
         """SELECT c.*, r.reason, r.revoked_at FROM title_certificates c
            LEFT JOIN title_revocations r USING (certificate_no) WHERE c.certificate_no = $1""",
-        certificate_no)
+        certificate_no,
+    )
     if row is None:
         return {"certificate_no": certificate_no, "status": "unknown"}
     return {
         "certificate_no": certificate_no,
         "status": "revoked" if row["revoked_at"] else "valid",
-        "name": row["name"], "level": row["level"], "direction": row["direction"],
-        "issued_on": row["issued_on"].isoformat(), "case_no": row["case_no"],
-        **({"revoked_at": row["revoked_at"].isoformat(), "reason": row["reason"]}
-           if row["revoked_at"] else {}),
+        "name": row["name"],
+        "level": row["level"],
+        "direction": row["direction"],
+        "issued_on": row["issued_on"].isoformat(),
+        "case_no": row["case_no"],
+        **(
+            {"revoked_at": row["revoked_at"].isoformat(), "reason": row["reason"]}
+            if row["revoked_at"]
+            else {}
+        ),
     }
 
 
-async def revoke(conn: Connection, certificate_no: str, reason: str, revoked_by: str,
-                 at: datetime) -> dict[str, Any]:
+async def revoke(
+    conn: Connection, certificate_no: str, reason: str, revoked_by: str, at: datetime
+) -> dict[str, Any]:
     """六(一): revoke a title obtained by fraud; it goes into the integrity file and the person
     onto the blacklist. Refused, with nothing written, for an unknown or revoked certificate."""
     if not reason.strip():
@@ -80,14 +102,19 @@ async def revoke(conn: Connection, certificate_no: str, reason: str, revoked_by:
         raise InvalidInputError("by: a revocation names the officer who orders it")
     async with conn.transaction():
         row = await conn.fetchrow(
-            "SELECT id_number FROM title_certificates WHERE certificate_no = $1 FOR UPDATE",
-            certificate_no)
+            "SELECT id_number FROM title_certificates WHERE certificate_no = $1 FOR UPDATE", certificate_no
+        )
         if row is None:
             raise UnknownCertificateError(f"{certificate_no}: no such certificate in the register")
         inserted = await conn.fetchval(
             """INSERT INTO title_revocations (certificate_no, id_number, reason, revoked_by, revoked_at)
                VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true""",
-            certificate_no, row["id_number"], reason, revoked_by, at)
+            certificate_no,
+            row["id_number"],
+            reason,
+            revoked_by,
+            at,
+        )
         if not inserted:
             raise AlreadyRevokedError(f"{certificate_no} has already been revoked")
     return await verify(conn, certificate_no)
