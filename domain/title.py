@@ -3,7 +3,7 @@
 case (五(二)), integrity (六(一)) and the certificate number. Eligibility is in
 domain.title_eligibility; the exam route in domain.title_exam.
 
-四(二)5: the committee votes by secret ballot. "评审结果需由全体评审委员会委员三分之二以上
+五(二)5: the committee votes by secret ballot. "评审结果需由全体评审委员会委员三分之二以上
 出席并参加投票方为有效，通过人选需获得出席委员三分之二以上同意票数": the vote is valid only if
 at least two thirds of all members attend and vote, and an applicant passes with at least
 two thirds of those voting. "以上" includes the number itself (民法典 第一千二百五十九条), so
@@ -30,13 +30,13 @@ from domain.title_eligibility import Applicant, Direction, Level, Refusal
 
 
 def quorum_met(members: int, voting: int) -> bool:
-    """四(二)5: at least two thirds of all members attended and voted."""
+    """五(二)5: at least two thirds of all members attended and voted."""
     check_counts(members, voting)
     return 3 * voting >= 2 * members
 
 
 def passes(voting: int, yes: int) -> bool:
-    """四(二)5: at least two thirds of those voting approved."""
+    """五(二)5: at least two thirds of those voting approved."""
     if not 0 <= yes <= voting:
         raise InvalidInputError(f"yes: {yes} approvals cannot come from {voting} ballots")
     return 3 * yes >= 2 * voting

@@ -234,7 +234,7 @@ class TitleReviewWorkflow(TitleCase):
             actor,
             rules.BallotClosed(tally=tally, valid=tally.valid, passed=tally.passed if tally.valid else None),
         )
-        if not tally.valid:  # 四(二)5: fewer than two thirds voted; the vote is held again
+        if not tally.valid:  # 五(二)5: fewer than two thirds voted; the vote is held again
             await self._open_ballot()
         elif tally.passed:
             await self.change_stage(rules.ACCEPTANCE, actor)

@@ -1,4 +1,4 @@
-"""The ballot box of the committee vote (京人社事业发〔2021〕32号 四(二)5): secret, one ballot per
+"""The ballot box of the committee vote (京人社事业发〔2021〕32号 五(二)5): secret, one ballot per
 member, countable.
 
 A ballot is one transaction that checks the member, marks them as having voted, and adds one

@@ -23,7 +23,7 @@ from workers.settings import Settings
 
 
 async def cmd_ballot(args: argparse.Namespace, settings: Settings) -> int:
-    """四(二)5: a committee member's secret ballot on an applicant."""
+    """五(二)5: a committee member's secret ballot on an applicant."""
     case_number(args.case_no)  # one line for a number of no shape, before contacting anything
     from govflow.client.ballot_box import cast_ballot
 

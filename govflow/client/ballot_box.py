@@ -1,4 +1,4 @@
-"""The committee's secret ballot (京人社事业发〔2021〕32号 四(二)5): cast on the committee's voting
+"""The committee's secret ballot (京人社事业发〔2021〕32号 五(二)5): cast on the committee's voting
 terminal straight into the ballot box in PostgreSQL (activities.db.ballots).
 
 This is the one client operation that needs the database (DATABASE_URL, or the local stack's):

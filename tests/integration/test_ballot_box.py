@@ -1,4 +1,4 @@
-"""The committee's ballot box in PostgreSQL (京人社事业发〔2021〕32号 四(二)5) under concurrent ballots:
+"""The committee's ballot box in PostgreSQL (京人社事业发〔2021〕32号 五(二)5) under concurrent ballots:
 one ballot per member however many arrive at once, none after the box is closed."""
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
-"""四(二)5 of 京人社事业发〔2021〕32号: the two-thirds quorum and the two-thirds majority."""
+"""五(二)5 of 京人社事业发〔2021〕32号: the two-thirds quorum and the two-thirds majority."""
 
 import pytest
 
-from domain.errors import InvalidInputError
+from domain.errors import BallotRefusedError, InvalidInputError
 from domain.title import (
-    BallotRefusedError,
     Expert,
     PanelDraw,
     Tally,
