@@ -1,5 +1,5 @@
-"""What an intake asks the database: where the case-number counter of a prefix and year stood
-before the intake took over numbering (so no number it gave out is given again)."""
+"""What an intake asks the database: the last number of a prefix and year on record, and the
+claim of each next number (so that no number is given twice, even by two intakes)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import asyncpg
 from temporalio import activity
 
 from activities.boundary import translate_activity_errors
-from activities.db.case_numbers import last_serial
-from domain.intake import CounterQuestion
+from activities.db.case_numbers import claim_serial, last_serial
+from domain.intake import CounterQuestion, NumberClaim
 
 
 class IntakeActivities:
@@ -20,3 +20,9 @@ class IntakeActivities:
     async def counter(self, question: CounterQuestion) -> int:
         async with self._pool.acquire() as conn:
             return await last_serial(conn, question.prefix, question.year)
+
+    @activity.defn(name="claim_case_number")
+    @translate_activity_errors
+    async def claim(self, claim: NumberClaim) -> int:
+        async with self._pool.acquire() as conn:
+            return await claim_serial(conn, claim.prefix, claim.year, claim.claim, claim.after)

@@ -55,7 +55,17 @@ class IntakeState(Record):
 
 
 class CounterQuestion(Record):
-    """The last serial the database's counter gave out for a prefix and year (before intakes)."""
+    """The last serial the database knows for a prefix and year: its counter, or a higher
+    number in the event log."""
 
     prefix: str
     year: int
+
+
+class NumberClaim(Record):
+    """The next serial of a prefix and year, claimed in the database before the case starts."""
+
+    prefix: str
+    year: int
+    claim: str = Field(description="names the claim: the same name claimed again gets the same number")
+    after: int = Field(ge=0, description="the last serial this intake gave out")

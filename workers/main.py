@@ -46,6 +46,7 @@ def build_activities(
     reads = ReadActivities(pool)
     return [
         intake.counter,
+        intake.claim,
         reads.read,
         reads.act,
         case_log.append_events,

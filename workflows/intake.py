@@ -14,8 +14,11 @@ Updates:
         outlives the intake (ParentClosePolicy.ABANDON). A request id already served gets its
         case back, not a second one.
 
-The first number of a year continues the database's counter (`case_number_counter`), so
-that no number given out before intakes took over numbering is given again.
+Each number is claimed in the database before its case starts (`claim_case_number`), above
+the counter and every case on record, so that no number is given twice: not one given out
+before intakes took over numbering, nor one a second intake over the same database gave (a
+Temporal namespace reset, or tests running two servers). Intakes that started before claims
+(patch NUMBERS_CLAIMED) count on from the last number the database knew when they began.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
         IntakeOrder,
         IntakeReceipt,
         IntakeState,
+        NumberClaim,
     )
     from workers.registry import Procedure, get_procedure
     from workflows import search_attributes as sa
@@ -50,6 +54,7 @@ with workflow.unsafe.imports_passed_through():
 CONTINUE_AFTER = 500
 SKIP_LIMIT = 100
 COUNTER_TIMEOUT = timedelta(seconds=10)
+NUMBERS_CLAIMED = "numbers-claimed-in-the-database"
 COUNTER_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 
 
@@ -63,6 +68,7 @@ class CaseIntakeWorkflow:
         self.last: dict[int, int] = dict(state.last)
         self.taken: dict[str, str] = dict(state.taken)
         self.served = 0
+        self.claims = 0
         self._lock = asyncio.Lock()
 
     @workflow.run
@@ -130,7 +136,7 @@ class CaseIntakeWorkflow:
         already (started by an intake of another task queue in this namespace: one queue is the
         deployment's, tests run several) is passed over, never given again."""
         for _ in range(SKIP_LIMIT):
-            serial = self.last[year] + 1
+            serial = await self._next_serial(procedure, year)
             case_no = format_case_no(procedure.prefix, year, serial)
             started = await self._start(procedure, case_no, order)
             self.last[year] = serial
@@ -138,6 +144,23 @@ class CaseIntakeWorkflow:
                 return case_no
             workflow.logger.warning("case number %s is taken already; passed over", case_no)
         raise _refusal(CaseExistsError(f"the next {SKIP_LIMIT} {procedure.prefix} numbers are taken"))
+
+    async def _next_serial(self, procedure: Procedure, year: int) -> int:
+        if not workflow.patched(NUMBERS_CLAIMED):
+            return self.last[year] + 1
+        self.claims += 1
+        info = workflow.info()
+        return await workflow.execute_activity_method(
+            IntakeActivities.claim,
+            NumberClaim(
+                prefix=procedure.prefix,
+                year=year,
+                claim=f"{info.workflow_id}/{info.run_id}/{self.claims}",
+                after=self.last[year],
+            ),
+            start_to_close_timeout=COUNTER_TIMEOUT,
+            retry_policy=COUNTER_RETRY,
+        )
 
     async def _start(self, procedure: Procedure, case_no: str, order: IntakeOrder) -> bool:
         """Start the case under `case_no`; False if a case of that number exists."""

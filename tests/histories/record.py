@@ -84,7 +84,7 @@ async def record() -> None:
         titles = await record_titles(env, gf)
         titles.append(await record_subsidy(env, gf))
         titles.append(await record_ecommerce(gf))
-        intake = ("case-intake__demo-numbered", intake_id(settings.task_queue, "DEMO"))
+        intake = ("case-intake__demo-claimed", intake_id(settings.task_queue, "DEMO"))
         await gf.act(
             LoadSchedule(document=example("calendar", "2027-example"), source="2027-example.json"),
             Actor(role="operator", id="ops-1"),

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import pytest
 
-from activities.db.case_numbers import next_case_no
+from activities.db.case_numbers import last_serial, next_case_no
 from activities.db.event_log import EventLogConflictError, append_events, read_events
 from activities.db.migrate import load_migrations, migrate
 from domain.case import CaseEvent
@@ -72,6 +72,7 @@ async def test_a_retried_append_stores_and_projects_each_event_once(db_pool: asy
         assert await append_events(conn, case_no, events, projections()) == 0
         assert await read_events(conn, case_no) == events
         row = await conn.fetchrow("SELECT stage, last_seq FROM cases WHERE case_no = $1", case_no)
+        assert row is not None
     assert (row["stage"], row["last_seq"]) == ("review", 2)
 
 
@@ -116,3 +117,19 @@ async def test_case_numbers_are_handed_out_once_even_when_asked_at_the_same_time
 async def _next(pool: asyncpg.Pool, prefix: str, year: int = 2026) -> str:
     async with pool.acquire() as conn:
         return await next_case_no(conn, prefix, year)
+
+
+async def test_the_last_number_given_out_counts_the_cases_on_record(db_pool: asyncpg.Pool) -> None:
+    """A case on record whose number the counter never gave (an intake of another namespace
+    over the same database) is counted: the next intake does not give its number again."""
+    prefix = unique_case_no("L")[-6:].replace("-", "")
+    async with db_pool.acquire() as conn:
+        assert await last_serial(conn, prefix, 2026) == 0
+        assert await next_case_no(conn, prefix, 2026) == f"{prefix}-2026-000001"
+        assert await last_serial(conn, prefix, 2026) == 1
+        await append_events(conn, f"{prefix}-2026-000012", [opened()], projections())
+        await append_events(conn, f"{prefix}-2025-000099", [opened()], projections())
+        await append_events(conn, f"{prefix}X-2026-000500", [opened()], projections())
+        assert await last_serial(conn, prefix, 2026) == 12
+        assert await last_serial(conn, prefix, 2025) == 99
+        assert await last_serial(conn, prefix, 2024) == 0

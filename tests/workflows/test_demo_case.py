@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import asyncpg
 import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.db.event_log import append_events
 from domain.calendar import local_date
+from domain.case import Actor, CaseEvent
 from domain.demo import DemoApplication
 from domain.errors import (
     CaseClosedError,
@@ -29,6 +32,7 @@ from tests.helpers import (
     stored_events,
     wait_until_opened,
 )
+from workers.main import projections
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
@@ -92,6 +96,7 @@ async def test_accepted_case_reviewed_and_approved_records_every_event(
     due = review.due
     assert f"{due.year}年{due.month}月{due.day}日前作出审查决定" in notices[0]["body"]
     row = await db_pool.fetchrow("SELECT stage, outcome, next_deadline FROM cases WHERE case_no=$1", case_no)
+    assert row is not None
     assert (row["stage"], row["outcome"], row["next_deadline"]) == ("closed", "approved", None)
     # Search attributes are checked on the dev server (tests/integration): the time-skipping
     # server cannot decode a Datetime attribute in describe().
@@ -119,10 +124,12 @@ async def test_review_past_its_tenth_day_is_escalated_and_the_case_goes_on(
     escalation = await db_pool.fetchrow(
         "SELECT supervising_body, clock FROM escalations WHERE case_no = $1", case_no
     )
+    assert escalation is not None
     assert (escalation["supervising_body"], escalation["clock"]) == ("北京市政务服务管理局", "review")
     notice = await db_pool.fetchrow(
         "SELECT recipient, body FROM notices WHERE case_no=$1 AND template='escalation'", case_no
     )
+    assert notice is not None
     assert notice["recipient"] == "北京市政务服务管理局"
     assert f"{due.year}年{due.month}月{due.day}日届满" in notice["body"]
 
@@ -152,15 +159,15 @@ async def test_refused_decision_changes_nothing(
     gf: Govflow,
     db_pool: asyncpg.Pool,
     decision: str,
-    actor: object,
-    payload: dict[str, object],
+    actor: Actor,
+    payload: dict[str, Any],
     error: type[Exception],
     message: str,
 ) -> None:
     case_no = await start_demo(gf)
     before = await gf.status(case_no)
     with pytest.raises(DecisionRejectedError) as refused:
-        await gf.decide(case_no, decision, actor, payload)  # type: ignore[arg-type]
+        await gf.decide(case_no, decision, actor, payload)
     assert isinstance(refused.value.reason, error)
     assert message in str(refused.value)
     assert await gf.status(case_no) == before
@@ -189,3 +196,33 @@ async def test_closed_case_takes_no_decision(gf: Govflow) -> None:
         await gf.decide(case_no, "accept", CLERK)
     assert isinstance(refused.value.reason, CaseClosedError)
     assert "the case has ended" in str(refused.value)
+
+
+async def test_a_number_another_intake_gave_over_the_same_database_is_not_given_again(
+    gf: Govflow, db_pool: asyncpg.Pool
+) -> None:
+    """A second Temporal namespace over the same database (or this one, reset) has its own
+    intake: a number it gave is on record only in the database. The next case here skips it."""
+    first = await start_demo(gf)
+    prefix, year, serial = first.rsplit("-", 2)
+    elsewhere = f"{prefix}-{year}-{int(serial) + 1:06d}"
+    opened = CaseEvent(
+        seq=1,
+        at=datetime.now(UTC),
+        type="CaseOpened",
+        actor="system:govflow",
+        data=await db_pool.fetchval("SELECT data FROM case_events WHERE case_no = $1 AND seq = 1", first),
+    )
+    async with db_pool.acquire() as conn:
+        await append_events(conn, elsewhere, [opened], projections())
+    second = await start_demo(gf)
+    assert second == f"{prefix}-{year}-{int(serial) + 2:06d}"
+    assert (await gf.status(second)).attention is None
+    async with db_pool.acquire() as conn:
+        claimed = await conn.fetch(
+            "SELECT serial FROM case_number_claims WHERE prefix = $1 AND year = $2 AND serial > $3",
+            prefix,
+            int(year),
+            int(serial),
+        )
+    assert [row["serial"] for row in claimed] == [int(serial) + 2]
