@@ -24,9 +24,11 @@ from domain.case import SYSTEM, Actor, CaseEvent
 from domain.events import Escalated, NoticeIssued, VerificationRecorded, make_event
 
 
-def _log(case_no: str) -> object:
+def _log(case_no: str) -> structlog.stdlib.BoundLogger:
+    """The activity's logger (workers.logs configures structlog's stdlib BoundLogger)."""
     info = activity.info()
-    return structlog.get_logger("govflow.activities").bind(
+    logger: structlog.stdlib.BoundLogger = structlog.get_logger("govflow.activities")
+    return logger.bind(
         case_no=case_no,
         workflow_id=info.workflow_id,
         run_id=info.workflow_run_id,
@@ -56,9 +58,7 @@ class CaseLogActivities:
     async def append_events(self, command: AppendEvents) -> tuple[CaseEvent, ...]:
         async with self._pool.acquire() as conn:
             new = await append_events(conn, command.case_no, command.events, self._projections)
-        _log(command.case_no).debug(  # type: ignore[attr-defined]
-            "events appended", seqs=[e.seq for e in command.events], new=new
-        )
+        _log(command.case_no).debug("events appended", seqs=[e.seq for e in command.events], new=new)
         return command.events
 
     @activity.defn(name="issue_notice")
@@ -131,7 +131,7 @@ class CaseLogActivities:
         await self._store_and_deliver(
             command.case_no, notice, step, command.supervising_body, rendered.title, rendered.body
         )
-        _log(command.case_no).warning(  # type: ignore[attr-defined]
+        _log(command.case_no).warning(
             "clock breached and escalated", clock=command.clock, body=command.supervising_body
         )
         return escalated, notice

@@ -22,18 +22,18 @@ import holidays
 from domain.calendar import WorkingDayCalendar, YearSchedule
 from domain.errors import InvalidInputError
 
-PACKAGE_VERSION = f"holidays-{holidays.__version__}"  # type: ignore[attr-defined]
+PACKAGE_VERSION = f"holidays-{holidays.__version__}"
 
 
 @cache
 def package_official_years() -> frozenset[int]:
     """The years for which `holidays` carries the State Council's published schedule."""
-    return frozenset(holidays.China().special_public_holidays)  # type: ignore[attr-defined]
+    return frozenset(holidays.China().special_public_holidays)
 
 
 @lru_cache(maxsize=256)
 def package_schedule(year: int) -> YearSchedule:
-    china = holidays.China(years=year, language="zh_CN")  # type: ignore[attr-defined]
+    china = holidays.China(years=year, language="zh_CN")
     days_off = {d: str(name) for d, name in china.items() if d.year == year}
     workdays = frozenset(d for d in china.weekend_workdays if d.year == year)
     return YearSchedule(

@@ -34,10 +34,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
+from typing import TypeVar
 
 from pydantic import Field, model_validator
 
 from domain.beijing import District
+from domain.errors import InvalidInputError
 from domain.inputs import Amount, FactDate, Identifier, Name, PlannedDate, Uscc, ValidityDate
 from domain.models import Record
 
@@ -363,6 +365,17 @@ class Refused(Exception):
         self.rule, self.reason = rule, reason
 
 
+_T = TypeVar("_T")
+
+
+def _stated(claim: Claim, field: str, value: _T | None) -> _T:
+    """A fact the claim's item asks for, which `Claim._facts_of_the_item` makes sure is stated
+    (`value` is `claim.<field>`); a claim built without that check is refused, naming the field."""
+    if value is None:
+        raise InvalidInputError(f"{field}: a {claim.item.value} claim states it")
+    return value
+
+
 def _fen(amount: Decimal) -> Decimal:
     return amount.quantize(FEN, rounding=ROUND_DOWN)
 
@@ -425,7 +438,10 @@ def _refusals(
     if row.min_spend and claim.spend < MIN_SPEND:
         raise Refused("四(一)", f"支出金额{claim.spend}元低于1万元")
     item = claim.item
-    if item is Item.FAIR_FREIGHT and (claim.exhibit_volume_m3 < 1 or claim.exhibit_weight_t < 1):  # type: ignore[operator]
+    if item is Item.FAIR_FREIGHT and (
+        _stated(claim, "exhibit_volume_m3", claim.exhibit_volume_m3) < 1
+        or _stated(claim, "exhibit_weight_t", claim.exhibit_weight_t) < 1
+    ):
         raise Refused(row.line, "只支持单个展品体积1立方米且重量1吨以上的大型展品回运费")
     if item is Item.MANAGEMENT_CERT and claim.fee_kind not in ("initial", "recertification"):
         raise Refused(row.line, "只支持初次认证费及再认证费，不支持年度审核费、咨询费、培训费")
@@ -441,14 +457,18 @@ def _refusals(
             Item.PATENT_DESIGN,
             Item.TRADEMARK,
         )
-        and claim.certificate_on.year != on.year  # type: ignore[union-attr]
+        and _stated(claim, "certificate_on", claim.certificate_on).year != on.year
     ):
         raise Refused(row.line, f"须在取得证书的当年申请（证书{claim.certificate_on}，申请{on}）")
     if item is Item.TRADEMARK and claim.earlier_supported:
         raise Refused(row.line, "每种产品在一个国别（地区）只支持一次商标注册费用")
-    if item is Item.PROMO_MATERIAL and (claim.copies < 2000 or not claim.foreign_language):  # type: ignore[operator]
+    if item is Item.PROMO_MATERIAL and (
+        _stated(claim, "copies", claim.copies) < 2000 or not claim.foreign_language
+    ):
         raise Refused(row.line, "宣传材料不少于2000份且至少具有一种外国文字")
-    if item is Item.PROMO_VIDEO and (claim.minutes < 5 or not claim.foreign_language):  # type: ignore[operator]
+    if item is Item.PROMO_VIDEO and (
+        _stated(claim, "minutes", claim.minutes) < 5 or not claim.foreign_language
+    ):
         raise Refused(row.line, "宣传视频不少于5分钟且至少具有一种外国文字或语音")
     if item in (Item.PROMO_MATERIAL, Item.PROMO_VIDEO) and claim.packaging:
         raise Refused(row.line, "不支持产品外包装的制作费")
@@ -477,19 +497,22 @@ def _refusals(
         raise Refused(row.line, "只支持面向境外客户的报刊、杂志广告")
     if item in (Item.SURVEY_TRANSPORT, Item.BID_TRANSPORT) and not claim.economy_class:
         raise Refused(row.line, "交通费只支持国际航班往返经济舱费用")
-    if item in (Item.SURVEY_TRANSPORT, Item.SURVEY_ALLOWANCE) and claim.countries > SURVEY_COUNTRIES:  # type: ignore[operator]
+    if (
+        item in (Item.SURVEY_TRANSPORT, Item.SURVEY_ALLOWANCE)
+        and _stated(claim, "countries", claim.countries) > SURVEY_COUNTRIES
+    ):
         raise Refused(row.line, "支持出访国家（地区）为1个")
     if item in (Item.BID_DOCUMENTS, Item.BID_DESIGN, Item.BID_TRANSPORT):
         if claim.bid_won:
             raise Refused(row.line, "只支持未中标企业开展的境外投（议）标活动")
         if claim.earlier_supported:
             raise Refused(row.line, "同一个项目只能申请一次")
-        if claim.bidding_ended_on.year != on.year:  # type: ignore[union-attr]
+        if _stated(claim, "bidding_ended_on", claim.bidding_ended_on).year != on.year:
             raise Refused(row.line, "应在投（议）标工作结束的当年申请")
     if item is Item.TRAINING:
         if not claim.free_in_beijing:
             raise Refused(row.line, "只支持在本市组织的免费培训")
-        if claim.firms < TRAINING_MIN_FIRMS:  # type: ignore[operator]
+        if _stated(claim, "firms", claim.firms) < TRAINING_MIN_FIRMS:
             raise Refused(row.line, f"参加的中小企业不少于50家（{claim.firms}家）")
     if item is Item.SANTONG and claim.years_supported_before >= SANTONG_YEARS:
         raise Refused(row.line, "同一企业连续支持不超过3年")
@@ -518,9 +541,10 @@ def quote(enterprise: Enterprise, claim: Claim, on: date, *, group: bool = False
     # What of the spend the row supports at all.
     if item in (Item.PATENT_INVENTION, Item.PATENT_UTILITY, Item.PATENT_DESIGN):
         work.exclude(claim.agent_fees, row.line, "不支持支付境内中介机构的代理费")
-        if claim.countries > PATENT_COUNTRIES:  # type: ignore[operator]
+        countries = _stated(claim, "countries", claim.countries)
+        if countries > PATENT_COUNTRIES:
             work.cap(
-                _fen(work.amount * PATENT_COUNTRIES / claim.countries),  # type: ignore[operator]
+                _fen(work.amount * PATENT_COUNTRIES / countries),
                 row.line,
                 f"每个专利最多支持在5个国家的申请（申请{claim.countries}国，按比例计）",
             )
@@ -533,7 +557,7 @@ def quote(enterprise: Enterprise, claim: Claim, on: date, *, group: bool = False
             work.cap(_fen(work.amount * share), row.line, "支持人数不超过2人，总天数不超过6天（按比例计）")
     if item is Item.TRAINING:
         work.cap(
-            TRAINING_PER_HEAD * claim.participants,  # type: ignore[operator]
+            TRAINING_PER_HEAD * _stated(claim, "participants", claim.participants),
             row.line,
             f"人均标准不超过200元（{claim.participants}人）",
         )
@@ -551,16 +575,17 @@ def quote(enterprise: Enterprise, claim: Claim, on: date, *, group: bool = False
     work.cuts.append(Cut(rule="四(二)", reason=f"支持比例{ratio}%", before=work.amount, after=supported))
     work.amount = supported
     if item is Item.FAIR_BOOTH:
-        booths = booths_in(claim.booth_area_m2)  # type: ignore[arg-type]
+        booths = booths_in(_stated(claim, "booth_area_m2", claim.booth_area_m2))
         work.cap(
             BOOTH_CAP * booths,
             row.line,
             f"3万元/每个展位（9平米），{claim.booth_area_m2}平米计{booths}个展位",
         )
     if item is Item.ONLINE_BOOTH:
-        work.cap(ONLINE_BOOTH_CAP * claim.booths, row.line, f"2万元/个展位，{claim.booths}个展位")  # type: ignore[operator]
+        online_booths = _stated(claim, "booths", claim.booths)
+        work.cap(ONLINE_BOOTH_CAP * online_booths, row.line, f"2万元/个展位，{online_booths}个展位")
     if item is Item.TRAINING:
-        cap = TRAINING_CAPS[1] if claim.firms >= TRAINING_LARGE else TRAINING_CAPS[0]  # type: ignore[operator]
+        cap = TRAINING_CAPS[1] if _stated(claim, "firms", claim.firms) >= TRAINING_LARGE else TRAINING_CAPS[0]
         work.cap(cap, row.line, f"{claim.firms}家企业参加，最高{cap}元")
     if item in CATEGORY_CAPS:
         work.cap(category_cap(item, categories), row.line, "按企业类别的最高支持限额")

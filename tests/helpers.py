@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import uuid
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 
-from domain.case import Actor
+from domain.case import Actor, CaseStatus
+
+if TYPE_CHECKING:
+    from temporalio.testing import WorkflowEnvironment
+
+    from domain.calendar import WorkingDayCalendar
+    from govflow.client import Govflow
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -32,7 +41,9 @@ async def stored_events(pool: asyncpg.Pool, case_no: str) -> list[tuple[int, str
     return [(row["seq"], row["type"]) for row in rows]
 
 
-async def wait_for_status(gf: Any, case_no: str, ready: Any, timeout: float = 30.0) -> Any:
+async def wait_for_status(
+    gf: Govflow, case_no: str, ready: Callable[[CaseStatus], bool], timeout: float = 30.0
+) -> CaseStatus:
     """Poll the status query until `ready(status)`; unlike awaiting the result, polling does
     not make the time-skipping server jump ahead to other cases' timers."""
     import asyncio
@@ -48,7 +59,7 @@ async def wait_for_status(gf: Any, case_no: str, ready: Any, timeout: float = 30
         await asyncio.sleep(0.05)
 
 
-async def wait_until_opened(gf: Any, case_no: str) -> Any:
+async def wait_until_opened(gf: Govflow, case_no: str) -> CaseStatus:
     """The status once the workflow has recorded CaseOpened (start returns before that)."""
     return await wait_for_status(gf, case_no, lambda status: bool(status.history))
 
@@ -59,10 +70,11 @@ def govflow_command() -> list[str]:
     return [str(Path(sys.executable).parent / "govflow")]
 
 
-def run_govflow(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Any:
+def run_govflow(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """Run the command line as a user would; returns the CompletedProcess."""
     import os
-    import subprocess
 
     return subprocess.run(
         [*govflow_command(), *args],
@@ -82,11 +94,12 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-async def run_govflow_async(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> Any:
+async def run_govflow_async(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     """The command line from an async test, without blocking the loop a worker runs on."""
     import asyncio
     import os
-    import subprocess
 
     process = await asyncio.create_subprocess_exec(
         *govflow_command(),
@@ -102,7 +115,7 @@ async def run_govflow_async(*args: str, env: dict[str, str] | None = None, timeo
     )
 
 
-def nth_working_day_after(start: Any, n: int, calendar: Any = None) -> Any:
+def nth_working_day_after(start: date, n: int, calendar: WorkingDayCalendar | None = None) -> date:
     """The n-th working day after `start`, counted one day at a time with `is_working_day`
     (itself checked against chinese-calendar in tests/unit): an independent count, not the
     arithmetic under test."""
@@ -118,9 +131,9 @@ def nth_working_day_after(start: Any, n: int, calendar: Any = None) -> Any:
     return day
 
 
-def beijing(day: Any, hour: int = 0, minute: int = 0) -> Any:
+def beijing(day: date, hour: int = 0, minute: int = 0) -> datetime:
     """An instant of a Beijing calendar day."""
-    from datetime import datetime, time
+    from datetime import time
 
     from domain.calendar import SHANGHAI
 
@@ -133,10 +146,10 @@ class CaseDriver:
 
     folder = ""
 
-    def __init__(self, env: Any, gf: Any, pool: Any, case_no: str) -> None:
+    def __init__(self, env: WorkflowEnvironment, gf: Govflow, pool: asyncpg.Pool, case_no: str) -> None:
         self.env, self.gf, self.pool, self.case_no = env, gf, pool, case_no
 
-    async def status(self) -> Any:
+    async def status(self) -> CaseStatus:
         return await self.gf.status(self.case_no)
 
     async def events(self, kind: str) -> list[dict[str, Any]]:
@@ -146,24 +159,25 @@ class CaseDriver:
         row = await self.pool.fetchrow(
             "SELECT template, body FROM notices WHERE case_no=$1 AND step=$2", self.case_no, step
         )
+        assert row is not None, f"{self.case_no}: no notice {step}"
         return row["template"], row["body"]
 
-    async def today(self) -> Any:
+    async def today(self) -> date:
         from domain.calendar import local_date
 
         return local_date(await self.env.get_current_time())
 
-    async def decide_example(self, name: str, actor: Any = None, **changes: Any) -> str:
+    async def decide_example(self, name: str, actor: Actor | None = None, **changes: Any) -> str:
         """The decision `name` from examples/FOLDER/NAME.json, its payload changed by `changes`."""
-        from domain.case import Actor
-
         document = example(self.folder, name)
         payload = document.get("payload", {}) | changes
         accepted = await self.gf.decide(self.case_no, name, actor or Actor(**document["actor"]), payload)
         return str(accepted.stage)
 
 
-async def start_from(gf: Any, procedure: str, document: Any, ready: Any = None) -> str:
+async def start_from(
+    gf: Govflow, procedure: str, document: Any, ready: Callable[[CaseStatus], bool] | None = None
+) -> str:
     """Start a `procedure` case from `document` (an application as JSON) under a test case
     number, and wait until `ready(status)` (default: its first event is in)."""
     from workers.registry import get_procedure

@@ -25,7 +25,5 @@ def start_embedded_postgres(settings: Settings) -> tuple[Any, str]:
     import pgserver
 
     settings.embedded_postgres_dir.mkdir(parents=True, exist_ok=True)
-    server = pgserver.get_server(  # type: ignore[attr-defined]
-        settings.embedded_postgres_dir.resolve(), cleanup_mode="stop"
-    )
+    server = pgserver.get_server(settings.embedded_postgres_dir.resolve(), cleanup_mode="stop")
     return server, server.get_uri()

@@ -75,5 +75,6 @@ def _lift_temporal_extra(_logger: Any, _name: str, event: dict[str, Any]) -> dic
     return event
 
 
-def get_logger(name: str = "govflow", **bound: Any) -> Any:
-    return structlog.get_logger(name).bind(**bound)
+def get_logger(name: str = "govflow", **bound: Any) -> structlog.stdlib.BoundLogger:
+    logger: structlog.stdlib.BoundLogger = structlog.get_logger(name)
+    return logger.bind(**bound)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from temporalio.common import SearchAttributeKey
 
 CASE_NO = SearchAttributeKey.for_keyword("CaseNo")
@@ -11,7 +13,7 @@ APPLICANT_ID = SearchAttributeKey.for_keyword("ApplicantId")
 DISTRICT = SearchAttributeKey.for_keyword("District")
 NEXT_DEADLINE = SearchAttributeKey.for_datetime("NextDeadline")
 
-ALL: tuple[SearchAttributeKey, ...] = (  # type: ignore[type-arg]
+ALL: tuple[SearchAttributeKey[str] | SearchAttributeKey[datetime], ...] = (
     CASE_NO,
     CASE_TYPE,
     STAGE,

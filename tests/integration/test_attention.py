@@ -71,6 +71,7 @@ async def test_a_notice_that_cannot_render_holds_the_case_for_an_operator_whose_
             "SELECT recipient, title, body FROM notices WHERE case_no=$1 AND template='case_attention'",
             ref.case_no,
         )
+        assert report is not None
         assert report["recipient"] == SUPERVISING_BODY and report["title"] == "案件暂停办理报告"
         assert "issue_notice" in report["body"] and f"govflow resume {ref.case_no}" in report["body"]
 
@@ -123,4 +124,5 @@ async def test_a_notice_that_cannot_render_holds_the_case_for_an_operator_whose_
     )
     assert [(r["seq"], r["type"]) for r in stored] == [(e.seq, e.type) for e in final.history]
     row = await db_pool.fetchrow("SELECT stage FROM cases WHERE case_no=$1", ref.case_no)
+    assert row is not None
     assert row["stage"] == "closed"

@@ -29,7 +29,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 import asyncpg
 import pytest
@@ -64,7 +64,7 @@ class Started(Exception):
 class NoTemporal:
     """The Temporal client of the SDK under test: it must never be reached."""
 
-    async def start_workflow(self, *args: Any, **kwargs: Any) -> Any:
+    async def start_workflow(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise Started(f"a workflow would have been started for {kwargs.get('id')}")
 
 

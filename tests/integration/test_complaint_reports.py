@@ -6,7 +6,7 @@ import asyncio
 import copy
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -14,7 +14,7 @@ import pytest
 from temporalio.client import ScheduleHandle
 from temporalio.testing import WorkflowEnvironment
 
-from activities.db.connection import create_pool
+from activities.db.connection import Connection, create_pool
 from activities.db.event_log import append_events
 from domain.calendar import SHANGHAI
 from domain.case import CaseEvent
@@ -34,13 +34,13 @@ def at(day: date) -> datetime:
 
 
 async def file(
-    conn: Any,
+    conn: Connection,
     case_no: str,
     received: date,
     *,
     district: str | None = None,
     kind: str = "A",
-    then: list[tuple[date, str, dict[str, Any]]] = (),
+    then: Sequence[tuple[date, str, dict[str, Any]]] = (),
 ) -> None:
     """A complaint's events, as the workflow would have recorded them."""
     filing = copy.deepcopy(example("complaint", "start")) | {
@@ -158,7 +158,8 @@ async def reader(
 async def report(env: dict[str, str], *args: str) -> dict[str, Any]:
     done = await run_govflow_async("report", *args, env=env)
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
+    answer: dict[str, Any] = json.loads(done.stdout)
+    return answer
 
 
 async def test_the_municipal_district_and_annual_reports_count_from_the_read_model(
@@ -256,7 +257,8 @@ async def test_operators_list_complaints_by_body_stage_ground_and_overdue_clocks
     async def listed(*args: str) -> list[dict[str, Any]]:
         done = await run_govflow_async("complaints", "--json", *args, env=reader)
         assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
+        cases: list[dict[str, Any]] = json.loads(done.stdout)
+        return cases
 
     assert [c["case_no"] for c in await listed("--district", "chaoyang")] == ["CMPL-2026-000103"]
     assert [c["case_no"] for c in await listed("--body", "municipal", "--stage", "handling")] == [

@@ -8,9 +8,10 @@ import os
 import signal
 import subprocess
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import asyncpg
 import pytest
@@ -56,7 +57,10 @@ async def start_demo(gf: Govflow, prefix: str = "DEV") -> str:
     return ref.case_no
 
 
-async def eventually(check, timeout: float = 20.0):  # type: ignore[no-untyped-def]
+T = TypeVar("T")
+
+
+async def eventually(check: Callable[[], Awaitable[T]], timeout: float = 20.0) -> T:
     """Visibility is eventually consistent: ask again until the answer holds."""
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
@@ -139,7 +143,7 @@ async def test_overdue_lists_only_running_cases_past_their_next_deadline(
         await client.get_workflow_handle(case_no).terminate("test over")
 
 
-async def _contains(source, case_no: str) -> set[str]:  # type: ignore[no-untyped-def]
+async def _contains(source: Callable[[], Awaitable[set[str]]], case_no: str) -> set[str]:
     found = await source()
     return found if case_no in found else set()
 

@@ -17,8 +17,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import asyncpg
 import psutil
@@ -152,11 +153,16 @@ def alive(pid: int) -> bool:
         return False
 
 
-async def eventually(check, timeout: float = 30.0, every: float = 0.5):  # type: ignore[no-untyped-def]
+T = TypeVar("T")
+
+
+async def eventually(
+    check: Callable[[], Awaitable[T]], timeout: float = 30.0, every: float = 0.5
+) -> T | None:
     deadline = time.monotonic() + timeout
     while True:
         try:
-            result = await check()
+            result: T | None = await check()
         except Exception:
             result = None
         if result or time.monotonic() > deadline:
@@ -215,8 +221,9 @@ def test_a_second_stack_on_the_same_state_folder_is_refused_and_the_first_is_unt
     )
     assert (second.returncode, second.stdout) == (1, "")
     assert second.stderr.count("\n") == 1, second.stderr
+    assert stack.process is not None
     assert second.stderr.startswith(
-        f"govflow: a local stack is already running (pid {stack.process.pid}, "  # type: ignore[union-attr]
+        f"govflow: a local stack is already running (pid {stack.process.pid}, "
         f"Temporal 127.0.0.1:{stack.port}, UI http://127.0.0.1:{stack.ui_port}, state {stack.state});"
     ), second.stderr
     assert "govflow dev --stop" in second.stderr
@@ -294,7 +301,8 @@ async def test_doctor_on_a_healthy_stack_is_all_ok_and_names_a_queue_without_a_w
         "stuck-cases",
     ]
     assert all(c.ok for c in checks), checks
-    assert f"govflow dev pid {stack.process.pid}" in checks[0].detail  # type: ignore[union-attr]
+    assert stack.process is not None
+    assert f"govflow dev pid {stack.process.pid}" in checks[0].detail
 
     idle = await run_doctor(stack.settings.model_copy(update={"task_queue": "nobody-polls-this"}))
     failed = [c for c in idle if not c.ok]

@@ -32,7 +32,7 @@ from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import asyncpg
 import pytest
@@ -52,6 +52,9 @@ from workers.main import projections
 from workers.settings import Settings
 from workers.temporal import TemporalUnreachableError, connect
 from workflows import search_attributes
+
+if TYPE_CHECKING:
+    from pgserver import PostgresServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -121,7 +124,7 @@ class Stack:
     task_queue: str = field(default_factory=lambda: f"faults-{uuid.uuid4().hex[:8]}")
     port: int = field(default_factory=free_port)
     ui_port: int = field(default_factory=free_port)
-    postgres: Any = None
+    postgres: PostgresServer | None = None
     database_url: str = ""
     server: subprocess.Popen[bytes] | None = None
     worker: subprocess.Popen[bytes] | None = None
@@ -154,7 +157,7 @@ class Stack:
     async def start_postgres(self) -> None:
         import pgserver
 
-        self.postgres = await asyncio.to_thread(pgserver.get_server, self.pgdata, cleanup_mode="stop")  # type: ignore[attr-defined]
+        self.postgres = await asyncio.to_thread(pgserver.get_server, self.pgdata, cleanup_mode="stop")
         url = str(self.postgres.get_uri())
         # The workers were given the address at start: the same data folder must give the same
         # (unix socket) address, or they would look for a server that is not there.
@@ -246,7 +249,9 @@ class Stack:
         except subprocess.TimeoutExpired:
             await self.kill(process)
 
-    def _spawn(self, command: list[str], log: Any, environment: dict[str, str]) -> subprocess.Popen[bytes]:
+    def _spawn(
+        self, command: list[str], log: IO[bytes], environment: dict[str, str]
+    ) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
             command,
             env=environment,

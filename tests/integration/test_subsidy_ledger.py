@@ -65,6 +65,6 @@ async def test_concurrent_approvals_never_exceed_the_annual_cap(fresh_database: 
                 cap=None,
                 at=datetime.now(UTC),
             )
-        assert (other.amount, dual.amount, dual.cut_reason) == (300_000, 2_500_000, None)
+        assert (other.amount, dual.amount, dual.cut_reason) == (Decimal(300_000), Decimal(2_500_000), None)
     finally:
         await pool.close()

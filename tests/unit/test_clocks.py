@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
@@ -105,7 +106,7 @@ def test_a_clock_into_2027_is_provisional_and_names_its_calendar() -> None:
         ),
     ],
 )
-def test_a_change_the_clock_cannot_take_is_refused(change, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_change_the_clock_cannot_take_is_refused(change: Callable[[Clock], Clock], message: str) -> None:
     with pytest.raises(ClockStateError, match=message):
         change(acceptance_clock())
 

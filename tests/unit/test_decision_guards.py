@@ -1,5 +1,7 @@
 """The guards every decision passes before anything is recorded."""
 
+from typing import Any
+
 import pytest
 
 from domain import demo
@@ -17,7 +19,10 @@ CLERK = Actor(role="clerk", id="c1")
 
 
 def request(
-    decision: str = "accept", role: str = "clerk", payload: dict | None = None, request_id: str = "r1"
+    decision: str = "accept",
+    role: str = "clerk",
+    payload: dict[str, Any] | None = None,
+    request_id: str = "r1",
 ) -> DecisionRequest:
     return DecisionRequest(
         request_id=request_id, decision=decision, actor=Actor(role=role, id="x"), payload=payload or {}
@@ -73,7 +78,7 @@ def test_wrong_role_names_the_roles_that_may() -> None:
         ({"reason": "x", "amount": 3}, "payload.amount: Extra inputs are not permitted"),
     ],
 )
-def test_invalid_payload_names_the_field(payload: dict, message: str) -> None:
+def test_invalid_payload_names_the_field(payload: dict[str, Any], message: str) -> None:
     with pytest.raises(InvalidInputError) as refused:
         check(request("reject", payload=payload))
     assert message in refused.value.message

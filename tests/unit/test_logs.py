@@ -1,5 +1,6 @@
 import json
 import logging
+from collections.abc import Iterator
 
 import pytest
 
@@ -7,7 +8,7 @@ from workers.logs import configure_logging, get_logger
 
 
 @pytest.fixture(autouse=True)
-def _restore_root_logger():  # type: ignore[no-untyped-def]
+def _restore_root_logger() -> Iterator[None]:
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     yield

@@ -14,6 +14,7 @@ from domain.subsidy import (
     Claim,
     Enterprise,
     PlanCandidate,
+    Quote,
     plan_within_budget,
     quote,
     quote_all,
@@ -30,14 +31,15 @@ def enterprise(kind: str = "sme", **changes: Any) -> Enterprise:
         "district": "haidian",
         "trade_usd_last_year": 10_000_000,
     }
-    base |= {
+    variants: dict[str, dict[str, Any]] = {
         "sme": {},
         "large": {"trade_usd_last_year": 100_000_000},
         "dual": {"trade_usd_last_year": 100_000_000, "dual_basis": "trademark-home-and-export"},
         "sme+dual": {"dual_basis": "laozihao"},
         "service": {"trade_usd_last_year": 100_000_000, "comprehensive_service": True},
         "ftz": {"trade_usd_last_year": 100_000_000, "ftz": True},
-    }[kind]
+    }
+    base |= variants[kind]
     return Enterprise.model_validate(base | changes)
 
 
@@ -226,7 +228,7 @@ def test_credit_reports_by_the_review_result() -> None:
 def test_training_is_a_group_project_with_its_own_limits() -> None:
     unit = enterprise("large")
 
-    def training(**facts: Any) -> Any:
+    def training(**facts: Any) -> Quote:
         return quote(
             unit, Claim.model_validate({"item": "training", "incurred_on": SPENT} | facts), ON, group=True
         )
@@ -294,7 +296,7 @@ def test_the_annual_cap_and_who_is_exempt() -> None:
     )
     sme = quote_all(enterprise("sme"), [fair], ON, received_this_year=Decimal(900_000))
     assert (sme.total, sme.annual_cut.rule if sme.annual_cut else None) == (
-        100_000,
+        Decimal(100_000),
         "四(四)",
     )  # 1,000,000 − 900,000
     assert quote_all(enterprise("sme"), [fair], ON, received_this_year=Decimal(1_000_000)).total == 0

@@ -4,6 +4,7 @@ day N years later."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -27,11 +28,11 @@ def person(
     *,
     work_since: str = "2000-01-01",
     work: list[tuple[str, str | None]] | None = None,
-    titles: list[tuple[str, str, bool, str]] = (),
+    titles: Sequence[tuple[str, str, bool, str]] = (),
     performance: list[dict[str, Any]] | None = None,
     achievements: list[dict[str, Any]] | None = None,
     exceptional: tuple[str, ...] = (),
-) -> Applicant:  # type: ignore[assignment]
+) -> Applicant:
     return Applicant.model_validate(
         {
             "name": "张三",
@@ -152,7 +153,7 @@ def record(
 ) -> dict[str, Any]:
     """A performance condition and `achievements` counting achievements dated after `since`."""
     year = int(since[:4])
-    kinds = [
+    kinds: list[dict[str, Any]] = [
         {"kind": "report", "title": "专利导航分析报告", "led": principal},
         {"kind": "book", "title": "知识产权实务教程"},
         {"kind": "paper", "title": "论专利运营", "author_rank": papers_rank, "core_journal": principal},

@@ -10,6 +10,7 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import asyncpg
 import pytest
@@ -66,8 +67,16 @@ class Probe:
         await self.env.sleep(instant - now)
 
 
+class StartProbe(Protocol):
+    async def __call__(
+        self, length: int, unit: Unit = Unit.WORKING_DAYS, reminder_lead: int = 2
+    ) -> Probe: ...
+
+
 @pytest.fixture
-async def start_probe(time_skipping_env: WorkflowEnvironment, settings: Settings, probe_queue: str):  # type: ignore[no-untyped-def]
+async def start_probe(
+    time_skipping_env: WorkflowEnvironment, settings: Settings, probe_queue: str
+) -> AsyncIterator[StartProbe]:
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
     started: list[str] = []
 
@@ -94,7 +103,9 @@ async def start_probe(time_skipping_env: WorkflowEnvironment, settings: Settings
         await gf.result(case_no)  # the run's last activities are done before the worker stops
 
 
-async def test_a_clock_paused_for_ten_working_days_fires_ten_working_days_later(start_probe) -> None:  # type: ignore[no-untyped-def]
+async def test_a_clock_paused_for_ten_working_days_fires_ten_working_days_later(
+    start_probe: StartProbe,
+) -> None:
     probe = await start_probe(5)
     started = (await probe.events("ClockStarted"))[0]
     today = local_date(started.at)
@@ -118,7 +129,7 @@ async def test_a_clock_paused_for_ten_working_days_fires_ten_working_days_later(
     assert local_date(breached.at) == moved_due + timedelta(days=1)
 
 
-async def test_an_extension_moves_the_timer(start_probe) -> None:  # type: ignore[no-untyped-def]
+async def test_an_extension_moves_the_timer(start_probe: StartProbe) -> None:
     probe = await start_probe(3)
     today = local_date((await probe.events("ClockStarted"))[0].at)
     original_due = nth_working_day_after(today, 3)
@@ -133,7 +144,9 @@ async def test_an_extension_moves_the_timer(start_probe) -> None:  # type: ignor
     assert [e.data["due"] for e in await probe.events("ClockBreached")] == [extended_due.isoformat()]
 
 
-async def test_a_reminder_goes_out_before_the_due_date(start_probe, db_pool: asyncpg.Pool) -> None:  # type: ignore[no-untyped-def]
+async def test_a_reminder_goes_out_before_the_due_date(
+    start_probe: StartProbe, db_pool: asyncpg.Pool
+) -> None:
     probe = await start_probe(6, reminder_lead=2)
     today = local_date((await probe.events("ClockStarted"))[0].at)
     due = nth_working_day_after(today, 6)
@@ -147,14 +160,15 @@ async def test_a_reminder_goes_out_before_the_due_date(start_probe, db_pool: asy
         "SELECT recipient, body FROM notices WHERE case_no=$1 AND template='clock_reminder'",
         probe.case_no,
     )
+    assert notice is not None
     assert notice["recipient"] == "承办科"
     assert f"将于{due.year}年{due.month}月{due.day}日届满" in notice["body"]
     assert (await probe.status()).deadlines[0].state == "running"
 
 
 async def test_a_breach_is_recorded_and_escalated_and_the_case_goes_on(
-    start_probe,
-    db_pool: asyncpg.Pool,  # type: ignore[no-untyped-def]
+    start_probe: StartProbe,
+    db_pool: asyncpg.Pool,
 ) -> None:
     probe = await start_probe(2, reminder_lead=0)
     today = local_date((await probe.events("ClockStarted"))[0].at)
@@ -169,6 +183,7 @@ async def test_a_breach_is_recorded_and_escalated_and_the_case_goes_on(
     escalation = await db_pool.fetchrow(
         "SELECT supervising_body, article FROM escalations WHERE case_no=$1", probe.case_no
     )
+    assert escalation is not None
     assert (escalation["supervising_body"], escalation["article"]) == ("督办机关", "测试条款")
     # Overdue until the act is done: the breached deadline stays the case's next deadline.
     overdue_since = await db_pool.fetchval("SELECT next_deadline FROM cases WHERE case_no=$1", probe.case_no)
@@ -181,7 +196,7 @@ async def test_a_breach_is_recorded_and_escalated_and_the_case_goes_on(
     assert [e.type for e in final.history][-3:] == ["DecisionTaken", "ClockCompletedLate", "CaseClosed"]
 
 
-async def test_a_decision_arriving_first_cancels_the_timer(start_probe) -> None:  # type: ignore[no-untyped-def]
+async def test_a_decision_arriving_first_cancels_the_timer(start_probe: StartProbe) -> None:
     probe = await start_probe(3)
     today = local_date((await probe.events("ClockStarted"))[0].at)
     due = nth_working_day_after(today, 3)
@@ -197,7 +212,7 @@ async def test_a_decision_arriving_first_cancels_the_timer(start_probe) -> None:
     assert not [e for e in final.history if e.type in ("ClockBreached", "ClockReminded")]
 
 
-async def test_a_wrong_clock_change_is_refused_and_changes_nothing(start_probe) -> None:  # type: ignore[no-untyped-def]
+async def test_a_wrong_clock_change_is_refused_and_changes_nothing(start_probe: StartProbe) -> None:
     from govflow.client.errors import DecisionRejectedError
 
     probe = await start_probe(5)

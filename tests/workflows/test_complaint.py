@@ -8,8 +8,9 @@ chinese-calendar in tests/unit), and the notices the case issued.
 from __future__ import annotations
 
 import copy
+from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 import pytest
@@ -69,9 +70,15 @@ class Complaint:
 
 
 def filing(name: str = "start", **changes: Any) -> dict[str, Any]:
-    document = copy.deepcopy(example("complaint", name))
+    document: dict[str, Any] = copy.deepcopy(example("complaint", name))
     document.update(changes)
     return document
+
+
+class FileComplaint(Protocol):
+    async def __call__(
+        self, document: dict[str, Any] | None = None, received_on: date | None = None, dated: bool = True
+    ) -> Complaint: ...
 
 
 @pytest.fixture
@@ -80,7 +87,7 @@ async def file_complaint(
     time_skipping_worker: Worker,
     settings: Settings,
     db_pool: asyncpg.Pool,
-):  # type: ignore[no-untyped-def]
+) -> AsyncIterator[FileComplaint]:
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
     started: list[str] = []
 
@@ -122,8 +129,8 @@ def md(day: date) -> str:
 
 
 async def test_complete_at_once_accepted_handled_with_two_departments_settled_and_notified(
-    file_complaint,
-    db_pool: asyncpg.Pool,  # type: ignore[no-untyped-def]
+    file_complaint: FileComplaint,
+    db_pool: asyncpg.Pool,
 ) -> None:
     complaint = await file_complaint()
     received = await complaint.today()
@@ -188,7 +195,9 @@ async def test_complete_at_once_accepted_handled_with_two_departments_settled_an
     assert set(notices) >= {"accepted", "letter-市规划自然资源委", "letter-市住房城乡建设委", "result"}
 
 
-async def test_a_complaint_without_a_receipt_date_counts_from_the_day_it_is_filed(file_complaint) -> None:  # type: ignore[no-untyped-def]
+async def test_a_complaint_without_a_receipt_date_counts_from_the_day_it_is_filed(
+    file_complaint: FileComplaint,
+) -> None:
     complaint = await file_complaint(dated=False)
     today = await complaint.today()
     assert await complaint.due("acceptance") == nth_working_day_after(today, 7)
@@ -196,7 +205,7 @@ async def test_a_complaint_without_a_receipt_date_counts_from_the_day_it_is_file
     assert opened.data["application"]["received_on"] == today.isoformat()
 
 
-async def test_one_supplement_round_then_accepted(file_complaint) -> None:  # type: ignore[no-untyped-def]
+async def test_one_supplement_round_then_accepted(file_complaint: FileComplaint) -> None:
     complaint = await file_complaint(filing("start-incomplete"))
     received = await complaint.today()
     assert (await complaint.status()).stage == "incomplete"
@@ -222,8 +231,8 @@ async def test_one_supplement_round_then_accepted(file_complaint) -> None:  # ty
 
 
 async def test_the_readme_supplement_path_keeps_the_day_received_for_the_acceptance_notice(
-    file_complaint,
-) -> None:  # type: ignore[no-untyped-def]
+    file_complaint: FileComplaint,
+) -> None:
     """The README's 补正 path with its own example files, none of which gives received_on: the
     supplemented filing must not lose the day the complaint was received (the acceptance
     notice printed it as an empty date, and the case hung in its notice)."""
@@ -239,7 +248,7 @@ async def test_the_readme_supplement_path_keeps_the_day_received_for_the_accepta
     assert f"你方于{md(received)}提交的投诉" in (await complaint.notices())["accepted"]
 
 
-async def test_supplement_period_missed_is_not_accepted_on_ground_4(file_complaint) -> None:  # type: ignore[no-untyped-def]
+async def test_supplement_period_missed_is_not_accepted_on_ground_4(file_complaint: FileComplaint) -> None:
     complaint = await file_complaint(filing("start-incomplete"))
     await complaint.decide("request-supplement", RECEPTION)
     due = await complaint.due("supplement")
@@ -253,7 +262,7 @@ async def test_supplement_period_missed_is_not_accepted_on_ground_4(file_complai
     assert "Escalated" not in await complaint.types()
 
 
-async def test_supplement_still_incomplete_is_not_accepted_on_ground_4(file_complaint) -> None:  # type: ignore[no-untyped-def]
+async def test_supplement_still_incomplete_is_not_accepted_on_ground_4(file_complaint: FileComplaint) -> None:
     complaint = await file_complaint(filing("start-incomplete"))
     await complaint.decide("request-supplement", RECEPTION)
     still = filing("start-incomplete", received_on=(await complaint.today()).isoformat())
@@ -265,8 +274,8 @@ async def test_supplement_still_incomplete_is_not_accepted_on_ground_4(file_comp
 
 @pytest.mark.parametrize("ground", list(NonAcceptanceGround), ids=lambda g: f"ground-{int(g)}")
 async def test_each_ground_of_article_11_is_a_reasoned_not_accepted_notice(
-    file_complaint,
-    ground: NonAcceptanceGround,  # type: ignore[no-untyped-def]
+    file_complaint: FileComplaint,
+    ground: NonAcceptanceGround,
 ) -> None:
     complaint = await file_complaint()
     assert (
@@ -281,7 +290,7 @@ async def test_each_ground_of_article_11_is_a_reasoned_not_accepted_notice(
 
 
 async def test_a_municipal_matter_filed_with_a_district_body_is_referred_to_the_municipal_body(
-    file_complaint,  # type: ignore[no-untyped-def]
+    file_complaint: FileComplaint,
 ) -> None:
     complaint = await file_complaint(filing(receiving_body={"level": "district", "district": "chaoyang"}))
     checked = next(e for e in (await complaint.status()).history if e.type == "MaterialsChecked")
@@ -293,7 +302,7 @@ async def test_a_municipal_matter_filed_with_a_district_body_is_referred_to_the_
     )
 
 
-async def test_extension_moves_the_handling_due_date(file_complaint) -> None:  # type: ignore[no-untyped-def]
+async def test_extension_moves_the_handling_due_date(file_complaint: FileComplaint) -> None:
     complaint = await file_complaint()
     accepted = await accept(complaint)
     await complaint.decide("extend", HEAD, {"new_length": 90, "reason": "涉及部门多、情况复杂"})
@@ -302,7 +311,9 @@ async def test_extension_moves_the_handling_due_date(file_complaint) -> None:  #
     assert (extended.data["approver"], extended.data["reason"]) == ("head-01", "涉及部门多、情况复杂")
 
 
-async def test_thirty_days_without_participation_after_contact_terminate_it(file_complaint) -> None:  # type: ignore[no-untyped-def]
+async def test_thirty_days_without_participation_after_contact_terminate_it(
+    file_complaint: FileComplaint,
+) -> None:
     complaint = await file_complaint()
     await accept(complaint)
     await complaint.decide("contact", OFFICER, {"means": "电话通知补充说明情况"})
@@ -322,7 +333,9 @@ async def test_thirty_days_without_participation_after_contact_terminate_it(file
     assert "经联系，投诉人连续30日无正当理由不参加投诉处理工作" in (await complaint.notices())["result"]
 
 
-async def test_proceedings_arising_during_handling_make_it_deemed_withdrawn(file_complaint) -> None:  # type: ignore[no-untyped-def]
+async def test_proceedings_arising_during_handling_make_it_deemed_withdrawn(
+    file_complaint: FileComplaint,
+) -> None:
     complaint = await file_complaint()
     await accept(complaint)
     await complaint.decide(
@@ -336,8 +349,8 @@ async def test_proceedings_arising_during_handling_make_it_deemed_withdrawn(file
 
 
 async def test_a_year_after_acceptance_unfinished_is_reported_to_the_government(
-    file_complaint,
-    db_pool: asyncpg.Pool,  # type: ignore[no-untyped-def]
+    file_complaint: FileComplaint,
+    db_pool: asyncpg.Pool,
 ) -> None:
     complaint = await file_complaint()
     accepted = await accept(complaint)
@@ -354,7 +367,9 @@ async def test_a_year_after_acceptance_unfinished_is_reported_to_the_government(
     assert (await complaint.status()).stage == "handling"  # reported, and handling goes on
 
 
-async def test_an_appeal_is_a_new_case_at_the_municipal_body_linked_to_the_original(file_complaint) -> None:  # type: ignore[no-untyped-def]
+async def test_an_appeal_is_a_new_case_at_the_municipal_body_linked_to_the_original(
+    file_complaint: FileComplaint,
+) -> None:
     original = await file_complaint(
         filing(
             receiving_body={"level": "district", "district": "chaoyang"},
@@ -405,12 +420,12 @@ def test_an_appeal_cannot_go_to_a_district_body() -> None:
     ],
 )
 async def test_a_wrong_decision_is_refused_and_changes_nothing(
-    file_complaint,
+    file_complaint: FileComplaint,
     decision: str,
     actor: Actor,
     payload: dict[str, Any],
     error: type,
-    message: str,  # type: ignore[no-untyped-def]
+    message: str,
 ) -> None:
     complaint = await file_complaint()
     before = await complaint.status()
@@ -421,7 +436,7 @@ async def test_a_wrong_decision_is_refused_and_changes_nothing(
     assert await complaint.status() == before
 
 
-async def test_the_same_decision_sent_twice_is_taken_once(file_complaint) -> None:  # type: ignore[no-untyped-def]
+async def test_the_same_decision_sent_twice_is_taken_once(file_complaint: FileComplaint) -> None:
     complaint = await file_complaint()
     await complaint.gf.decide(complaint.case_no, "accept", RECEPTION, {}, request_id="accept-1")
     before = await complaint.status()
@@ -430,11 +445,11 @@ async def test_the_same_decision_sent_twice_is_taken_once(file_complaint) -> Non
     assert await complaint.status() == before
 
 
-async def test_handling_refusals_name_the_rule(file_complaint) -> None:  # type: ignore[no-untyped-def]
+async def test_handling_refusals_name_the_rule(file_complaint: FileComplaint) -> None:
     complaint = await file_complaint()
     await accept(complaint)
     before = await complaint.status()
-    refusals = [
+    refusals: list[tuple[str, dict[str, Any], str | None]] = [
         (
             "department-reply",
             {"department": "市某局", "opinion": "x"},

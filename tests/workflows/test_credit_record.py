@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 import pytest
@@ -65,10 +65,14 @@ class Record:
         return local_date(await self.env.get_current_time())
 
 
+class OpenRecord(Protocol):
+    async def __call__(self, continue_after_events: int = 1000) -> Record: ...
+
+
 @pytest.fixture
 async def open_record(
     time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings
-):  # type: ignore[no-untyped-def]
+) -> OpenRecord:
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def open_one(continue_after_events: int = 1000) -> Record:
@@ -89,8 +93,8 @@ async def open_record(
 
 
 async def test_three_minor_breaches_in_a_year_are_general_and_a_fourth_after_the_year_is_not(
-    open_record,
-) -> None:  # type: ignore[no-untyped-def]
+    open_record: OpenRecord,
+) -> None:
     record = await open_record()
     day = await record.today() - timedelta(days=500)  # a breach is found on a day that has come
     await record.breach("B1", day, "minor")
@@ -110,7 +114,7 @@ async def test_three_minor_breaches_in_a_year_are_general_and_a_fourth_after_the
     ]
 
 
-async def test_two_general_breaches_in_a_year_are_severe(open_record) -> None:  # type: ignore[no-untyped-def]
+async def test_two_general_breaches_in_a_year_are_severe(open_record: OpenRecord) -> None:
     record = await open_record()
     day = await record.today() - timedelta(days=30)  # a breach is found on a day that has come
     await record.breach("G1", day, "general", months=1)
@@ -121,8 +125,8 @@ async def test_two_general_breaches_in_a_year_are_severe(open_record) -> None:  
 
 
 async def test_general_publicity_ends_by_itself_after_the_decided_months(
-    open_record,
-    db_pool: asyncpg.Pool,  # type: ignore[no-untyped-def]
+    open_record: OpenRecord,
+    db_pool: asyncpg.Pool,
 ) -> None:
     record = await open_record()
     applicant = record.case_no.removeprefix("CRED-")
@@ -147,7 +151,7 @@ async def test_general_publicity_ends_by_itself_after_the_decided_months(
         )
 
 
-async def test_a_repair_shortens_publicity_and_stops_it(open_record) -> None:  # type: ignore[no-untyped-def]
+async def test_a_repair_shortens_publicity_and_stops_it(open_record: OpenRecord) -> None:
     record = await open_record()
     day = await record.today()
     await record.breach("R1", day, "severe", months=12)
@@ -169,13 +173,15 @@ async def test_a_repair_shortens_publicity_and_stops_it(open_record) -> None:  #
         )
 
 
-async def test_an_upheld_objection_takes_the_entry_off_and_refusals_change_nothing(open_record) -> None:  # type: ignore[no-untyped-def]
+async def test_an_upheld_objection_takes_the_entry_off_and_refusals_change_nothing(
+    open_record: OpenRecord,
+) -> None:
     record = await open_record()
     day = await record.today()
     await record.breach("O1", day, "general", months=6)
     applicant = Actor(role="applicant", id="x")
     before = await record.status()
-    for decision, actor, payload, message in [
+    refusals: list[tuple[str, Actor, dict[str, Any], str]] = [
         (
             "decide-objection",
             OFFICER,
@@ -184,7 +190,8 @@ async def test_an_upheld_objection_takes_the_entry_off_and_refusals_change_nothi
         ),
         ("object", applicant, {"breach_id": "O9", "reasons": "x"}, "no breach O9"),
         ("object", OFFICER, {"breach_id": "O1", "reasons": "x"}, "role 'credit-officer' may not"),
-    ]:
+    ]
+    for decision, actor, payload, message in refusals:
         with pytest.raises(DecisionRejectedError, match=message):
             await record.gf.decide(record.case_no, decision, actor, payload)
     assert await record.status() == before
@@ -202,8 +209,8 @@ async def test_an_upheld_objection_takes_the_entry_off_and_refusals_change_nothi
 
 
 async def test_the_record_goes_on_in_a_new_run_with_its_entries_and_numbering(
-    open_record,
-    db_pool: asyncpg.Pool,  # type: ignore[no-untyped-def]
+    open_record: OpenRecord,
+    db_pool: asyncpg.Pool,
 ) -> None:
     record = await open_record(continue_after_events=6)
     day = await record.today() - timedelta(days=3)  # a breach is found on a day that has come

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import AsyncIterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 import pytest
@@ -23,13 +24,17 @@ class Application(CaseDriver):
     folder = "ecommerce-subsidy"
 
 
+class ApplyFor(Protocol):
+    async def __call__(self, start: str, **changes: Any) -> Application: ...
+
+
 @pytest.fixture
 async def apply(
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
     db_pool: asyncpg.Pool,
-):  # type: ignore[no-untyped-def]
+) -> AsyncIterator[ApplyFor]:
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def apply_for(start: str, **changes: Any) -> Application:
@@ -42,7 +47,7 @@ async def apply(
     await gf.close()
 
 
-async def test_district_initial_review_then_the_municipal_review_with_the_amounts(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_district_initial_review_then_the_municipal_review_with_the_amounts(apply: ApplyFor) -> None:
     application = await apply("start")
     assert (await application.status()).stage == "district-review"
     with pytest.raises(DecisionRejectedError, match="not allowed in stage 'district-review'"):
@@ -58,8 +63,8 @@ async def test_district_initial_review_then_the_municipal_review_with_the_amount
 
 
 async def test_a_platform_project_goes_to_the_municipal_bureau_and_a_short_investment_is_refused(
-    apply,
-) -> None:  # type: ignore[no-untyped-def]
+    apply: ApplyFor,
+) -> None:
     platform = await apply("start-platform")
     assert (await platform.status()).stage == "municipal-review"
     await platform.decide_example(
@@ -77,7 +82,7 @@ async def test_a_platform_project_goes_to_the_municipal_bureau_and_a_short_inves
     assert (await short.status()).outcome == "not approved"
 
 
-async def test_amounts_that_do_not_fit_the_project_are_refused(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_amounts_that_do_not_fit_the_project_are_refused(apply: ApplyFor) -> None:
     store = await apply("start")
     await store.decide_example("initial-review")
     with pytest.raises(DecisionRejectedError, match="reviewed_cost"):

@@ -6,7 +6,7 @@ import calendar
 import copy
 import json
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 import pytest
@@ -51,10 +51,15 @@ class Permit:
         row = await self.pool.fetchrow(
             "SELECT template, body FROM notices WHERE case_no=$1 AND step=$2", self.case_no, step
         )
+        assert row is not None
         return row["template"], row["body"]
 
     async def today(self) -> date:
         return local_date(await self.env.get_current_time())
+
+
+class ApplyFor(Protocol):
+    async def __call__(self, name: str, **changes: Any) -> Permit: ...
 
 
 @pytest.fixture
@@ -63,7 +68,7 @@ async def apply(
     time_skipping_worker: Worker,
     settings: Settings,
     db_pool: asyncpg.Pool,
-):  # type: ignore[no-untyped-def]
+) -> ApplyFor:
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def apply_for(name: str, **changes: Any) -> Permit:
@@ -73,7 +78,9 @@ async def apply(
     return apply_for
 
 
-async def test_commitment_route_is_decided_on_the_spot_with_a_spot_check_within_3_months(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_commitment_route_is_decided_on_the_spot_with_a_spot_check_within_3_months(
+    apply: ApplyFor,
+) -> None:
     permit = await apply("start-commitment", applicant={"uscc": fresh_uscc(), "name": "北京示例拍卖有限公司"})
     assert (
         await permit.decide("district-consent", DISTRICT, {"consented": True, "opinion": "同意"})
@@ -98,8 +105,8 @@ async def test_commitment_route_is_decided_on_the_spot_with_a_spot_check_within_
 
 
 async def test_cancellation_on_the_commitment_route_issues_the_cancellation_notice(
-    apply,
-    postgres_url: str,  # type: ignore[no-untyped-def]
+    apply: ApplyFor,
+    postgres_url: str,
 ) -> None:
     permit = await apply(
         "start-commitment",
@@ -129,7 +136,7 @@ async def test_cancellation_on_the_commitment_route_issues_the_cancellation_noti
     )
 
 
-async def test_general_route_review_clock_met(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_general_route_review_clock_met(apply: ApplyFor) -> None:
     permit = await apply("start-general")
     await permit.decide("district-consent", DISTRICT, {"consented": True, "opinion": "同意"})
     assert await permit.decide("receive", WINDOW, {"complete": True}) == "review"
@@ -144,7 +151,9 @@ async def test_general_route_review_clock_met(apply) -> None:  # type: ignore[no
     assert (final.outcome, final.deadlines[0].state) == ("granted", "met")
 
 
-async def test_general_route_review_clock_breached_is_escalated_and_the_review_goes_on(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_general_route_review_clock_breached_is_escalated_and_the_review_goes_on(
+    apply: ApplyFor,
+) -> None:
     permit = await apply("start-general")
     await permit.decide("district-consent", DISTRICT, {"consented": True, "opinion": "同意"})
     await permit.decide("receive", WINDOW, {"complete": True})
@@ -160,7 +169,7 @@ async def test_general_route_review_clock_breached_is_escalated_and_the_review_g
     assert (await permit.status()).outcome == "not granted"
 
 
-async def test_incomplete_materials_are_returned_with_the_missing_items(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_incomplete_materials_are_returned_with_the_missing_items(apply: ApplyFor) -> None:
     permit = await apply("start-general")
     await permit.decide("district-consent", DISTRICT, {"consented": True, "opinion": "同意"})
     before = await permit.status()
@@ -177,8 +186,8 @@ async def test_incomplete_materials_are_returned_with_the_missing_items(apply) -
 
 
 async def test_the_credit_gate_sends_a_repeat_offender_to_the_general_route(
-    apply,
-    db_pool: asyncpg.Pool,  # type: ignore[no-untyped-def]
+    apply: ApplyFor,
+    db_pool: asyncpg.Pool,
 ) -> None:
     uscc = fresh_uscc()
     record = f"CRED-{uscc}"

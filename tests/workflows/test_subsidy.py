@@ -4,9 +4,10 @@ time-skipping server, with the ledger in the real PostgreSQL."""
 from __future__ import annotations
 
 import copy
+from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 import pytest
@@ -34,7 +35,7 @@ class Project(CaseDriver):
     async def claims(self) -> list[dict[str, Any]]:
         """The example's claims, dated this year on the test server's clock."""
         today = await self.today()
-        claims = copy.deepcopy(example("subsidy", "apply-plan")["payload"]["claims"])
+        claims: list[dict[str, Any]] = copy.deepcopy(example("subsidy", "apply-plan")["payload"]["claims"])
         for claim in claims:
             claim["incurred_on"] = (today - timedelta(days=40)).isoformat()
             if "certificate_on" in claim:
@@ -50,13 +51,17 @@ class Project(CaseDriver):
         return ends
 
 
+class ApplyFor(Protocol):
+    async def __call__(self, start: str, **enterprise: Any) -> Project: ...
+
+
 @pytest.fixture
 async def apply(
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
     db_pool: asyncpg.Pool,
-):  # type: ignore[no-untyped-def]
+) -> AsyncIterator[ApplyFor]:
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def apply_for(start: str, **enterprise: Any) -> Project:
@@ -70,7 +75,9 @@ async def apply(
     await gf.close()
 
 
-async def test_district_route_through_the_eight_stages_with_objections_and_an_audit_cut(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_district_route_through_the_eight_stages_with_objections_and_an_audit_cut(
+    apply: ApplyFor,
+) -> None:
     project = await apply("start-district")  # Haidian: the district bureau
     with pytest.raises(DecisionRejectedError, match="confirmed by the district-bureau"):
         await project.decide("confirm-registration", MUNICIPAL)
@@ -122,15 +129,16 @@ async def test_district_route_through_the_eight_stages_with_objections_and_an_au
     final = await wait_for_status(project.gf, project.case_no, lambda s: s.outcome is not None)
     assert final.outcome == "disbursed"  # 8
     [paid] = [e.data for e in final.history if e.type == "Disbursed"]
-    assert (Decimal(paid["amount"]), paid["cut_reason"]) == (265_000, None)
+    assert (Decimal(paid["amount"]), paid["cut_reason"]) == (Decimal(265_000), None)
     row = await project.pool.fetchrow(
         "SELECT amount FROM subsidy_disbursements WHERE case_no = $1", project.case_no
     )
+    assert row is not None
     assert row["amount"] == 265_000
     assert "拨付支持资金265000.00元" in (await project.notice("disbursement"))[1]
 
 
-async def test_municipal_route_through_the_eight_stages_without_the_district_review(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_municipal_route_through_the_eight_stages_without_the_district_review(apply: ApplyFor) -> None:
     project = await apply("start-municipal")  # Daxing: the municipal bureau
     with pytest.raises(DecisionRejectedError, match="confirmed by the municipal-bureau"):
         await project.decide("confirm-registration")
@@ -143,7 +151,7 @@ async def test_municipal_route_through_the_eight_stages_without_the_district_rev
     await project.decide("apply-plan", claims=claims)
     [plan] = await project.events("SupportQuoted")
     # 800,000 × 70 % = 560,000 → 360,000 → 300,000; 30,000 × 70 % = 21,000; dual-autonomous: no annual cap
-    assert (Decimal(plan["quote"]["total"]), plan["quote"]["annual_cap"]) == (321_000, None)
+    assert (Decimal(plan["quote"]["total"]), plan["quote"]["annual_cap"]) == (Decimal(321_000), None)
     await project.decide("select-plan")
     await project.decide("object")  # an objection in the plan window, dismissed
     await project.decide("rule-objection", MUNICIPAL)
@@ -165,10 +173,10 @@ async def test_municipal_route_through_the_eight_stages_without_the_district_rev
     await project.env.sleep(beijing(ends + timedelta(days=1), 1) - await project.env.get_current_time())
     final = await wait_for_status(project.gf, project.case_no, lambda s: s.outcome is not None)
     [paid] = [e.data for e in final.history if e.type == "Disbursed"]
-    assert (final.outcome, Decimal(paid["amount"])) == ("disbursed", 321_000)
+    assert (final.outcome, Decimal(paid["amount"])) == ("disbursed", Decimal(321_000))
 
 
-async def test_an_upheld_objection_ends_the_project_and_nothing_is_paid(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_an_upheld_objection_ends_the_project_and_nothing_is_paid(apply: ApplyFor) -> None:
     project = await apply("start-district")
     await project.decide("confirm-registration")
     await project.decide("apply-plan", claims=await project.claims())
@@ -188,7 +196,7 @@ async def test_an_upheld_objection_ends_the_project_and_nothing_is_paid(apply) -
     )
 
 
-async def test_a_group_training_project_of_an_organising_unit(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_a_group_training_project_of_an_organising_unit(apply: ApplyFor) -> None:
     project = await apply("start-group")  # Chaoyang, but an organising unit: the municipal bureau
     await project.decide("confirm-registration", MUNICIPAL)
     training = {
@@ -202,16 +210,16 @@ async def test_a_group_training_project_of_an_organising_unit(apply) -> None:  #
     await project.decide("apply-plan", Actor(role="enterprise", id="unit"), claims=[training])
     [plan] = await project.events("SupportQuoted")
     # 200 × 300 = 60,000; materials over 10 % of 70,000 cut by 3,000: 57,000 × 50 % = 28,500; no annual cap
-    assert (Decimal(plan["quote"]["total"]), plan["quote"]["annual_cap"]) == (28_500, None)
+    assert (Decimal(plan["quote"]["total"]), plan["quote"]["annual_cap"]) == (Decimal(28_500), None)
     await project.decide("select-plan", selected=False, priority="三：团体项目预算已满")
     assert (await project.status()).outcome == "not selected"
 
 
 @pytest.mark.parametrize(("confirmed", "support"), [(True, 100_000), (False, 50_000)])
 async def test_a_district_enterprise_s_dual_autonomous_claim_is_for_the_municipal_bureau(
-    apply,
+    apply: ApplyFor,
     confirmed: bool,
-    support: int,  # type: ignore[no-untyped-def]
+    support: int,
 ) -> None:
     project = await apply("start-district", dual_basis="laozihao")  # Haidian, an SME claiming 老字号
     assert await project.decide("confirm-registration") == "dual-confirmation"
@@ -226,7 +234,7 @@ async def test_a_district_enterprise_s_dual_autonomous_claim_is_for_the_municipa
     await project.decide("select-plan", selected=False, priority="预算已满")  # ends the case
 
 
-async def test_a_project_the_rules_give_nothing_cannot_be_selected(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_a_project_the_rules_give_nothing_cannot_be_selected(apply: ApplyFor) -> None:
     project = await apply("start-district")  # an SME
     await project.decide("confirm-registration")
     website = {"item": "website", "spend": "60000", "incurred_on": (await project.today()).isoformat()}

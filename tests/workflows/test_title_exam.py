@@ -3,7 +3,8 @@ server."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import AsyncIterator
+from typing import Any, Protocol
 
 import asyncpg
 import pytest
@@ -29,13 +30,17 @@ class Exam(CaseDriver):
         return (await self.notice(step))[1]
 
 
+class RegisterFor(Protocol):
+    async def __call__(self, **changes: Any) -> Exam: ...
+
+
 @pytest.fixture
 async def register(
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
     db_pool: asyncpg.Pool,
-):  # type: ignore[no-untyped-def]
+) -> AsyncIterator[RegisterFor]:
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def register_for(**changes: Any) -> Exam:
@@ -46,7 +51,7 @@ async def register(
     await gf.close()
 
 
-async def test_checked_paid_sat_passed_certified(register) -> None:  # type: ignore[no-untyped-def]
+async def test_checked_paid_sat_passed_certified(register: RegisterFor) -> None:
     exam = await register()
     [assessed] = [e.data for e in (await exam.status()).history if e.type == "EligibilityAssessed"]
     # 附件二(二)4: bachelor 2021-07-01, IP work from 2021-07-05: 4 years complete on 2025-07-05.
@@ -62,7 +67,7 @@ async def test_checked_paid_sat_passed_certified(register) -> None:  # type: ign
     assert "2611001100000042" in await exam.notice_body("certificate")
 
 
-async def test_a_registration_the_conditions_refuse_cannot_be_approved(register) -> None:  # type: ignore[no-untyped-def]
+async def test_a_registration_the_conditions_refuse_cannot_be_approved(register: RegisterFor) -> None:
     exam = await register(filed_on="2025-07-04")  # one day short of the 4 years
     with pytest.raises(DecisionRejectedError, match="附件二\\(二\\)4"):
         await exam.decide("check")
@@ -72,7 +77,7 @@ async def test_a_registration_the_conditions_refuse_cannot_be_approved(register)
     assert "从事知识产权工作不满4年" in await exam.notice_body("check")
 
 
-async def test_a_failed_score_ends_the_case_and_fraud_blacklists(register) -> None:  # type: ignore[no-untyped-def]
+async def test_a_failed_score_ends_the_case_and_fraud_blacklists(register: RegisterFor) -> None:
     exam = await register()
     await exam.decide("check")
     await exam.decide("pay")

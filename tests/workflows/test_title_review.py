@@ -1,4 +1,4 @@
-"""The review route to a senior IP title (京人社事业发〔2021〕32号 五(二), 四(二)5, 六(一)) on the
+"""The review route to a senior IP title (京人社事业发〔2021〕32号 五(二), 六(一)) on the
 time-skipping server, with the ballot box in the real PostgreSQL."""
 
 from __future__ import annotations
@@ -7,8 +7,9 @@ import base64
 import copy
 import json
 import uuid
+from collections.abc import AsyncIterator
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 import pytest
@@ -65,13 +66,17 @@ class Review(CaseDriver):
             await cast_ballot(self.gf.settings, self.case_no, member, choice)
 
 
+class ApplyFor(Protocol):
+    async def __call__(self, **changes: Any) -> Review: ...
+
+
 @pytest.fixture
 async def apply(
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
     db_pool: asyncpg.Pool,
-):  # type: ignore[no-untyped-def]
+) -> AsyncIterator[ApplyFor]:
     gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
 
     async def apply_for(**changes: Any) -> Review:
@@ -96,7 +101,7 @@ async def start_person_case(gf: Govflow, procedure: str, changes: dict[str, Any]
     )
 
 
-async def test_a_review_round_one_passes_one_fails_the_vote_one_objection_upheld(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_a_review_round_one_passes_one_fails_the_vote_one_objection_upheld(apply: ApplyFor) -> None:
     passes, fails, objected = await apply(), await apply(), await apply()
     members = await passes.to_the_vote()
     assert len(members) == 15
@@ -176,12 +181,14 @@ async def test_a_review_round_one_passes_one_fails_the_vote_one_objection_upheld
     assert refused.outcome == "refused: blacklisted"
 
 
-async def passes_again(apply: Any, person: dict[str, Any]) -> CaseStatus:
+async def passes_again(apply: ApplyFor, person: dict[str, Any]) -> CaseStatus:
     review = await apply(applicant=person)
     return await wait_for_status(review.gf, review.case_no, lambda s: s.outcome is not None)
 
 
-async def test_ballots_from_non_members_and_second_ballots_are_refused_and_change_nothing(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_ballots_from_non_members_and_second_ballots_are_refused_and_change_nothing(
+    apply: ApplyFor,
+) -> None:
     review = await apply()
     members = await review.to_the_vote()
     await cast_ballot(review.gf.settings, review.case_no, members[0], "approve")
@@ -209,7 +216,7 @@ async def test_ballots_from_non_members_and_second_ballots_are_refused_and_chang
     )  # ends the case for the next test
 
 
-async def test_fraud_cancels_the_application_and_a_blacklisted_person_is_refused(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_fraud_cancels_the_application_and_a_blacklisted_person_is_refused(apply: ApplyFor) -> None:
     review = await apply()
     await review.decide("recommend")
     assert await review.decide("report-fraud") == "closed"
@@ -226,7 +233,7 @@ async def test_fraud_cancels_the_application_and_a_blacklisted_person_is_refused
     assert template == "title_refused" and "申报的代表作系他人成果" in body
 
 
-async def test_bad_decisions_are_refused(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_decisions_are_refused(apply: ApplyFor) -> None:
     review = await apply(filed_on="2019-09-01")  # the intermediate title was not 5 years old then
     [assessed] = await review.events("EligibilityAssessed")
     assert assessed["eligible"] is False
@@ -306,7 +313,9 @@ def _links(record: Any, members: set[str]) -> list[Any]:
     return found
 
 
-async def test_no_stored_record_links_a_member_to_a_choice(apply, capfd: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+async def test_no_stored_record_links_a_member_to_a_choice(
+    apply: ApplyFor, capfd: pytest.CaptureFixture[str]
+) -> None:
     review = await apply()
     members = await review.to_the_vote()
     # The detector finds such a link where there is one (an update carrying a ballot would be).
@@ -341,7 +350,7 @@ async def test_no_stored_record_links_a_member_to_a_choice(apply, capfd: pytest.
     ] == []
 
 
-async def test_a_drawing_the_pool_cannot_fill_is_refused_before_anything_is_recorded(apply) -> None:  # type: ignore[no-untyped-def]
+async def test_a_drawing_the_pool_cannot_fill_is_refused_before_anything_is_recorded(apply: ApplyFor) -> None:
     review = await apply()
     await review.decide("recommend")
     await review.decide("agency-check")

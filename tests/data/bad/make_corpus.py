@@ -142,6 +142,7 @@ class Corpus:
         gaps: dict[str, str] | None = None,
     ) -> None:
         example = example or (decision if kind == "decide" else START[procedure])
+        assert example is not None, "a decision file's fault names its decision"
         entry: dict[str, Any] = {
             "kind": kind,
             "procedure": procedure,
@@ -614,6 +615,7 @@ def demo(corpus: Corpus) -> None:
 
 
 def complaint(corpus: Corpus) -> None:
+    value: object  # the faults' values, of whatever JSON type each loop tries
     p = "complaint"
     c = "complainant"
     for slug, value, words in (
@@ -1079,6 +1081,7 @@ def permit(corpus: Corpus) -> None:
 
 
 def spot_check(corpus: Corpus) -> None:
+    value: object  # the faults' values, of whatever JSON type each loop tries
     p = "spot-check"
     text_faults(corpus, p, "round_name", long=NAME_TOO_LONG, faults=("blank", "long", "nul"))
     k = "candidates.0"
@@ -1229,6 +1232,7 @@ def spot_check(corpus: Corpus) -> None:
 
 
 def credit_record(corpus: Corpus) -> None:
+    value: object  # the faults' values, of whatever JSON type each loop tries
     p = "credit-record"
     corpus.start(
         p, "uscc-check-character", "uscc", "USCC with a wrong check character", {"uscc": last_character("F")}
@@ -1343,6 +1347,7 @@ def credit_record(corpus: Corpus) -> None:
 
 
 def subsidy(corpus: Corpus) -> None:
+    value: object  # the faults' values, of whatever JSON type each loop tries
     p = "subsidy"
     e = "enterprise"
     corpus.start(
@@ -1681,6 +1686,7 @@ def subsidy(corpus: Corpus) -> None:
 
 
 def ecommerce(corpus: Corpus) -> None:
+    value: object  # the faults' values, of whatever JSON type each loop tries
     p = "ecommerce-subsidy"
     corpus.start(
         p, "uscc-check-character", "uscc", "USCC with a wrong check character", {"uscc": last_character("F")}
@@ -1835,6 +1841,7 @@ def ecommerce(corpus: Corpus) -> None:
 
 
 def title_exam(corpus: Corpus) -> None:
+    value: object  # the faults' values, of whatever JSON type each loop tries
     p = "title-exam"
     a = "applicant"
     for slug, value, words in (
