@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from workers.settings import Settings
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ class Procedure:
     activities: ActivityFactory | None = None
     read_models: tuple[str, ...] = ()  # "activities.db.read_models.module" (its READ_MODEL)
     cli: str | None = None  # "govflow.cli.module" with `register(commands)`
-    examples: str = ""  # folder under examples/
+    examples: str = ""  # folder under examples/ (default: the name)
+    docs: str = ""  # page under docs/ mapping each article to its code (default: the name)
     case_no_from: Callable[[Any], str] | None = None  # a case per subject, not per filing
 
     @property
@@ -93,6 +95,10 @@ class Procedure:
     @property
     def examples_folder(self) -> Path:
         return EXAMPLES / (self.examples or self.name)
+
+    @property
+    def docs_page(self) -> Path:
+        return DOCS / f"{self.docs or self.name}.md"
 
     def load_workflow(self) -> type[Any]:
         return _load(self.workflow)  # type: ignore[no-any-return]  # a class, by construction
@@ -171,6 +177,7 @@ PROCEDURES: tuple[Procedure, ...] = (
         activities=_spot_check_activities,
         read_models=(_READ + "certificates", _READ + "commitments"),
         cli="govflow.cli.permits",
+        docs="auction-permit",
     ),
     Procedure(
         credit.PROCEDURE,
@@ -180,6 +187,7 @@ PROCEDURES: tuple[Procedure, ...] = (
         credit.CREDIT_DECISIONS,
         read_models=(_READ + "credit",),
         case_no_from=lambda subject: credit.credit_record_case_no(subject.uscc),
+        docs="auction-permit",
     ),
     Procedure(
         subsidy_pipeline.PROCEDURE,
@@ -196,6 +204,7 @@ PROCEDURES: tuple[Procedure, ...] = (
         ecommerce.EcommerceOpening,
         ecommerce.EcommerceProject,
         ecommerce.DECISIONS,
+        docs="subsidy",
     ),
     Procedure(
         title_exam.EXAM,
@@ -206,6 +215,7 @@ PROCEDURES: tuple[Procedure, ...] = (
         activities=_title_activities,
         read_models=(_READ + "titles",),
         cli="govflow.cli.titles",
+        docs="titles",
     ),
     Procedure(
         title.REVIEW,
@@ -216,6 +226,7 @@ PROCEDURES: tuple[Procedure, ...] = (
         activities=_title_activities,
         read_models=(_READ + "titles",),
         cli="govflow.cli.titles",
+        docs="titles",
     ),
 )
 REGISTRY: dict[str, Procedure] = {procedure.name: procedure for procedure in PROCEDURES}

@@ -40,7 +40,8 @@ def test_the_procedure_is_in_the_contract(procedure: Procedure) -> None:
 def test_its_workflow_is_the_procedure_s_and_is_registered_on_the_worker(procedure: Procedure) -> None:
     workflow = procedure.load_workflow()
     assert issubclass(workflow, CaseWorkflow)
-    assert workflow.__temporal_workflow_definition.name == procedure.name  # the CaseType, the type name
+    definition = workflow.__temporal_workflow_definition  # type: ignore[attr-defined]  # set by @workflow.defn
+    assert definition.name == procedure.name  # the CaseType, the type name
     assert workflow.procedure == procedure.name
     assert workflow.decisions is procedure.decisions
     assert workflow in workflow_classes()
@@ -84,6 +85,16 @@ def test_its_command_line_module_registers_its_commands(procedure: Procedure) ->
         return
     module = importlib.import_module(procedure.cli)
     assert callable(module.register)
+
+
+@pytest.mark.parametrize("procedure", ENTRIES)
+def test_its_documentation_maps_its_articles_and_names_its_decisions(procedure: Procedure) -> None:
+    page = procedure.docs_page
+    assert page.is_file(), f"{procedure.name} has no documentation page {page.name}"
+    text = page.read_text(encoding="utf-8")
+    assert "../shared" not in text and "/work/" not in text  # the repository stands alone
+    missing = sorted(name for name in procedure.decisions if f"`{name}`" not in text)
+    assert not missing, f"{page.name} does not document the decisions {missing}"
 
 
 def test_nothing_lists_procedures_but_the_registry() -> None:
