@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+import asyncpg
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
@@ -44,7 +45,7 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-async def bench_appends(pool, count: int) -> None:  # type: ignore[no-untyped-def]
+async def bench_appends(pool: asyncpg.Pool, count: int) -> None:
     at = datetime.now(UTC)
     opened = CaseEvent(
         seq=1,
@@ -83,7 +84,7 @@ async def bench_appends(pool, count: int) -> None:  # type: ignore[no-untyped-de
 
 async def one_case(gf: Govflow, application: DemoApplication, number: int) -> float:
     started = time.perf_counter()
-    ref = await gf.start_case("demo", application, case_no=f"BENCH-{number:06d}")
+    ref = await gf.start_case("demo", application)
     await wait_until_opened(gf, ref.case_no)
     await gf.decide(ref.case_no, "accept", CLERK)
     await gf.decide(ref.case_no, "approve", REVIEWER, {"conclusion": "ok"})
