@@ -121,7 +121,7 @@ class CreditReporting:
             actor=Actor(role="credit-officer", id="spot-check"),
             payload=payload,
         )
-        try:
+        try:  # signed, as every request is (for its actor, with the workers' key: workers.main)
             await handle.execute_update("decide", request, result_type=DecisionAccepted)
         except WorkflowUpdateFailedError as error:
             refusal = from_application_error(error)

@@ -116,6 +116,21 @@ class UnknownCertificateError(InvalidInputError):
     code = "UnknownCertificate"
 
 
+class UnauthenticatedError(DecisionRefusedError):
+    """No identity token, or one that does not verify (expired, another key, another issuer
+    or audience): who acts is not proven, so nothing is done."""
+
+    code = "Unauthenticated"
+
+
+class NotPermittedError(DecisionRefusedError):
+    """The proven identity may not do this: its token does not name the actor the request is
+    signed as, or a party rule forbids it (an applicant never takes an officer's decision on
+    their own case)."""
+
+    code = "NotPermitted"
+
+
 class BallotRefusedError(DecisionRefusedError):
     """A ballot the vote cannot take: from a non-member, or a second one from a member."""
 

@@ -15,6 +15,7 @@ from pydantic import AwareDatetime, Field
 
 from domain.beijing import District
 from domain.case import Actor
+from domain.errors import WrongRoleError
 from domain.inputs import Identifier, Name, Text, Year
 from domain.models import Record
 
@@ -127,6 +128,22 @@ class ActRequest(Record):
 
 class ActDone(Record):
     value: Any
+
+
+ACT_ROLES: dict[str, frozenset[str]] = {
+    "revoke-title": frozenset({"hr-bureau"}),  # 六(一): the human-resources bureau revokes
+    "load-schedule": frozenset({"operator"}),
+}
+"""Who may order each act (the identity token must name the actor: workers.identity)."""
+
+
+def check_act_role(request: ActRequest) -> None:
+    allowed = ACT_ROLES[request.order.kind]
+    if request.actor.role not in allowed:
+        raise WrongRoleError(
+            f"role {request.actor.role!r} may not order {request.order.kind} "
+            f"(only: {', '.join(sorted(allowed))})"
+        )
 
 
 def act_id(order: RevokeTitle | LoadSchedule, request_id: Identifier) -> str:

@@ -11,8 +11,18 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 
 with workflow.unsafe.imports_passed_through():
+    from activities.boundary import to_application_error
     from activities.reads import ReadActivities
-    from domain.reads import ACT_WORKFLOW, READ_WORKFLOW, ActDone, ActRequest, ReadAnswer, ReadRequest
+    from domain.errors import DomainError
+    from domain.reads import (
+        ACT_WORKFLOW,
+        READ_WORKFLOW,
+        ActDone,
+        ActRequest,
+        ReadAnswer,
+        ReadRequest,
+        check_act_role,
+    )
 
 TIMEOUT = timedelta(seconds=30)
 # A read is asked again a few times (the database may be restarting), then the client is told.
@@ -34,6 +44,10 @@ class OperatorActWorkflow:
 
     @workflow.run
     async def run(self, request: ActRequest) -> ActDone:
+        try:  # refused before anything is done (a wrong role fails the act, not a task)
+            check_act_role(request)
+        except DomainError as error:
+            raise to_application_error(error) from None
         return await workflow.execute_activity_method(
             ReadActivities.act, request, start_to_close_timeout=TIMEOUT, retry_policy=READ_RETRY
         )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from domain.case import Actor
 from domain.errors import DomainError
 from domain.schedules import parse_schedule_file
 from govflow.cli.common import (
@@ -14,6 +13,7 @@ from govflow.cli.common import (
     parse_date,
     read_json,
 )
+from govflow.cli.identity import OPERATOR, token_actor
 from govflow.client import errors
 from govflow.client.sdk import Govflow
 from workers.settings import Settings
@@ -70,7 +70,7 @@ async def cmd_calendar_load(args: argparse.Namespace, settings: Settings) -> int
         parse_schedule_file(document, Path(args.file).name)  # refused here, before anything is contacted
         async with await Govflow.connect(settings) as gf:
             calendar = await load_schedule(
-                gf, document, Path(args.file).name, Actor(role="operator", id=args.operator)
+                gf, document, Path(args.file).name, token_actor(settings, OPERATOR)
             )
     except DomainError as error:
         raise errors.InputError(f"{args.file}: {error.message}") from None
@@ -90,7 +90,7 @@ async def cmd_calendar_replan(args: argparse.Namespace, settings: Settings) -> i
 
     async with await Govflow.connect(settings) as gf:
         case_nos = [args.case_no] if getattr(args, "case_no", None) else await gf.open_cases_with_clocks()
-        results = await replan_cases(gf, case_nos, Actor(role="operator", id=args.operator))
+        results = await replan_cases(gf, case_nos, token_actor(settings, OPERATOR))
     changed = [r for r in results if r.changed]
     for result in changed:
         print(f"{result.case_no}: re-planned {', '.join(result.changed)}")
@@ -115,9 +115,7 @@ def register(commands: Commands) -> None:
     load = calendar_commands.add_parser("load", help="load a year's official schedule (JSON)")
     load.add_argument("file")
     load.add_argument("--replan", action="store_true", help="then tell open cases to re-plan")
-    load.add_argument("--operator", default="operator", help="who orders the re-planning")
     load.set_defaults(run=cmd_calendar_load)
     replan = calendar_commands.add_parser("replan", help="tell open cases to re-plan their clocks")
     replan.add_argument("--case-no", help="only this case")
-    replan.add_argument("--operator", default="operator", help="who orders it (recorded)")
     replan.set_defaults(run=cmd_calendar_replan)

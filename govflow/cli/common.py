@@ -12,7 +12,6 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from domain.calendar import SHANGHAI
-from domain.case import Actor
 from domain.errors import DomainError
 from domain.identifiers import check_case_no
 from domain.inputs import RequestId, check_plausible
@@ -29,13 +28,20 @@ Commands = Any  # argparse's subparsers action (a private class): what `register
 
 
 class DecisionFile(Record):
-    """The FILE of `govflow decide`: who decides, with what; request_id makes it idempotent."""
+    """The FILE of `govflow decide`: with what; request_id makes it idempotent. Who decides is
+    not in the file: it is the identity the caller logged in as (the token), nothing else."""
 
-    actor: Actor
     payload: dict[str, Any] = Field(default_factory=dict)
     request_id: RequestId | None = None
 
-    @field_validator("actor", "request_id", mode="after")
+    actor: object = Field(default=None, exclude=True)  # refused when present: see below
+
+    @field_validator("actor", mode="before")
+    @classmethod
+    def _no_actor(cls, value: object) -> object:
+        raise ValueError("who decides is whoever is logged in (govflow login), not the file; remove it")
+
+    @field_validator("request_id", mode="after")
     @classmethod
     def _plausible(cls, value: Any) -> Any:
         """As DecisionRequest: the payload's own model checks its fields and names the one that

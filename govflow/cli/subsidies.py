@@ -7,13 +7,13 @@ import argparse
 from datetime import datetime
 
 from domain.calendar import SHANGHAI
-from domain.case import Actor
 from domain.errors import DomainError
 from domain.inputs import validate_at_boundary
 from govflow.cli.common import (
     Commands,
     read_json,
 )
+from govflow.cli.identity import token_actor
 from govflow.client import errors
 from govflow.client.sdk import Govflow
 from workers.settings import Settings
@@ -61,6 +61,7 @@ async def cmd_subsidy_plan(args: argparse.Namespace, settings: Settings) -> int:
         budget = Decimal("NaN")
     if not budget.is_finite() or budget < 0:  # a negative budget would turn every project down
         raise errors.InputError(f"--budget: {args.budget!r} is not an amount of yuan")
+    bureau = token_actor(settings, frozenset({"municipal-bureau"})) if args.decide else None
     async with await Govflow.connect(settings) as gf:
         candidates = await gf.plan_candidates(args.year)
         if not candidates:
@@ -69,9 +70,8 @@ async def cmd_subsidy_plan(args: argparse.Namespace, settings: Settings) -> int:
         for choice in choices:
             verdict = "selected" if choice.selected else "not selected"
             print(f"{choice.case_no}  {verdict:<12} {' '.join(choice.priorities) or '-':<20} {choice.reason}")
-            if args.decide:
+            if bureau is not None:
                 priority = "、".join(choice.priorities) or "无优先支持情形"
-                bureau = Actor(role="municipal-bureau", id=args.decide)
                 await gf.decide(
                     choice.case_no,
                     "select-plan",
@@ -95,5 +95,7 @@ def register(commands: Commands) -> None:
     plan = subsidy_commands.add_parser("plan", help="rank the projects awaiting plan selection in a budget")
     plan.add_argument("--year", type=int, required=True)
     plan.add_argument("--budget", required=True, help="the year's budget left, yuan")
-    plan.add_argument("--decide", metavar="OFFICER_ID", help="send the select-plan decisions as this officer")
+    plan.add_argument(
+        "--decide", action="store_true", help="send the select-plan decisions (logged in as municipal-bureau)"
+    )
     plan.set_defaults(run=cmd_subsidy_plan)

@@ -42,7 +42,7 @@ from domain.errors import InvalidInputError
 from govflow.cli.common import read_json
 from govflow.client import Govflow
 from govflow.client.errors import InputError
-from tests.helpers import run_govflow_async
+from tests.helpers import example_actor, run_govflow_async
 from workers.registry import REGISTRY
 from workers.settings import Settings
 
@@ -130,8 +130,10 @@ async def through_sdk(entry: dict[str, Any], gf: Govflow) -> Outcome:
 
 def decide(entry: dict[str, Any], document: Any) -> None:
     """As Govflow.decide builds the request and the update validator checks it."""
+    folder, name = Path(entry["example"]).parent.name, Path(entry["example"]).stem
+    signed_as = example_actor(folder, name).model_dump()  # the actor the SDK signs as
     data = (
-        {"request_id": "corpus-1", **document, "decision": entry["decision"]}
+        {"request_id": "corpus-1", "actor": signed_as, **document, "decision": entry["decision"]}
         if isinstance(document, dict)
         else document
     )
@@ -198,8 +200,9 @@ async def through_cli(entry: dict[str, Any], env: dict[str, str]) -> str | None:
         return "a traceback"
     if (done.returncode, done.stdout, len(lines)) != (1, "", 1):
         return f"exit {done.returncode}, stdout {done.stdout!r}, stderr {done.stderr.strip()[:300]!r}"
-    if "internal error" in lines[0] or entry["field"] not in lines[0]:
-        return f"refused without naming {entry['field']!r}: {lines[0][:300]}"
+    field = entry.get("cli_field", entry["field"])
+    if "internal error" in lines[0] or field not in lines[0]:
+        return f"refused without naming {field!r}: {lines[0][:300]}"
     return None
 
 
@@ -256,7 +259,7 @@ def test_every_example_the_corpus_varies_passes_the_boundary(example: str) -> No
     if name.startswith("start"):
         Govflow.parse_application(procedure, document)
     else:
-        decide({"procedure": procedure, "decision": name.split("--")[0]}, document)
+        decide({"procedure": procedure, "decision": name.split("--")[0], "example": example}, document)
 
 
 async def test_no_case_number_was_taken(

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -23,6 +22,7 @@ from domain.schedules import package_calendar, package_schedule, parse_schedule_
 from govflow.client import Govflow
 from tests.conftest import register_search_attributes
 from tests.helpers import (
+    dev_tokens,
     nth_working_day_after,
     run_govflow_async,
     unique_case_no,
@@ -30,7 +30,10 @@ from tests.helpers import (
     with_database,
 )
 from tests.workflows.clock_probe import ClockProbeWorkflow, ProbeOpening
+from workers.codec import data_converter
 from workers.devstack import installed_binary
+from workers.identity import DevIdentityProvider
+from workers.keyring import keyring_file
 from workers.main import build_activities
 from workers.settings import Settings
 from workflows.reads import OperatorActWorkflow, ReadModelWorkflow
@@ -63,7 +66,7 @@ async def test_loading_the_schedule_of_a_provisional_year_replans_open_cases(
     own_database: str, settings: Settings, tmp_path: Path
 ) -> None:
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),
         test_server_existing_path=str(installed_binary("temporal-test-server")),
     )
     pool = await create_pool(own_database)
@@ -93,7 +96,7 @@ async def test_loading_the_schedule_of_a_provisional_year_replans_open_cases(
                 id=case_no,
                 task_queue=settings.task_queue,
             )
-            gf = Govflow(env.client, settings)
+            gf = Govflow(env.client, settings, tokens=dev_tokens(settings))
             status = await wait_for_status(
                 gf, case_no, lambda s: any(e.type == "ClockStarted" for e in s.history)
             )
@@ -111,9 +114,9 @@ async def test_loading_the_schedule_of_a_provisional_year_replans_open_cases(
                 "load",
                 str(schedule_file),
                 "--replan",
-                "--operator",
-                "ops-7",
                 env={
+                    "GOVFLOW_TOKEN": DevIdentityProvider(settings.state_dir).issue("operator", "ops-7"),
+                    "GOVFLOW_DATA_KEYS": settings.data_keys or str(keyring_file(settings)),
                     "GOVFLOW_TASK_QUEUE": settings.task_queue,
                     "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
                 },
@@ -143,6 +146,8 @@ async def test_loading_the_schedule_of_a_provisional_year_replans_open_cases(
                 "calendar",
                 "replan",
                 env={
+                    "GOVFLOW_TOKEN": DevIdentityProvider(settings.state_dir).issue("operator", "ops-7"),
+                    "GOVFLOW_DATA_KEYS": settings.data_keys or str(keyring_file(settings)),
                     "GOVFLOW_TASK_QUEUE": settings.task_queue,
                     "TEMPORAL_ADDRESS": env.client.service_client.config.target_host,
                 },
