@@ -39,8 +39,9 @@ class NumberCertificate(Record):
 
 
 class TitleActivities:
-    def __init__(self, pool: asyncpg.Pool) -> None:
+    def __init__(self, pool: asyncpg.Pool, keys: ballots.TallyKeys | None = None) -> None:
         self._pool = pool
+        self._keys = keys  # the ballot key's tally keys (None: GOVFLOW_BALLOT_KEY or the process's)
 
     @activity.defn(name="title_blacklist_gate")
     @translate_activity_errors
@@ -52,13 +53,13 @@ class TitleActivities:
     @translate_activity_errors
     async def open_ballot(self, order: OpenBallot) -> None:
         async with self._pool.acquire() as conn:
-            await ballots.open_box(conn, order.case_no, order.ballot_no, order.members)
+            await ballots.open_box(conn, order.case_no, order.ballot_no, order.members, keys=self._keys)
 
     @activity.defn(name="close_ballot")
     @translate_activity_errors
     async def close_ballot(self, order: CloseBallotBox) -> Tally:
         async with self._pool.acquire() as conn:
-            return await ballots.close_box(conn, order.case_no, order.ballot_no)
+            return await ballots.close_box(conn, order.case_no, order.ballot_no, keys=self._keys)
 
     @activity.defn(name="number_title_certificate")
     @translate_activity_errors

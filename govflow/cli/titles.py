@@ -8,7 +8,6 @@ import json
 from datetime import date, datetime
 
 from domain.calendar import SHANGHAI
-from domain.case import Actor
 from domain.errors import DomainError
 from domain.inputs import validate_at_boundary
 from govflow.cli.common import (
@@ -17,6 +16,7 @@ from govflow.cli.common import (
     case_number,
     read_json,
 )
+from govflow.cli.identity import token_actor
 from govflow.client import errors
 from govflow.client.sdk import Govflow
 from workers.settings import Settings
@@ -26,10 +26,11 @@ async def cmd_ballot(args: argparse.Namespace, settings: Settings) -> int:
     """五(二)5: a committee member's secret ballot on an applicant."""
     case_number(args.case_no)  # one line for a number of no shape, before contacting anything
     from govflow.client.ballot_box import cast_ballot
+    from govflow.client.identity import SavedToken
 
-    ballot_no = await cast_ballot(settings, args.case_no, args.member, args.choice)
+    member, ballot_no = await cast_ballot(settings, args.case_no, SavedToken(settings)(None), args.choice)
     # Says nothing of the choice: a terminal's scroll-back is a record too.
-    print(f"{args.case_no}: {args.member}'s ballot {ballot_no} is in the box")
+    print(f"{args.case_no}: {member}'s ballot {ballot_no} is in the box")
     return 0
 
 
@@ -78,9 +79,8 @@ async def cmd_title_verify(args: argparse.Namespace, settings: Settings) -> int:
 async def cmd_title_revoke(args: argparse.Namespace, settings: Settings) -> int:
     """六(一): revoke a title obtained by fraud."""
     async with await Govflow.connect(settings) as gf:
-        if not args.by.strip():
-            raise errors.InputError("--by: a revocation names the officer who orders it")
-        found = await gf.revoke_title(args.certificate_no, args.reason, Actor(role="hr-bureau", id=args.by))
+        officer = token_actor(settings, frozenset({"hr-bureau"}))
+        found = await gf.revoke_title(args.certificate_no, args.reason, officer)
     print(
         f"{found['certificate_no']}  {found['status']}  {found['name']}: recorded in the integrity "
         "file; the holder is on the blacklist"
@@ -89,9 +89,10 @@ async def cmd_title_revoke(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def register(commands: Commands) -> None:
-    ballot = commands.add_parser("ballot", help="a committee member's secret ballot (title review)")
+    ballot = commands.add_parser(
+        "ballot", help="a committee member's secret ballot (title review), as the member logged in"
+    )
     ballot.add_argument("case_no")
-    ballot.add_argument("--member", required=True)
     ballot.add_argument("--choice", required=True, choices=("approve", "reject", "abstain"))
     ballot.set_defaults(run=cmd_ballot)
 
@@ -110,5 +111,4 @@ def register(commands: Commands) -> None:
     revoke = title_commands.add_parser("revoke", help="revoke a title obtained by fraud")
     revoke.add_argument("certificate_no")
     revoke.add_argument("--reason", required=True)
-    revoke.add_argument("--by", required=True, help="the officer who orders it")
     revoke.set_defaults(run=cmd_title_revoke)

@@ -14,7 +14,6 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.db.connection import create_pool
@@ -35,7 +34,8 @@ from domain.title_exam import ExamRegistration
 from govflow.client import Govflow
 from govflow.client.ballot_box import cast_ballot
 from tests.conftest import register_search_attributes
-from tests.helpers import CLERK, INSPECTOR, REVIEWER, example, wait_until_opened
+from tests.helpers import CLERK, INSPECTOR, REVIEWER, dev_tokens, example, member_token, wait_until_opened
+from workers.codec import development_data_converter, plaintext_history
 from workers.devstack import installed_binary
 from workers.main import build_worker
 from workers.settings import Settings
@@ -52,12 +52,12 @@ async def record() -> None:
     async with pool.acquire() as conn:
         await migrate(conn)
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=development_data_converter(Settings(GOVFLOW_STATE_DIR=folder)),
         test_server_existing_path=str(installed_binary("temporal-test-server")),
     )
     await register_search_attributes(env.client)
     settings = Settings(DATABASE_URL=server.get_uri(), GOVFLOW_STATE_DIR=folder, GOVFLOW_TASK_QUEUE="record")
-    gf = Govflow(env.client, settings, clock=env.get_current_time)
+    gf = Govflow(env.client, settings, tokens=dev_tokens(settings), clock=env.get_current_time)
     application = DemoApplication.model_validate(example("demo", "start"))
     async with build_worker(env.client, pool, settings):
         approved = await gf.start_case("demo", application)
@@ -108,6 +108,8 @@ async def record() -> None:
                 print(f"kept {name}.json as it is")
                 continue
             history = await env.client.get_workflow_handle(case_no).fetch_history()
+            # Kept in clear: it must replay without this run's (temporary) key.
+            history = plaintext_history(history, env.client.data_converter)
             target.write_text(history.to_json(), encoding="utf-8")
             print(f"recorded {name}.json ({len(history.events)} events)")
     await gf.close()
@@ -324,7 +326,7 @@ async def record_titles(env: WorkflowEnvironment, gf: Govflow) -> list[tuple[str
         )
     drawn = [e for e in (await gf.status(review.case_no)).history if e.type == "ExpertsDrawn"]
     for expert in drawn[1].data["members"][:10]:
-        await cast_ballot(gf.settings, review.case_no, expert["id"], "approve")
+        await cast_ballot(gf.settings, review.case_no, member_token(gf.settings, expert["id"]), "approve")
     for step in ("close-ballot", "accept", "object", "rule-objection"):
         document = example("title-review", step)
         await gf.decide(

@@ -22,7 +22,9 @@ from domain.title import certificate_number_valid
 from govflow.client import Govflow
 from govflow.client.ballot_box import cast_ballot
 from govflow.client.errors import CaseNotFoundError, DecisionRejectedError, GovflowError, InputError
-from tests.helpers import CaseDriver, beijing, example, start_from, wait_for_status
+from tests.helpers import CaseDriver, beijing, dev_tokens, example, member_token, start_from, wait_for_status
+from workers.codec import plaintext_history
+from workers.identity import DevIdentityProvider
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
@@ -63,7 +65,7 @@ class Review(CaseDriver):
     async def vote(self, members: list[str], approve: int, reject: int, abstain: int = 0) -> None:
         choices = ["approve"] * approve + ["reject"] * reject + ["abstain"] * abstain
         for member, choice in zip(members, choices, strict=False):
-            await cast_ballot(self.gf.settings, self.case_no, member, choice)
+            await cast_ballot(self.gf.settings, self.case_no, member_token(self.gf.settings, member), choice)
 
 
 class ApplyFor(Protocol):
@@ -77,7 +79,12 @@ async def apply(
     settings: Settings,
     db_pool: asyncpg.Pool,
 ) -> AsyncIterator[ApplyFor]:
-    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
+    gf = Govflow(
+        time_skipping_env.client,
+        settings,
+        tokens=dev_tokens(settings),
+        clock=time_skipping_env.get_current_time,
+    )
 
     async def apply_for(**changes: Any) -> Review:
         case_no = await start_person_case(gf, "title-review", changes)
@@ -191,16 +198,38 @@ async def test_ballots_from_non_members_and_second_ballots_are_refused_and_chang
 ) -> None:
     review = await apply()
     members = await review.to_the_vote()
-    await cast_ballot(review.gf.settings, review.case_no, members[0], "approve")
+    await cast_ballot(
+        review.gf.settings, review.case_no, member_token(review.gf.settings, members[0]), "approve"
+    )
     with pytest.raises(DecisionRejectedError, match="has already voted on this applicant"):
-        await cast_ballot(review.gf.settings, review.case_no, members[0], "reject")
+        await cast_ballot(
+            review.gf.settings, review.case_no, member_token(review.gf.settings, members[0]), "reject"
+        )
     outsider = next(f"E{n:03d}" for n in range(1, 22) if f"E{n:03d}" not in members)
     with pytest.raises(DecisionRejectedError, match="is not a member of this committee"):
-        await cast_ballot(review.gf.settings, review.case_no, outsider, "approve")
+        await cast_ballot(
+            review.gf.settings, review.case_no, member_token(review.gf.settings, outsider), "approve"
+        )
     with pytest.raises(InputError, match="choice"):
-        await cast_ballot(review.gf.settings, review.case_no, members[1], "maybe")
+        await cast_ballot(
+            review.gf.settings, review.case_no, member_token(review.gf.settings, members[1]), "maybe"
+        )
     with pytest.raises(CaseNotFoundError):
-        await cast_ballot(review.gf.settings, "TREV-2026-999999", members[1], "approve")
+        await cast_ballot(
+            review.gf.settings, "TREV-2026-999999", member_token(review.gf.settings, members[1]), "approve"
+        )
+    # Who votes is whom the token proves: no token, another key's, another role's.
+    keys = DevIdentityProvider(review.gf.settings.state_dir)
+    stranger = DevIdentityProvider(review.gf.settings.state_dir / "elsewhere").issue(
+        "committee-member", members[1]
+    )
+    for token, refusal in (
+        (None, "no identity token"),
+        (stranger, "a key this worker does not hold"),
+        (keys.issue("hr-bureau", members[1]), "is not logged in as a committee-member"),
+    ):
+        with pytest.raises(DecisionRejectedError, match=refusal):
+            await cast_ballot(review.gf.settings, review.case_no, token, "approve")
     await review.vote(members[1:], approve=9, reject=0)
     await review.decide("close-ballot")
     [closed] = await review.events("BallotClosed")
@@ -210,7 +239,9 @@ async def test_ballots_from_non_members_and_second_ballots_are_refused_and_chang
         10,
     )
     with pytest.raises(DecisionRejectedError, match="no ballot is open"):  # the box is closed
-        await cast_ballot(review.gf.settings, review.case_no, members[12], "reject")
+        await cast_ballot(
+            review.gf.settings, review.case_no, member_token(review.gf.settings, members[12]), "reject"
+        )
     await review.decide(
         "report-fraud", findings="推荐材料中的业绩证明系伪造"
     )  # ends the case for the next test
@@ -322,12 +353,16 @@ async def test_no_stored_record_links_a_member_to_a_choice(
     assert _links({"input": [{"actor": {"id": members[0]}, "payload": {"choice": "approve"}}]}, set(members))
     choices = ["approve", "reject", "abstain"] + ["approve"] * 8
     for member, choice in zip(members, choices, strict=False):
-        await cast_ballot(review.gf.settings, review.case_no, member, choice)
+        await cast_ballot(
+            review.gf.settings, review.case_no, member_token(review.gf.settings, member), choice
+        )
     await review.decide("close-ballot")
     await review.decide("report-fraud", findings="核查发现材料不实")  # ends the case
 
     history = await review.env.client.get_workflow_handle(review.case_no).fetch_history()
-    events = _decoded(json.loads(history.to_json()))
+    # Read as an operator holding the data keys would (the codec server): decrypted.
+    plain = plaintext_history(history, review.env.client.data_converter)
+    events = _decoded(json.loads(plain.to_json()))
     assert any("BallotClosed" in json.dumps(e, ensure_ascii=False) for e in events["events"])  # decoded
     assert all(m in json.dumps(events) for m in members[:11])  # the attendance list is there
     assert _links(events, set(members)) == []
