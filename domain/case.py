@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, ValidationError, field_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, ValidationError, field_validator
 
 from domain.beijing import District
 from domain.errors import (
@@ -23,7 +23,7 @@ from domain.errors import (
     WrongRoleError,
     WrongStageError,
 )
-from domain.inputs import RequestId, boundary_context, check_plausible
+from domain.inputs import RequestId, TextRule, boundary_context, check_plausible
 from domain.models import Record
 
 ClockState = Literal["running", "paused", "met", "breached"]
@@ -33,6 +33,10 @@ OPENING = "opening"
 ATTENTION = "attention"
 """The stage a client sees while a step that failed for good waits for an operator."""
 CLOSED = "closed"
+CANCELLED = "cancelled"
+"""The outcome of a case an operator cancelled (the `cancel` update, or Temporal's own cancel)."""
+TERMINATED = "terminated"
+"""The outcome of a case whose workflow was terminated (recorded by `govflow reconcile`)."""
 
 
 class Actor(Record):
@@ -117,6 +121,28 @@ class ResumeOrder(Record):
 
     actor: Actor
     note: str = Field(min_length=1, max_length=2000)
+
+
+class CancelOrder(Record):
+    """An operator's order to end a case before its procedure does: recorded as CaseCancelled
+    (who, why), its clocks stopped, the case closed with the outcome `cancelled`.
+
+    `actor` is the operator (the identity check compares it with the caller's token);
+    `reason` is checked like every text input at the boundary (not blank, at most 2,000
+    characters: domain.inputs); `request_id` makes a repeat safe."""
+
+    actor: Actor
+    reason: Annotated[str, AfterValidator(TextRule(2000))]
+    request_id: RequestId
+
+
+class CancelAccepted(Record):
+    """The answer to a cancellation once it is recorded and the case closed."""
+
+    case_no: str
+    request_id: str
+    outcome: str
+    stage: str
 
 
 class CaseResumeResult(Record):

@@ -151,6 +151,32 @@ class CaseClosed(Record):
     stage: str
 
 
+class CaseCancelled(Record):
+    """An operator ended the case before its procedure did: by the `cancel` update (with its
+    request id), or by Temporal's own cancellation (`temporal workflow cancel`, no request id).
+    The clocks still open were stopped; CaseClosed (outcome `cancelled`) follows."""
+
+    reason: str
+    stage: str
+    request_id: str | None = None
+    clocks_stopped: tuple[str, ...] = ()
+
+
+class CaseTerminated(Record):
+    """The case's workflow was terminated (`temporal workflow terminate`): it ran no more code,
+    so `govflow reconcile` recorded this from the termination in Temporal's history. It closes
+    the case (outcome `terminated`); no CaseClosed follows."""
+
+    reason: str
+    identity: str
+    run_id: str
+    stage: str | None = None
+
+
+CLOSING_EVENTS = frozenset({"CaseClosed", "CaseTerminated"})
+"""The event types after which a case's log takes no more events of its own."""
+
+
 def event_type(data: BaseModel) -> str:
     """An event's type is the name of its data model: `StageChanged`, `NoticeIssued`, ..."""
     return type(data).__name__

@@ -8,12 +8,10 @@ from typing import Any
 import asyncpg
 import pytest
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from activities.db.event_log import append_events
 from domain.calendar import local_date
 from domain.case import Actor, CaseEvent
-from domain.demo import DemoApplication
 from domain.errors import (
     CaseClosedError,
     DuplicateRequestError,
@@ -28,28 +26,12 @@ from tests.helpers import (
     CLERK,
     INSPECTOR,
     REVIEWER,
-    example,
+    start_demo,
     stored_events,
-    wait_until_opened,
 )
 from workers.main import projections
-from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
-
-
-@pytest.fixture
-async def gf(
-    time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings
-) -> Govflow:
-    return Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
-
-
-async def start_demo(gf: Govflow) -> str:
-    application = DemoApplication.model_validate(example("demo", "start"))
-    ref = await gf.start_case("demo", application)
-    await wait_until_opened(gf, ref.case_no)
-    return ref.case_no
 
 
 async def test_accepted_case_reviewed_and_approved_records_every_event(

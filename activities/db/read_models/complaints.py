@@ -10,7 +10,7 @@ from activities.db.connection import Connection
 from activities.db.projections import ReadModel
 from domain import events as ev
 from domain.calendar import SHANGHAI, local_date
-from domain.case import CaseEvent
+from domain.case import CLOSED, TERMINATED, CaseEvent
 from domain.complaint import (
     PROCEDURE,
     ComplaintAccepted,
@@ -97,6 +97,19 @@ async def _closed(conn: Connection, case_no: str, event: CaseEvent) -> None:
     )
 
 
+async def _workflow_terminated(conn: Connection, case_no: str, event: CaseEvent) -> None:
+    """The case's workflow was terminated (recorded by the reconciliation), not the complaint
+    terminated under 第十五条: closed, outcome `terminated`, no termination ground."""
+    ev.CaseTerminated.model_validate(event.data)
+    await conn.execute(
+        "UPDATE complaints SET stage = $2, outcome = $3, closed_on = $4 WHERE case_no = $1",
+        case_no,
+        CLOSED,
+        TERMINATED,
+        local_date(event.at),
+    )
+
+
 PROJECTORS: dict[str, Callable[[Connection, str, CaseEvent], Awaitable[None]]] = {
     "CaseOpened": _opened,
     "StageChanged": _stage_changed,
@@ -105,6 +118,7 @@ PROJECTORS: dict[str, Callable[[Connection, str, CaseEvent], Awaitable[None]]] =
     "ComplaintResolved": _resolved,
     "ComplaintTerminated": _terminated,
     "CaseClosed": _closed,
+    "CaseTerminated": _workflow_terminated,
 }
 
 
