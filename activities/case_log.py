@@ -22,6 +22,7 @@ from activities.notices.render import NoticeRenderer
 from domain.calendar import local_date
 from domain.case import SYSTEM, Actor, CaseEvent
 from domain.events import Escalated, NoticeIssued, VerificationRecorded, make_event
+from domain.personal import DataKeys
 
 
 def _log(case_no: str) -> structlog.stdlib.BoundLogger:
@@ -39,7 +40,8 @@ def _log(case_no: str) -> structlog.stdlib.BoundLogger:
 
 class CaseLogActivities:
     """Dependencies are injected by `workers`: the pool, the renderer, the channels, the
-    projections."""
+    projections, the data key ring that seals personal data in the log (None: the installed
+    one, activities.db.event_log.install_data_keys)."""
 
     def __init__(
         self,
@@ -47,17 +49,19 @@ class CaseLogActivities:
         renderer: NoticeRenderer,
         channels: Sequence[NoticeChannel],
         projections: Projections,
+        keys: DataKeys | None = None,
     ) -> None:
         self._pool = pool
         self._renderer = renderer
         self._channels = tuple(channels)
         self._projections = projections
+        self._keys = keys
 
     @activity.defn(name="append_events")
     @translate_activity_errors
     async def append_events(self, command: AppendEvents) -> tuple[CaseEvent, ...]:
         async with self._pool.acquire() as conn:
-            new = await append_events(conn, command.case_no, command.events, self._projections)
+            new = await append_events(conn, command.case_no, command.events, self._projections, self._keys)
         _log(command.case_no).debug("events appended", seqs=[e.seq for e in command.events], new=new)
         return command.events
 
@@ -127,7 +131,7 @@ class CaseLogActivities:
             ),
         )
         async with self._pool.acquire() as conn:
-            await append_events(conn, command.case_no, [escalated], self._projections)
+            await append_events(conn, command.case_no, [escalated], self._projections, self._keys)
         await self._store_and_deliver(
             command.case_no, notice, step, command.supervising_body, rendered.title, rendered.body
         )
@@ -151,7 +155,7 @@ class CaseLogActivities:
             ),
         )
         async with self._pool.acquire() as conn:
-            await append_events(conn, command.case_no, [event], self._projections)
+            await append_events(conn, command.case_no, [event], self._projections, self._keys)
         return (event,)
 
     async def _store_and_deliver(
@@ -163,7 +167,7 @@ class CaseLogActivities:
         which channels absorb by being idempotent on (case_no, step).
         """
         async with self._pool.acquire() as conn:
-            await append_events(conn, case_no, [event], self._projections)
+            await append_events(conn, case_no, [event], self._projections, self._keys)
             for channel in self._channels:
                 delivered = await conn.fetchval(
                     "SELECT 1 FROM notice_deliveries WHERE case_no=$1 AND step=$2 AND channel=$3",

@@ -26,6 +26,7 @@ from activities.db.migrate import MigrationError, load_migrations
 from govflow.client.sdk import stuck_cases
 from workers.database import resolve_database_url
 from workers.devstack import live_postmaster, orphan_temporal, read_stack_record, running_stack
+from workers.keyring import KeyRingError
 from workers.settings import Settings
 from workers.temporal import TemporalUnreachableError, connect
 from workflows import search_attributes
@@ -147,6 +148,8 @@ async def _temporal(settings: Settings) -> tuple[Client | None, Check]:
     try:
         # Connecting asks the server for its system info: an answer means it is reachable.
         client = await asyncio.wait_for(connect(settings), timeout=15)
+    except KeyRingError as error:  # before any connection: the client cannot seal a payload
+        return None, Check(False, "data keys", f"数据密钥缺失 (no data key ring): {_first_line(error)}")
     except (TemporalUnreachableError, RPCError, RuntimeError, TimeoutError) as error:
         reason = _first_line(error)
         if isinstance(error, TemporalUnreachableError):

@@ -1,12 +1,13 @@
-"""Connecting to Temporal with the project's data converter (pydantic v2 payloads)."""
+"""Connecting to Temporal with the project's data converter (pydantic v2 payloads, encrypted with
+the data key ring: workers.codec)."""
 
 from __future__ import annotations
 
 import re
 
 from temporalio.client import Client, TLSConfig
-from temporalio.contrib.pydantic import pydantic_data_converter
 
+from workers.codec import data_converter
 from workers.settings import Settings
 
 
@@ -26,11 +27,14 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
 
 
 async def connect(settings: Settings) -> Client:
+    """A client whose payloads are encrypted with the key ring of `settings`; KeyRingError (one
+    line) when there is none, TemporalUnreachableError when the server does not answer."""
+    converter = data_converter(settings)
     try:
         return await Client.connect(
             settings.temporal_address,
             namespace=settings.temporal_namespace,
-            data_converter=pydantic_data_converter,
+            data_converter=converter,
             tls=tls_config(settings),
         )
     except RuntimeError as error:

@@ -19,6 +19,11 @@ the counter and every case on record, so that no number is given twice: not one 
 before intakes took over numbering, nor one a second intake over the same database gave (a
 Temporal namespace reset, or tests running two servers). Intakes that started before claims
 (patch NUMBERS_CLAIMED) count on from the last number the database knew when they began.
+
+A procedure whose applicant is a natural person (`Procedure.applicant_is_person`) starts its
+case with the person's pseudonym as ApplicantId, never their ID number: the intake asks it of
+the data key ring through an activity (`applicant_pseudonym`; the key is never in a workflow).
+Intakes that served before (patch APPLICANT_PSEUDONYM) replay as they ran.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ CONTINUE_AFTER = 500
 SKIP_LIMIT = 100
 COUNTER_TIMEOUT = timedelta(seconds=10)
 NUMBERS_CLAIMED = "numbers-claimed-in-the-database"
+APPLICANT_PSEUDONYM = "applicant-pseudonym"
 COUNTER_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 
 
@@ -96,14 +102,15 @@ class CaseIntakeWorkflow:
                     start_to_close_timeout=COUNTER_TIMEOUT,
                     retry_policy=COUNTER_RETRY,
                 )
+            searched = await self._searched_applicant(procedure, order)
             if order.case_no is None:
-                case_no = await self._start_next(procedure, year, order)
+                case_no = await self._start_next(procedure, year, order, searched)
             else:
                 case_no = order.case_no
                 order_year, serial = parse_case_no(case_no, procedure.prefix)
                 if serial > self.last.get(order_year, 0):
                     raise _refusal(InvalidInputError(f"case_no: {case_no} has not been given out"))
-                if not await self._start(procedure, case_no, order):
+                if not await self._start(procedure, case_no, order, searched):
                     raise _refusal(CaseExistsError(f"case {case_no} already exists; not started again"))
             self.taken[order.request_id] = case_no
             self.served += 1
@@ -131,14 +138,29 @@ class CaseIntakeWorkflow:
         except DomainError as error:
             raise _refusal(error) from None
 
-    async def _start_next(self, procedure: Procedure, year: int, order: IntakeOrder) -> str:
+    async def _searched_applicant(self, procedure: Procedure, order: IntakeOrder) -> str | None:
+        """What a person is searched by (ApplicantId): the pseudonym of their ID number, from
+        the data key ring; None for a company (its public code is searched by)."""
+        if not (procedure.applicant_is_person and workflow.patched(APPLICANT_PSEUDONYM)):
+            return None
+        application: Any = procedure.application.model_validate(order.application)
+        return await workflow.execute_activity_method(
+            IntakeActivities.applicant_pseudonym,
+            str(application.applicant_id),
+            start_to_close_timeout=COUNTER_TIMEOUT,
+            retry_policy=COUNTER_RETRY,
+        )
+
+    async def _start_next(
+        self, procedure: Procedure, year: int, order: IntakeOrder, searched: str | None = None
+    ) -> str:
         """The next number of the year, once its case has started. A number whose case exists
         already (started by an intake of another task queue in this namespace: one queue is the
         deployment's, tests run several) is passed over, never given again."""
         for _ in range(SKIP_LIMIT):
             serial = await self._next_serial(procedure, year)
             case_no = format_case_no(procedure.prefix, year, serial)
-            started = await self._start(procedure, case_no, order)
+            started = await self._start(procedure, case_no, order, searched)
             self.last[year] = serial
             if started:
                 return case_no
@@ -162,8 +184,11 @@ class CaseIntakeWorkflow:
             retry_policy=COUNTER_RETRY,
         )
 
-    async def _start(self, procedure: Procedure, case_no: str, order: IntakeOrder) -> bool:
-        """Start the case under `case_no`; False if a case of that number exists."""
+    async def _start(
+        self, procedure: Procedure, case_no: str, order: IntakeOrder, searched: str | None = None
+    ) -> bool:
+        """Start the case under `case_no`; False if a case of that number exists. `searched`:
+        the applicant's ApplicantId if not their own id (a person's pseudonym)."""
         opening = procedure.opening.model_validate(
             {"case_no": case_no, "received_at": order.received_at, "application": order.application}
         )
@@ -173,7 +198,7 @@ class CaseIntakeWorkflow:
             SearchAttributePair(sa.CASE_NO, case_no),
             SearchAttributePair(sa.CASE_TYPE, procedure.name),
             SearchAttributePair(sa.STAGE, OPENING),
-            SearchAttributePair(sa.APPLICANT_ID, application.applicant_id),
+            SearchAttributePair(sa.APPLICANT_ID, searched or application.applicant_id),
         ]
         if district is not None:
             attributes.append(SearchAttributePair(sa.DISTRICT, str(district)))

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from activities.db.connection import Connection
 from domain import events as ev
-from domain.case import CaseEvent
+from domain.case import CLOSED, TERMINATED, CaseEvent
+from domain.personal import DataKeys
 
 CORE_TABLES = ("cases", "notices", "escalations", "verifications")
 
@@ -125,6 +127,19 @@ async def _case_closed(conn: Connection, case_no: str, event: CaseEvent) -> None
     )
 
 
+async def _case_terminated(conn: Connection, case_no: str, event: CaseEvent) -> None:
+    """The workflow was terminated (recorded by the reconciliation): the case is closed."""
+    ev.CaseTerminated.model_validate(event.data)
+    await conn.execute(
+        """UPDATE cases SET outcome = $2, stage = $3, closed_at = $4, next_deadline = NULL
+           WHERE case_no = $1""",
+        case_no,
+        TERMINATED,
+        CLOSED,
+        event.at,
+    )
+
+
 async def _needs_attention(conn: Connection, case_no: str, event: CaseEvent) -> None:
     await conn.execute("UPDATE cases SET stage = 'attention' WHERE case_no = $1", case_no)
 
@@ -144,6 +159,7 @@ CORE_PROJECTORS: dict[str, Projector] = {
     "Escalated": _escalated,
     "VerificationRecorded": _verification_recorded,
     "CaseClosed": _case_closed,
+    "CaseTerminated": _case_terminated,
 }
 
 
@@ -175,16 +191,23 @@ class Projections:
             event.at,
         )
 
-    async def rebuild(self, conn: Connection) -> int:
-        """Empty every projection and replay the whole log into it, in one transaction."""
+    async def rebuild(self, conn: Connection, keys: DataKeys | None = None) -> int:
+        """Empty every projection and replay the whole log into it, in one transaction; the
+        personal data of the log is opened with the data key ring (`keys`, else the installed
+        one), so the projections see what they saw when each event was appended."""
+        from activities.db.event_log import open_row, using_data_keys  # it imports this module
+
+        with using_data_keys(keys):
+            return await self._rebuild(conn, open_row)
+
+    async def _rebuild(self, conn: Connection, open_row: Callable[[str, Any], CaseEvent]) -> int:
         async with conn.transaction():
             await conn.execute(f"TRUNCATE {', '.join(self.tables)}")
             count = 0
             async for row in conn.cursor(
                 "SELECT case_no, seq, at, type, actor, data FROM case_events ORDER BY case_no, seq"
             ):
-                record = dict(row)
-                case_no = record.pop("case_no")
-                await self.project(conn, case_no, CaseEvent(**record))
+                case_no = row["case_no"]
+                await self.project(conn, case_no, open_row(case_no, row))
                 count += 1
         return count

@@ -3,6 +3,7 @@ none of the complaint's particulars reach search attributes or log lines."""
 
 from __future__ import annotations
 
+import json
 import signal
 import uuid
 from pathlib import Path
@@ -11,12 +12,14 @@ import asyncpg
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from activities.db.event_log import read_events
 from domain.calendar import local_date
 from domain.case import Actor
 from domain.complaint import ComplaintFiling
 from govflow.client import Govflow
-from tests.helpers import example, wait_for_status
+from tests.helpers import dev_tokens, example, wait_for_status
 from tests.integration.test_dev_server import spawn_worker
+from workers.keyring import load_keyring
 from workers.settings import Settings
 from workflows import search_attributes as sa
 
@@ -45,7 +48,7 @@ async def test_no_particular_of_the_complaint_is_in_search_attributes_or_logs(
     log = tmp_path / "worker.log"
     worker = spawn_worker(dev_server_env, settings, postgres_url, log, level="DEBUG")
     try:
-        gf = Govflow(dev_server_env.client, settings)
+        gf = Govflow(dev_server_env.client, settings, tokens=dev_tokens(settings))
         document = example("complaint", "start")
         document["received_on"] = local_date(await dev_server_env.get_current_time()).isoformat()
         ref = await gf.start_case("complaint", ComplaintFiling.model_validate(document))
@@ -72,8 +75,12 @@ async def test_no_particular_of_the_complaint_is_in_search_attributes_or_logs(
     for secret in SECRETS:
         assert secret not in shown
         assert secret not in logged, f"{secret!r} reached the worker's log"
-    # The particulars are kept where the case needs them: the event log and the notices.
+    # The particulars are kept where the case needs them, the event log, sealed with the data
+    # keys (第二十条): not in clear in the table, read back whole by the case's own readers.
     stored = await db_pool.fetchval(
         "SELECT data::text FROM case_events WHERE case_no=$1 AND type='CaseOpened'", ref.case_no
     )
-    assert "北京示例外资科技有限公司" in stored
+    assert all(secret not in stored for secret in SECRETS[:4])  # who complains, and how to reach them
+    async with db_pool.acquire() as conn:
+        [opened, *_] = await read_events(conn, ref.case_no, load_keyring(settings))
+    assert "北京示例外资科技有限公司" in json.dumps(opened.data, ensure_ascii=False)

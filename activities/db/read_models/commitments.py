@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from activities.db.connection import Connection
+from activities.db.event_log import read_event_data
 from activities.db.projections import ReadModel
 from domain import events as ev
 from domain.calendar import local_date
@@ -22,9 +23,9 @@ async def _decided(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = PermitDecided.model_validate(event.data)
     if data.spot_check_due is None or data.certificate_no is None:
         return  # only a granted commitment is spot-checked
-    opened = await conn.fetchval(
-        "SELECT data FROM case_events WHERE case_no = $1 AND type = 'CaseOpened'", case_no
-    )
+    opened = await read_event_data(conn, case_no, "CaseOpened")  # opened: the log seals personal data
+    if opened is None:
+        return
     applicant = opened["application"]["applicant"]
     await conn.execute(
         """INSERT INTO commitment_decisions (permit_case_no, uscc, name, certificate_no, decided_on,

@@ -1,5 +1,12 @@
 """Professional titles: the certificate register (五(二)7), the dishonesty blacklist and the
-revocations of titles obtained by fraud (六(一))."""
+revocations of titles obtained by fraud (六(一)).
+
+A person is kept by their pseudonym (`person`, the data key ring's keyed pseudonym of their ID
+number), never by the ID number: the register is looked up by certificate number, the
+blacklist and the revocations by the pseudonym of the ID number asked about. Rows written before
+migration 0011 hold the ID number instead (`id_number`), and are still found by it until
+`govflow rebuild-projections` (which also turns the revocations' ID numbers into pseudonyms,
+`pseudonymize_revocations`)."""
 
 from __future__ import annotations
 
@@ -8,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from activities.db.connection import Connection
+from activities.db.event_log import pseudonym
 from activities.db.projections import ReadModel
 from domain.case import CaseEvent
 from domain.errors import AlreadyRevokedError, InvalidInputError, UnknownCertificateError
@@ -19,13 +27,13 @@ TABLES = ("title_certificates", "title_blacklist")
 async def _certified(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = TitleCertified.model_validate(event.data)
     await conn.execute(
-        """INSERT INTO title_certificates (certificate_no, case_no, id_number, name, level,
+        """INSERT INTO title_certificates (certificate_no, case_no, person, name, level,
                                            direction, issued_on)
            VALUES ($1, $2, $3, $4, $5, $6, $7)""",
         data.certificate_no,
         case_no,
-        data.id_number,
-        data.name,
+        pseudonym(data.id_number),
+        data.name,  # what `govflow title verify` shows of a certificate
         data.level,
         data.direction,
         data.issued_on,
@@ -35,12 +43,11 @@ async def _certified(conn: Connection, case_no: str, event: CaseEvent) -> None:
 async def _blacklisted(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = PersonBlacklisted.model_validate(event.data)
     await conn.execute(
-        """INSERT INTO title_blacklist (case_no, seq, id_number, name, findings, at)
-           VALUES ($1, $2, $3, $4, $5, $6)""",
+        """INSERT INTO title_blacklist (case_no, seq, person, findings, at)
+           VALUES ($1, $2, $3, $4, $5)""",
         case_no,
         event.seq,
-        data.id_number,
-        data.name,
+        pseudonym(data.id_number),
         data.findings,
         event.at,
     )
@@ -53,12 +60,14 @@ PROJECTORS: dict[str, Callable[[Connection, str, CaseEvent], Awaitable[None]]] =
 
 
 async def blacklist_entries(conn: Connection, id_number: str) -> list[str]:
-    """六(一): why the person is on the dishonesty blacklist, if they are."""
+    """六(一): why the person is on the dishonesty blacklist, if they are (found by the
+    pseudonym of `id_number`; a row of before 0011, by the ID number itself)."""
     rows = await conn.fetch(
-        """SELECT findings FROM title_blacklist WHERE id_number = $1
+        """SELECT findings FROM title_blacklist WHERE person = $1 OR id_number = $2
            UNION ALL
            SELECT '职称撤销（' || certificate_no || '）：' || reason FROM title_revocations
-           WHERE id_number = $1""",
+           WHERE person = $1 OR id_number = $2""",
+        pseudonym(id_number),
         id_number,
     )
     return [r[0] for r in rows]
@@ -102,15 +111,16 @@ async def revoke(
         raise InvalidInputError("by: a revocation names the officer who orders it")
     async with conn.transaction():
         row = await conn.fetchrow(
-            "SELECT id_number FROM title_certificates WHERE certificate_no = $1 FOR UPDATE", certificate_no
+            "SELECT person, id_number FROM title_certificates WHERE certificate_no = $1 FOR UPDATE",
+            certificate_no,
         )
         if row is None:
             raise UnknownCertificateError(f"{certificate_no}: no such certificate in the register")
         inserted = await conn.fetchval(
-            """INSERT INTO title_revocations (certificate_no, id_number, reason, revoked_by, revoked_at)
+            """INSERT INTO title_revocations (certificate_no, person, reason, revoked_by, revoked_at)
                VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true""",
             certificate_no,
-            row["id_number"],
+            row["person"] or pseudonym(row["id_number"]),
             reason,
             revoked_by,
             at,
@@ -118,6 +128,21 @@ async def revoke(
         if not inserted:
             raise AlreadyRevokedError(f"{certificate_no} has already been revoked")
     return await verify(conn, certificate_no)
+
+
+async def pseudonymize_revocations(conn: Connection) -> int:
+    """Revocations written before 0011 keep the person by ID number: keep the pseudonym
+    instead (the revocations are not a projection: a rebuild does not rewrite them)."""
+    rows = await conn.fetch(
+        "SELECT certificate_no, id_number FROM title_revocations WHERE id_number IS NOT NULL"
+    )
+    for row in rows:
+        await conn.execute(
+            "UPDATE title_revocations SET person = $2, id_number = NULL WHERE certificate_no = $1",
+            row["certificate_no"],
+            pseudonym(row["id_number"]),
+        )
+    return len(rows)
 
 
 READ_MODEL = ReadModel("titles", TABLES, PROJECTORS)
