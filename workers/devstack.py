@@ -36,7 +36,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from activities.db.connection import redact
+from workers.codec import CodecServer, EncryptionCodec
 from workers.database import start_embedded_postgres
+from workers.identity import DevIdentityProvider, ensure_dev_ballot_key
+from workers.keyring import KeyRingError, ensure_dev_keyring
 from workers.logs import get_logger
 from workers.settings import Settings
 from workers.temporal import TemporalUnreachableError, connect
@@ -449,6 +452,8 @@ class TemporalDevServer:
         self.host, self.port, self.ui_port, self.namespace = host, port, ui_port, namespace
         self.process: subprocess.Popen[bytes] | None = None
         self._log: IO[bytes] | None = None
+        # The codec server the Web UI decrypts payloads through (workers.codec), once it runs.
+        self.codec_endpoint: str | None = None
 
     @property
     def address(self) -> str:
@@ -486,6 +491,7 @@ class TemporalDevServer:
             "--dynamic-config-value",
             REPORTED_PROBLEMS_FLAG,
             *search_attributes.cli_flags(),
+            *(["--ui-codec-endpoint", self.codec_endpoint] if self.codec_endpoint else []),
         ]
 
     def start(self) -> None:
@@ -747,6 +753,10 @@ async def run_dev_stack(
                 f"govflow dev: stopped what a killed stack left on {state}: {', '.join(stopped)}", flush=True
             )
         check_ports(host, {temporal.port: "Temporal frontend", temporal.ui_port: "Temporal UI"})
+        if settings.jwks is None:  # development: a local identity key, for `govflow login`
+            DevIdentityProvider(state).ensure()
+        ensure_dev_ballot_key(settings.model_copy(update={"state_dir": state}))
+        ensure_dev_keyring(settings.model_copy(update={"state_dir": state}))
         async with until_interrupted() as stop:
             await _run(settings, temporal, stop, log)
     finally:
@@ -772,6 +782,7 @@ async def _run(settings: Settings, temporal: TemporalDevServer, stop: asyncio.Ev
 
     state = settings.state_dir
     postgres: Any = None
+    codec: CodecServer | None = None
     wrote_url: str | None = None
     record = StackRecord(
         pid=os.getpid(),
@@ -792,6 +803,7 @@ async def _run(settings: Settings, temporal: TemporalDevServer, stop: asyncio.Ev
             wrote_url = database_url
         if stop.is_set():
             return
+        codec = _start_codec_server(settings, temporal)
         temporal.start()
         await temporal.wait_ready(settings)
         if stop.is_set():
@@ -802,6 +814,8 @@ async def _run(settings: Settings, temporal: TemporalDevServer, stop: asyncio.Ev
     finally:
         log.info("stopping the local stack")
         temporal.stop()
+        if codec is not None:
+            await asyncio.to_thread(codec.stop)
         if postgres is not None:
             postgres.cleanup()
         if wrote_url is not None:
@@ -861,18 +875,37 @@ async def _ensure_schedules(settings: Settings, log: Any) -> None:
         log.warning("report schedule not created", error=str(error))
 
 
+def _start_codec_server(settings: Settings, temporal: TemporalDevServer) -> CodecServer:
+    """The codec server the Web UI reads payloads through, on a free port of the stack's host,
+    answering the UI's origin only; the dev server is started with its address."""
+    origins = [temporal.ui_url]
+    if temporal.host in ("127.0.0.1", "localhost"):
+        origins += [f"http://127.0.0.1:{temporal.ui_port}", f"http://localhost:{temporal.ui_port}"]
+    try:
+        codec = CodecServer(EncryptionCodec.from_settings(settings), temporal.host, 0, origins)
+    except (KeyRingError, OSError) as error:
+        raise DevStackError(f"the codec server did not start ({error})") from None
+    codec.start()
+    temporal.codec_endpoint = codec.url
+    return codec
+
+
 def banner(settings: Settings, temporal: TemporalDevServer, database_url: str) -> str:
     env = f"TEMPORAL_ADDRESS={temporal.address} GOVFLOW_STATE_DIR={settings.state_dir}"
     return "\n".join(
         [
             "govflow dev: the local stack is up",
             f"  Temporal UI   {temporal.ui_url}",
+            f"  codec server  {temporal.codec_endpoint} (payloads are encrypted; the UI decrypts them "
+            f"through it, as does `temporal workflow show --codec-endpoint {temporal.codec_endpoint}`)",
             f"  Temporal      {temporal.address} (namespace {settings.temporal_namespace}, "
             f"state {temporal.state_dir / 'temporal.db'})",
             f"  PostgreSQL    {redact(database_url)}",
             f"  task queue    {settings.task_queue}",
             f"  notices       {settings.notices_dir}",
-            "  start a case  (in another terminal)",
+            f"  identity keys {settings.jwks_source}",
+            "  start a case  (in another terminal; log in first: every request is signed)",
+            f"    {env} .venv/bin/govflow login --as clerk:clerk-001",
             f"    {env} .venv/bin/govflow start demo examples/demo/start.json",
             f"    {env} .venv/bin/govflow list",
             "  Ctrl-C (or `govflow dev --stop` elsewhere) stops everything; started again, it finds "

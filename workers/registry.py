@@ -87,6 +87,9 @@ class Procedure:
     examples: str = ""  # folder under examples/ (default: the name)
     docs: str = ""  # page under docs/ mapping each article to its code (default: the name)
     case_no_from: Callable[[Any], str] | None = None  # a case per subject, not per filing
+    applicant_is_person: bool = False
+    """The applicant is a natural person (an ID number): searched by a keyed pseudonym
+    (workers.keyring), never by the number; a company keeps its public credit code."""
 
     @property
     def prefix(self) -> str:
@@ -127,8 +130,9 @@ def _spot_check_activities(wiring: Wiring) -> list[Any]:
 
 def _title_activities(wiring: Wiring) -> list[Any]:
     from activities.titles import TitleActivities
+    from workers.identity import tally_keys
 
-    titles = TitleActivities(wiring.pool)
+    titles = TitleActivities(wiring.pool, tally_keys(wiring.settings))
     return [titles.blacklist_gate, titles.open_ballot, titles.close_ballot, titles.number_certificate]
 
 
@@ -216,6 +220,7 @@ PROCEDURES: tuple[Procedure, ...] = (
         read_models=(_READ + "titles",),
         cli="govflow.cli.titles",
         docs="titles",
+        applicant_is_person=True,
     ),
     Procedure(
         title.REVIEW,
@@ -227,6 +232,7 @@ PROCEDURES: tuple[Procedure, ...] = (
         read_models=(_READ + "titles",),
         cli="govflow.cli.titles",
         docs="titles",
+        applicant_is_person=True,
     ),
 )
 REGISTRY: dict[str, Procedure] = {procedure.name: procedure for procedure in PROCEDURES}

@@ -32,10 +32,36 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = Field(default="console", alias="GOVFLOW_LOG_FORMAT")
     log_level: str = Field(default="INFO", alias="GOVFLOW_LOG_LEVEL")
     ui_port: int = Field(default=8233, alias="GOVFLOW_UI_PORT")
+    # Identity (workers.identity): the key set the worker verifies tokens with, what tokens must
+    # say, and the caller's own token (else the one `govflow login` keeps in the state folder).
+    jwks: str | None = Field(default=None, alias="GOVFLOW_JWKS")
+    jwt_issuer: str = Field(default="govflow-dev", alias="GOVFLOW_JWT_ISSUER")
+    jwt_audience: str = Field(default="govflow", alias="GOVFLOW_JWT_AUDIENCE")
+    token: str | None = Field(default=None, alias="GOVFLOW_TOKEN", repr=False)
+    service_key: str | None = Field(default=None, alias="GOVFLOW_SERVICE_KEY")  # a PEM file's path
+    # The committee's ballot key (activities.db.ballots): base64 of 32 random bytes, kept off the
+    # database; else the one `govflow dev` keeps in the state folder.
+    ballot_key: str | None = Field(default=None, alias="GOVFLOW_BALLOT_KEY", repr=False)
+    # The data key ring (workers.keyring): encrypts personal data in payloads and the event log.
+    data_keys: str | None = Field(default=None, alias="GOVFLOW_DATA_KEYS", repr=False)
 
     @property
     def uses_tls(self) -> bool:
         return any((self.temporal_tls_cert, self.temporal_tls_key, self.temporal_tls_ca))
+
+    @property
+    def jwks_source(self) -> str:
+        """GOVFLOW_JWKS, or the development key set of the state folder."""
+        return self.jwks or str(self.state_dir / "identity" / "jwks.json")
+
+    @property
+    def ballot_key_file(self) -> Path:
+        return self.state_dir / "ballot.key"
+
+    @property
+    def token_file(self) -> Path:
+        """Where `govflow login` keeps the caller's token."""
+        return self.state_dir / "token"
 
     @property
     def notices_dir(self) -> Path:

@@ -19,6 +19,19 @@ Updates:
         a ClockReplanned event.
     resume(ResumeOrder) -> CaseResumeResult
         an operator's order to try again a step that failed for good (see below).
+    cancel(CancelOrder) -> CancelAccepted
+        an operator's order to end the case: CaseCancelled (who, why), its clocks stopped,
+        CaseClosed with the outcome `cancelled`. Refused with one line for a closed case (or
+        one being cancelled), a role that is not an operator, a case still opening or waiting
+        for an operator, a request id taken already, a reason that fails the input boundary.
+
+Temporal's own cancellation (`temporal workflow cancel`) is recorded the same way (actor
+`operator:temporal`, the request's reason if it gave one): the procedure's run is wrapped
+(`__init_subclass__`), and the CancelledError it receives is caught, the closing events are
+recorded (activities still run after a cancellation has been delivered), and the error is raised
+again, so that the workflow ends as Canceled in Temporal too. An append the cancellation
+interrupted is appended again first (the same sequence number and event: a no-op if it had
+gone through), so the log never holds a gap or two events under one number.
 
 A case takes no decision until it has finished opening: the procedure's run calls
 `case_ready()` once its opening steps (the first clocks planned, the gates asked) are
@@ -40,6 +53,7 @@ CaseResumed) tries the step again. The case stays open meanwhile; its clocks run
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
@@ -53,6 +67,7 @@ with workflow.unsafe.imports_passed_through():
 
     from activities.boundary import permanent_failure, to_application_error
     from activities.case_log import CaseLogActivities
+    from activities.intake import IntakeActivities
     from activities.models import (
         AppendEvents,
         Escalate,
@@ -63,11 +78,14 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import local_date
     from domain.case import (
         ATTENTION,
+        CANCELLED,
         CLOSED,
         OPENING,
         SYSTEM,
         Actor,
         Attention,
+        CancelAccepted,
+        CancelOrder,
         CarriedCase,
         CaseEvent,
         CaseResumeResult,
@@ -77,6 +95,7 @@ with workflow.unsafe.imports_passed_through():
         DecisionRule,
         ResumeOrder,
         check_decision,
+        check_new_request,
     )
     from domain.clocks import ClocksReplanned, ReplanClocks
     from domain.errors import (
@@ -88,6 +107,7 @@ with workflow.unsafe.imports_passed_through():
         WrongRoleError,
     )
     from domain.events import (
+        CaseCancelled,
         CaseClosed,
         CaseNeedsAttention,
         CaseOpened,
@@ -96,12 +116,19 @@ with workflow.unsafe.imports_passed_through():
         StageChanged,
         make_event,
     )
+    from domain.inputs import validate_at_boundary
+    from workers.registry import REGISTRY
     from workflows import search_attributes as sa
 
 from workflows.clocks import ClockKeeper
 from workflows.decisions import DecisionTable
 
+APPLICANT_PSEUDONYM = "applicant-pseudonym"
+"""Patch: a case records and upserts its applicant as searched (a person's pseudonym)."""
 OPERATOR_ROLES = frozenset({"operator"})
+TEMPORAL_OPERATOR = Actor(role="operator", id="temporal")
+"""Who cancelled a case through Temporal itself (`temporal workflow cancel`): the request does
+not say who, in a form the workflow can read."""
 
 # The log is the record: a database that is down is waited for, never skipped, so the
 # retries are unlimited; each attempt is short, so a worker killed mid-append is noticed soon.
@@ -112,6 +139,19 @@ PERSIST_RETRY = RetryPolicy(
 
 Command = TypeVar("Command")
 Result = TypeVar("Result")
+LogActivity = Callable[[CaseLogActivities, Any], Awaitable[tuple[CaseEvent, ...]]]
+
+
+def _case_run(run: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+    """A procedure's run, cancellable: see CaseWorkflow._run_case. `functools.wraps` keeps the
+    run's signature, type hints (resolved in the procedure's module) and Temporal's marker."""
+
+    @functools.wraps(run)
+    async def run_case(self: CaseWorkflow, *args: Any) -> Any:
+        return await self._run_case(run, *args)
+
+    run_case.__dict__["_govflow_case_run"] = True
+    return run_case
 
 
 class CaseWorkflow:
@@ -123,6 +163,9 @@ class CaseWorkflow:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        for name, member in list(vars(cls).items()):  # the procedure's @workflow.run
+            if hasattr(member, "__temporal_workflow_run") and not hasattr(member, "_govflow_case_run"):
+                setattr(cls, name, _case_run(member))
         if "decisions" in vars(cls):  # a procedure's workflow (not a shared base such as TitleCase)
             cls.table = DecisionTable.build(cls, cls.decisions)
 
@@ -144,6 +187,11 @@ class CaseWorkflow:
         self._attention_serial = 0  # how many times this run has needed an operator
         self._recovered_serial = 0  # the last of them whose step went through again
         self._resume_order: ResumeOrder | None = None
+        self._run_task: asyncio.Task[Any] | None = None  # the procedure's run (see _run_case)
+        self._cancelling: CancelOrder | None = None  # an operator's cancel under way
+        self._stopping = False  # the run was stopped by the cancel update, not by Temporal
+        self._ending_by_temporal = False  # the run records Temporal's cancellation
+        self._interrupted: tuple[LogActivity, Any] | None = None  # an append a cancel cut short
 
     # -- the contract ------------------------------------------------------------------
 
@@ -206,7 +254,7 @@ class CaseWorkflow:
 
     @replan_clocks.validator
     def validate_replan_clocks(self, order: ReplanClocks) -> None:
-        if self.outcome is not None:
+        if self.outcome is not None or self._cancelling is not None:
             raise to_application_error(CaseClosedError("the case has ended; its clocks are settled"))
         if not self.ready:
             raise to_application_error(CaseOpeningError("the case is still opening; try again shortly"))
@@ -238,8 +286,56 @@ class CaseWorkflow:
                 DecisionRefusedError("the case does not wait for an operator; nothing to resume")
             )
 
+    @workflow.update
+    async def cancel(self, order: CancelOrder) -> CancelAccepted:
+        """End the case by an operator's order; answers once CaseClosed is recorded."""
+        self._cancelling = order  # before the first await: a second cancel is refused at once
+        async with self._decision_lock:  # a decision being carried out is finished first
+            if self.outcome is not None or self.stage == CLOSED:  # that decision ended the case
+                raise to_application_error(
+                    CaseClosedError(f"the case has ended ({self.outcome or CLOSED}); it cannot be cancelled")
+                )
+            self._request_ids.add(order.request_id)
+            async with self._persist_lock:  # so the run is stopped between two appends, never in one
+                self._stop_run()
+            await self._end_cancelled(order.actor, order.reason, order.request_id)
+        return CancelAccepted(
+            case_no=self.case_no,
+            request_id=order.request_id,
+            outcome=self.outcome or CANCELLED,
+            stage=self.visible_stage(),
+        )
+
+    @cancel.validator
+    def validate_cancel(self, order: CancelOrder) -> None:
+        try:
+            if self.outcome is not None or self.stage == CLOSED:
+                raise CaseClosedError(
+                    f"the case has ended ({self.outcome or CLOSED}); it cannot be cancelled"
+                )
+            if self._cancelling is not None:
+                raise CaseClosedError(
+                    f"the case is being cancelled already (request {self._cancelling.request_id!r}); "
+                    "nothing was changed"
+                )
+            if order.actor.role not in OPERATOR_ROLES:
+                raise WrongRoleError(f"role {order.actor.role!r} may not cancel a case (only: operator)")
+            if self.attention is not None:
+                raise AwaitingOperatorError(
+                    f"the case waits for an operator: step {self.attention.step!r} failed; "
+                    "resume it first (govflow resume), then cancel"
+                )
+            if not self.ready:
+                raise CaseOpeningError("the case is still opening; send the cancellation again shortly")
+            check_new_request(self._request_ids, order.request_id)
+            validate_at_boundary(CancelOrder, order.model_dump(mode="json"), local_date(workflow.now()))
+        except DomainError as error:
+            raise to_application_error(error) from None
+
     def _check_decision(self, request: DecisionRequest, *, boundary: bool) -> BaseModel:
         try:
+            if self._cancelling is not None and self.outcome is None:
+                raise CaseClosedError("the case is being cancelled; it takes no further decision")
             # A case held while opening waits for an operator, not for the client to try again.
             if self.attention is not None:
                 raise AwaitingOperatorError(
@@ -288,12 +384,22 @@ class CaseWorkflow:
         self.district = district
         self.opened_at = received_at or workflow.now()
         self.stage = stage
+        # What the applicant is searched by: a person's pseudonym, never their ID number (as
+        # the intake set it at start). A company is searched by its own code, as before; a
+        # person's case of before the patch replays with the id it recorded.
+        procedure = REGISTRY.get(self.procedure)
+        person = procedure is not None and procedure.applicant_is_person
+        searched = (
+            await self._searched_applicant(applicant_id)
+            if person and workflow.patched(APPLICANT_PSEUDONYM)
+            else applicant_id
+        )
         workflow.upsert_search_attributes(
             [
                 sa.CASE_NO.value_set(self.case_no),
                 sa.CASE_TYPE.value_set(self.procedure),
                 sa.STAGE.value_set(stage),
-                sa.APPLICANT_ID.value_set(applicant_id),
+                sa.APPLICANT_ID.value_set(searched),
                 *([sa.DISTRICT.value_set(district.value)] if district else []),
             ]
         )
@@ -301,7 +407,7 @@ class CaseWorkflow:
             SYSTEM,
             CaseOpened(
                 procedure=self.procedure,
-                applicant_id=applicant_id,
+                applicant_id=searched,
                 district=district.value if district else None,
                 stage=stage,
                 received_at=self.opened_at,
@@ -309,6 +415,19 @@ class CaseWorkflow:
             ),
         )
         workflow.logger.info("case opened in stage %s", stage)
+
+    async def _searched_applicant(self, applicant_id: str) -> str:
+        """A person's pseudonym: the ApplicantId the intake started the case with, or, for a
+        case started without one (directly, not through an intake), the data key ring's."""
+        started = workflow.info().typed_search_attributes.get(sa.APPLICANT_ID)
+        if started and started != applicant_id:
+            return started
+        return await self.run_activity(
+            IntakeActivities.applicant_pseudonym,
+            applicant_id,
+            start_to_close=PERSIST_TIMEOUT,
+            retry=PERSIST_RETRY,
+        )
 
     def resume_case(self, carried: CarriedCase, *, district: District | None) -> None:
         """Take up a case a previous run handed over with continue-as-new: its identity and
@@ -350,13 +469,18 @@ class CaseWorkflow:
         failure for good holds the case for an operator (with the lock: nothing else is
         written meanwhile), then the step is tried again."""
         async with self._persist_lock:
+            await self._append_interrupted()
             held = 0
             while True:
+                command = command_from(self._next_seq(), workflow.now())
+                self._interrupted = (activity, command)  # left set only if a cancellation cuts it short
                 try:
-                    events = await self._persist(activity, command_from(self._next_seq(), workflow.now()))
+                    events = await self._persist(activity, command)
                 except ActivityError as error:
+                    self._interrupted = None
                     held = await self._hold_for_operator(error)
                     continue
+                self._interrupted = None
                 self.history.extend(events)
                 self._recovered_serial = max(self._recovered_serial, held)
                 return events
@@ -396,6 +520,117 @@ class CaseWorkflow:
         return await workflow.execute_activity_method(
             activity, command, start_to_close_timeout=PERSIST_TIMEOUT, retry_policy=PERSIST_RETRY
         )
+
+    # -- cancellation: an operator's order, or Temporal's own ---------------------------------
+
+    async def _run_case(self, run: Callable[..., Awaitable[Any]], *args: Any) -> Any:
+        """The procedure's run, stopped by a cancellation.
+
+        Stopped by the `cancel` update (which records the closing itself): the run waits for
+        the update to finish and returns the final status, so the workflow completes. Stopped by
+        Temporal's cancellation: the closing is recorded here, then the CancelledError goes on up
+        and the workflow ends as Canceled, as the operator asked Temporal. A cancellation of a
+        case that has ended already (its run finishing) changes nothing."""
+        self._run_task = asyncio.current_task()
+        try:
+            return await run(self, *args)
+        except asyncio.CancelledError:
+            self._uncancel()
+            if self._stopping or self.outcome is not None or self.stage == CLOSED:
+                return await self._finish_regardless()
+            reason = workflow.cancellation_reason()
+            if reason is None:  # not Temporal's cancellation of the workflow: not ours to handle
+                raise
+            self._ending_by_temporal = True
+            await self._end_by_temporal(reason)
+            raise
+
+    def _stop_run(self) -> None:
+        self._stopping = True
+        if self._ending_by_temporal:  # the run is recording Temporal's cancellation: not stopped
+            return
+        if self._run_task is not None and not self._run_task.done():
+            self._run_task.cancel()
+
+    @staticmethod
+    def _uncancel() -> None:
+        """The cancellation was received: later awaits of the run are not cancelled again."""
+        task = asyncio.current_task()
+        if task is not None:
+            task.uncancel()
+
+    async def _finish_regardless(self) -> CaseStatus:
+        """`finish`, through a Temporal cancel that arrives while the case's end is recorded."""
+        while True:
+            try:
+                return await self.finish()
+            except asyncio.CancelledError:
+                self._uncancel()
+
+    async def _end_by_temporal(self, reason: str) -> None:
+        """Record Temporal's cancellation as the operator's: CaseCancelled, the clocks stopped,
+        CaseClosed. Nothing is recorded for a case that had not recorded its opening."""
+        if not self.history and self.events_before == 0:
+            workflow.logger.warning("cancelled through Temporal before the case was opened")
+            return
+        why = f"经 Temporal 取消：{reason.strip()}" if reason.strip() else "经 Temporal 取消（未注明理由）"
+        workflow.logger.warning("cancelled through Temporal: %s", why)
+        held = self.attention is not None and self._persist_lock.locked()
+        if held:
+            # A step held for an operator in an update or a clock keeps the locks until it is
+            # resumed, which no one will now: the end is appended beside it.
+            await self._end_unguarded(TEMPORAL_OPERATOR, why)
+            return
+        async with self._decision_lock:
+            if self.outcome is None and self.stage != CLOSED:  # not ended by an order meanwhile
+                await self._end_cancelled(TEMPORAL_OPERATOR, why, None)
+        await workflow.wait_condition(
+            lambda: workflow.all_handlers_finished() and self.clocks.watchers_done()
+        )
+
+    def _cancelled(self, reason: str, request_id: str | None) -> CaseCancelled:
+        return CaseCancelled(
+            reason=reason,
+            stage=self.stage or OPENING,
+            request_id=request_id,
+            clocks_stopped=tuple(name for name, clock in self.clocks.clocks.items() if clock.settled is None),
+        )
+
+    async def _end_cancelled(self, actor: Actor, reason: str, request_id: str | None) -> None:
+        self.attention = None  # a hold the cancellation interrupted in the run itself
+        await self.record(actor, self._cancelled(reason, request_id))
+        await self.tell_cancelled(reason, actor)
+        await self.close(CANCELLED, actor)  # the clocks' watchers end once the outcome is set
+
+    async def _end_unguarded(self, actor: Actor, reason: str) -> None:
+        self.attention = None
+        cancelled = self._cancelled(reason, None)
+        self.stage = CLOSED
+        workflow.upsert_search_attributes([sa.STAGE.value_set(CLOSED), sa.NEXT_DEADLINE.value_unset()])
+        await self._write_unguarded(actor, cancelled)
+        await self._write_unguarded(actor, CaseClosed(outcome=CANCELLED, stage=CLOSED))
+        self.outcome = CANCELLED
+
+    async def tell_cancelled(self, reason: str, actor: Actor) -> None:
+        """Tell whom the procedure must tell that the case was cancelled, and why. The core
+        issues no notice (no template says so yet); a procedure overrides this with its own
+        notice (`self.issue_notice("cancelled", template, recipient, context)`)."""
+
+    async def _append_interrupted(self) -> None:
+        """Append again the events of an append a cancellation cut short (with the persist
+        lock): the same numbers and events, so a no-op if it had gone through."""
+        if self._interrupted is None:
+            return
+        activity, command = self._interrupted
+        self._interrupted = None
+        try:
+            events = await self._persist(activity, command)
+        except ActivityError as error:
+            if permanent_failure(error) is None:
+                raise
+            workflow.logger.error("could not append the interrupted %s: %s", error.activity_type, error.cause)
+            return
+        self.history.extend(events)
 
     # -- a step that failed for good --------------------------------------------------------
 

@@ -60,6 +60,7 @@ CONTINUE_AFTER = 500
 SKIP_LIMIT = 100
 COUNTER_TIMEOUT = timedelta(seconds=10)
 NUMBERS_CLAIMED = "numbers-claimed-in-the-database"
+CLAIMED_LOCALLY = "numbers-claimed-by-a-local-activity"
 APPLICANT_PSEUDONYM = "applicant-pseudonym"
 COUNTER_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 
@@ -144,7 +145,8 @@ class CaseIntakeWorkflow:
         if not (procedure.applicant_is_person and workflow.patched(APPLICANT_PSEUDONYM)):
             return None
         application: Any = procedure.application.model_validate(order.application)
-        return await workflow.execute_activity_method(
+        # A local activity, as the number's claim (see _next_serial).
+        return await workflow.execute_local_activity_method(
             IntakeActivities.applicant_pseudonym,
             str(application.applicant_id),
             start_to_close_timeout=COUNTER_TIMEOUT,
@@ -172,16 +174,25 @@ class CaseIntakeWorkflow:
             return self.last[year] + 1
         self.claims += 1
         info = workflow.info()
+        claim = NumberClaim(
+            prefix=procedure.prefix,
+            year=year,
+            claim=f"{info.workflow_id}/{info.run_id}/{self.claims}",
+            after=self.last[year],
+        )
+        if workflow.patched(CLAIMED_LOCALLY):
+            # A local activity: the claim and the child's start are commands of one workflow
+            # task. As an ordinary activity, its completion could come in the same task as new
+            # updates, and the SDK orders the child's start and their acceptance differently
+            # when it replays that task (a nondeterminism the fault tier found after a kill).
+            return await workflow.execute_local_activity_method(
+                IntakeActivities.claim,
+                claim,
+                start_to_close_timeout=COUNTER_TIMEOUT,
+                retry_policy=COUNTER_RETRY,
+            )
         return await workflow.execute_activity_method(
-            IntakeActivities.claim,
-            NumberClaim(
-                prefix=procedure.prefix,
-                year=year,
-                claim=f"{info.workflow_id}/{info.run_id}/{self.claims}",
-                after=self.last[year],
-            ),
-            start_to_close_timeout=COUNTER_TIMEOUT,
-            retry_policy=COUNTER_RETRY,
+            IntakeActivities.claim, claim, start_to_close_timeout=COUNTER_TIMEOUT, retry_policy=COUNTER_RETRY
         )
 
     async def _start(

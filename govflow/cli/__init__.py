@@ -23,10 +23,12 @@ from pydantic import ValidationError
 
 from activities.db.connection import DatabaseUnreachableError
 from domain.case import describe_validation_error
-from govflow.cli import calendar, cases, stack
+from govflow.cli import calendar, cases, codec, identity, stack
 from govflow.cli.common import EXIT_PENDING, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE
 from govflow.client import errors
 from workers.devstack import DevStackError
+from workers.identity import KeySetError
+from workers.keyring import KeyRingError
 from workers.logs import configure_logging
 from workers.registry import cli_modules
 from workers.settings import Settings
@@ -42,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--task-queue", help="overrides GOVFLOW_TASK_QUEUE")
     parser.add_argument("--log-format", choices=["json", "console"], help="overrides GOVFLOW_LOG_FORMAT")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (cases, stack, calendar, *map(importlib.import_module, cli_modules())):
+    for module in (cases, identity, stack, codec, calendar, *map(importlib.import_module, cli_modules())):
         module.register(commands)
     return parser
 
@@ -85,7 +87,7 @@ def run(argv: list[str] | None = None) -> int:
     except errors.DecisionPendingError as error:
         print(f"govflow: {error}", file=sys.stderr)
         return EXIT_PENDING
-    except (errors.GovflowError, DevStackError) as error:
+    except (errors.GovflowError, DevStackError, KeyRingError, KeySetError) as error:
         print(f"govflow: {error}", file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:

@@ -1,13 +1,16 @@
-"""The case commands every procedure has: start, decide, resume, status, list."""
+"""The case commands every procedure has: start, decide, resume, cancel, status, list; and an
+operator's reconcile (the end of terminated cases, recorded in the log)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from datetime import timedelta
 from typing import Any
 
 from pydantic import ValidationError
 
+from activities.reconcile import SETTLE, ReconcileReport
 from domain.case import OPENING, Actor, CaseStatus, describe_validation_error
 from govflow.cli.common import (
     EXIT_REFUSED,
@@ -18,8 +21,10 @@ from govflow.cli.common import (
     case_number,
     read_json,
 )
+from govflow.cli.identity import NOT_LOGGED_IN, OPERATOR, token_actor
 from govflow.client import errors
 from govflow.client.sdk import CaseSummary, Govflow
+from workers.registry import procedure_of_case
 from workers.settings import Settings
 
 
@@ -55,13 +60,19 @@ async def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
         raise errors.InputError(f"{args.file}: {describe_validation_error(error)}") from None
     except errors.InputError as error:
         raise errors.InputError(f"{args.file}: {error}") from None
-    # Refused here, before anything is contacted, if the case's validator would refuse it.
-    Govflow.parse_decision(args.case_no, args.decision, request.actor, request.payload, request.request_id)
+    roles = decision_roles(args.case_no, args.decision)
+    actor = token_actor(settings, roles, required=False)
+    # Refused here, before anything is contacted, if the case's validator would refuse it (the
+    # file first: a person who has not logged in yet hears of the file's faults at once).
+    signed_as = actor or Actor(role=min(roles, default="clerk"), id="-")
+    Govflow.parse_decision(args.case_no, args.decision, signed_as, request.payload, request.request_id)
+    if actor is None:
+        raise errors.InputError(NOT_LOGGED_IN)
     async with await Govflow.connect(settings) as gf:
         accepted = await gf.decide(
             args.case_no,
             args.decision,
-            request.actor,
+            actor,
             request.payload,
             request_id=request.request_id,
             wait=args.wait,
@@ -78,7 +89,7 @@ async def cmd_resume(args: argparse.Namespace, settings: Settings) -> int:
     case_number(args.case_no)  # one line for a number of no shape, before contacting anything
     async with await Govflow.connect(settings) as gf:
         result = await gf.resume(
-            args.case_no, Actor(role="operator", id=args.operator), args.note, wait=args.wait
+            args.case_no, token_actor(settings, frozenset({"operator"})), args.note, wait=args.wait
         )
     if args.json:
         print(result.model_dump_json())
@@ -91,6 +102,73 @@ async def cmd_resume(args: argparse.Namespace, settings: Settings) -> int:
         )
         return EXIT_REFUSED
     return 0
+
+
+async def cmd_cancel(args: argparse.Namespace, settings: Settings) -> int:
+    """An operator's cancellation of a case: recorded (who, why), its clocks stopped, closed."""
+    case_number(args.case_no)  # one line for a number of no shape, before contacting anything
+    operator = token_actor(settings, OPERATOR)  # the operator logged in; the worker checks it
+    async with await Govflow.connect(settings) as gf:
+        done = await gf.cancel(
+            args.case_no,
+            operator,
+            args.reason,
+            args.request_id,
+            wait=args.wait,
+        )
+    if args.json:
+        print(done.model_dump_json())
+    else:
+        print(f"{done.case_no}：案件已取消 ({done.outcome})；阶段 {done.stage}；理由：{args.reason}")
+    return 0
+
+
+async def cmd_reconcile(args: argparse.Namespace, settings: Settings) -> int:
+    """Record the end of every case whose workflow was terminated (an operator's, on the database)."""
+    async with await Govflow.connect(settings) as gf:
+        report = await gf.reconcile(settle=timedelta(seconds=args.settle))
+    if args.json:
+        print(json.dumps(_reconcile_json(report), ensure_ascii=False))
+    else:
+        print(format_reconcile(report))
+    return 0
+
+
+def format_reconcile(report: ReconcileReport) -> str:
+    """One line a case, Chinese first, the codes beside."""
+    lines = [
+        f"{r.case_no}  已补记终止 (CaseTerminated #{r.seq}, outcome terminated)  {r.procedure}  "
+        f"原阶段 {r.stage or '-'}  终止时间 {_beijing(r.terminated_at)}  操作人 {r.actor}  理由：{r.reason}"
+        for r in report.reconciled
+    ]
+    lines += [f"{case_no}  刚刚终止，留待下次补记 (too recent)" for case_no in report.too_recent]
+    lines += [f"{case_no}  本库无该案记录，未补记 (not on record)" for case_no in report.not_on_record]
+    if not report.reconciled:
+        lines.append("无需补记：没有尚未记录终止的案件 (nothing to reconcile)")
+    if report.recorded_before:
+        lines.append(f"另有{report.recorded_before}件已终止的案件此前已记录 (already recorded)")
+    return "\n".join(lines)
+
+
+def _reconcile_json(report: ReconcileReport) -> dict[str, Any]:
+    return {
+        "reconciled": [
+            {
+                "case_no": r.case_no,
+                "procedure": r.procedure,
+                "seq": r.seq,
+                "event": "CaseTerminated",
+                "actor": r.actor,
+                "reason": r.reason,
+                "terminated_at": r.terminated_at.isoformat(),
+                "stage": r.stage,
+            }
+            for r in report.reconciled
+        ],
+        "already_recorded": report.recorded_before,
+        "too_recent": list(report.too_recent),
+        "not_on_record": list(report.not_on_record),
+    }
 
 
 async def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -109,6 +187,7 @@ async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
             overdue=args.overdue,
             stuck=args.stuck,
             limit=args.limit,
+            applicant=args.applicant,
         )
     if args.json:
         print(json.dumps([_summary_json(c) for c in cases], ensure_ascii=False))
@@ -132,7 +211,8 @@ def format_status(status: CaseStatus) -> str:
         lines += [
             f"attention  since {_beijing(held.since)}, in stage {held.stage}: step {held.step} failed",
             f"           {held.error_type}: {held.message}",
-            f"           correct the cause, then: govflow resume {status.case_no} --note … --operator …",
+            f"           correct the cause, then (logged in as operator): govflow resume {status.case_no} "
+            "--note …",
         ]
     lines.append("deadlines")
     lines += [
@@ -178,6 +258,13 @@ def _summary_json(case: CaseSummary) -> dict[str, Any]:
     }
 
 
+def decision_roles(case_no: str, decision: str) -> frozenset[str]:
+    """The roles that may take `decision` on cases numbered like `case_no` (none: unknown)."""
+    procedure = procedure_of_case(case_no)
+    rule = procedure.decisions.get(decision) if procedure else None
+    return rule.roles if rule else frozenset()
+
+
 def register(commands: Commands) -> None:
     start = commands.add_parser("start", help="start a case from a JSON file")
     start.add_argument("procedure")
@@ -203,10 +290,33 @@ def register(commands: Commands) -> None:
     )
     resume.add_argument("case_no")
     resume.add_argument("--note", required=True, help="what was corrected (recorded)")
-    resume.add_argument("--operator", required=True, help="the operator's id (recorded)")
     _wait_flag(resume, "for the step to go through")
     resume.add_argument("--json", action="store_true")
     resume.set_defaults(run=cmd_resume)
+
+    cancel = commands.add_parser(
+        "cancel", help="an operator cancels a case (recorded with who and why; the case closes)"
+    )
+    cancel.add_argument("case_no")
+    cancel.add_argument("--reason", required=True, help="why the case is cancelled (recorded)")
+    cancel.add_argument("--request-id", help="makes sending the same cancellation again safe")
+    _wait_flag(cancel, "for the cancellation to be recorded")
+    cancel.add_argument("--json", action="store_true")
+    cancel.set_defaults(run=cmd_cancel)
+
+    reconcile = commands.add_parser(
+        "reconcile",
+        help="record the end of cases whose workflow was terminated (CaseTerminated; an operator's)",
+    )
+    reconcile.add_argument(
+        "--settle",
+        type=float,
+        default=SETTLE.total_seconds(),
+        metavar="SECONDS",
+        help=f"leave terminations younger than this for the next run (default {SETTLE.total_seconds():g})",
+    )
+    reconcile.add_argument("--json", action="store_true")
+    reconcile.set_defaults(run=cmd_reconcile)
 
     status = commands.add_parser("status", help="show a case")
     status.add_argument("case_no")
@@ -221,6 +331,12 @@ def register(commands: Commands) -> None:
         "--stuck",
         action="store_true",
         help="only cases whose workflow task keeps failing (a fault of the worker)",
+    )
+    listing.add_argument(
+        "--applicant",
+        metavar="ID",
+        help="only this applicant's cases: a company's credit code, or a person's ID number "
+        "(searched by its pseudonym; the ID number is not sent)",
     )
     listing.add_argument("--limit", type=int, default=100)
     listing.add_argument("--json", action="store_true")

@@ -4,6 +4,7 @@ the database)."""
 from __future__ import annotations
 
 import argparse
+import sys
 
 from govflow.cli.common import (
     EXIT_REFUSED,
@@ -41,11 +42,22 @@ async def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_rebuild(args: argparse.Namespace, settings: Settings) -> int:
+    """The read models again from the log alone; the log's personal data is opened, and the
+    pseudonyms the read models keep computed, with the data key ring (the worker's)."""
+    from activities.db.event_log import install_data_keys
+    from activities.db.read_models.titles import pseudonymize_revocations
+    from workers.keyring import KeyRingError, load_keyring
     from workers.main import database, projections
 
+    try:
+        install_data_keys(load_keyring(settings))
+    except KeyRingError as error:
+        print(f"rebuild-projections: {error}", file=sys.stderr)
+        return EXIT_REFUSED
     kept = projections()
     async with database(settings) as pool, pool.acquire() as conn:
         count = await kept.rebuild(conn)
+        await pseudonymize_revocations(conn)  # rows of before migration 0011
     print(f"rebuilt {', '.join(kept.tables)} from {count} events")
     return 0
 

@@ -41,10 +41,13 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCStatusCode
 
 from activities.boundary import from_application_error
+from activities.reconcile import ReconcileReport, reconcile_terminated
 from domain.calendar import YearSchedule, local_date
 from domain.case import (
     OPENING,
     Actor,
+    CancelAccepted,
+    CancelOrder,
     CaseResumeResult,
     CaseStatus,
     DecisionAccepted,
@@ -64,8 +67,8 @@ from domain.errors import (
     DuplicateRequestError,
     InvalidInputError,
 )
-from domain.identifiers import check_case_no
-from domain.inputs import check_application, validate_at_boundary
+from domain.identifiers import check_case_no, is_valid_uscc
+from domain.inputs import check_application, check_resident_id, validate_at_boundary
 from domain.intake import WORKFLOW as INTAKE
 from domain.intake import IntakeOrder, IntakeReceipt, IntakeState, intake_id
 from domain.reads import (
@@ -89,6 +92,8 @@ from domain.reads import (
 )
 from domain.schedules import parse_schedule_file
 from govflow.client import errors
+from govflow.client.identity import IdentityHeaders, SavedToken, TokenSource, acting_as
+from workers.keyring import KeyRingError, load_keyring
 from workers.registry import Procedure, get_procedure, procedure_of_case
 from workers.settings import Settings
 from workers.temporal import TemporalUnreachableError, connect
@@ -144,8 +149,16 @@ class Govflow:
         settings: Settings,
         *,
         clock: Callable[[], Awaitable[datetime]] | None = None,
+        tokens: TokenSource | None = None,
     ) -> None:
+        """`tokens`: where the caller's identity token comes from (default: GOVFLOW_TOKEN or
+        the one `govflow login` saved); it goes in the header of every start and request."""
         self.client = client
+        if isinstance(client, Client):  # (a stand-in for one, in a test, is used as it is)
+            config = client.config()
+            headers = IdentityHeaders(tokens or SavedToken(settings))
+            config["interceptors"] = [*config.get("interceptors", ()), headers]
+            self.client = Client(**config)
         self.settings = settings
         self._clock = clock
 
@@ -303,6 +316,8 @@ class Govflow:
             {"case_no": case_no, "received_at": received_at, "application": application}
         )
         applicant_id: str = application.applicant_id  # type: ignore[attr-defined]  # every application has one
+        if spec.applicant_is_person:  # searched by pseudonym, never by ID number
+            applicant_id = self._pseudonym(applicant_id)
         attributes: list[SearchAttributePair[Any]] = [
             SearchAttributePair(sa.CASE_NO, case_no),
             SearchAttributePair(sa.CASE_TYPE, spec.name),
@@ -324,6 +339,13 @@ class Govflow:
         except RPCError as error:
             raise _rpc_error(error) from None
         return handle.result_run_id
+
+    def _pseudonym(self, id_number: str) -> str:
+        """A person's pseudonym (what ApplicantId holds for them), from the data key ring."""
+        try:
+            return load_keyring(self.settings).pseudonym(id_number)
+        except KeyRingError as error:
+            raise errors.InputError(str(error)) from None
 
     async def _wait_opened(self, case_no: str, wait: float) -> str:
         """The case's stage once it has opened, or `opening` if it has not within `wait`."""
@@ -380,6 +402,72 @@ class Govflow:
             case_no, "resume", order, CaseResumeResult, wait=wait, what="resume", request_id="-"
         )
 
+    async def cancel(
+        self,
+        case_no: str,
+        actor: Actor,
+        reason: str,
+        request_id: str | None = None,
+        *,
+        wait: float = DEFAULT_WAIT,
+    ) -> CancelAccepted:
+        """An operator's cancellation: the case records CaseCancelled (who, why), stops its
+        clocks and closes with the outcome `cancelled`. Refused (DecisionRejectedError, nothing
+        recorded): a closed case, a role that is not `operator`, a case still opening or
+        waiting for an operator; a reason that fails the input boundary is an InputError."""
+        try:
+            order = validate_at_boundary(
+                CancelOrder,
+                {
+                    "actor": actor.model_dump(),
+                    "reason": reason,
+                    "request_id": request_id or str(uuid.uuid4()),
+                },
+                await self.today(),
+            )
+        except InvalidInputError as error:
+            raise errors.InputError(error.message) from None
+        try:
+            return await self._update(
+                case_no,
+                "cancel",
+                order,
+                CancelAccepted,
+                wait=wait,
+                what="cancel",
+                request_id=order.request_id,
+            )
+        except errors.DecisionRejectedError as refused:
+            if not isinstance(refused.reason, CaseClosedError) or request_id is None:
+                raise
+            try:  # sent again after the answer was lost: the case ended by this very order
+                final = await self.client.get_workflow_handle(case_no, result_type=CaseStatus).result()
+            except (RPCError, WorkflowFailureError):
+                raise refused from None
+            cancels = [e.data.get("request_id") for e in final.history if e.type == "CaseCancelled"]
+            if request_id in cancels:
+                raise errors.DecisionRejectedError(
+                    case_no,
+                    DuplicateRequestError(
+                        f"request {request_id!r} was already taken on this case (it cancelled it); "
+                        "nothing was changed"
+                    ),
+                ) from None
+            raise
+
+    async def reconcile(self, *, settle: timedelta | None = None) -> ReconcileReport:
+        """Record the end of every case whose workflow was terminated (CaseTerminated), from
+        Temporal's history into `case_events` (activities.reconcile); a termination younger
+        than `settle` (default 30 s) is left for the next run. An operator's, on the worker's
+        side: it opens the database, like `govflow rebuild-projections`."""
+        from activities.reconcile import SETTLE
+        from workers.main import database, projections
+
+        async with database(self.settings) as pool:
+            return await reconcile_terminated(
+                self.client, pool, projections(), settle=SETTLE if settle is None else settle
+            )
+
     async def _update(
         self,
         case_no: str,
@@ -398,6 +486,22 @@ class Govflow:
         the domain error; an update accepted but not done within the wait as
         DecisionPendingError; no answer at all (no worker) as NoAnswerError.
         """
+        with acting_as(getattr(argument, "actor", None)):
+            return await self._update_signed(
+                case_no, name, argument, result_type, wait=wait, what=what, request_id=request_id
+            )
+
+    async def _update_signed(
+        self,
+        case_no: str,
+        name: str,
+        argument: Any,
+        result_type: type[R],
+        *,
+        wait: float,
+        what: str | None,
+        request_id: str,
+    ) -> R:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
         handle = self.client.get_workflow_handle(case_no)
@@ -730,10 +834,23 @@ class Govflow:
         overdue: bool = False,
         stuck: bool = False,
         limit: int = 100,
+        applicant: str | None = None,
     ) -> list[CaseSummary]:
         """Cases from Temporal's visibility store, newest first (what the UI shows too).
-        `stuck`: only those whose workflow task keeps failing (a fault of the worker)."""
+        `stuck`: only those whose workflow task keeps failing (a fault of the worker).
+        `applicant`: only those of this applicant — a company's credit code, or a person's ID
+        number, searched by its pseudonym (the ID number never reaches the server); an id that
+        is neither (a complainant's internal id) is searched as given with its `procedure`."""
         clauses = ["CaseNo IS NOT NULL"]
+        if applicant:
+            given = applicant.strip()
+            spec = _procedure(procedure) if procedure else None
+            if spec is not None:
+                searched = [self._pseudonym(given) if spec.applicant_is_person else given]
+            else:  # an 18-character number may be both a valid ID number and a valid credit code
+                searched = [given] if is_valid_uscc(given) else []
+                searched += [self._pseudonym(given)] if _is_resident_id(given) or not searched else []
+            clauses.append("(" + " OR ".join(f"ApplicantId = {_quote(value)}" for value in searched) + ")")
         if stuck:
             try:
                 ids = await stuck_cases(self.client)
@@ -875,6 +992,14 @@ def _check_size(what: str, text: str) -> None:
         raise errors.InputError(
             f"{what}: {size} bytes is more than a case takes ({MAX_DOCUMENT_BYTES} bytes)"
         )
+
+
+def _is_resident_id(number: str) -> bool:
+    try:
+        check_resident_id(number)
+    except ValueError:
+        return False
+    return True
 
 
 def _quote(value: str) -> str:

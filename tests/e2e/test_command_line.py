@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from domain.calendar import local_date
-from tests.helpers import EXAMPLES, govflow_command, run_govflow
+from tests.helpers import EXAMPLES, example_actor, govflow_command, run_govflow
 
 pytestmark = pytest.mark.e2e
 
@@ -92,6 +92,7 @@ class DevStack:
         if not any("the local stack is up" in line for line in self.output):
             raise RuntimeError("govflow dev did not come up:\n" + "".join(self.output))
         self._wait_for_worker()
+        self.login("clerk:clerk-001")  # every request is signed: starts too
 
     def _wait_for_worker(self) -> None:
         assert self.process is not None and self.process.stdout is not None
@@ -106,6 +107,25 @@ class DevStack:
         rest, _ = self.process.communicate(timeout=60)
         self.output.append(rest)
         return self.process.returncode
+
+    def codec_endpoint(self) -> str:
+        """The codec server the stack's banner names."""
+        line = next(line for line in self.output if line.strip().startswith("codec server"))
+        return line.split()[2]
+
+    def login(self, actor: str) -> None:
+        """`govflow login --as ROLE:ID`: the commands after it act as that identity."""
+        done = self.cli("login", "--as", actor)
+        assert done.returncode == 0 and done.stdout.startswith(f"已登录 logged in as {actor} until"), done
+
+    def decide(self, case_no: str, decision: str, path: Path, *, actor: str | None = None, **env: str) -> Any:
+        """`govflow decide CASE DECISION FILE`, logged in as `actor` (default: whom the file's
+        folder's actors.json names for it)."""
+        if actor is None:
+            named = example_actor(path.parent.name, path.stem)
+            actor = f"{named.role}:{named.id}"
+        self.login(actor)
+        return self.cli("decide", case_no, decision, str(path), **env)
 
     def cli(self, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
         merged = {**self.env, **env}
@@ -162,7 +182,7 @@ def start_example(stack: DevStack, procedure: str, name: str = "start") -> str:
 def decide_examples(stack: DevStack, case_no: str, procedure: str, *decisions: str) -> None:
     """`govflow decide` each decision from examples/PROCEDURE/DECISION.json."""
     for decision in decisions:
-        done = stack.cli("decide", case_no, decision, str(EXAMPLES / procedure / f"{decision}.json"))
+        done = stack.decide(case_no, decision, EXAMPLES / procedure / f"{decision}.json")
         assert done.returncode == 0, (decision, done.stderr)
 
 
@@ -190,6 +210,8 @@ def test_the_stack_serves_the_ui_and_knows_the_six_search_attributes(stack: DevS
             "list",
             "--address",
             stack.env["TEMPORAL_ADDRESS"],
+            "--codec-endpoint",  # the answer is encrypted: an operator reads it through the codec
+            stack.codec_endpoint(),
             "--output",
             "json",
         ],
@@ -225,7 +247,7 @@ def test_a_case_started_from_the_command_line_is_listed_and_decided(stack: DevSt
         "District": "haidian",
     }
 
-    decided = stack.cli("decide", case_no, "accept", str(EXAMPLES / "demo" / "accept.json"))
+    decided = stack.decide(case_no, "accept", EXAMPLES / "demo" / "accept.json")
     assert decided.returncode == 0, decided.stderr
     assert decided.stdout.strip() == f"{case_no}: accept taken; stage now review"
     wait_listed(stack, case_no, stage="review")
@@ -279,7 +301,9 @@ def bad_inputs(folder: Path, case_no: str) -> list[tuple[list[str], dict[str, st
     no_district = _write(
         folder, "no-district.json", json.dumps({k: v for k, v in start.items() if k != "district"})
     )
-    no_actor = _write(folder, "no-actor.json", json.dumps({"payload": {}}))
+    with_actor = _write(
+        folder, "with-actor.json", json.dumps({"actor": {"role": "clerk", "id": "clerk-001"}, "payload": {}})
+    )
     good_start = str(EXAMPLES / "demo" / "start.json")
     return [
         (
@@ -304,7 +328,12 @@ def bad_inputs(folder: Path, case_no: str) -> list[tuple[list[str], dict[str, st
         ),
         (["status", "DEMO-1999-000001"], {}, 1, "govflow: no case DEMO-1999-000001"),
         (["decide", "DEMO-1999-000001", "accept", accept], {}, 1, "govflow: no case DEMO-1999-000001"),
-        (["decide", case_no, "accept", no_actor], {}, 1, f"govflow: {no_actor}: actor: Field required"),
+        (
+            ["decide", case_no, "accept", with_actor],
+            {},
+            1,
+            f"govflow: {with_actor}: actor: who decides is whoever is logged in (govflow login)",
+        ),
         (
             ["decide", case_no, "approve", accept],
             {},
@@ -328,6 +357,7 @@ def bad_inputs(folder: Path, case_no: str) -> list[tuple[list[str], dict[str, st
 
 def test_bad_input_is_one_clear_line_and_changes_nothing(stack: DevStack, tmp_path: Path) -> None:
     case_no = next(c["case_no"] for c in cases(stack) if c["stage"] == "review")
+    stack.login("clerk:clerk-001")
     before = (cases(stack), case_events(stack), stack.cli("status", case_no, "--json").stdout)
     for args, env, code, message in bad_inputs(tmp_path, case_no):
         done = stack.cli(*args, **env)
@@ -346,7 +376,7 @@ def test_a_client_needs_only_temporal_no_database(stack: DevStack) -> None:
     assert done.returncode == 0, done.stderr
     case_no = json.loads(done.stdout)["case_no"]
     assert case_no.startswith("DEMO-") and json.loads(done.stdout)["stage"] == "intake"
-    decided = stack.cli("decide", case_no, "accept", str(EXAMPLES / "demo" / "accept.json"), **nowhere)
+    decided = stack.decide(case_no, "accept", EXAMPLES / "demo" / "accept.json", **nowhere)
     assert decided.returncode == 0, decided.stderr
 
 
@@ -364,9 +394,9 @@ def test_a_complaint_driven_from_the_command_line_reads_back_in_status_and_the_t
     wait_listed(stack, case_no, stage="reviewing")
 
     for decision in ("accept", "send-letter", "department-reply", "resolve", "terminate"):
-        done = stack.cli("decide", case_no, decision, str(EXAMPLES / "complaint" / f"{decision}.json"))
+        done = stack.decide(case_no, decision, EXAMPLES / "complaint" / f"{decision}.json")
         assert done.returncode == 0, (decision, done.stderr)
-    refused = stack.cli("decide", case_no, "accept", str(EXAMPLES / "complaint" / "accept.json"))
+    refused = stack.decide(case_no, "accept", EXAMPLES / "complaint" / "accept.json")
     assert refused.returncode == 1
     assert "not allowed in stage 'terminated'" in refused.stderr
 
@@ -393,6 +423,8 @@ def test_a_complaint_driven_from_the_command_line_reads_back_in_status_and_the_t
             "status",
             "--address",
             stack.env["TEMPORAL_ADDRESS"],
+            "--codec-endpoint",  # the answer is encrypted: an operator reads it through the codec
+            stack.codec_endpoint(),
             "--output",
             "json",
         ],
@@ -407,9 +439,7 @@ def test_a_complaint_driven_from_the_command_line_reads_back_in_status_and_the_t
     assert result["stage"] == "terminated"
     assert [e["type"] for e in result["history"]][-2:] == ["ClockStarted", "StageChanged"]
 
-    notified = stack.cli(
-        "decide", case_no, "notify-result", str(EXAMPLES / "complaint" / "notify-result.json")
-    )
+    notified = stack.decide(case_no, "notify-result", EXAMPLES / "complaint" / "notify-result.json")
     assert notified.returncode == 0, notified.stderr
     assert notified.stdout.strip() == f"{case_no}: notify-result taken; stage now closed"
     result_notice = stack.state_dir / "notices" / case_no / "result.txt"
@@ -427,16 +457,11 @@ def test_a_permit_its_certificate_a_credit_record_and_a_spot_check_from_the_comm
 
     record = stack.cli("start", "credit-record", str(EXAMPLES / "credit-record" / "start.json"), "--json")
     assert json.loads(record.stdout)["case_no"] == "CRED-91110108MA01ABCD1E"
-    breach = stack.cli(
-        "decide",
-        "CRED-91110108MA01ABCD1E",
-        "record-breach",
-        str(EXAMPLES / "credit-record" / "record-breach.json"),
+    breach = stack.decide(
+        "CRED-91110108MA01ABCD1E", "record-breach", EXAMPLES / "credit-record" / "record-breach.json"
     )
     assert breach.returncode == 0, breach.stderr
-    again = stack.cli(
-        "decide", "CRED-91110108MA01ABCD1E", "repair", str(EXAMPLES / "credit-record" / "object.json")
-    )
+    again = stack.decide("CRED-91110108MA01ABCD1E", "repair", EXAMPLES / "credit-record" / "object.json")
     assert again.returncode == 1 and "role 'applicant' may not take decision 'repair'" in again.stderr
 
     # 三(一): a round over the commitment decisions awaiting a check, from the read model.
@@ -489,31 +514,37 @@ def test_a_title_review_and_its_secret_ballot_from_the_command_line(stack: DevSt
     committee = [e["data"] for e in status["history"] if e["type"] == "ExpertsDrawn"][1]["members"]
     members = [m["id"] for m in committee]
     for member in members[:10]:
-        cast = stack.cli("ballot", case_no, "--member", member, "--choice", "approve")
+        stack.login(f"committee-member:{member}")  # a member casts their own ballot, no other
+        cast = stack.cli("ballot", case_no, "--choice", "approve")
         assert cast.returncode == 0, cast.stderr
-        assert "approve" not in cast.stdout  # what is printed is a record too
-    again = stack.cli("ballot", case_no, "--member", members[0], "--choice", "reject")
+        assert cast.stdout.strip() == f"{case_no}: {member}'s ballot 1 is in the box"
+    stack.login(f"committee-member:{members[0]}")
+    again = stack.cli("ballot", case_no, "--choice", "reject")
     assert (again.returncode, again.stderr) == (
         1,
         f"govflow: {case_no}: decision refused: {members[0]} has already voted on this applicant\n",
     )
     outsider = next(f"E{n:03d}" for n in range(1, 22) if f"E{n:03d}" not in members)
-    stranger = stack.cli("ballot", case_no, "--member", outsider, "--choice", "approve")
+    stack.login(f"committee-member:{outsider}")
+    stranger = stack.cli("ballot", case_no, "--choice", "approve")
     assert stranger.returncode == 1 and "is not a member of this committee" in stranger.stderr
-    unknown = stack.cli("ballot", "TREV-2026-999999", "--member", members[0], "--choice", "approve")
+    stack.login(f"committee-member:{members[0]}")
+    unknown = stack.cli("ballot", "TREV-2026-999999", "--choice", "approve")
     assert (unknown.returncode, unknown.stderr) == (1, "govflow: no case TREV-2026-999999\n")
     decide_examples(stack, case_no, "title-review", "close-ballot", "accept", "object")
     status = json.loads(stack.cli("status", case_no, "--json").stdout)
     [closed] = [e["data"] for e in status["history"] if e["type"] == "BallotClosed"]
     assert (closed["valid"], closed["passed"], closed["tally"]["approve"]) == (True, True, 10)
     assert status["stage"] == "publicity"
-    wrong = stack.cli("decide", case_no, "close-ballot", str(examples / "close-ballot.json"))
+    wrong = stack.decide(case_no, "close-ballot", examples / "close-ballot.json")
     assert wrong.returncode == 1 and "is not allowed in stage 'publicity'" in wrong.stderr
     malformed = stack.cli("title", "verify", "BJIP-123")
     assert (malformed.returncode, malformed.stdout.split()) == (1, ["BJIP-123", "malformed"])
-    nobody = stack.cli("title", "revoke", "BJIP-202639999990", "--reason", "x", "--by", " ")
-    assert nobody.returncode == 1 and "names the officer" in nobody.stderr
-    revoke = stack.cli("title", "revoke", "BJIP-202639999990", "--reason", "x", "--by", "rsj")
+    stack.login("panel-expert:E001")
+    nobody = stack.cli("title", "revoke", "BJIP-202639999990", "--reason", "x")
+    assert nobody.returncode == 1 and "may" in nobody.stderr and "hr-bureau" in nobody.stderr, nobody.stderr
+    stack.login("hr-bureau:rsj")
+    revoke = stack.cli("title", "revoke", "BJIP-202639999990", "--reason", "x")
     assert revoke.returncode == 1 and "no such certificate in the register" in revoke.stderr
 
 
@@ -529,9 +560,7 @@ def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command
     assert quoted.stdout.rstrip().endswith("total support 315000.00")
     case_no = start_example(stack, "subsidy", "start-district")
     assert case_no.startswith("SUBS-")
-    wrong = stack.cli(
-        "decide", case_no, "confirm-registration", str(examples / "confirm-registration--municipal.json")
-    )
+    wrong = stack.decide(case_no, "confirm-registration", examples / "confirm-registration--municipal.json")
     assert wrong.returncode == 1 and "confirmed by the district-bureau" in wrong.stderr
     decide_examples(stack, case_no, "subsidy", "confirm-registration")
     bad_claims = _write(
@@ -539,18 +568,17 @@ def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command
         "bad.json",
         json.dumps(
             {
-                "actor": {"role": "enterprise", "id": "x"},
                 "payload": {"claims": [{"item": "fair-booth", "spend": "1", "incurred_on": "2026-01-01"}]},
             }
         ),
     )
-    refused = stack.cli("decide", case_no, "apply-plan", bad_claims)
+    refused = stack.decide(case_no, "apply-plan", Path(bad_claims), actor="enterprise:x")
     assert refused.returncode == 1 and "booth_area_m2" in refused.stderr
     decide_examples(stack, case_no, "subsidy", "apply-plan")
     wait_listed(stack, case_no, stage="plan-selection")
     # 五(二)2: ranked by 三 within the budget; the bureau's decisions sent for it
     for bad in ("-1", "lots", "NaN"):
-        refused = stack.cli("subsidy", "plan", "--year", "2026", "--budget", bad, "--decide", "swj-cwc-01")
+        refused = stack.cli("subsidy", "plan", "--year", "2026", "--budget", bad, "--decide")
         assert (refused.returncode, refused.stderr) == (
             1,
             f"govflow: --budget: {bad!r} is not an amount of yuan\n",
@@ -558,7 +586,8 @@ def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command
     too_small = stack.cli("subsidy", "plan", "--year", "2026", "--budget", "300000")
     assert too_small.returncode == 0, too_small.stderr
     assert f"{case_no}  not selected" in too_small.stdout and "不足以支持315000.00元" in too_small.stdout
-    planned = stack.cli("subsidy", "plan", "--year", "2026", "--budget", "5000000", "--decide", "swj-cwc-01")
+    stack.login("municipal-bureau:swj-cwc-01")
+    planned = stack.cli("subsidy", "plan", "--year", "2026", "--budget", "5000000", "--decide")
     assert planned.returncode == 0, planned.stderr
     assert f"{case_no}  selected     三(三)" in planned.stdout
     decide_examples(stack, case_no, "subsidy", "object")
@@ -586,7 +615,7 @@ def test_cases_survive_stopping_and_starting_the_stack(stack: DevStack) -> None:
     stack.start()
     assert cases(stack) == before
     case_no = next(c["case_no"] for c in before if c["stage"] == "review")
-    approved = stack.cli("decide", case_no, "approve", str(EXAMPLES / "demo" / "approve.json"))
+    approved = stack.decide(case_no, "approve", EXAMPLES / "demo" / "approve.json")
     assert approved.returncode == 0, approved.stderr
     final = json.loads(stack.cli("status", case_no, "--json").stdout)
     assert final["outcome"] == "approved"

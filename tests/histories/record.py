@@ -34,9 +34,19 @@ from domain.title_exam import ExamRegistration
 from govflow.client import Govflow
 from govflow.client.ballot_box import cast_ballot
 from tests.conftest import register_search_attributes
-from tests.helpers import CLERK, INSPECTOR, REVIEWER, dev_tokens, example, member_token, wait_until_opened
+from tests.helpers import (
+    CLERK,
+    INSPECTOR,
+    REVIEWER,
+    dev_tokens,
+    example,
+    example_actor,
+    member_token,
+    wait_until_opened,
+)
 from workers.codec import development_data_converter, plaintext_history
 from workers.devstack import installed_binary
+from workers.identity import DevIdentityProvider, ensure_dev_ballot_key
 from workers.main import build_worker
 from workers.settings import Settings
 
@@ -47,16 +57,19 @@ async def record() -> None:
     import pgserver
 
     folder = tempfile.mkdtemp(prefix="govflow-record-")
+    state = tempfile.mkdtemp(prefix="govflow-record-state-")  # (the folder is PostgreSQL's)
+    DevIdentityProvider(Path(state)).ensure()  # the worker's keys, as `govflow dev` makes them
+    ensure_dev_ballot_key(Settings(GOVFLOW_STATE_DIR=state))
     server = pgserver.get_server(folder, cleanup_mode="delete")
     pool = await create_pool(server.get_uri())
     async with pool.acquire() as conn:
         await migrate(conn)
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=development_data_converter(Settings(GOVFLOW_STATE_DIR=folder)),
+        data_converter=development_data_converter(Settings(GOVFLOW_STATE_DIR=state)),
         test_server_existing_path=str(installed_binary("temporal-test-server")),
     )
     await register_search_attributes(env.client)
-    settings = Settings(DATABASE_URL=server.get_uri(), GOVFLOW_STATE_DIR=folder, GOVFLOW_TASK_QUEUE="record")
+    settings = Settings(DATABASE_URL=server.get_uri(), GOVFLOW_STATE_DIR=state, GOVFLOW_TASK_QUEUE="record")
     gf = Govflow(env.client, settings, tokens=dev_tokens(settings), clock=env.get_current_time)
     application = DemoApplication.model_validate(example("demo", "start"))
     async with build_worker(env.client, pool, settings):
@@ -84,7 +97,7 @@ async def record() -> None:
         titles = await record_titles(env, gf)
         titles.append(await record_subsidy(env, gf))
         titles.append(await record_ecommerce(gf))
-        intake = ("case-intake__demo-claimed", intake_id(settings.task_queue, "DEMO"))
+        intake = ("case-intake__demo-claimed-locally", intake_id(settings.task_queue, "DEMO"))
         await gf.act(
             LoadSchedule(document=example("calendar", "2027-example"), source="2027-example.json"),
             Actor(role="operator", id="ops-1"),
@@ -322,7 +335,7 @@ async def record_titles(env: WorkflowEnvironment, gf: Govflow) -> list[tuple[str
     for step in ("recommend", "agency-check", "draw-panel", "evaluate", "convene-committee"):
         document = example("title-review", step)
         await gf.decide(
-            review.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step
+            review.case_no, step, example_actor("title-review", step), document["payload"], request_id=step
         )
     drawn = [e for e in (await gf.status(review.case_no)).history if e.type == "ExpertsDrawn"]
     for expert in drawn[1].data["members"][:10]:
@@ -330,7 +343,7 @@ async def record_titles(env: WorkflowEnvironment, gf: Govflow) -> list[tuple[str
     for step in ("close-ballot", "accept", "object", "rule-objection"):
         document = example("title-review", step)
         await gf.decide(
-            review.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step
+            review.case_no, step, example_actor("title-review", step), document["payload"], request_id=step
         )
     await env.sleep(timedelta(days=17))
     await gf.result(review.case_no)
@@ -340,7 +353,9 @@ async def record_titles(env: WorkflowEnvironment, gf: Govflow) -> list[tuple[str
     await asyncio.sleep(1)
     for step in ("check", "pay", "record-score", "issue-certificate"):
         document = example("title-exam", step)
-        await gf.decide(exam.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step)
+        await gf.decide(
+            exam.case_no, step, example_actor("title-exam", step), document["payload"], request_id=step
+        )
     await gf.result(exam.case_no)
     return [
         ("title-review__certified-after-objection", review.case_no),
@@ -358,7 +373,11 @@ async def record_subsidy(env: WorkflowEnvironment, gf: Govflow) -> tuple[str, st
     async def decide(step: str, **changes: object) -> None:
         document = example("subsidy", step)
         await gf.decide(
-            project.case_no, step, Actor(**document["actor"]), document["payload"] | changes, request_id=step
+            project.case_no,
+            step,
+            example_actor("subsidy", step),
+            document["payload"] | changes,
+            request_id=step,
         )
 
     for step in ("confirm-registration", "apply-plan", "select-plan", "object", "rule-objection"):
@@ -380,7 +399,11 @@ async def record_ecommerce(gf: Govflow) -> tuple[str, str]:
     for step in ("initial-review", "municipal-review"):
         document = example("ecommerce-subsidy", step)
         await gf.decide(
-            application.case_no, step, Actor(**document["actor"]), document["payload"], request_id=step
+            application.case_no,
+            step,
+            example_actor("ecommerce-subsidy", step),
+            document["payload"],
+            request_id=step,
         )
     await gf.result(application.case_no)
     return ("ecommerce-subsidy__approved", application.case_no)

@@ -21,7 +21,7 @@ from domain.demo import SUPERVISING_BODY, DemoApplication
 from domain.errors import AwaitingOperatorError, WrongRoleError
 from govflow.client import Govflow
 from govflow.client.errors import DecisionPendingError, DecisionRejectedError
-from tests.helpers import CLERK, REVIEWER, example, wait_for_status
+from tests.helpers import CLERK, REVIEWER, dev_tokens, example, wait_for_status
 from workers.main import build_worker
 from workers.settings import Settings
 
@@ -50,7 +50,7 @@ async def test_a_notice_that_cannot_render_holds_the_case_for_an_operator_whose_
 ) -> None:
     settings = settings.model_copy(update={"task_queue": f"attention-{uuid.uuid4().hex[:8]}"})
     renderer = BrokenTemplates({"demo_accepted"})
-    gf = Govflow(dev_server_env.client, settings)
+    gf = Govflow(dev_server_env.client, settings, tokens=dev_tokens(settings))
     async with build_worker(dev_server_env.client, db_pool, settings, renderer=renderer):
         ref = await gf.start_case("demo", DemoApplication.model_validate(example("demo", "start")))
         assert ref.stage == "intake"

@@ -14,7 +14,7 @@ from activities.db.connection import create_pool
 from activities.db.migrate import migrate
 from domain.demo import DemoApplication
 from govflow.client import Govflow
-from tests.helpers import CLERK, REVIEWER, example, wait_for_status, wait_until_opened
+from tests.helpers import CLERK, REVIEWER, dev_tokens, example, wait_for_status, wait_until_opened
 from workers.main import build_worker
 from workers.settings import Settings
 
@@ -42,7 +42,7 @@ async def test_a_decision_taken_while_the_database_is_down_is_recorded_once_it_i
     settings = settings.model_copy(
         update={"task_queue": f"dbdown-{uuid.uuid4().hex[:8]}", "database_url": url}
     )
-    gf = Govflow(dev_server_env.client, settings)
+    gf = Govflow(dev_server_env.client, settings, tokens=dev_tokens(settings))
     try:
         async with build_worker(dev_server_env.client, pool, settings):
             application = DemoApplication.model_validate(example("demo", "start"))

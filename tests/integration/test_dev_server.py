@@ -24,6 +24,7 @@ from govflow.client import Govflow
 from tests.helpers import (
     CLERK,
     REVIEWER,
+    dev_tokens,
     example,
     govflow_command,
     unique_case_no,
@@ -73,7 +74,7 @@ async def eventually(check: Callable[[], Awaitable[T]], timeout: float = 20.0) -
 async def test_search_attributes_follow_the_case(
     dev_server_env: WorkflowEnvironment, dev_worker: Worker, dev_settings: Settings
 ) -> None:
-    gf = Govflow(dev_server_env.client, dev_settings)
+    gf = Govflow(dev_server_env.client, dev_settings, tokens=dev_tokens(dev_settings))
     case_no = await start_demo(gf)
     handle = dev_server_env.client.get_workflow_handle(case_no)
     attributes = (await handle.describe()).typed_search_attributes
@@ -129,7 +130,7 @@ async def test_overdue_lists_only_running_cases_past_their_next_deadline(
             ),
         )
         parked[label] = case_no
-    gf = Govflow(client, dev_settings)
+    gf = Govflow(client, dev_settings, tokens=dev_tokens(dev_settings))
 
     async def overdue() -> set[str]:
         return {c.case_no for c in await gf.list_cases(overdue=True)}
@@ -180,7 +181,7 @@ async def test_worker_killed_mid_case_loses_nothing_and_duplicates_nothing(
     first = spawn_worker(dev_server_env, dev_settings, postgres_url, log)
     second = None
     try:
-        gf = Govflow(dev_server_env.client, dev_settings)
+        gf = Govflow(dev_server_env.client, dev_settings, tokens=dev_tokens(dev_settings))
         case_no = await start_demo(gf, "KILL")
         accepting = asyncio.create_task(gf.decide(case_no, "accept", CLERK, request_id="accept-1"))
         # Kill as soon as the decision is in the log: the handler is between its activities.

@@ -43,11 +43,13 @@ from temporalio.service import RPCError
 from activities.db.connection import create_pool
 from activities.db.migrate import migrate
 from activities.notices.channels import FolderChannel
-from domain.case import Actor, CaseStatus
+from domain.case import CaseStatus
 from domain.complaint import ComplaintFiling
 from domain.errors import CaseClosedError, CaseOpeningError, DuplicateRequestError
 from govflow.client import Govflow, errors
-from tests.helpers import example, govflow_command
+from tests.helpers import dev_tokens, example, example_actor, govflow_command
+from workers.identity import DevIdentityProvider
+from workers.keyring import ensure_dev_keyring, load_keyring
 from workers.main import projections
 from workers.settings import Settings
 from workers.temporal import TemporalUnreachableError, connect
@@ -142,7 +144,11 @@ class Stack:
 
     @property
     def state_dir(self) -> Path:
-        return self.root / "state"
+        """The workers' state folder, with the development identity key they verify with."""
+        state = self.root / "state"
+        DevIdentityProvider(state).ensure()
+        ensure_dev_keyring(Settings(GOVFLOW_STATE_DIR=state, GOVFLOW_DATA_KEYS=None))
+        return state
 
     def settings(self) -> Settings:
         return Settings(
@@ -346,7 +352,11 @@ async def carried_out(client: Client, case_no: str, request_id: str) -> bool:
     async for event in client.get_workflow_handle(case_no).fetch_history_events():
         if event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
             request = event.workflow_execution_update_accepted_event_attributes.accepted_request
-            if any(request_id.encode() in p.data for p in request.input.args.payloads):
+            codec = client.data_converter.payload_codec  # the update's input is encrypted
+            payloads = (
+                await codec.decode(request.input.args.payloads) if codec else request.input.args.payloads
+            )
+            if any(request_id.encode() in p.data for p in payloads):
                 accepted.add(request.meta.update_id)
         elif event.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
             completed = event.workflow_execution_update_completed_event_attributes
@@ -423,7 +433,7 @@ class Driver:
                 await self.gf.decide(
                     case_no,
                     name,
-                    Actor(**document["actor"]),
+                    example_actor("complaint", name),
                     document["payload"],
                     request_id=request_id,
                     wait=ATTEMPT_WAIT,
@@ -652,7 +662,7 @@ async def test_cases_survive_worker_kills_a_database_outage_and_a_server_restart
         f"\nfault tier: seed {seed} (GOVFLOW_FAULT_SEED={seed} repeats this plan), logs in {tmp_path}, "
         f"PostgreSQL in {stack.pgdata}"
     )
-    stack.state_dir.mkdir()
+    stack.state_dir.mkdir(exist_ok=True)  # made with its keys
     # pgserver says why a `pg_ctl` failed only in its log.
     pgserver_log = logging.FileHandler(tmp_path / "pgserver.log")
     pgserver_log.setLevel(logging.WARNING)
@@ -671,7 +681,7 @@ async def test_cases_survive_worker_kills_a_database_outage_and_a_server_restart
             stack.start_server()
             client = await stack.wait_server_ready()
             stack.start_worker()
-            gf = Govflow(client, stack.settings())
+            gf = Govflow(client, stack.settings(), tokens=dev_tokens(stack.settings()))
             driver = Driver(gf, pool, figures)
             chaos = Chaos(stack, client, figures, random.Random(seed))
             plan = chaos.plan()
@@ -820,7 +830,7 @@ async def check_the_log(
     # The read models as the live path left them equal a rebuild from the log alone.
     live = await projection_rows(pool)
     async with pool.acquire() as conn:
-        replayed = await projections().rebuild(conn)
+        replayed = await projections().rebuild(conn, load_keyring(stack.settings()))  # the log is sealed
     assert replayed == len(rows)
     rebuilt = await projection_rows(pool)
     for table in projections().tables:

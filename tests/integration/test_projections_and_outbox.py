@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import asyncpg
 import pytest
@@ -23,8 +22,10 @@ from tests.helpers import (
     CLERK,
     INSPECTOR,
     REVIEWER,
+    dev_tokens,
     example,
     run_govflow,
+    snapshot,
     unique_case_no,
     wait_for_status,
     wait_until_opened,
@@ -35,14 +36,6 @@ from workers.settings import Settings
 pytestmark = pytest.mark.integration
 
 
-async def snapshot(pool: asyncpg.Pool) -> dict[str, list[dict[str, Any]]]:
-    tables = {}
-    for table in projections().tables:
-        rows = await pool.fetch(f"SELECT * FROM {table} ORDER BY 1, 2")
-        tables[table] = [dict(row) for row in rows]
-    return tables
-
-
 async def test_rebuilt_projections_equal_the_live_ones(
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
@@ -50,7 +43,12 @@ async def test_rebuilt_projections_equal_the_live_ones(
     db_pool: asyncpg.Pool,
     postgres_url: str,
 ) -> None:
-    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
+    gf = Govflow(
+        time_skipping_env.client,
+        settings,
+        tokens=dev_tokens(settings),
+        clock=time_skipping_env.get_current_time,
+    )
     application = DemoApplication.model_validate(example("demo", "start"))
     cases = []
     for _ in range(3):

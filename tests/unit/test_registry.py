@@ -7,9 +7,11 @@ import importlib
 import json
 import re
 from importlib import resources
+from pathlib import Path
 
 import pytest
 
+import activities.db.read_models as read_models_package
 from domain.case import DecisionRule
 from domain.models import Record
 from domain.procedures import CASE_NO_PREFIXES
@@ -77,6 +79,18 @@ def test_its_read_models_are_kept_rebuilt_and_migrated(procedure: Procedure) -> 
         assert set(model.tables) <= set(kept.tables), f"{model.name} is not rebuilt"
         assert set(model.tables) <= migrated_tables(), f"{model.name} has a table no migration creates"
         assert model.projectors, f"{model.name} follows no event"
+
+
+def test_every_read_model_written_is_one_a_procedure_keeps() -> None:
+    """A read model module no procedure names would be neither projected nor rebuilt."""
+    folder = Path(read_models_package.__file__).parent
+    written = {
+        f"{read_models_package.__name__}.{path.stem}"
+        for path in folder.glob("*.py")
+        if hasattr(importlib.import_module(f"{read_models_package.__name__}.{path.stem}"), "READ_MODEL")
+    }
+    named = {module for procedure in PROCEDURES for module in procedure.read_models}
+    assert written - named == set(), f"read models no procedure keeps: {sorted(written - named)}"
 
 
 @pytest.mark.parametrize("procedure", ENTRIES)

@@ -24,7 +24,7 @@ from domain.errors import InvalidInputError, WrongRoleError, WrongStageError
 from domain.schedules import package_calendar
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.helpers import beijing, example, nth_working_day_after, wait_for_status
+from tests.helpers import beijing, dev_tokens, example, example_actor, nth_working_day_after, wait_for_status
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
@@ -88,7 +88,12 @@ async def file_complaint(
     settings: Settings,
     db_pool: asyncpg.Pool,
 ) -> AsyncIterator[FileComplaint]:
-    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
+    gf = Govflow(
+        time_skipping_env.client,
+        settings,
+        tokens=dev_tokens(settings),
+        clock=time_skipping_env.get_current_time,
+    )
     started: list[str] = []
 
     async def file(
@@ -241,7 +246,7 @@ async def test_the_readme_supplement_path_keeps_the_day_received_for_the_accepta
     for step in ("request-supplement", "supplement", "accept"):
         document = example("complaint", step)
         await complaint.gf.decide(
-            complaint.case_no, step, Actor(**document["actor"]), document.get("payload", {})
+            complaint.case_no, step, example_actor("complaint", step), document.get("payload", {})
         )
     status = await complaint.status()
     assert status.stage == "handling" and status.attention is None

@@ -18,7 +18,7 @@ from domain.credit import CreditRecordOpening, CreditSubject
 from domain.identifiers import uscc_check_character
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.helpers import beijing, wait_for_status
+from tests.helpers import beijing, dev_tokens, wait_for_status
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
@@ -73,7 +73,12 @@ class OpenRecord(Protocol):
 async def open_record(
     time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings
 ) -> OpenRecord:
-    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
+    gf = Govflow(
+        time_skipping_env.client,
+        settings,
+        tokens=dev_tokens(settings),
+        clock=time_skipping_env.get_current_time,
+    )
 
     async def open_one(continue_after_events: int = 1000) -> Record:
         subject = CreditSubject(uscc=fresh_uscc(), name="北京示例拍卖有限公司")

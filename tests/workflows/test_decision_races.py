@@ -32,7 +32,7 @@ from domain.case import Actor
 from domain.errors import CaseOpeningError
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.helpers import EXAMPLES, wait_for_status
+from tests.helpers import EXAMPLES, dev_tokens, example_actor, wait_for_status
 from tests.workflows.test_credit_record import fresh_uscc
 from workers.registry import REGISTRY, get_procedure
 from workers.settings import Settings
@@ -65,11 +65,11 @@ def example_decisions(procedure: str) -> list[ExampleDecision]:
     for path in sorted((EXAMPLES / procedure).glob("*.json")):
         name = path.stem.split("--")[0]
         document = json.loads(path.read_text(encoding="utf-8"))
-        if name.startswith("start") or not isinstance(document, dict) or "actor" not in document:
+        if name.startswith("start") or name not in known or not isinstance(document, dict):
             continue
-        if name not in known:
-            continue
-        decisions.append(ExampleDecision(name, Actor(**document["actor"]), document.get("payload", {})))
+        decisions.append(
+            ExampleDecision(name, example_actor(procedure, path.stem), document.get("payload", {}))
+        )
     return decisions
 
 
@@ -146,7 +146,12 @@ async def test_each_decision_the_moment_a_case_starts_is_taken_or_refused_cleanl
     settings: Settings,
     procedure: str,
 ) -> None:
-    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
+    gf = Govflow(
+        time_skipping_env.client,
+        settings,
+        tokens=dev_tokens(settings),
+        clock=time_skipping_env.get_current_time,
+    )
     decisions = example_decisions(procedure)
     assert decisions, f"examples/{procedure} has no decision files"
     for path in start_files(procedure):
@@ -167,7 +172,12 @@ async def test_decisions_in_random_orders_and_bursts_never_fail_a_workflow_task(
     procedure: str,
 ) -> None:
     dice = random.Random(f"{SEED}-{procedure}")
-    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
+    gf = Govflow(
+        time_skipping_env.client,
+        settings,
+        tokens=dev_tokens(settings),
+        clock=time_skipping_env.get_current_time,
+    )
     decisions = example_decisions(procedure)
     for path in start_files(procedure):
         for run in range(2):

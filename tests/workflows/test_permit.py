@@ -21,6 +21,7 @@ from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
 from tests.helpers import (
     beijing,
+    dev_tokens,
     example,
     nth_working_day_after,
     run_govflow_async,
@@ -69,7 +70,12 @@ async def apply(
     settings: Settings,
     db_pool: asyncpg.Pool,
 ) -> ApplyFor:
-    gf = Govflow(time_skipping_env.client, settings, clock=time_skipping_env.get_current_time)
+    gf = Govflow(
+        time_skipping_env.client,
+        settings,
+        tokens=dev_tokens(settings),
+        clock=time_skipping_env.get_current_time,
+    )
 
     async def apply_for(name: str, **changes: Any) -> Permit:
         document = copy.deepcopy(example("auction-permit", name)) | changes
