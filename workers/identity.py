@@ -331,28 +331,57 @@ def check_request(verifier: Verifier, headers: Mapping[str, Payload], args: Sequ
     return identity
 
 
+START_REFUSED = "identity-refused-the-start"
+"""A marker (recorded with workflow.patched) that the start's token did not prove it."""
+
+
+def _refused_start(verifier: Verifier, input: ExecuteWorkflowInput) -> DomainError | None:
+    """Why a start is refused, or None. Judged once, when the workflow first runs; a replay
+    (a query of a refused act, a worker restarted under a credit record that runs for years)
+    does not judge again (a key since rotated out must not change the past) but reads the
+    verdict from the history: the START_REFUSED marker is there only if the start was refused."""
+    if workflow.unsafe.is_replaying():
+        if workflow.patched(START_REFUSED):
+            return UnauthenticatedError("the start was refused: its identity token did not prove it")
+        return None
+    try:
+        check_request(verifier, input.headers, input.args)
+    except DomainError as error:
+        workflow.patched(START_REFUSED)  # records the verdict for replay
+        return error
+    return None
+
+
 class IdentityInterceptor(Interceptor):
     """Refuses, in every update's validator and at the start of an officer's act, a request
     whose identity token does not prove it."""
 
-    def __init__(self, verifier: Verifier) -> None:
+    def __init__(self, verifier: Verifier, direct_starts: frozenset[str] = frozenset()) -> None:
         self.verifier = verifier
+        self.direct_starts = direct_starts  # procedures whose cases are started without an intake
 
     def workflow_interceptor_class(
         self, input: WorkflowInterceptorClassInput
     ) -> type[WorkflowInboundInterceptor] | None:
-        verifier = self.verifier
+        verifier, direct_starts = self.verifier, self.direct_starts
 
         class _CheckedRequests(WorkflowInboundInterceptor):
             async def execute_workflow(self, input: ExecuteWorkflowInput) -> Any:
-                # An officer's act on the read models is a workflow of its own (operator-act):
-                # its order is checked when it starts. Only then: on replay, the history holds
-                # the verdict (a refused act failed at its first task, before doing anything).
-                if workflow.info().workflow_type == ACT_WORKFLOW and not workflow.unsafe.is_replaying():
-                    try:
-                        check_request(verifier, input.headers, input.args)
-                    except DomainError as error:
-                        raise to_application_error(error) from None
+                # An officer's act on the read models is a workflow of its own (operator-act),
+                # and a case numbered by its subject (a credit record) is started directly, not
+                # through an intake: their start is checked when it runs. Only then: on replay,
+                # the history holds the verdict (a refused start failed at its first task,
+                # before recording anything).
+                info = workflow.info()
+                direct = (  # (a record handed over to a new run has proven its start already)
+                    info.workflow_type in direct_starts
+                    and info.parent is None
+                    and info.continued_run_id is None
+                )
+                if info.workflow_type == ACT_WORKFLOW or direct:
+                    refusal = _refused_start(verifier, input)
+                    if refusal is not None:
+                        raise to_application_error(refusal)
                 return await super().execute_workflow(input)
 
             def handle_update_validator(self, input: HandleUpdateInput) -> None:

@@ -34,7 +34,7 @@ from workers.identity import (
     Verifier,
 )
 from workers.logs import get_logger
-from workers.registry import Wiring, procedure_activities, read_models, workflow_classes
+from workers.registry import Wiring, direct_starts, procedure_activities, read_models, workflow_classes
 from workers.settings import Settings
 from workers.temporal import connect
 
@@ -99,7 +99,7 @@ def build_worker(
         task_queue=settings.task_queue,
         workflows=workflow_classes(),
         activities=build_activities(pool, settings, signed, renderer),
-        interceptors=[IdentityInterceptor(verifier or verifier_of(settings, service))],
+        interceptors=[IdentityInterceptor(verifier or verifier_of(settings, service), direct_starts())],
         # The identity check runs in update validators, inside the sandbox: the token libraries
         # (and the native code under them, which cannot be loaded twice) come from outside it.
         workflow_runner=SandboxedWorkflowRunner(

@@ -265,6 +265,12 @@ def procedure_of_case(case_no: str) -> Procedure | None:
     return REGISTRY.get(name) if name else None
 
 
+def direct_starts() -> frozenset[str]:
+    """The procedures whose cases are started directly, numbered by their subject (a credit
+    record per company), not through an intake."""
+    return frozenset(p.name for p in PROCEDURES if p.case_no_from is not None)
+
+
 def workflow_classes() -> list[type[Any]]:
     """Every workflow a worker registers: each procedure's and the platform's own."""
     return [p.load_workflow() for p in PROCEDURES] + [_load(w) for w in PLATFORM_WORKFLOWS]

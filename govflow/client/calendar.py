@@ -14,6 +14,7 @@ from domain.errors import CaseClosedError
 from domain.schedules import package_calendar
 from govflow.client import errors
 from govflow.client.sdk import Govflow
+from workers.keyring import KeyRingError
 from workers.settings import Settings
 
 
@@ -30,7 +31,8 @@ async def calendar_in_force(settings: Settings, *, require_stack: bool = False) 
     try:
         async with await Govflow.connect(settings) as gf:
             loaded = await gf.calendar_schedules()
-    except (errors.ServerUnreachableError, errors.NoAnswerError) as error:
+    except (errors.ServerUnreachableError, errors.NoAnswerError, KeyRingError) as error:
+        # (no data key ring: this machine holds no stack's keys, so there is none to ask)
         if require_stack:
             raise
         return CalendarInForce(package_calendar(), f"no stack to ask ({error}): package data only")

@@ -8,6 +8,8 @@ from typing import Any, Protocol
 
 import asyncpg
 import pytest
+from temporalio.client import WorkflowFailureError
+from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -18,7 +20,7 @@ from domain.credit import CreditRecordOpening, CreditSubject
 from domain.identifiers import uscc_check_character
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.helpers import beijing, dev_tokens, wait_for_status
+from tests.helpers import beijing, dev_tokens, stored_events, wait_for_status
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
@@ -83,7 +85,7 @@ async def open_record(
     async def open_one(continue_after_events: int = 1000) -> Record:
         subject = CreditSubject(uscc=fresh_uscc(), name="北京示例拍卖有限公司")
         case_no = f"CRED-{subject.uscc}"
-        await time_skipping_env.client.start_workflow(
+        await gf.client.start_workflow(  # signed: a record is started directly, its start checked
             "credit-record",
             CreditRecordOpening(
                 case_no=case_no, application=subject, continue_after_events=continue_after_events
@@ -234,3 +236,39 @@ async def test_the_record_goes_on_in_a_new_run_with_its_entries_and_numbering(
     )
     assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
     assert [r["type"] for r in rows][7:] == ["RecordContinued", "DecisionTaken", "BreachRecorded"]
+
+
+async def test_a_record_started_without_a_proven_identity_is_refused_and_can_be_started_properly(
+    time_skipping_env: WorkflowEnvironment,
+    time_skipping_worker: Worker,
+    settings: Settings,
+    db_pool: asyncpg.Pool,
+) -> None:
+    """A credit record is started directly (one per company), not through an intake: its start
+    is checked when it runs. Refused, it records nothing and fails; the company's record can
+    then be started by someone who proves who they are. The refusal is read back from the
+    history on replay (a query), not judged again."""
+    subject = CreditSubject(uscc=fresh_uscc(), name="北京示例拍卖有限公司")
+    case_no = f"CRED-{subject.uscc}"
+    refused = await time_skipping_env.client.start_workflow(  # no identity token
+        "credit-record",
+        CreditRecordOpening(case_no=case_no, application=subject),
+        id=case_no,
+        task_queue=settings.task_queue,
+    )
+    with pytest.raises(WorkflowFailureError) as failed:
+        await refused.result()
+    assert isinstance(failed.value.cause, ApplicationError) and failed.value.cause.type == "Unauthenticated"
+    assert await stored_events(db_pool, case_no) == []
+    replayed = await refused.query("status")  # replays the refused run: the same verdict, no error
+    assert replayed["history"] == []
+
+    gf = Govflow(
+        time_skipping_env.client,
+        settings,
+        tokens=dev_tokens(settings),
+        clock=time_skipping_env.get_current_time,
+    )
+    ref = await gf.start_case("credit-record", subject)
+    assert ref.case_no == case_no
+    assert [t for _, t in await stored_events(db_pool, case_no)][:1] == ["CaseOpened"]
