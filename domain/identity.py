@@ -35,15 +35,35 @@ class Identity:
         return f"{self.subject} ({', '.join(self.roles) or 'no role'})"
 
 
+SELF_ROLES = frozenset({"applicant", "enterprise"})
+"""Roles only the case's own applicant holds on it (a company claiming its own subsidy, an
+applicant objecting to their own credit entry): the token must be that applicant's."""
+
+
+def _same_id(a: str | None, b: str | None) -> bool:
+    """ID numbers and credit codes as typed: case and spaces do not make another person."""
+    if a is None or b is None or not a.strip():
+        return False
+    return a.strip().upper() == b.strip().upper()
+
+
 def check_actor(identity: Identity, actor: Actor, applicant_id: str | None = None) -> None:
-    """Refuse a request signed as `actor` unless the token names it, and an officer's request
-    from the case's own applicant (`applicant_id`: the case's, when there is a case)."""
+    """Refuse a request signed as `actor` unless the token names it; an officer's request from
+    the case's own applicant; and an applicant's request from anyone but that applicant
+    (`applicant_id`: the case's, when there is a case)."""
     if actor.id != identity.subject or actor.role not in identity.roles:
         raise NotPermittedError(
             f"the request is signed as {actor.role}:{actor.id}, but the identity token is {identity.label}'s"
         )
-    if applicant_id and actor.role not in PARTY_ROLES and applicant_id in (identity.subject, identity.party):
+    if not applicant_id:
+        return
+    is_applicant = _same_id(applicant_id, identity.subject) or _same_id(applicant_id, identity.party)
+    if actor.role not in PARTY_ROLES and is_applicant:
         raise NotPermittedError(
             f"{identity.subject} is the applicant of this case and may not take an officer's "
             f"decision ({actor.role}) on it"
+        )
+    if actor.role in SELF_ROLES and not is_applicant:
+        raise NotPermittedError(
+            f"{identity.subject} is not the applicant of this case and may not act as its {actor.role}"
         )

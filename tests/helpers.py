@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 
 from domain.case import Actor, CaseStatus
+from domain.identity import SELF_ROLES
 from govflow.client.identity import MintedTokens
 from workers.identity import DevIdentityProvider
 from workers.settings import Settings
@@ -181,9 +182,10 @@ class CaseDriver:
         """The decision `name` from examples/FOLDER/NAME.json, its payload changed by `changes`."""
         document = example(self.folder, name)
         payload = document.get("payload", {}) | changes
-        accepted = await self.gf.decide(
-            self.case_no, name, actor or example_actor(self.folder, name), payload
-        )
+        actor = actor or example_actor(self.folder, name)
+        if actor.role in SELF_ROLES:  # an applicant's step is this case's applicant's
+            actor = Actor(role=actor.role, id=(await self.gf.status(self.case_no)).applicant_id)
+        accepted = await self.gf.decide(self.case_no, name, actor, payload)
         return str(accepted.stage)
 
 

@@ -180,16 +180,21 @@ def payloads_in(message: Any, skip: Iterable[str] = ()) -> Iterator[Payload]:
                 yield from payloads_in(item, skipped)
 
 
+LOCAL_ACTIVITY_MARKER = "core_local_activity"
 PATCH_MARKER = "core_patch"
 
 
 def codec_payloads(event: HistoryEvent) -> list[Payload]:
     """The payloads of a history event that pass through the codec: all but headers (the
-    identity token), search attributes and the SDK's patch markers (a `workflow.patched` id,
-    written by the SDK's core past any codec)."""
+    identity token), search attributes, the SDK's patch markers (a `workflow.patched` id) and
+    the bookkeeping of a local activity's marker (its id, type and times under `data`), which
+    the SDK's core writes past any codec; a local activity's result does pass through it."""
     marker = event.marker_recorded_event_attributes
-    if event.HasField("marker_recorded_event_attributes") and marker.marker_name == PATCH_MARKER:
-        return []
+    if event.HasField("marker_recorded_event_attributes"):
+        if marker.marker_name == PATCH_MARKER:
+            return []
+        if marker.marker_name == LOCAL_ACTIVITY_MARKER:
+            return [p for key, ps in marker.details.items() if key != "data" for p in ps.payloads]
     return list(payloads_in(event, skip=("header", "search_attributes")))
 
 

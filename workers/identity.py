@@ -63,7 +63,7 @@ from temporalio.worker import (
 from activities.boundary import to_application_error
 from activities.db.ballots import TallyKeys
 from domain.case import Actor
-from domain.errors import DomainError, UnauthenticatedError
+from domain.errors import DomainError, NotPermittedError, UnauthenticatedError
 from domain.identity import Identity, check_actor
 from domain.reads import ACT_WORKFLOW
 from workers.settings import Settings
@@ -346,6 +346,11 @@ def _refused_start(verifier: Verifier, input: ExecuteWorkflowInput) -> DomainErr
         return None
     try:
         check_request(verifier, input.headers, input.args)
+        opening = input.args[0] if input.args else None
+        carried = (getattr(opening, "carried_case", None), getattr(opening, "carried_record", None))
+        if any(state is not None for state in carried) or workflow.info().cron_schedule:
+            # An earlier run's state is handed over by continue-as-new only (checked then).
+            raise NotPermittedError("a new case carries no state of an earlier run and runs on no schedule")
     except DomainError as error:
         workflow.patched(START_REFUSED)  # records the verdict for replay
         return error

@@ -24,7 +24,7 @@ import hashlib
 import hmac
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,8 +45,8 @@ class KeyRingError(RuntimeError):
 @dataclass(frozen=True)
 class KeyRing:
     current: str
-    keys: dict[str, bytes]
-    pseudonym_key: bytes
+    keys: dict[str, bytes] = field(repr=False)
+    pseudonym_key: bytes = field(repr=False)
 
     def __post_init__(self) -> None:
         if self.current not in self.keys:

@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     temporal_tls_key: Path | None = Field(default=None, alias="TEMPORAL_TLS_KEY")
     temporal_tls_ca: Path | None = Field(default=None, alias="TEMPORAL_TLS_CA")
     temporal_tls_server_name: str | None = Field(default=None, alias="TEMPORAL_TLS_SERVER_NAME")
-    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    database_url: str | None = Field(default=None, alias="DATABASE_URL", repr=False)  # may hold a password
     state_dir: Path = Field(default=Path(".govflow"), alias="GOVFLOW_STATE_DIR")
     task_queue: str = Field(default=DEFAULT_TASK_QUEUE, alias="GOVFLOW_TASK_QUEUE")
     log_format: Literal["json", "console"] = Field(default="console", alias="GOVFLOW_LOG_FORMAT")

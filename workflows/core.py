@@ -254,6 +254,10 @@ class CaseWorkflow:
 
     @replan_clocks.validator
     def validate_replan_clocks(self, order: ReplanClocks) -> None:
+        if order.actor.role not in OPERATOR_ROLES:
+            raise to_application_error(
+                WrongRoleError(f"role {order.actor.role!r} may not re-plan a case's clocks (only: operator)")
+            )
         if self.outcome is not None or self._cancelling is not None:
             raise to_application_error(CaseClosedError("the case has ended; its clocks are settled"))
         if not self.ready:

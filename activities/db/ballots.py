@@ -248,6 +248,11 @@ async def close_box(
                 counts += await _count_sealed(
                     conn, keys or TallyKeys.from_environment(), case_no, ballot_no, box
                 )
+                if sum(counts.values()) != len(attendance):  # a ballot slipped in without its voter
+                    raise TamperedBoxError(
+                        f"{case_no} ballot {ballot_no}: {sum(counts.values())} ballots for "
+                        f"{len(attendance)} members who voted; the box is not counted"
+                    )
             await conn.execute(
                 """UPDATE ballot_boxes SET closed = true, approve = $3, reject = $4, abstain = $5
                    WHERE case_no = $1 AND ballot_no = $2""",

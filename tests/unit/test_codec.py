@@ -118,7 +118,7 @@ async def test_a_payload_recorded_in_clear_passes_through(ring: KeyRing) -> None
 
 
 async def test_a_key_added_elsewhere_is_found_by_reading_the_ring_again(tmp_path: Path) -> None:
-    settings = Settings(GOVFLOW_STATE_DIR=tmp_path)
+    settings = Settings(GOVFLOW_STATE_DIR=tmp_path, GOVFLOW_DATA_KEYS=None)  # the folder's ring
     old = KeyRing.generated()
     keyring_file(settings).write_text(json.dumps(old.to_document()), encoding="utf-8")
     running = EncryptionCodec.from_settings(settings)  # a worker started before the rotation

@@ -192,3 +192,17 @@ def test_a_worker_s_request_is_signed_with_the_service_key_and_verified_as_a_wor
     posing = DevIdentityProvider(provider.folder.parent, issuer=SERVICE_ISSUER)
     with pytest.raises(UnauthenticatedError, match="not issued by 'govflow-dev'"):
         verifier.verify(posing.issue("credit-officer", "spot-check"))
+
+
+def test_an_applicant_s_step_is_the_applicant_s_own_and_ids_are_compared_as_typed() -> None:
+    """A company claims its own subsidy, an applicant objects to their own credit entry: the
+    token must be that applicant's (its subject or its pid); case and spaces change no one."""
+    uscc = "91110108MA01ABCD1E"
+    check_actor(Identity(subject=uscc, roles=("enterprise",)), Actor(role="enterprise", id=uscc), uscc)
+    other = Identity(subject="91110105MA01FDQ8KY", roles=("enterprise",))
+    with pytest.raises(NotPermittedError, match="is not the applicant of this case"):
+        check_actor(other, Actor(role="enterprise", id="91110105MA01FDQ8KY"), uscc)
+    person = "11010519491231002x"
+    officer = Identity(subject="rsj-01", roles=("hr-bureau",), party=f" {person} ")
+    with pytest.raises(NotPermittedError, match="is the applicant of this case"):
+        check_actor(officer, Actor(role="hr-bureau", id="rsj-01"), person.upper())

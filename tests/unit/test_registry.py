@@ -143,3 +143,16 @@ def test_a_handler_of_the_wrong_payload_does_not_import() -> None:
 
     with pytest.raises(DecisionTableError, match="payload must be typed Record"):
         DecisionTable.build(Mistyped, rules)
+
+
+def test_every_update_has_a_validator_so_the_identity_check_runs_on_it() -> None:
+    """The worker checks a request's identity token in the update's validator: the SDK calls
+    the interceptor's validator hook only for an update that has one. An update without a
+    validator would take anyone's request."""
+    unchecked = [
+        f"{cls.__temporal_workflow_definition.name}.{name}"
+        for cls in workflow_classes()
+        for name, update in cls.__temporal_workflow_definition.updates.items()
+        if update.validator is None
+    ]
+    assert unchecked == []

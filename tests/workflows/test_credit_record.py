@@ -186,7 +186,7 @@ async def test_an_upheld_objection_takes_the_entry_off_and_refusals_change_nothi
     record = await open_record()
     day = await record.today()
     await record.breach("O1", day, "general", months=6)
-    applicant = Actor(role="applicant", id="x")
+    applicant = Actor(role="applicant", id=record.case_no.removeprefix("CRED-"))  # the company itself
     before = await record.status()
     refusals: list[tuple[str, Actor, dict[str, Any], str]] = [
         (

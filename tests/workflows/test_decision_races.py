@@ -30,6 +30,7 @@ from temporalio.worker import Worker
 
 from domain.case import Actor
 from domain.errors import CaseOpeningError
+from domain.identity import SELF_ROLES
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
 from tests.helpers import EXAMPLES, dev_tokens, example_actor, wait_for_status
@@ -85,13 +86,20 @@ def fresh_document(procedure: str, path: Path) -> Any:
     return document
 
 
+async def signed_as(gf: Govflow, case_no: str, actor: Actor) -> Actor:
+    """An applicant's step is the case's own applicant's (the example names one company)."""
+    if actor.role not in SELF_ROLES:
+        return actor
+    return Actor(role=actor.role, id=(await gf.status(case_no)).applicant_id)
+
+
 async def send(gf: Govflow, case_no: str, decision: ExampleDecision, outcome: Outcome) -> None:
     request_id = f"race-{uuid.uuid4().hex[:12]}"
     try:
         await gf.decide(
             case_no,
             decision.name,
-            decision.actor,
+            await signed_as(gf, case_no, decision.actor),
             decision.payload,
             request_id=request_id,
             wait=DECISION_WAIT,

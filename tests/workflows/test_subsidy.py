@@ -212,7 +212,8 @@ async def test_a_group_training_project_of_an_organising_unit(apply: ApplyFor) -
         "participants": 300,
         "materials_cost": "10000",
     }
-    await project.decide("apply-plan", Actor(role="enterprise", id="unit"), claims=[training])
+    unit = example("subsidy", "start-group")["enterprise"]["uscc"]  # the organising unit itself
+    await project.decide("apply-plan", Actor(role="enterprise", id=unit), claims=[training])
     [plan] = await project.events("SupportQuoted")
     # 200 × 300 = 60,000; materials over 10 % of 70,000 cut by 3,000: 57,000 × 50 % = 28,500; no annual cap
     assert (Decimal(plan["quote"]["total"]), plan["quote"]["annual_cap"]) == (Decimal(28_500), None)
