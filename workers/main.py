@@ -36,7 +36,7 @@ from workers.identity import (
 from workers.logs import get_logger
 from workers.registry import Wiring, direct_starts, procedure_activities, read_models, workflow_classes
 from workers.settings import Settings
-from workers.temporal import connect
+from workers.temporal import connect, with_sealed_headers
 
 
 def build_activities(
@@ -90,6 +90,7 @@ def build_worker(
     verifier: Verifier | None = None,
 ) -> Worker:
     service = ServiceSigner.of(settings)
+    client = with_sealed_headers(client)
     # What the activities ask of other cases is signed with the workers' own key.
     config = client.config()
     config["interceptors"] = [*config.get("interceptors", ()), IdentityHeaders(service.tokens())]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from temporalio.client import Client, TLSConfig
+from temporalio.common import HeaderCodecBehavior
 
 from workers.codec import data_converter
 from workers.settings import Settings
@@ -47,3 +48,16 @@ def _reason(error: RuntimeError) -> str:
     """The OS's words from the SDK's long transport error, e.g. 'Connection refused'."""
     found = re.search(r'message: "([^"]+)"', str(error))
     return found.group(1) if found else str(error).splitlines()[0]
+
+
+def with_sealed_headers(client: Client) -> Client:
+    """The client with its headers passed through the payload codec too: the identity token a
+    request carries is then sealed in the history like every other payload (a token read from
+    a history could otherwise be used again until it expires). A worker decodes them before
+    its interceptors read them; a plain header (a request of before, a client without the
+    codec) passes through the codec as it is."""
+    if client.data_converter.payload_codec is None:
+        return client
+    config = client.config()
+    config["header_codec_behavior"] = HeaderCodecBehavior.CODEC
+    return Client(**config)

@@ -96,7 +96,7 @@ from govflow.client.identity import IdentityHeaders, SavedToken, TokenSource, ac
 from workers.keyring import KeyRingError, load_keyring
 from workers.registry import Procedure, get_procedure, procedure_of_case
 from workers.settings import Settings
-from workers.temporal import TemporalUnreachableError, connect
+from workers.temporal import TemporalUnreachableError, connect, with_sealed_headers
 from workflows import search_attributes as sa
 
 R = TypeVar("R")
@@ -155,7 +155,7 @@ class Govflow:
         the one `govflow login` saved); it goes in the header of every start and request."""
         self.client = client
         if isinstance(client, Client):  # (a stand-in for one, in a test, is used as it is)
-            config = client.config()
+            config = with_sealed_headers(client).config()  # the token sealed in the history too
             headers = IdentityHeaders(tokens or SavedToken(settings))
             config["interceptors"] = [*config.get("interceptors", ()), headers]
             self.client = Client(**config)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from temporalio.client import WorkflowHistory
+from temporalio.common import HeaderCodecBehavior
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
@@ -33,7 +34,11 @@ pytestmark = pytest.mark.workflow
 
 
 def replayer(converter: DataConverter) -> Replayer:
-    return Replayer(workflows=workflow_classes(), data_converter=converter)
+    return Replayer(
+        workflows=workflow_classes(),
+        data_converter=converter,
+        header_codec_behavior=HeaderCodecBehavior.CODEC,
+    )
 
 
 @pytest.fixture(scope="module")
