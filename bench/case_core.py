@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -31,6 +32,7 @@ from govflow.client import Govflow
 from tests.helpers import dev_tokens, example, wait_until_opened
 from workers.codec import development_data_converter
 from workers.devstack import installed_binary
+from workers.identity import DevIdentityProvider, ensure_dev_ballot_key
 from workers.logs import configure_logging
 from workers.main import build_worker, projections
 from workers.settings import Settings
@@ -96,6 +98,9 @@ async def main(cases: int, appends: int) -> None:
     import pgserver
 
     folder = tempfile.mkdtemp(prefix="govflow-bench-")
+    state = tempfile.mkdtemp(prefix="govflow-bench-state-")  # the keys, as `govflow dev` makes them
+    DevIdentityProvider(Path(state)).ensure()
+    ensure_dev_ballot_key(Settings(GOVFLOW_STATE_DIR=state))
     server = pgserver.get_server(folder, cleanup_mode="delete")
     pool = await create_pool(server.get_uri(), max_size=20)
     async with pool.acquire() as conn:
@@ -103,12 +108,12 @@ async def main(cases: int, appends: int) -> None:
     await bench_appends(pool, appends)
 
     env = await WorkflowEnvironment.start_local(
-        data_converter=development_data_converter(Settings(GOVFLOW_STATE_DIR=folder)),
+        data_converter=development_data_converter(Settings(GOVFLOW_STATE_DIR=state)),
         dev_server_existing_path=str(installed_binary("temporal")),
         search_attributes=search_attributes.ALL,
         dev_server_log_level="error",
     )
-    settings = Settings(DATABASE_URL=server.get_uri(), GOVFLOW_STATE_DIR=folder, GOVFLOW_TASK_QUEUE="bench")
+    settings = Settings(DATABASE_URL=server.get_uri(), GOVFLOW_STATE_DIR=state, GOVFLOW_TASK_QUEUE="bench")
     gf = Govflow(env.client, settings, tokens=dev_tokens(settings))
     application = DemoApplication.model_validate(example("demo", "start"))
     async with build_worker(env.client, pool, settings):
