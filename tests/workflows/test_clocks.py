@@ -23,7 +23,7 @@ from domain.clocks import Unit
 from domain.schedules import package_calendar
 from govflow.client import Govflow
 from govflow.client.errors import GovflowError
-from tests.helpers import beijing, dev_tokens, nth_working_day_after, unique_case_no, wait_for_status
+from tests.helpers import beijing, nth_working_day_after, unique_case_no, wait_for_status
 from tests.workflows.clock_probe import ClockProbeWorkflow, ProbeOpening
 from workers.main import build_activities
 from workers.settings import Settings
@@ -75,14 +75,8 @@ class StartProbe(Protocol):
 
 @pytest.fixture
 async def start_probe(
-    time_skipping_env: WorkflowEnvironment, settings: Settings, probe_queue: str
+    gf: Govflow, time_skipping_env: WorkflowEnvironment, settings: Settings, probe_queue: str
 ) -> AsyncIterator[StartProbe]:
-    gf = Govflow(
-        time_skipping_env.client,
-        settings,
-        tokens=dev_tokens(settings),
-        clock=time_skipping_env.get_current_time,
-    )
     started: list[str] = []
 
     async def start(length: int, unit: Unit = Unit.WORKING_DAYS, reminder_lead: int = 2) -> Probe:

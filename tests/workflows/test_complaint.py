@@ -24,7 +24,7 @@ from domain.errors import InvalidInputError, WrongRoleError, WrongStageError
 from domain.schedules import package_calendar
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.helpers import beijing, dev_tokens, example, example_actor, nth_working_day_after, wait_for_status
+from tests.helpers import beijing, example, example_actor, nth_working_day_after, wait_for_status
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
@@ -83,17 +83,12 @@ class FileComplaint(Protocol):
 
 @pytest.fixture
 async def file_complaint(
+    gf: Govflow,
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
     db_pool: asyncpg.Pool,
 ) -> AsyncIterator[FileComplaint]:
-    gf = Govflow(
-        time_skipping_env.client,
-        settings,
-        tokens=dev_tokens(settings),
-        clock=time_skipping_env.get_current_time,
-    )
     started: list[str] = []
 
     async def file(

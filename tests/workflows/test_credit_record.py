@@ -20,7 +20,7 @@ from domain.credit import CreditRecordOpening, CreditSubject
 from domain.identifiers import uscc_check_character
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.helpers import beijing, dev_tokens, stored_events, wait_for_status
+from tests.helpers import beijing, stored_events, wait_for_status
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
@@ -73,14 +73,8 @@ class OpenRecord(Protocol):
 
 @pytest.fixture
 async def open_record(
-    time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings
+    gf: Govflow, time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker, settings: Settings
 ) -> OpenRecord:
-    gf = Govflow(
-        time_skipping_env.client,
-        settings,
-        tokens=dev_tokens(settings),
-        clock=time_skipping_env.get_current_time,
-    )
 
     async def open_one(continue_after_events: int = 1000) -> Record:
         subject = CreditSubject(uscc=fresh_uscc(), name="北京示例拍卖有限公司")
@@ -239,6 +233,7 @@ async def test_the_record_goes_on_in_a_new_run_with_its_entries_and_numbering(
 
 
 async def test_a_record_started_without_a_proven_identity_is_refused_and_can_be_started_properly(
+    gf: Govflow,
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
@@ -263,12 +258,6 @@ async def test_a_record_started_without_a_proven_identity_is_refused_and_can_be_
     replayed = await refused.query("status")  # replays the refused run: the same verdict, no error
     assert replayed["history"] == []
 
-    gf = Govflow(
-        time_skipping_env.client,
-        settings,
-        tokens=dev_tokens(settings),
-        clock=time_skipping_env.get_current_time,
-    )
     ref = await gf.start_case("credit-record", subject)
     assert ref.case_no == case_no
     assert [t for _, t in await stored_events(db_pool, case_no)][:1] == ["CaseOpened"]

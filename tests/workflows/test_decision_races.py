@@ -33,7 +33,7 @@ from domain.errors import CaseOpeningError
 from domain.identity import SELF_ROLES
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.helpers import EXAMPLES, dev_tokens, example_actor, wait_for_status
+from tests.helpers import EXAMPLES, example_actor, wait_for_status
 from tests.workflows.test_credit_record import fresh_uscc
 from workers.registry import REGISTRY, get_procedure
 from workers.settings import Settings
@@ -149,17 +149,12 @@ PROCEDURES_WITH_EXAMPLES = [p for p in REGISTRY if (EXAMPLES / p).is_dir() and s
 
 @pytest.mark.parametrize("procedure", PROCEDURES_WITH_EXAMPLES)
 async def test_each_decision_the_moment_a_case_starts_is_taken_or_refused_cleanly(
+    gf: Govflow,
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
     procedure: str,
 ) -> None:
-    gf = Govflow(
-        time_skipping_env.client,
-        settings,
-        tokens=dev_tokens(settings),
-        clock=time_skipping_env.get_current_time,
-    )
     decisions = example_decisions(procedure)
     assert decisions, f"examples/{procedure} has no decision files"
     for path in start_files(procedure):
@@ -174,18 +169,13 @@ async def test_each_decision_the_moment_a_case_starts_is_taken_or_refused_cleanl
 
 @pytest.mark.parametrize("procedure", PROCEDURES_WITH_EXAMPLES)
 async def test_decisions_in_random_orders_and_bursts_never_fail_a_workflow_task(
+    gf: Govflow,
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
     procedure: str,
 ) -> None:
     dice = random.Random(f"{SEED}-{procedure}")
-    gf = Govflow(
-        time_skipping_env.client,
-        settings,
-        tokens=dev_tokens(settings),
-        clock=time_skipping_env.get_current_time,
-    )
     decisions = example_decisions(procedure)
     for path in start_files(procedure):
         for run in range(2):

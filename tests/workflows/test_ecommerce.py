@@ -14,7 +14,7 @@ from temporalio.worker import Worker
 
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.helpers import CaseDriver, dev_tokens, example, start_from
+from tests.helpers import CaseDriver, example, start_from
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
@@ -30,17 +30,12 @@ class ApplyFor(Protocol):
 
 @pytest.fixture
 async def apply(
+    gf: Govflow,
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
     db_pool: asyncpg.Pool,
 ) -> AsyncIterator[ApplyFor]:
-    gf = Govflow(
-        time_skipping_env.client,
-        settings,
-        tokens=dev_tokens(settings),
-        clock=time_skipping_env.get_current_time,
-    )
 
     async def apply_for(start: str, **changes: Any) -> Application:
         document = copy.deepcopy(example("ecommerce-subsidy", start)) | changes

@@ -21,7 +21,6 @@ from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
 from tests.helpers import (
     beijing,
-    dev_tokens,
     example,
     nth_working_day_after,
     run_govflow_async,
@@ -65,17 +64,12 @@ class ApplyFor(Protocol):
 
 @pytest.fixture
 async def apply(
+    gf: Govflow,
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
     db_pool: asyncpg.Pool,
 ) -> ApplyFor:
-    gf = Govflow(
-        time_skipping_env.client,
-        settings,
-        tokens=dev_tokens(settings),
-        clock=time_skipping_env.get_current_time,
-    )
 
     async def apply_for(name: str, **changes: Any) -> Permit:
         document = copy.deepcopy(example("auction-permit", name)) | changes

@@ -23,7 +23,7 @@ from temporalio.worker import Replayer, Worker
 
 from domain.demo import DemoApplication
 from govflow.client import Govflow
-from tests.helpers import CLERK, REVIEWER, dev_tokens, example, wait_until_opened
+from tests.helpers import CLERK, REVIEWER, example, wait_until_opened
 from workers.codec import codec_payloads, data_converter, is_encrypted, payloads_in, plaintext_history
 from workers.registry import workflow_classes
 from workers.settings import Settings
@@ -62,17 +62,12 @@ async def test_kept_history_replays_without_nondeterminism(path: Path, converter
 
 
 async def test_a_case_just_run_replays_on_the_same_code(
+    gf: Govflow,
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
     converter: DataConverter,
 ) -> None:
-    gf = Govflow(
-        time_skipping_env.client,
-        settings,
-        tokens=dev_tokens(settings),
-        clock=time_skipping_env.get_current_time,
-    )
     application = DemoApplication.model_validate(example("demo", "start"))
     ref = await gf.start_case("demo", application)
     await wait_until_opened(gf, ref.case_no)

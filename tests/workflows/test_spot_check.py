@@ -18,7 +18,7 @@ from domain.credit import CreditSubject
 from domain.spot_check import Candidate, DrawInput, SpotCheckRound, draw
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.helpers import beijing, dev_tokens, wait_for_status
+from tests.helpers import beijing, wait_for_status
 from tests.workflows.test_credit_record import fresh_uscc
 from workers.settings import Settings
 
@@ -33,17 +33,12 @@ def three_months_after(day: date) -> date:
 
 
 async def test_a_round_draws_checks_within_3_months_and_acts_on_each_outcome(
+    gf: Govflow,
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
     db_pool: asyncpg.Pool,
 ) -> None:
-    gf = Govflow(
-        time_skipping_env.client,
-        settings,
-        tokens=dev_tokens(settings),
-        clock=time_skipping_env.get_current_time,
-    )
     today = local_date(await time_skipping_env.get_current_time())
     decided = today - timedelta(days=20)
     entities = [fresh_uscc() for _ in range(5)]
@@ -156,6 +151,7 @@ async def test_a_round_draws_checks_within_3_months_and_acts_on_each_outcome(
 
 
 async def test_a_general_breach_that_is_the_second_within_a_year_is_revoked_not_rectified(
+    gf: Govflow,
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
@@ -165,12 +161,6 @@ async def test_a_general_breach_that_is_the_second_within_a_year_is_revoked_not_
     holds a general breach of 60 days ago; the round's general finding is severe there, so the
     round revokes the certificate (三(二)) at once, with no rectification order, and the record
     publishes the one severe entry for the bureau's 6 months (四(二)) — the decision returns."""
-    gf = Govflow(
-        time_skipping_env.client,
-        settings,
-        tokens=dev_tokens(settings),
-        clock=time_skipping_env.get_current_time,
-    )
     today = local_date(await time_skipping_env.get_current_time())
     entity = fresh_uscc()
     record = await gf.start_case("credit-record", CreditSubject(uscc=entity, name="拍卖公司甲"))

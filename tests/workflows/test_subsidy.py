@@ -17,7 +17,7 @@ from temporalio.worker import Worker
 from domain.case import Actor
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.helpers import CaseDriver, beijing, dev_tokens, example, start_from, wait_for_status
+from tests.helpers import CaseDriver, beijing, example, start_from, wait_for_status
 from tests.workflows.test_credit_record import fresh_uscc
 from workers.settings import Settings
 
@@ -57,17 +57,12 @@ class ApplyFor(Protocol):
 
 @pytest.fixture
 async def apply(
+    gf: Govflow,
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
     db_pool: asyncpg.Pool,
 ) -> AsyncIterator[ApplyFor]:
-    gf = Govflow(
-        time_skipping_env.client,
-        settings,
-        tokens=dev_tokens(settings),
-        clock=time_skipping_env.get_current_time,
-    )
 
     async def apply_for(start: str, **enterprise: Any) -> Project:
         document = copy.deepcopy(example("subsidy", start))

@@ -13,7 +13,7 @@ from temporalio.worker import Worker
 
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.helpers import CaseDriver, dev_tokens, wait_for_status
+from tests.helpers import CaseDriver, wait_for_status
 from tests.workflows.test_title_review import start_person_case
 from workers.settings import Settings
 
@@ -36,17 +36,12 @@ class RegisterFor(Protocol):
 
 @pytest.fixture
 async def register(
+    gf: Govflow,
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
     db_pool: asyncpg.Pool,
 ) -> AsyncIterator[RegisterFor]:
-    gf = Govflow(
-        time_skipping_env.client,
-        settings,
-        tokens=dev_tokens(settings),
-        clock=time_skipping_env.get_current_time,
-    )
 
     async def register_for(**changes: Any) -> Exam:
         case_no = await start_person_case(gf, "title-exam", changes)

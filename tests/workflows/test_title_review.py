@@ -22,7 +22,7 @@ from domain.title import certificate_number_valid
 from govflow.client import Govflow
 from govflow.client.ballot_box import cast_ballot
 from govflow.client.errors import CaseNotFoundError, DecisionRejectedError, GovflowError, InputError
-from tests.helpers import CaseDriver, beijing, dev_tokens, example, member_token, start_from, wait_for_status
+from tests.helpers import CaseDriver, beijing, example, member_token, start_from, wait_for_status
 from workers.codec import plaintext_history
 from workers.identity import DevIdentityProvider
 from workers.settings import Settings
@@ -74,17 +74,12 @@ class ApplyFor(Protocol):
 
 @pytest.fixture
 async def apply(
+    gf: Govflow,
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
     db_pool: asyncpg.Pool,
 ) -> AsyncIterator[ApplyFor]:
-    gf = Govflow(
-        time_skipping_env.client,
-        settings,
-        tokens=dev_tokens(settings),
-        clock=time_skipping_env.get_current_time,
-    )
 
     async def apply_for(**changes: Any) -> Review:
         case_no = await start_person_case(gf, "title-review", changes)
