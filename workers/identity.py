@@ -404,15 +404,19 @@ class IdentityInterceptor(Interceptor):
 # -- the committee's ballot key -----------------------------------------------------------------
 
 
-def tally_keys(settings: Settings) -> TallyKeys | None:
+def tally_keys(settings: Settings) -> TallyKeys:
     """The ballot key the worker counts sealed ballots with (activities.db.ballots):
-    GOVFLOW_BALLOT_KEY, else the development one `govflow dev` keeps in the state folder, else
-    None (the worker draws one of its own: boxes it opens are counted by it alone)."""
+    GOVFLOW_BALLOT_KEY, else the development one `govflow dev` keeps in the state folder. A
+    worker without one does not start: a key of its own would die with it, and the boxes it
+    opened could never be counted after a restart."""
     encoded = settings.ballot_key
     if not encoded and settings.ballot_key_file.exists():
         encoded = settings.ballot_key_file.read_text(encoding="utf-8").strip()
     if not encoded:
-        return None
+        raise KeySetError(
+            f"no ballot key: set GOVFLOW_BALLOT_KEY (base64 of 32 random bytes, the same for every "
+            f"worker), or run `govflow dev` for a development one ({settings.ballot_key_file})"
+        )
     try:
         return TallyKeys(base64.b64decode(encoded, validate=True))
     except (binascii.Error, ValueError) as error:

@@ -48,7 +48,7 @@ from domain.complaint import ComplaintFiling
 from domain.errors import CaseClosedError, CaseOpeningError, DuplicateRequestError
 from govflow.client import Govflow, errors
 from tests.helpers import dev_tokens, example, example_actor, govflow_command
-from workers.identity import DevIdentityProvider
+from workers.identity import DevIdentityProvider, ensure_dev_ballot_key
 from workers.keyring import ensure_dev_keyring, load_keyring
 from workers.main import projections
 from workers.settings import Settings
@@ -148,6 +148,7 @@ class Stack:
         state = self.root / "state"
         DevIdentityProvider(state).ensure()
         ensure_dev_keyring(Settings(GOVFLOW_STATE_DIR=state, GOVFLOW_DATA_KEYS=None))
+        ensure_dev_ballot_key(Settings(GOVFLOW_STATE_DIR=state))
         return state
 
     def settings(self) -> Settings:

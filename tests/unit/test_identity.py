@@ -25,6 +25,8 @@ from workers.identity import (
     KeySetError,
     ServiceSigner,
     Verifier,
+    ensure_dev_ballot_key,
+    tally_keys,
 )
 from workers.settings import Settings
 
@@ -206,3 +208,11 @@ def test_an_applicant_s_step_is_the_applicant_s_own_and_ids_are_compared_as_type
     officer = Identity(subject="rsj-01", roles=("hr-bureau",), party=f" {person} ")
     with pytest.raises(NotPermittedError, match="is the applicant of this case"):
         check_actor(officer, Actor(role="hr-bureau", id="rsj-01"), person.upper())
+
+
+def test_a_worker_without_a_ballot_key_does_not_start(tmp_path: Path) -> None:
+    """A key of the worker's own would die with it: the boxes it opened could never be counted."""
+    with pytest.raises(KeySetError, match="no ballot key: set GOVFLOW_BALLOT_KEY"):
+        tally_keys(Settings(GOVFLOW_STATE_DIR=tmp_path, GOVFLOW_BALLOT_KEY=None))
+    ensure_dev_ballot_key(Settings(GOVFLOW_STATE_DIR=tmp_path))
+    assert tally_keys(Settings(GOVFLOW_STATE_DIR=tmp_path, GOVFLOW_BALLOT_KEY=None)) is not None
