@@ -192,6 +192,7 @@ class CaseWorkflow:
         self._stopping = False  # the run was stopped by the cancel update, not by Temporal
         self._ending_by_temporal = False  # the run records Temporal's cancellation
         self._interrupted: tuple[LogActivity, Any] | None = None  # an append a cancel cut short
+        self._acting_on: date | None = None  # the legal date of the decision being carried out
 
     # -- the contract ------------------------------------------------------------------
 
@@ -365,6 +366,12 @@ class CaseWorkflow:
             raise to_application_error(error) from None
 
     # -- what procedures call ------------------------------------------------------------
+
+    def act_date(self) -> date:
+        """The legal date of the act being carried out: the decision's `effective_on` (an act
+        done or a paper received earlier and entered now), else today in Beijing. Handlers use
+        it wherever the act's date matters (a clock it starts, a date it prints or records)."""
+        return self._acting_on or local_date(workflow.now())
 
     def case_ready(self) -> None:
         """The case has finished opening (its first clocks planned, its gates asked): from now
