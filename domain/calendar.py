@@ -228,5 +228,15 @@ class WorkingDayCalendar:
     def add_calendar_days(self, start: date, days: int) -> DueDate:
         return DueDate(add_calendar_days(start, days), False)
 
+    def first_working_day_from(self, day: date) -> DueDate:
+        """`day` if it is a working day, else the first working day after it (the day after the
+        legal holiday ends, 民法典 第二百零三条第一款); provisional if it looked into a year whose
+        schedule is not official."""
+        provisional = False
+        while not self.is_working_day(day):
+            provisional = provisional or not self.is_official(day.year)
+            day += timedelta(days=1)
+        return DueDate(day, provisional)
+
     def add_months(self, start: date, months: int) -> DueDate:
         return DueDate(add_months(start, months), False)

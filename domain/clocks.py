@@ -32,6 +32,35 @@ from domain.models import Record
 REMINDER_TIME = time(9, 0)  # reminders go out at the start of the Beijing working day
 
 
+class PeriodKind(StrEnum):
+    """Whose period it is, which decides what its last day does when it is not a working day.
+
+    - `party`: a period within which a party must act (the complainant's 30 days of 第十五条
+      第（六）项, a time given to rectify). Its last day, if a legal holiday or a weekend
+      rest day, is the next working day: 民法典 第二百零三条第一款 ("期间的最后一日是法定休假日的，
+      以法定休假日结束的次日为期间的最后一日"), the general rule of Chinese procedure law
+      (行政诉讼法 第八十三条, 民事诉讼法 第八十五条). A make-up working day (调休上班) is a
+      working day.
+    - `publicity`: a body's publicity window (公示): the days published run as published, a
+      holiday in them or at their end does not move it.
+    - `body`: a period within which the administration must act. Periods in working days
+      already end on a working day; a body's calendar-day or month period is kept as the
+      gazette counts it (the body acts before the holiday, the law gives it no extension).
+    """
+
+    PARTY = "party"
+    PUBLICITY = "publicity"
+    BODY = "body"
+
+    @property
+    def moves_off_holidays(self) -> bool:
+        return self is PeriodKind.PARTY
+
+
+PARTY_PERIOD_ARTICLE = "民法典 第二百零三条第一款"
+"""The article that moves a party's period off a holiday."""
+
+
 class Unit(StrEnum):
     WORKING_DAYS = "working-days"
     CALENDAR_DAYS = "calendar-days"
@@ -48,6 +77,7 @@ class Period:
     length: int
     unit: Unit
     acts: str
+    kind: PeriodKind = PeriodKind.BODY
 
     def named(self, name: str) -> Period:
         """The same period on a clock of its own (one reply clock per department)."""
@@ -86,6 +116,10 @@ class Clock(Record):
     settled_on: date | None = None
     completed_late_on: date | None = Field(
         default=None, description="when the act was done after all, once the clock was breached"
+    )
+    kind: PeriodKind = Field(
+        default=PeriodKind.BODY,
+        description="whose period: a party's ends on a working day (民法典 第二百零三条第一款)",
     )
 
     @model_validator(mode="after")
@@ -180,7 +214,15 @@ class Clock(Record):
         return segments
 
     def due(self, calendar: WorkingDayCalendar, today: date | None = None) -> DueDate:
-        """The last day of the period, with its provisional flag."""
+        """The last day of the period, with its provisional flag: for a party's period in
+        calendar days or months, moved off a holiday to the next working day (see PeriodKind)."""
+        counted = self._counted_due(calendar, today)
+        if self.unit is Unit.WORKING_DAYS or not self.kind.moves_off_holidays:
+            return counted
+        moved = calendar.first_working_day_from(counted.due)
+        return DueDate(moved.due, counted.provisional or moved.provisional)
+
+    def _counted_due(self, calendar: WorkingDayCalendar, today: date | None) -> DueDate:
         resumed_by = today or self.started_on
         segments = self.running_segments(resumed_by)
         if self.unit is Unit.MONTHS:

@@ -17,7 +17,7 @@ from pydantic import Field, ValidationInfo, model_validator
 
 from domain.beijing import District
 from domain.case import CaseOpening, DecisionRule
-from domain.clocks import Period, Unit
+from domain.clocks import Period, PeriodKind, Unit
 from domain.errors import InvalidInputError
 from domain.inputs import (
     Address,
@@ -51,7 +51,9 @@ REPLY = Period("reply", "第十二条第（三）项", 30, Unit.WORKING_DAYS, "�
 """第十二条(三): each department replies within 30 working days of receiving the letter."""
 RESULT_NOTICE = Period("result-notice", "第十五条第三款", 3, Unit.WORKING_DAYS, BODY)
 """第十五条: the result in writing within 3 working days of termination."""
-PARTICIPATION = Period("participation", "第十五条第（六）项", 30, Unit.CALENDAR_DAYS, "投诉人")
+PARTICIPATION = Period(
+    "participation", "第十五条第（六）项", 30, Unit.CALENDAR_DAYS, "投诉人", PeriodKind.PARTY
+)
 """第十五条(六): 30 consecutive days without taking part, after being contacted, ends it."""
 ONE_YEAR = Period("one-year", "第十六条", 12, Unit.MONTHS, BODY)
 """第十六条: not concluded a year after acceptance → report to the government at that level."""

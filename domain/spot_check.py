@@ -16,7 +16,7 @@ from typing import Literal
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from domain.case import CaseOpening, DecisionRule
-from domain.clocks import Period, Unit
+from domain.clocks import Period, PeriodKind, Unit
 from domain.credit import PUBLICITY_MONTHS, Grade
 from domain.draws import seeded_rng
 from domain.errors import InvalidInputError
@@ -26,7 +26,7 @@ from domain.models import Record
 BUREAU = "北京市商务局"
 CHECK = Period("check", "三(一)", 3, Unit.MONTHS, BUREAU)
 """三(一): the check is done within 3 months of the commitment decision."""
-RECTIFICATION = Period("rectify", "三(二)", 0, Unit.CALENDAR_DAYS, "被检查的拍卖企业")
+RECTIFICATION = Period("rectify", "三(二)", 0, Unit.CALENDAR_DAYS, "被检查的拍卖企业", PeriodKind.PARTY)
 """三(二): rectification within the period the bureau sets (the date of the finding)."""
 MIN_INSPECTORS = 2
 DEFAULT_SAMPLING_RATE = 0.2  # provinces have used 20 % for auction firms (spec/permit.md)

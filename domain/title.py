@@ -20,7 +20,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field, model_validator
 
 from domain.case import CaseOpening, DecisionRule
-from domain.clocks import Period, Unit
+from domain.clocks import Period, PeriodKind, Unit
 from domain.draws import seeded_rng
 from domain.errors import BallotRefusedError, InvalidInputError
 from domain.inputs import FactDate, Identifier, Name, Text, TextRule
@@ -197,7 +197,7 @@ def certificate_number_valid(number: str) -> bool:
 REVIEW = "title-review"
 BUREAU = "北京市人力资源和社会保障局"
 AGENCY = "北京市知识产权专业高级职称评审委员会办公室"
-PUBLICITY = Period("publicity", "五(二)6", 15, Unit.CALENDAR_DAYS, "对公示对象有异议者")
+PUBLICITY = Period("publicity", "五(二)6", 15, Unit.CALENDAR_DAYS, "对公示对象有异议者", PeriodKind.PUBLICITY)
 """五(二)6: the names of those who passed are published for 15 days."""
 
 (RECOMMENDATION, AGENCY_CHECK, PANEL, EVALUATION, COMMITTEE, VOTING, ACCEPTANCE, PUBLICITY_STAGE) = (

@@ -148,6 +148,7 @@ class ClockKeeper:
             length=period.length,
             unit=period.unit,
             reminder_lead=reminder_lead if remind else 0,
+            kind=period.kind,
         )
         self._routes[name] = ClockRoute(escalate_to=escalate_to, remind=remind)
         plan = await self._set(clock, today)
