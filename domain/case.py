@@ -165,6 +165,15 @@ class DecisionRequest(Record):
     decision: str = Field(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9-]*$")
     actor: Actor
     payload: dict[str, Any] = Field(default_factory=dict)
+    effective_on: date | None = Field(
+        default=None,
+        description=(
+            "the legal date of the act or receipt, when it is entered later than it happened "
+            "(a paper decided or received yesterday); never in the future, never before the "
+            "case's previous act. Clocks count from it; the history records it beside the day "
+            "it was entered."
+        ),
+    )
 
     @field_validator("request_id", "decision", "actor", mode="after")
     @classmethod
@@ -204,6 +213,7 @@ class CarriedCase(Record):
     stage: str
     events_before: int = Field(ge=0)
     request_ids: tuple[str, ...] = ()
+    last_act_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -283,6 +293,24 @@ def check_decision(
     check_stage(rule, request.decision, stage)
     check_role(rule, request.decision, request.actor.role)
     return parse_payload(rule, request.decision, request.payload, today)
+
+
+def check_effective_on(effective_on: date | None, today: date, previous_act_on: date | None) -> None:
+    """An act entered after the day it happened is dated that day (`effective_on`), but never
+    in the future and never before the case's previous act (the order of the file is the order
+    of the acts)."""
+    if effective_on is None:
+        return
+    if effective_on > today:
+        raise InvalidInputError(
+            f"effective_on: 行为日期{effective_on.isoformat()}晚于今天{today.isoformat()}"
+            "（an act cannot be dated in the future）"
+        )
+    if previous_act_on is not None and effective_on < previous_act_on:
+        raise InvalidInputError(
+            f"effective_on: 行为日期{effective_on.isoformat()}早于本案上一行为日期"
+            f"{previous_act_on.isoformat()}（an act cannot be dated before the case's previous act）"
+        )
 
 
 def _printable(text: str) -> str:

@@ -184,6 +184,16 @@ class Clock(Record):
         self._check_open(outcome)
         return self.model_copy(update={"settled": outcome, "settled_on": on})
 
+    def met_after_all(self, on: date, due: date) -> Clock:
+        """The act a breached clock waited for was done on `on`, by its due date, and entered
+        only after the breach was recorded (a paper dated earlier, `effective_on`): the period
+        was kept, so the clock is met; the breach recorded in the history stays as it was."""
+        if self.settled != "breached" or self.completed_late_on is not None:
+            raise ClockStateError(f"clock {self.name!r} is not breached and outstanding")
+        if on > due:
+            raise ClockStateError(f"clock {self.name!r}: {on} is after its due date {due}")
+        return self.model_copy(update={"settled": "met", "settled_on": on})
+
     def complete_late(self, on: date) -> Clock:
         """The act a breached clock waited for is done: the breach stands, the case is no
         longer overdue on this clock."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AwareDatetime, BaseModel, Field
 
 from domain.case import Actor, CaseEvent, Deadline
 from domain.models import Record
@@ -64,7 +64,10 @@ class ClockExtended(ClockChanged):
 
 
 class ClockMet(ClockChanged):
-    pass
+    breach_withdrawn: bool = Field(
+        default=False,
+        description="the act was done by the due date but entered after the breach was recorded",
+    )
 
 
 class ClockBreached(ClockChanged):
@@ -99,10 +102,14 @@ CLOCK_EVENTS = (
 
 
 class DecisionTaken(Record):
+    """A decision as it was entered (the event's `at`) and, when it was entered later than the
+    act or receipt happened, the legal date of the act (`effective_on`)."""
+
     request_id: str
     decision: str
     role: str
     payload: dict[str, Any]
+    effective_on: date | None = None
 
 
 class NoticeIssued(Record):

@@ -50,6 +50,8 @@ class ClockedCase(Protocol):
     @property
     def outcome(self) -> str | None: ...
 
+    def act_date(self) -> date: ...
+
     async def record(self, actor: Actor, data: Any) -> CaseEvent: ...
 
     async def issue_notice(
@@ -186,11 +188,17 @@ class ClockKeeper:
         await self._record(ev.ClockMet, name, actor)
 
     async def complete(self, name: str, actor: Actor) -> None:
-        """The act the clock waited for is done: in time (met), or late after a breach."""
+        """The act the clock waited for is done: in time (met), or late after a breach; an act
+        dated by its due date but entered after the breach was recorded is met after all."""
         if self._clock(name).settled != "breached":
             await self.meet(name, actor)
             return
         today = self._today()
+        if self._clock(name).completed_late_on is None and today <= self.plans[name].due:
+            due = self.plans[name].due
+            self._keep(name, self._change(name, lambda c: c.met_after_all(today, due)))
+            await self._record(ev.ClockMet, name, actor, breach_withdrawn=True)
+            return
         self._keep(name, self._change(name, lambda c: c.complete_late(today)))
         await self._record(ev.ClockCompletedLate, name, actor, completed_on=today)
 
@@ -280,7 +288,8 @@ class ClockKeeper:
         )
 
     async def _breach(self, name: str, plan: ClockPlan, route: ClockRoute) -> None:
-        clock = self.clocks[name].settle("breached", self._today())
+        # Today, not an act's date: the watcher runs beside a decision being carried out.
+        clock = self.clocks[name].settle("breached", local_date(workflow.now()))
         self._keep(name, clock)
         await self._record(ev.ClockBreached, name, SYSTEM)
         workflow.logger.warning("clock %s breached (due %s)", name, plan.due)
@@ -297,7 +306,9 @@ class ClockKeeper:
     # -- keeping state ---------------------------------------------------------------------------
 
     def _today(self) -> date:
-        return local_date(workflow.now())
+        """The day a clock change happens on: the date of the act being carried out (its
+        `effective_on`, when it was entered later), else today in Beijing."""
+        return self._case.act_date()
 
     def _change(self, name: str, change: Callable[[Clock], Clock]) -> Clock:
         """Apply a domain change; a refusal fails the update, not the workflow task."""

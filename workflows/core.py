@@ -54,7 +54,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
@@ -95,6 +96,7 @@ with workflow.unsafe.imports_passed_through():
         DecisionRule,
         ResumeOrder,
         check_decision,
+        check_effective_on,
         check_new_request,
     )
     from domain.clocks import ClocksReplanned, ReplanClocks
@@ -193,6 +195,7 @@ class CaseWorkflow:
         self._ending_by_temporal = False  # the run records Temporal's cancellation
         self._interrupted: tuple[LogActivity, Any] | None = None  # an append a cancel cut short
         self._acting_on: date | None = None  # the legal date of the decision being carried out
+        self._last_act_on: date | None = None  # the legal date of the case's latest act
 
     # -- the contract ------------------------------------------------------------------
 
@@ -227,16 +230,20 @@ class CaseWorkflow:
             # (without the boundary rules, which the validator applied and replay must not).
             payload = self._check_decision(request, boundary=False)
             self._request_ids.add(request.request_id)
-            await self.record(
-                request.actor,
-                DecisionTaken(
-                    request_id=request.request_id,
-                    decision=request.decision,
-                    role=request.actor.role,
-                    payload=payload.model_dump(mode="json"),
-                ),
-            )
-            await self.table[request.decision].handler(self, payload, request.actor)
+            with self._acting(request.effective_on):
+                await self.record(
+                    request.actor,
+                    DecisionTaken(
+                        request_id=request.request_id,
+                        decision=request.decision,
+                        role=request.actor.role,
+                        payload=payload.model_dump(mode="json"),
+                        effective_on=request.effective_on,
+                    ),
+                )
+                await self.table[request.decision].handler(self, payload, request.actor)
+            acted_on = request.effective_on or local_date(workflow.now())
+            self._last_act_on = max(self._last_act_on or acted_on, acted_on)
             return DecisionAccepted(
                 case_no=self.case_no,
                 request_id=request.request_id,
@@ -358,9 +365,11 @@ class CaseWorkflow:
                 request=request,
                 today=local_date(workflow.now()) if boundary else None,
             )
+            check_effective_on(request.effective_on, local_date(workflow.now()), self._last_act_on)
             row = self.table[request.decision]
             if row.guard is not None:  # the procedure's own precondition: refused, nothing written
-                row.guard(self, payload, request.actor)
+                with self._acting(request.effective_on):  # (what the handler will see)
+                    row.guard(self, payload, request.actor)
             return payload
         except DomainError as error:
             raise to_application_error(error) from None
@@ -372,6 +381,15 @@ class CaseWorkflow:
         done or a paper received earlier and entered now), else today in Beijing. Handlers use
         it wherever the act's date matters (a clock it starts, a date it prints or records)."""
         return self._acting_on or local_date(workflow.now())
+
+    @contextmanager
+    def _acting(self, effective_on: date | None) -> Iterator[None]:
+        """Carry out (or check) a decision as of its legal date (`act_date`)."""
+        self._acting_on = effective_on
+        try:
+            yield
+        finally:
+            self._acting_on = None
 
     def case_ready(self) -> None:
         """The case has finished opening (its first clocks planned, its gates asked): from now
@@ -394,6 +412,7 @@ class CaseWorkflow:
         self.applicant_id = applicant_id
         self.district = district
         self.opened_at = received_at or workflow.now()
+        self._last_act_on = local_date(self.opened_at)
         self.stage = stage
         # What the applicant is searched by: a person's pseudonym, never their ID number (as
         # the intake set it at start). A company is searched by its own code, as before; a
@@ -451,6 +470,7 @@ class CaseWorkflow:
         self.stage = carried.stage
         self.events_before = carried.events_before
         self._request_ids = set(carried.request_ids)
+        self._last_act_on = carried.last_act_on or local_date(carried.opened_at)
 
     def carry(self) -> CarriedCase:
         """What the next run needs to go on as this case (see `resume_case`)."""
@@ -460,6 +480,7 @@ class CaseWorkflow:
             stage=self.stage,
             events_before=self.events_before + len(self.history),
             request_ids=tuple(sorted(self._request_ids)),
+            last_act_on=self._last_act_on,
         )
 
     async def record(self, actor: Actor, data: BaseModel) -> CaseEvent:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -60,12 +60,15 @@ async def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
         raise errors.InputError(f"{args.file}: {describe_validation_error(error)}") from None
     except errors.InputError as error:
         raise errors.InputError(f"{args.file}: {error}") from None
+    effective_on = _effective_on(request.effective_on, args.effective_on)
     roles = decision_roles(args.case_no, args.decision)
     actor = token_actor(settings, roles, required=False)
     # Refused here, before anything is contacted, if the case's validator would refuse it (the
     # file first: a person who has not logged in yet hears of the file's faults at once).
     signed_as = actor or Actor(role=min(roles, default="clerk"), id="-")
-    Govflow.parse_decision(args.case_no, args.decision, signed_as, request.payload, request.request_id)
+    Govflow.parse_decision(
+        args.case_no, args.decision, signed_as, request.payload, request.request_id, effective_on=effective_on
+    )
     if actor is None:
         raise errors.InputError(NOT_LOGGED_IN)
     async with await Govflow.connect(settings) as gf:
@@ -76,12 +79,29 @@ async def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
             request.payload,
             request_id=request.request_id,
             wait=args.wait,
+            effective_on=effective_on,
         )
     if args.json:
         print(accepted.model_dump_json())
     else:
-        print(f"{accepted.case_no}: {accepted.decision} taken; stage now {accepted.stage}")
+        dated = f" (dated {effective_on.isoformat()})" if effective_on else ""
+        print(f"{accepted.case_no}: {accepted.decision} taken{dated}; stage now {accepted.stage}")
     return 0
+
+
+def _effective_on(in_file: date | None, flag: str | None) -> date | None:
+    """The act's legal date, from the file's `effective_on` or `--effective-on` (not two)."""
+    if flag is None:
+        return in_file
+    try:
+        given = date.fromisoformat(flag)
+    except ValueError:
+        raise errors.InputError(f"--effective-on: {flag!r} is not a date (YYYY-MM-DD)") from None
+    if in_file is not None and in_file != given:
+        raise errors.InputError(
+            f"--effective-on {given.isoformat()} and the file's effective_on {in_file.isoformat()} differ"
+        )
+    return given
 
 
 async def cmd_resume(args: argparse.Namespace, settings: Settings) -> int:
@@ -281,6 +301,11 @@ def register(commands: Commands) -> None:
     decide.add_argument("case_no")
     decide.add_argument("decision")
     decide.add_argument("file")
+    decide.add_argument(
+        "--effective-on",
+        metavar="YYYY-MM-DD",
+        help="the legal date of the act or receipt when entered later (clocks count from it)",
+    )
     _wait_flag(decide, "for the decision to be carried out")
     decide.add_argument("--json", action="store_true")
     decide.set_defaults(run=cmd_decide)

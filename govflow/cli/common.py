@@ -33,6 +33,9 @@ class DecisionFile(Record):
 
     payload: dict[str, Any] = Field(default_factory=dict)
     request_id: RequestId | None = None
+    effective_on: date | None = Field(
+        default=None, description="the legal date of the act, when it is entered later (or --effective-on)"
+    )
 
     actor: object = Field(default=None, exclude=True)  # refused when present: see below
 

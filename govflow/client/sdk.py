@@ -53,6 +53,7 @@ from domain.case import (
     DecisionAccepted,
     DecisionRequest,
     ResumeOrder,
+    check_effective_on,
     check_known_decision,
     check_role,
     describe_validation_error,
@@ -213,6 +214,7 @@ class Govflow:
         payload: Mapping[str, Any],
         request_id: str | None = None,
         today: date | None = None,
+        effective_on: date | None = None,
     ) -> DecisionRequest:
         """A decision checked as the case's validator will check its input (the decision known
         to the procedure that numbers such cases, its payload with every boundary rule), before
@@ -220,7 +222,7 @@ class Govflow:
         the case's own guards remain the case's to check. Refused: DecisionRejectedError, as the
         case would refuse it."""
         try:
-            return _checked_request(case_no, decision, actor, payload, request_id, today)
+            return _checked_request(case_no, decision, actor, payload, request_id, today, effective_on)
         except DomainError as error:
             raise errors.DecisionRejectedError(case_no, error) from None
 
@@ -367,8 +369,13 @@ class Govflow:
         *,
         request_id: str | None = None,
         wait: float = DEFAULT_WAIT,
+        effective_on: date | None = None,
     ) -> DecisionAccepted:
         """Submit a decision and wait, at most `wait` seconds, until it has been carried out.
+
+        `effective_on`: the legal date of the act or receipt when it is entered later (a paper
+        decided or received on an earlier day); clocks count from it. Never in the future,
+        never before the case's previous act.
 
         Refused: DecisionRejectedError (nothing was recorded). Accepted but not carried out
         within the wait (the case may wait for an operator): DecisionPendingError, with the
@@ -376,7 +383,7 @@ class Govflow:
         """
         try:  # what the case's validator would refuse for its input is refused before sending
             request = _checked_request(
-                case_no, decision, actor, payload or {}, request_id, await self.today()
+                case_no, decision, actor, payload or {}, request_id, await self.today(), effective_on
             )
         except DomainError as error:
             raise errors.DecisionRejectedError(case_no, error) from None
@@ -957,6 +964,7 @@ def _checked_request(
     payload: Mapping[str, Any],
     request_id: str | None,
     today: date | None,
+    effective_on: date | None = None,
 ) -> DecisionRequest:
     try:
         request = DecisionRequest(
@@ -964,9 +972,12 @@ def _checked_request(
             decision=decision,
             actor=actor,
             payload=dict(payload),
+            effective_on=effective_on,
         )
     except ValidationError as error:
         raise InvalidInputError(describe_validation_error(error)) from None
+    # The case checks it against its previous act; a date in the future is refused here.
+    check_effective_on(effective_on, today or local_date(datetime.now(UTC)), None)
     size = len(json.dumps(request.payload, ensure_ascii=False, default=str).encode("utf-8"))
     if size > MAX_DOCUMENT_BYTES:
         raise InvalidInputError(f"payload: {size} bytes is more than a case takes ({MAX_DOCUMENT_BYTES})")
