@@ -208,7 +208,7 @@ PROCEDURES: tuple[Procedure, ...] = (
         ecommerce.EcommerceOpening,
         ecommerce.EcommerceProject,
         ecommerce.DECISIONS,
-        docs="subsidy",
+        docs="ecommerce",
     ),
     Procedure(
         title_exam.EXAM,
