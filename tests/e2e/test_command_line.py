@@ -347,6 +347,18 @@ def bad_inputs(folder: Path, case_no: str) -> list[tuple[list[str], dict[str, st
             f"govflow: {case_no}: decision refused: decision 'accept' is not allowed in stage 'review'",
         ),
         (
+            ["decide", case_no, "accept", accept, "--effective-on", "2026-13-01"],
+            {},
+            1,
+            "govflow: --effective-on: '2026-13-01' is not a date (YYYY-MM-DD)",
+        ),
+        (
+            ["decide", case_no, "accept", accept, "--effective-on", "2999-01-01"],
+            {},
+            1,
+            f"govflow: {case_no}: decision refused: effective_on: 行为日期2999-01-01晚于今天",
+        ),
+        (
             ["list"],
             {"TEMPORAL_ADDRESS": "127.0.0.1:1"},
             3,

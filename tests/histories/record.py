@@ -11,14 +11,14 @@ import asyncio
 import os
 import sys
 import tempfile
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 
 from temporalio.testing import WorkflowEnvironment
 
 from activities.db.connection import create_pool
 from activities.db.migrate import migrate
-from domain.calendar import local_date
+from domain.calendar import local_date, start_of_day
 from domain.case import Actor
 from domain.complaint import ComplaintFiling
 from domain.credit import CreditSubject
@@ -97,6 +97,7 @@ async def record() -> None:
         titles = await record_titles(env, gf)
         titles.append(await record_subsidy(env, gf))
         titles.append(await record_ecommerce(gf))
+        titles.append(await record_acts_dated(env, gf))
         intake = ("case-intake__demo-claimed-locally", intake_id(settings.task_queue, "DEMO"))
         await gf.act(
             LoadSchedule(document=example("calendar", "2027-example"), source="2027-example.json"),
@@ -407,6 +408,30 @@ async def record_ecommerce(gf: Govflow) -> tuple[str, str]:
         )
     await gf.result(application.case_no)
     return ("ecommerce-subsidy__approved", application.case_no)
+
+
+async def record_acts_dated(env: WorkflowEnvironment, gf: Govflow) -> tuple[str, str]:
+    """A demo case received 20 days ago, accepted on paper 12 days ago and approved 3 days ago,
+    both entered today (`effective_on`): the review is breached when entered, then met after all."""
+    today = local_date(await env.get_current_time())
+    case = await gf.start_case(
+        "demo",
+        DemoApplication.model_validate(example("demo", "start")),
+        received_at=start_of_day(today - timedelta(days=20), time(10)),
+    )
+    await wait_until_opened(gf, case.case_no)
+    await gf.decide(case.case_no, "accept", CLERK, request_id="d1", effective_on=today - timedelta(days=12))
+    await asyncio.sleep(1)  # the watcher records the breach
+    await gf.decide(
+        case.case_no,
+        "approve",
+        REVIEWER,
+        {"conclusion": "符合条件"},
+        request_id="d2",
+        effective_on=today - timedelta(days=3),
+    )
+    await gf.result(case.case_no)
+    return ("demo__dated-acts-met-after-breach", case.case_no)
 
 
 if __name__ == "__main__":
