@@ -56,6 +56,11 @@ class PeriodKind(StrEnum):
     def moves_off_holidays(self) -> bool:
         return self is PeriodKind.PARTY
 
+    @property
+    def last_day_rule(self) -> str | None:
+        """The article that moves the period's last day off a holiday (recorded with the clock)."""
+        return PARTY_PERIOD_ARTICLE if self.moves_off_holidays else None
+
 
 PARTY_PERIOD_ARTICLE = "民法典 第二百零三条第一款"
 """The article that moves a party's period off a holiday."""

@@ -46,6 +46,10 @@ class ClockStarted(ClockChanged):
     started_on: date
     length: int
     unit: str
+    kind: str = "body"
+    last_day_rule: str | None = Field(
+        default=None, description="the article that moves the last day off a holiday, if one does"
+    )
 
 
 class ClockPaused(ClockChanged):

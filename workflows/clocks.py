@@ -161,6 +161,8 @@ class ClockKeeper:
             started_on=clock.started_on,
             length=period.length,
             unit=period.unit.value,
+            kind=period.kind.value,
+            last_day_rule=period.kind.last_day_rule,
         )
         self._watchers[name] = asyncio.create_task(self._watch(name))
         return plan

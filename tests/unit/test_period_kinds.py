@@ -98,3 +98,9 @@ def test_the_gazettes_periods_say_whose_they_are() -> None:
     assert title.PUBLICITY.kind is PeriodKind.PUBLICITY
     assert complaint.HANDLING.kind is PeriodKind.BODY
     assert spot_check.CHECK.kind is PeriodKind.BODY
+
+
+def test_a_partys_clock_names_the_article_that_moves_its_last_day() -> None:
+    assert PeriodKind.PARTY.last_day_rule == "民法典 第二百零三条第一款"
+    assert PeriodKind.PUBLICITY.last_day_rule is None
+    assert PeriodKind.BODY.last_day_rule is None
