@@ -4,8 +4,10 @@ attachment 2 (support contents and standards).
 
 `quote(enterprise, claim, on)` says, for one claimed expense, whether it is supported and how
 much, with every cut and the rule (line of attachment 2, or section) that made it;
-`quote_all` adds the annual cap per enterprise (四(四)). Amounts are yuan, `Decimal`, and
-support is rounded down to the fen: a cut never rounds up.
+`quote_all` quotes a project's claims and adds the ¥300,000 cap on the project (四(三)) and the
+annual cap per enterprise (四(四)). `on` is the day the disbursement application is filed
+(附件2 二–五, 十: "当年提交资金拨付申请"). Amounts are yuan, `Decimal`, and support is rounded
+down to the fen: a cut never rounds up.
 
 Readings where the text leaves a choice (each is tested):
 - Caps bound the support amount, after the ratio (the column is 每个项目最高支持限额).
@@ -19,8 +21,16 @@ Readings where the text leaves a choice (each is tested):
 - 十四 "人均标准一般不超过200元": the ¥200 a head is applied as a cap on the cost supported.
 - 九's allowance "按国家规定的访问国补助标准核算": the national rates are not held here; the
   claimed allowance is taken as computed at them, and only persons and days are cut.
+- 四(三) "每个企业项目支持金额最高不超过30万元": a project is what one case carries (one
+  registration, one plan, one disbursement); the cap bounds the sum of the project's claims
+  other than financing and product certification, after each row's own caps. A group project
+  (团体项目, 二(二)) is not an enterprise project: it has training's own caps only.
 - 十五 names ¥500,000, but 四(三) excepts only financing and product certification from the
-  ¥300,000 project cap, so a 三同 project gets at most ¥300,000 (both cuts are shown).
+  ¥300,000 project cap, so a 三同 project gets at most ¥300,000.
+- 一(一)3(5) "在证书有效期内开展国际市场开拓业务": the high-tech category is judged on the day
+  each claimed expense was incurred, not on the day of the quote.
+- 五(二), 五(三): a disbursement claims what the plan listed; a claim of an item the plan did
+  not list (each plan line answers one claim) is refused.
 - 六 (promotion) leaves the ratio column blank: the general note applies (50 %, 70 % for
   emerging markets). spec/subsidy.md says 50; the gazette's blank cell is the general rule.
 - The ratio is the highest the row allows for the claim: 70 % where the row says 70, or
@@ -101,6 +111,15 @@ class Enterprise(Record):
     comprehensive_service: bool = Field(default=False, description="MOFCOM pilot or Beijing-certified")
     ftz: bool = Field(default=False, description="registered in the Beijing pilot free trade zone")
     high_tech_valid_until: ValidityDate | None = None
+    high_tech_valid_from: FactDate | None = Field(
+        default=None, description="一(一)3(5): the high-tech certificate's first day of validity"
+    )
+
+    def high_tech_on(self, on: date) -> bool:
+        """一(一)3(5): the high-tech certificate is valid on `on`."""
+        if self.high_tech_valid_until is None or self.high_tech_valid_until < on:
+            return False
+        return self.high_tech_valid_from is None or self.high_tech_valid_from <= on
 
     def categories(self, on: date) -> frozenset[Category]:
         found = set()
@@ -114,7 +133,7 @@ class Enterprise(Record):
             found.add(Category.SERVICE)
         if self.ftz:
             found.add(Category.FTZ)
-        if self.high_tech_valid_until is not None and self.high_tech_valid_until >= on:
+        if self.high_tech_on(on):
             found.add(Category.HIGH_TECH)
         return frozenset(found)
 
@@ -522,20 +541,28 @@ def _refusals(
         raise Refused(row.line, "支持不超过5个项目")
 
 
-def quote(enterprise: Enterprise, claim: Claim, on: date, *, group: bool = False) -> Quote:
-    """The support for one claimed expense applied for on `on`; `group`: a group project of
-    an organising unit (二(二))."""
-    categories = enterprise.categories(on)
+def _refused(claim: Claim, refused: Refused) -> Quote:
+    return Quote(
+        item=claim.item,
+        spend=claim.spend,
+        ratio=None,
+        amount=D(0),
+        refused=f"{refused.rule}：{refused.reason}",
+    )
+
+
+def quote(
+    enterprise: Enterprise, claim: Claim, on: date, *, group: bool = False, gazette: bool = True
+) -> Quote:
+    """The support for one claimed expense whose disbursement is applied for on `on`; `group`: a
+    group project of an organising unit (二(二)). The ¥300,000 of 四(三) bounds the project, not
+    the line: `quote_all` applies it. `gazette=False`: the rules as first built (the high-tech
+    certificate judged on `on`, 四(三) on each line), kept for the cases begun under them."""
+    categories = enterprise.categories(claim.incurred_on if gazette else on)
     try:
         _refusals(enterprise, claim, categories, on, group)
     except Refused as refused:
-        return Quote(
-            item=claim.item,
-            spend=claim.spend,
-            ratio=None,
-            amount=D(0),
-            refused=f"{refused.rule}：{refused.reason}",
-        )
+        return _refused(claim, refused)
     row, item = ROWS[claim.item], claim.item
     work = _Work(claim.spend)
     # What of the spend the row supports at all.
@@ -591,7 +618,7 @@ def quote(enterprise: Enterprise, claim: Claim, on: date, *, group: bool = False
         work.cap(category_cap(item, categories), row.line, "按企业类别的最高支持限额")
     if row.cap is not None:
         work.cap(row.cap, row.line, "每个项目最高支持限额")
-    if row.project_cap:
+    if row.project_cap and not gazette:
         work.cap(PROJECT_CAP, "四(三)", "每个企业项目支持金额最高不超过30万元")
     return Quote(item=claim.item, spend=claim.spend, ratio=ratio, amount=work.amount, cuts=tuple(work.cuts))
 
@@ -602,6 +629,30 @@ class QuoteSet(Record):
     received_this_year: Decimal
     total: Decimal
     annual_cut: Cut | None = None
+    project_cut: Cut | None = None  # 四(三), on the project's lines the cap binds
+
+
+def outside_plan(plan: Sequence[Claim], claims: Sequence[Claim]) -> list[bool]:
+    """五(二), 五(三): which disbursement claims the approved plan did not list. A claim is in the
+    plan when a plan line of the same item is left for it (each plan line answers one claim)."""
+    left = [c.item for c in plan]
+    outside = []
+    for claim in claims:
+        if claim.item in left:
+            left.remove(claim.item)
+            outside.append(False)
+        else:
+            outside.append(True)
+    return outside
+
+
+def project_cut(quotes: Sequence[Quote]) -> Cut | None:
+    """四(三): at most ¥300,000 for an enterprise project, financing (十三) and product
+    certification (三) excepted; the cut falls on the sum of the other lines."""
+    capped = sum((q.amount for q in quotes if ROWS[q.item].project_cap), D(0))
+    if capped <= PROJECT_CAP:
+        return None
+    return Cut(rule="四(三)", reason="每个企业项目支持金额最高不超过30万元", before=capped, after=PROJECT_CAP)
 
 
 def annual_cap_for(categories: Iterable[Category]) -> Decimal | None:
@@ -617,10 +668,22 @@ def quote_all(
     *,
     received_this_year: Decimal = Decimal(0),
     group: bool = False,
+    plan: Sequence[Claim] | None = None,
+    gazette: bool = True,
 ) -> QuoteSet:
-    """Every claim, then the annual cap on what the enterprise receives this year."""
-    quotes = tuple(quote(enterprise, c, on, group=group) for c in claims)
+    """Every claim of one project (a claim `plan` did not list is refused), then the project cap
+    of an enterprise project (四(三)), then the annual cap on what the enterprise receives this
+    year (四(四))."""
+    outside = outside_plan(plan, claims) if plan is not None else [False] * len(claims)
+    not_planned = Refused("五(二)、五(三)", "该项支出未列入年度项目计划，不予拨付")
+    quotes = tuple(
+        _refused(c, not_planned) if out else quote(enterprise, c, on, group=group, gazette=gazette)
+        for c, out in zip(claims, outside, strict=True)
+    )
     total = sum((q.amount for q in quotes), D(0))
+    cut_project = project_cut(quotes) if gazette and not group else None
+    if cut_project is not None:
+        total -= cut_project.before - cut_project.after
     cap = None if group else annual_cap_for(enterprise.categories(on))
     cut = None
     if cap is not None and received_this_year + total > cap:
@@ -633,7 +696,12 @@ def quote_all(
         )
         total = allowed
     return QuoteSet(
-        quotes=quotes, annual_cap=cap, received_this_year=received_this_year, total=total, annual_cut=cut
+        quotes=quotes,
+        annual_cap=cap,
+        received_this_year=received_this_year,
+        total=total,
+        annual_cut=cut,
+        project_cut=cut_project,
     )
 
 
@@ -672,6 +740,15 @@ PRIORITY_ITEMS = frozenset(
 """三(三): fairs, product certification, overseas trademarks and patents."""
 
 
+class Priority(StrEnum):
+    """三: the four priorities of plan selection, the first weighing most."""
+
+    DUAL_AUTONOMOUS = "三(一)"
+    FTZ_OR_HIGH_TECH = "三(二)"
+    PRIORITY_ITEMS = "三(三)"
+    EMERGING_MARKETS = "三(四)"
+
+
 class PlanCandidate(Record):
     case_no: str
     enterprise: Enterprise
@@ -687,18 +764,19 @@ class PlanChoice(Record):
     reason: str
 
 
-def priorities(enterprise: Enterprise, claims: Sequence[Claim], on: date) -> tuple[str, ...]:
-    """Which of 三(一)–(四) a project meets."""
+def priorities(enterprise: Enterprise, claims: Sequence[Claim], on: date) -> tuple[Priority, ...]:
+    """Which of 三(一)–(四) a project meets, in their order. 三(二)'s high-tech enterprise is
+    judged on the days the claimed activities took place (一(一)3(5)); `on` is kept for callers."""
     categories = enterprise.categories(on)
     met = []
     if Category.DUAL_AUTONOMOUS in categories:
-        met.append("三(一)")
-    if categories & {Category.FTZ, Category.HIGH_TECH}:
-        met.append("三(二)")
+        met.append(Priority.DUAL_AUTONOMOUS)
+    if enterprise.ftz or any(enterprise.high_tech_on(c.incurred_on) for c in claims):
+        met.append(Priority.FTZ_OR_HIGH_TECH)
     if any(c.item in PRIORITY_ITEMS for c in claims):
-        met.append("三(三)")
+        met.append(Priority.PRIORITY_ITEMS)
     if any(c.market.emerging for c in claims):
-        met.append("三(四)")
+        met.append(Priority.EMERGING_MARKETS)
     return tuple(met)
 
 
@@ -706,7 +784,7 @@ def plan_within_budget(candidates: Sequence[PlanCandidate], budget: Decimal, on:
     """五(二)2: the projects the budget can carry, in the order of 三's priorities (the first
     priority weighs most; among equals, the case filed first); a project the rest of the
     budget cannot carry is left out and the next one tried."""
-    order = ["三(一)", "三(二)", "三(三)", "三(四)"]
+    order = list(Priority)
 
     def key(candidate: PlanCandidate) -> tuple[tuple[bool, ...], str]:
         met = priorities(candidate.enterprise, candidate.claims, on)

@@ -20,14 +20,14 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, model_validator
 
 from domain.beijing import District
 from domain.case import CaseOpening, DecisionRule
-from domain.inputs import Amount, FactDate, Name, Text, Year
+from domain.inputs import Amount, FactDate, Name, Text, Year, boundary_today
 from domain.models import Record, Verdict
 from domain.publicity import Objection, ObjectionRuling
-from domain.subsidy import MAX_CLAIMS, Claim, Enterprise, QuoteSet
+from domain.subsidy import MAX_CLAIMS, Claim, Enterprise, Priority, QuoteSet
 
 PROCEDURE = "subsidy"
 MUNICIPAL_BUREAU = "北京市商务局"
@@ -36,7 +36,8 @@ PUBLICITY_DAYS = 7
 MUNICIPAL_DISTRICTS = frozenset(
     {District.DAXING, District.DEVELOPMENT_AREA, District.YANQING, District.TONGZHOU, District.XICHENG}
 )
-"""五(一)1, 五(三): enterprises registered here go to the municipal bureau."""
+"""五(一)1, 五(三), 五(四)1: 大兴区、北京经济技术开发区、延庆区、通州区、西城区: enterprises registered
+here go to the municipal bureau."""
 
 DUAL_CONFIRMATION = "dual-confirmation"
 (
@@ -69,16 +70,70 @@ class Route(StrEnum):
     DISTRICT = "district"
 
 
-def route_of(enterprise: Enterprise, group: bool) -> Route:
-    """五(一)1, 五(三), 五(四)1: the municipal bureau takes the five districts, comprehensive service
-    enterprises and organising units; each other district's bureau its own enterprises."""
-    if group or enterprise.comprehensive_service or enterprise.district in MUNICIPAL_DISTRICTS:
+class Step(StrEnum):
+    """The steps the gazette routes, each by its own list."""
+
+    REGISTRATION = "registration"  # 五(一)1
+    DISBURSEMENT = "disbursement"  # 五(三), 五(四)1
+
+
+def route_of(enterprise: Enterprise, group: bool, step: Step = Step.REGISTRATION) -> Route:
+    """Which bureau takes a step. 五(一)1 (registration): the municipal bureau takes the five
+    districts, comprehensive service enterprises and organising units. 五(三), 五(四)1 (the
+    disbursement application and its review): the municipal bureau takes only the five districts
+    and organising units, so a comprehensive service enterprise registered elsewhere files with,
+    and is reviewed for completeness by, its district bureau. Every other enterprise: its
+    district's bureau."""
+    if group or enterprise.district in MUNICIPAL_DISTRICTS:
+        return Route.MUNICIPAL
+    if step is Step.REGISTRATION and enterprise.comprehensive_service:
         return Route.MUNICIPAL
     return Route.DISTRICT
 
 
 def district_bureau(district: District) -> str:
     return f"{district.chinese_name}商务局"
+
+
+class OrganiserKind(StrEnum):
+    """一: a project organising unit is an enterprise or a social organisation (企业或社会团体)."""
+
+    ENTERPRISE = "enterprise"
+    SOCIAL_ORGANISATION = "social-organisation"
+
+
+class Organiser(Record):
+    """一(二): what an organising unit states of itself (its registration in Beijing is the
+    enterprise's district)."""
+
+    kind: OrganiserKind
+    training_for_international_operations: bool = Field(
+        description="组织外贸企业培训且内容以企业提升国际化经营能力为目的"
+    )
+    no_fiscal_arrears: bool = Field(description="未拖欠应缴还财政性资金")
+    serves_foreign_trade: bool = Field(
+        default=False,
+        description=(
+            "an enterprise organiser: provides customs, logistics, tax-refund, financing or credit-insurance "
+            "services to foreign-trade enterprises, or has another foreign-trade public service function"
+        ),
+    )
+
+
+def organiser_unmet(organiser: Organiser | None) -> str | None:
+    """一(二): the first condition an organising unit does not meet, in Chinese, or None."""
+    if organiser is None:
+        return "一(二)：项目组织单位未说明其条件（organiser）"
+    if not organiser.training_for_international_operations:
+        return "一(二)：培训内容须以企业提升国际化经营能力为目的"
+    if not organiser.no_fiscal_arrears:
+        return "一(二)：项目组织单位拖欠应缴还财政性资金"
+    if organiser.kind is OrganiserKind.ENTERPRISE and not organiser.serves_foreign_trade:
+        return (
+            "一(二)：申请团体项目的企业须为外贸企业提供报关报检、物流、退税、融资、信保等服务，"
+            "或承担外贸公共服务职能"
+        )
+    return None
 
 
 class SubsidyApplication(Record):
@@ -89,6 +144,16 @@ class SubsidyApplication(Record):
     project: Name = Field(min_length=1)
     year: Year = Field(ge=2021, description="the plan year (五(二)1: the current year's plan)")
     group: bool = Field(default=False, description="二(二): a training project of an organising unit")
+    organiser: Organiser | None = Field(default=None, description="一(二): an organising unit's conditions")
+
+    @model_validator(mode="after")
+    def _organiser_only_for_a_group(self, info: ValidationInfo) -> SubsidyApplication:
+        if self.organiser is not None and not self.group:
+            raise ValueError("organiser: 一(二) an organising unit applies for a group project (group: true)")
+        # At the boundary only: a group case begun before `organiser` existed still replays.
+        if self.group and self.organiser is None and boundary_today(info) is not None:
+            raise ValueError("organiser: 一(二) a group project states its organising unit's conditions")
+        return self
 
     @property
     def applicant_id(self) -> str:
@@ -96,7 +161,13 @@ class SubsidyApplication(Record):
 
     @property
     def route(self) -> Route:
-        return route_of(self.enterprise, self.group)
+        """五(一)1: who confirms the registration."""
+        return route_of(self.enterprise, self.group, Step.REGISTRATION)
+
+    @property
+    def disbursement_route(self) -> Route:
+        """五(三), 五(四)1: who receives and reviews the disbursement application."""
+        return route_of(self.enterprise, self.group, Step.DISBURSEMENT)
 
 
 class SubsidyOpening(CaseOpening):
@@ -117,11 +188,25 @@ class Claims(Record):
 
 
 class SelectPlan(Record):
-    """五(二)2: selected into the annual plan within the budget, by the priorities of 三."""
+    """五(二)2: selected into the annual plan within the budget, by the priorities of 三.
+
+    `priorities` are the priorities of 三 the project meets, as the bureau weighed them; the rules
+    check them against the project (`domain.subsidy.priorities`). `priority` is the bureau's
+    reason in words (a decision taken before `priorities` existed has only it)."""
 
     selected: bool
-    priority: Text = Field(min_length=1, description="三(一)–(四): the priority that decided it")
+    priorities: tuple[Priority, ...] | None = Field(
+        default=None, max_length=4, description="三(一)–(四) the project meets"
+    )
+    priority: Text = Field(default="", description="the reason in words")
     budget_left: Amount = Field(ge=0, description="the year's budget not yet planned")
+
+    @model_validator(mode="after")
+    def _priorities_stated(self, info: ValidationInfo) -> SelectPlan:
+        # At the boundary only: a selection taken before `priorities` existed still replays.
+        if self.priorities is None and boundary_today(info) is not None:
+            raise ValueError("priorities: 三 须列明本项目符合的优先支持情形 (三(一)–(四); [] for none)")
+        return self
 
 
 class Review(Verdict):

@@ -5,11 +5,16 @@ The support is computed by the rules engine at the plan, at the disbursement app
 after the third-party audit (each recorded with its cuts); the decision approves the audited
 amount within what is left of the enterprise's annual cap; the ledger pays it after the 7 days
 of publicity, holding the cap even against another case's approval at the same moment.
+
+"当年" of 附件2 二–五 and 十 is judged on the day the disbursement application was filed, and that
+judgment holds through the audit and the decision; the disbursement claims are held to the plan.
+Cases whose first quote predates these rules keep the rules they began with (patch
+`GAZETTE_PATCH`).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
 
@@ -22,13 +27,20 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import SYSTEM, Actor, CaseStatus
     from domain.errors import DecisionRefusedError, InvalidInputError, WrongRoleError
     from domain.publicity import Objection, ObjectionRuling
-    from domain.subsidy import Claim, Enterprise, QuoteSet, annual_cap_for, quote_all
+    from domain.subsidy import Claim, Enterprise, QuoteSet, annual_cap_for, priorities, quote_all
 
 from workflows.core import CaseWorkflow
 from workflows.decisions import decision, guard
 from workflows.publicity import Publicity
 
 LEDGER_TIMEOUT = timedelta(seconds=30)
+GAZETTE_PATCH = "subsidy-33-quote-on-filing-day-per-project-cap-against-plan"
+"""The quote as the gazette reads (当年 on the filing day, 四(三) on the project, high-tech on the
+activity's day, claims held to the plan); a case quoted before it keeps the old rules."""
+ROUTE_PATCH = "subsidy-33-disbursement-route-per-stage"
+"""五(三), 五(四)1: the disbursement's route, no longer the registration's."""
+NO_ZERO_APPROVAL_PATCH = "subsidy-33-no-zero-approval"
+"""五(四)2: a decision the re-quote leaves at ¥0 closes the case instead of publishing ¥0."""
 WINDOWS = {
     rules.PLAN_PUBLICITY: ("plan", "五(二)2"),
     rules.DISBURSEMENT_PUBLICITY: ("disbursement", "五(五)"),
@@ -49,6 +61,8 @@ class SubsidyWorkflow(CaseWorkflow):
         self.quoted: QuoteSet | None = None  # the latest quote (plan, application, audit)
         self.approved = Decimal(0)
         self.enterprise: Enterprise | None = None  # as confirmed (五(一)2: the dual-autonomous status)
+        self.plan_claims: tuple[Claim, ...] = ()  # 五(二): the claims of the plan
+        self.filed_on: date | None = None  # 五(三): the day the disbursement application was filed
 
     @workflow.run
     async def run(self, opening: rules.SubsidyOpening) -> CaseStatus:
@@ -83,10 +97,17 @@ class SubsidyWorkflow(CaseWorkflow):
 
     @guard("confirm-registration")
     def _confirming_body(self, payload: rules.ConfirmRegistration, actor: Actor) -> None:
-        route = self._application().route
-        body = "municipal-bureau" if route is rules.Route.MUNICIPAL else "district-bureau"
+        application = self._application()
+        body = "municipal-bureau" if application.route is rules.Route.MUNICIPAL else "district-bureau"
         if actor.role != body:
             raise WrongRoleError(f"五(一)1: this enterprise's registration is confirmed by the {body}")
+        # (a group case begun before `organiser` existed has none: confirmed as it was)
+        unmet = rules.organiser_unmet(application.organiser) if application.organiser else None
+        if payload.confirmed and unmet is not None:
+            raise DecisionRefusedError(
+                f"{unmet}；应作出不予确认的决定（confirmed: false）并写明理由 "
+                "(the organising unit does not meet 一(二): confirm with confirmed false)"
+            )
 
     @decision("confirm-registration")
     async def _confirm_registration(self, payload: rules.ConfirmRegistration, actor: Actor) -> None:
@@ -137,26 +158,41 @@ class SubsidyWorkflow(CaseWorkflow):
 
     @decision("apply-plan")
     async def _apply_plan(self, payload: rules.Claims, actor: Actor) -> None:
-        self.claims = payload.claims
+        self.claims = self.plan_claims = payload.claims
         await self._quote_claims("plan", actor)
         await self.change_stage(rules.PLAN_SELECTION, actor)
 
     @guard("select-plan")
     def _plan_fits(self, payload: rules.SelectPlan, actor: Actor) -> None:
         total = self._quote().total
-        self._check_supported(payload.selected, total)
+        self._check_supported(payload.selected, total, "selected")
         if payload.selected and total > payload.budget_left:
             raise DecisionRefusedError(
                 f"五(二)2: the plan's support {total} exceeds the budget left {payload.budget_left}"
+            )
+        # 三: the priorities the bureau weighed are the project's, as the rules find them.
+        # (`priorities` is required at the boundary; a selection taken before it existed has none)
+        met = priorities(self._enterprise(), self.claims, self.act_date())
+        if payload.priorities is not None and set(payload.priorities) != set(met):
+            found = "、".join(met) or "无"
+            stated = "、".join(payload.priorities) or "无"
+            raise DecisionRefusedError(
+                f"三：本项目符合的优先支持情形为{found}，决定所列为{stated} "
+                f"(the project meets {list(met)}, not {list(payload.priorities)})"
             )
 
     @decision("select-plan")
     async def _select_plan(self, payload: rules.SelectPlan, actor: Actor) -> None:
         if not payload.selected:
+            weighed = (
+                ""
+                if payload.priorities is None
+                else f"优先支持情形：{'、'.join(payload.priorities) or '无'}；"
+            )
             await self._end(
                 "plan",
                 "项目计划审核结果通知",
-                f"项目未列入年度项目计划（{payload.priority}）。",
+                f"项目未列入年度项目计划（{weighed}{payload.priority}）。",
                 "五(二)2、三",
                 "not selected",
                 actor,
@@ -171,14 +207,17 @@ class SubsidyWorkflow(CaseWorkflow):
 
     @guard("apply-disbursement")
     def _completed(self, payload: rules.Claims, actor: Actor) -> None:
-        if payload.completed_on is None or payload.completed_on > local_date(workflow.now()):
+        if payload.completed_on is None or payload.completed_on > self.act_date():
             raise InvalidInputError("completed_on: 五(三) a disbursement is applied for after completion")
 
     @decision("apply-disbursement")
     async def _apply_disbursement(self, payload: rules.Claims, actor: Actor) -> None:
+        self.filed_on = self.act_date()  # 附件2 二–五, 十: "当年提交资金拨付申请"
         self.claims = payload.claims
         await self._quote_claims("application", actor)
-        district = self._application().route is rules.Route.DISTRICT
+        application = self._application()
+        route = application.disbursement_route if workflow.patched(ROUTE_PATCH) else application.route
+        district = route is rules.Route.DISTRICT
         await self.change_stage(rules.COMPLETENESS if district else rules.COMPLIANCE, actor)
 
     @decision("check-completeness")
@@ -225,7 +264,7 @@ class SubsidyWorkflow(CaseWorkflow):
 
     @guard("decide")
     def _decision_supported(self, payload: rules.Decide, actor: Actor) -> None:
-        self._check_supported(payload.approved, self._quote().total)
+        self._check_supported(payload.approved, self._quote().total, "approved")
 
     @decision("decide")
     async def _decide(self, payload: rules.Decide, actor: Actor) -> None:
@@ -240,6 +279,19 @@ class SubsidyWorkflow(CaseWorkflow):
             )
             return
         quoted = await self._quote_claims("decision", actor)
+        if quoted.total == 0 and workflow.patched(NO_ZERO_APPROVAL_PATCH):
+            # Only the ledger moves between the audit's quote (the guard's) and this one: another
+            # case of the enterprise was paid meanwhile and took what was left of 四(四).
+            why = quoted.annual_cut.reason if quoted.annual_cut else "按规则本项目无可拨付的支持资金"
+            await self._end(
+                "decision",
+                "资金拨付审核结果通知",
+                f"经核算，本项目可拨付支持资金为0元（{why}），不予拨付。",
+                "四(四)、五(四)2",
+                "not approved",
+                actor,
+            )
+            return
         self.approved = quoted.total
         await self.record(
             actor, rules.DisbursementApproved(amount=quoted.total, annual_cap=quoted.annual_cap)
@@ -295,10 +347,12 @@ class SubsidyWorkflow(CaseWorkflow):
                 actor,
             )
 
-    def _check_supported(self, yes: bool, total: Decimal) -> None:
+    def _check_supported(self, yes: bool, total: Decimal, field: str) -> None:
         if yes and total == 0:
             raise DecisionRefusedError(
-                "the rules give this project no support (see SupportQuoted); it can only be turned down"
+                "按规则本项目支持金额为0元（见SupportQuoted），不能批准；"
+                f"应作出不予通过的决定（{field}: false）并写明理由 "
+                f"(the rules give this project no support: decide with {field} false and the reasons)"
             )
 
     # -- steps ---------------------------------------------------------------------------------
@@ -314,15 +368,25 @@ class SubsidyWorkflow(CaseWorkflow):
                 start_to_close=LEDGER_TIMEOUT,
             )
         )
+        gazette = workflow.patched(GAZETTE_PATCH)
         quoted = self.quoted = quote_all(
             self._enterprise(),
             self.claims,
-            local_date(workflow.now()),
+            self._judged_on(step) if gazette else local_date(workflow.now()),
             received_this_year=received,
             group=application.group,
+            plan=self.plan_claims if gazette and step != "plan" else None,
+            gazette=gazette,
         )
         await self.record(actor, rules.SupportQuoted(step=step, quote=quoted))
         return quoted
+
+    def _judged_on(self, step: str) -> date:
+        """The day "当年" is judged on (附件2 二–五, 十): the disbursement application's filing day,
+        kept through the audit and the decision; the plan is judged on its own day."""
+        if step in ("audit", "decision") and self.filed_on is not None:
+            return self.filed_on
+        return self.act_date()
 
     async def _publish(self, stage: str, heading: str, text: str, actor: Actor) -> None:
         window, article = WINDOWS[stage]

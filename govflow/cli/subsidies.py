@@ -41,6 +41,9 @@ async def cmd_subsidy_quote(args: argparse.Namespace, settings: Settings) -> int
             print(f"     refused: {q.refused}")
         for cut in q.cuts:
             print(f"     {cut.rule}: {cut.reason}  {cut.before} → {cut.after}")
+    if quoted.project_cut:
+        cut = quoted.project_cut
+        print(f"project cap {cut.rule}: {cut.reason}  {cut.before} → {cut.after}")
     if quoted.annual_cut:
         cut = quoted.annual_cut
         print(f"annual cap {cut.rule}: {cut.reason}  {cut.before} → {cut.after}")
@@ -71,14 +74,14 @@ async def cmd_subsidy_plan(args: argparse.Namespace, settings: Settings) -> int:
             verdict = "selected" if choice.selected else "not selected"
             print(f"{choice.case_no}  {verdict:<12} {' '.join(choice.priorities) or '-':<20} {choice.reason}")
             if bureau is not None:
-                priority = "、".join(choice.priorities) or "无优先支持情形"
                 await gf.decide(
                     choice.case_no,
                     "select-plan",
                     bureau,
                     {
                         "selected": choice.selected,
-                        "priority": f"三 {priority}：{choice.reason}",
+                        "priorities": list(choice.priorities),
+                        "priority": choice.reason,
                         "budget_left": str(choice.budget_before),
                     },
                 )

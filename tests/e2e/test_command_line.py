@@ -569,7 +569,9 @@ def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command
     assert (
         "附件2 一（展位费）: 3万元/每个展位（9平米），108平米计12个展位  400000.00 → 360000" in quoted.stdout
     )
-    assert quoted.stdout.rstrip().endswith("total support 315000.00")
+    # 四(三): the project's 315000.00 (booth 300000 + trademark 15000) is capped at 300000
+    assert "project cap 四(三): 每个企业项目支持金额最高不超过30万元  315000.00 → 300000" in quoted.stdout
+    assert quoted.stdout.rstrip().endswith("total support 300000.00")
     case_no = start_example(stack, "subsidy", "start-district")
     assert case_no.startswith("SUBS-")
     wrong = stack.decide(case_no, "confirm-registration", examples / "confirm-registration--municipal.json")
@@ -595,9 +597,9 @@ def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command
             1,
             f"govflow: --budget: {bad!r} is not an amount of yuan\n",
         )
-    too_small = stack.cli("subsidy", "plan", "--year", "2026", "--budget", "300000")
+    too_small = stack.cli("subsidy", "plan", "--year", "2026", "--budget", "299999")
     assert too_small.returncode == 0, too_small.stderr
-    assert f"{case_no}  not selected" in too_small.stdout and "不足以支持315000.00元" in too_small.stdout
+    assert f"{case_no}  not selected" in too_small.stdout and "不足以支持300000.00元" in too_small.stdout
     stack.login("municipal-bureau:swj-cwc-01")
     planned = stack.cli("subsidy", "plan", "--year", "2026", "--budget", "5000000", "--decide")
     assert planned.returncode == 0, planned.stderr

@@ -260,14 +260,14 @@ def test_training_is_a_group_project_with_its_own_limits() -> None:
 
 
 def test_santong_label_fee() -> None:
-    result = quote(
-        enterprise("sme"),
-        Claim.model_validate({"item": "santong-label", "spend": 800_000, "incurred_on": SPENT}),
-        ON,
-    )
-    # 560,000 → 500,000 (十五) → 300,000 (四(三) excepts only financing and product certification)
-    assert result.amount == 300_000
-    assert [c.rule for c in result.cuts] == ["四(二)", "附件2 十五", "四(三)"]
+    santong = Claim.model_validate({"item": "santong-label", "spend": 800_000, "incurred_on": SPENT})
+    result = quote_all(enterprise("sme"), [santong], ON)
+    # 800,000 × 70 % = 560,000 → 500,000 (十五) on the line; → 300,000 on the project (四(三)
+    # excepts only financing and product certification)
+    assert result.quotes[0].amount == 500_000
+    assert [c.rule for c in result.quotes[0].cuts] == ["四(二)", "附件2 十五"]
+    assert result.project_cut is not None and result.project_cut.rule == "四(三)"
+    assert result.total == 300_000
     assert amount("sme", "santong-label", 200_000, years_supported_before=2) == 140_000
     assert "连续支持不超过3年" in refusal("sme", "santong-label", 200_000, years_supported_before=3)
 
@@ -300,10 +300,10 @@ def test_the_annual_cap_and_who_is_exempt() -> None:
         "四(四)",
     )  # 1,000,000 − 900,000
     assert quote_all(enterprise("sme"), [fair], ON, received_this_year=Decimal(1_000_000)).total == 0
-    assert quote_all(enterprise("sme"), [fair] * 3, ON).total == 900_000
-    assert quote_all(enterprise("sme"), [fair] * 4, ON).total == 1_000_000  # 1,200,000 → 1,000,000
+    # a fourth project of 300,000 after three paid (900,000): 1,200,000 → 1,000,000, so 100,000
+    assert quote_all(enterprise("sme"), [fair], ON, received_this_year=Decimal(900_000)).total == 100_000
     for exempt in ("dual", "service"):
-        assert quote_all(enterprise(exempt), [fair] * 4, ON).total == 1_200_000
+        assert quote_all(enterprise(exempt), [fair], ON, received_this_year=Decimal(900_000)).total == 300_000
 
 
 def test_categories() -> None:

@@ -87,11 +87,12 @@ async def test_district_route_through_the_eight_stages_with_objections_and_an_au
     claims = await project.claims()
     assert await project.decide("apply-plan", claims=claims) == "plan-selection"  # 3
     [plan] = await project.events("SupportQuoted")
-    # fair: 800,000 × 50 % = 400,000 → 12 booths 360,000 → 300,000; trademark 30,000 × 50 % = 15,000
+    # fair: 800,000 × 50 % = 400,000 → 12 booths 360,000 → 300,000; trademark 30,000 × 50 % = 15,000;
+    # the project: 315,000 → 300,000 (四(三))
     assert [Decimal(q["amount"]) for q in plan["quote"]["quotes"]] == [300_000, 15_000]
-    assert Decimal(plan["quote"]["total"]) == 315_000
+    assert Decimal(plan["quote"]["total"]) == 300_000
     with pytest.raises(DecisionRejectedError, match="exceeds the budget left"):
-        await project.decide("select-plan", budget_left="300000")
+        await project.decide("select-plan", budget_left="299999.99")
     assert await project.decide("select-plan") == "plan-publicity"  # 4
     assert await project.decide("object") == "plan-publicity"
     ends = await project.publicity_passes("plan")
@@ -150,9 +151,11 @@ async def test_municipal_route_through_the_eight_stages_without_the_district_rev
         claim["market"] = "latin-america"  # an emerging market: 70 %
     await project.decide("apply-plan", claims=claims)
     [plan] = await project.events("SupportQuoted")
-    # 800,000 × 70 % = 560,000 → 360,000 → 300,000; 30,000 × 70 % = 21,000; dual-autonomous: no annual cap
-    assert (Decimal(plan["quote"]["total"]), plan["quote"]["annual_cap"]) == (Decimal(321_000), None)
-    await project.decide("select-plan")
+    # 800,000 × 70 % = 560,000 → 360,000 → 300,000; 30,000 × 70 % = 21,000; the project 321,000 →
+    # 300,000 (四(三)); dual-autonomous: no annual cap
+    assert (Decimal(plan["quote"]["total"]), plan["quote"]["annual_cap"]) == (Decimal(300_000), None)
+    # 三(一) dual-autonomous, 三(三) a fair and a trademark, 三(四) Latin America
+    await project.decide("select-plan", priorities=["三(一)", "三(三)", "三(四)"])
     await project.decide("object")  # an objection in the plan window, dismissed
     await project.decide("rule-objection", MUNICIPAL)
     ends = await project.publicity_passes("plan")
@@ -173,7 +176,7 @@ async def test_municipal_route_through_the_eight_stages_without_the_district_rev
     await project.env.sleep(beijing(ends + timedelta(days=1), 1) - await project.env.get_current_time())
     final = await wait_for_status(project.gf, project.case_no, lambda s: s.outcome is not None)
     [paid] = [e.data for e in final.history if e.type == "Disbursed"]
-    assert (final.outcome, Decimal(paid["amount"])) == ("disbursed", Decimal(321_000))
+    assert (final.outcome, Decimal(paid["amount"])) == ("disbursed", Decimal(300_000))
 
 
 async def test_an_upheld_objection_ends_the_project_and_nothing_is_paid(apply: ApplyFor) -> None:
@@ -212,7 +215,7 @@ async def test_a_group_training_project_of_an_organising_unit(apply: ApplyFor) -
     [plan] = await project.events("SupportQuoted")
     # 200 × 300 = 60,000; materials over 10 % of 70,000 cut by 3,000: 57,000 × 50 % = 28,500; no annual cap
     assert (Decimal(plan["quote"]["total"]), plan["quote"]["annual_cap"]) == (Decimal(28_500), None)
-    await project.decide("select-plan", selected=False, priority="三：团体项目预算已满")
+    await project.decide("select-plan", selected=False, priorities=[], priority="团体项目预算已满")
     assert (await project.status()).outcome == "not selected"
 
 
@@ -232,7 +235,8 @@ async def test_a_district_enterprise_s_dual_autonomous_claim_is_for_the_municipa
     [plan] = await project.events("SupportQuoted")
     # 300,000 × 50 % = 150,000 → 十一: dual-autonomous 100,000; an SME only 50,000
     assert Decimal(plan["quote"]["total"]) == support
-    await project.decide("select-plan", selected=False, priority="预算已满")  # ends the case
+    met = ["三(一)"] if confirmed else []  # the dual-autonomous status as the municipal bureau found it
+    await project.decide("select-plan", selected=False, priorities=met, priority="预算已满")  # ends the case
 
 
 async def test_a_project_the_rules_give_nothing_cannot_be_selected(apply: ApplyFor) -> None:
@@ -245,6 +249,8 @@ async def test_a_project_the_rules_give_nothing_cannot_be_selected(apply: ApplyF
     with pytest.raises(DecisionRejectedError, match="no support"):
         await project.decide("select-plan")
     assert (
-        await project.decide("select-plan", selected=False, priority="附件1：中小外贸企业不可申报")
+        await project.decide(
+            "select-plan", selected=False, priorities=[], priority="附件1：中小外贸企业不可申报"
+        )
         == "closed"
     )
