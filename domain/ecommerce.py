@@ -12,6 +12,13 @@
 - across the three, at most ¥5,000,000 per project. (四) projects of the pilot zone's online
   service platform get the cost fixed by third-party review or tender, outside that cap (the
   gazette gives it none).
+
+四 (the applicant's conditions) and 五 (the materials) are `Standing` and `Material`: a code not
+registered in Beijing, or an individual business's, is refused at the boundary; the rest
+(`unmet`) keeps the district's initial review (and, for a platform project, the municipal
+bureau's) from passing the application. 施行: an application filed on or after 2021-09-09 is
+under 34号 whatever its project's start (`under_34`); one filed before is not (the 2018 scheme,
+now repealed, governed it).
 """
 
 from __future__ import annotations
@@ -20,13 +27,13 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from domain.beijing import District
 from domain.calendar import add_months
 from domain.case import CaseOpening, DecisionRule
 from domain.errors import InvalidInputError
-from domain.inputs import Amount, FactDate, Identifier, Name, PlannedDate, Text, Uscc
+from domain.inputs import Amount, FactDate, Identifier, Name, PlannedDate, Text, Uscc, boundary_today
 from domain.models import Record
 from domain.subsidy import Cut
 
@@ -93,6 +100,93 @@ class ApplicantKind(StrEnum):
     PILOT_ZONE = "pilot-zone"  # 一(五) others serving the comprehensive pilot zone
 
 
+class Material(StrEnum):
+    """五: the materials of an application (the district's initial review checks them)."""
+
+    APPLICATION = "application"  # 五(一) 项目申报书（含项目可行性报告）
+    COST_LIST = "cost-list"  # 五(二) 项目已发生费用明细表
+    PROJECT_FORM = "project-form"  # 五(三) 项目申报情况表
+    COMMITMENT = "commitment"  # 五(四) 项目申报单位承诺书
+    LEGAL_PERSON_PAPERS = "legal-person-papers"  # 五(五) 法人证明文件复印件
+    FINANCIAL_STATEMENTS = "financial-statements"  # 五(六) 近两年财务报表
+    OTHER_PROOFS = "other-proofs"  # 五(七) 其他与项目相关的证明材料
+
+    @property
+    def article(self) -> str:
+        return f"五({'一二三四五六七'[list(Material).index(self)]})"
+
+    @property
+    def chinese(self) -> str:
+        return MATERIAL_NAMES[self]
+
+
+MATERIAL_NAMES = {
+    Material.APPLICATION: "项目申报书（含项目可行性报告）",
+    Material.COST_LIST: "项目已发生费用明细表",
+    Material.PROJECT_FORM: "项目申报情况表",
+    Material.COMMITMENT: "项目申报单位承诺书",
+    Material.LEGAL_PERSON_PAPERS: "项目单位法人证明文件复印件（营业执照、法定代表人身份证明等）",
+    Material.FINANCIAL_STATEMENTS: "项目单位近两年财务报表（资产负债表、损益表、现金流量表）",
+    Material.OTHER_PROOFS: "其他与项目相关的证明材料",
+}
+REQUIRED_MATERIALS = tuple(m for m in Material if m is not Material.OTHER_PROOFS)
+"""五(一)–(六) every application hands in; 五(七) “其他与项目相关的证明材料” only where there are any."""
+BEIJING_DIVISION = "11"
+"""The first two digits of the administrative division code (the USCC's 3rd–8th characters)."""
+INDIVIDUAL_BUSINESS = "92"
+"""A USCC registered by market regulation (9) for an individual business (2): not a legal person."""
+
+
+def registered_in_beijing(uscc: str) -> bool:
+    """四(一) 在北京市注册: the code's registration division is Beijing's (11xxxx)."""
+    return uscc[2:4] == BEIJING_DIVISION
+
+
+class Standing(Record):
+    """四: what the applicant states of itself, which the district checks against 五's papers."""
+
+    independent_legal_person: bool = Field(description="四(一) 具有独立法人资格 (a branch is not)")
+    licences_valid: bool = Field(description="四(一) 工商营业执照等法律必备证照齐全有效")
+    sound_operation: bool = Field(description="四(二) 经营状况良好")
+    sound_finance: bool = Field(description="四(二) 财务管理制度健全")
+    central_conditions: bool | None = Field(
+        default=None, description="四(三) the year's central notice's conditions: None where it sets none"
+    )
+    other_conditions: bool = Field(default=True, description="四(四) 其他按规定应满足的条件")
+
+
+def unmet(project: EcommerceProject) -> tuple[str, ...]:
+    """四 and 五: each condition the application does not meet and each material it lacks, with
+    its article; empty when the district may pass it. (The workflow asks it only of applications
+    that state 四 — every one the boundary takes now; one started before is left as it was.)"""
+    reasons: list[str] = []
+    standing = project.standing
+    if standing is None:
+        reasons.append("四：未说明申报主体条件（独立法人资格、证照、经营与财务状况）")
+    else:
+        for met, text in (
+            (standing.independent_legal_person, "四(一)：项目申报主体需具有独立法人资格"),
+            (standing.licences_valid, "四(一)：工商营业执照等法律必备证照齐全有效"),
+            (standing.sound_operation, "四(二)：项目申报单位经营状况良好"),
+            (standing.sound_finance, "四(二)：财务管理制度健全"),
+            (standing.central_conditions is not False, "四(三)：中央年度外经贸重点工作通知明确的支持条件"),
+            (standing.other_conditions, "四(四)：其他按规定应满足的条件"),
+        ):
+            if not met:
+                reasons.append(f"不符合{text}")
+    for material in REQUIRED_MATERIALS:
+        if material not in project.materials:
+            reasons.append(f"缺{material.article}：{material.chinese}")
+    return tuple(reasons)
+
+
+def under_34(filed_on: date) -> bool:
+    """施行: “本实施方案自2021年9月9日起实施”, and 京商务财务字〔2018〕25号 is repealed the same
+    day with no transition: an application filed on or after that day is under 34号, whatever
+    its project's start (a project begun earlier has no other scheme left)."""
+    return filed_on >= IN_FORCE
+
+
 class Loan(Record):
     currency: Identifier = Field(description="RMB or a foreign currency code")
     actual_rate: Decimal = Field(gt=0, le=MAX_RATE, description="% a year")
@@ -129,10 +223,28 @@ class EcommerceProject(Record):
     loans: tuple[Loan, ...] = Field(default=(), max_length=MAX_LOANS)
     investment: Investment | None = None
 
+    standing: Standing | None = Field(default=None, description="四: what the applicant states of itself")
+    materials: tuple[Material, ...] = Field(default=(), max_length=len(Material), description="五: handed in")
+
     @model_validator(mode="after")
-    def _in_force(self) -> EcommerceProject:
-        if self.started_on < IN_FORCE:
-            raise ValueError("started_on: 34号 applies from 2021-09-09 (京商务财务字〔2018〕25号 before)")
+    def _conditions_stated(self, info: ValidationInfo) -> EcommerceProject:
+        """四(一): registered in Beijing, a legal person — the code itself says both; and 四 is
+        stated. At the boundary only: a case started before these rules replays as it was."""
+        if boundary_today(info) is None:
+            return self
+        if not registered_in_beijing(self.uscc):
+            raise ValueError(
+                f"uscc: 四(一) 项目申报主体需在北京市注册 "
+                f"(the code's division {self.uscc[2:8]} is not Beijing's 11…)"
+            )
+        if self.uscc[:2] == INDIVIDUAL_BUSINESS:
+            raise ValueError(
+                "uscc: 四(一) 具有独立法人资格 (the code is an individual business's, 个体工商户)"
+            )
+        if self.standing is None:
+            raise ValueError(
+                "standing: 四 the applicant states its legal personality, licences, operation and finance"
+            )
         return self
 
     @property
@@ -278,3 +390,27 @@ DECISIONS: dict[str, DecisionRule] = {
 
 class EcommerceSupportDecided(Record):
     support: Support
+
+
+class EcommerceNotUnder34(Record):
+    """施行: the application was filed before 34号 came into force."""
+
+    filed_on: date
+    reason: str
+
+
+class EcommerceSupportPaid(Record):
+    """六(二): the municipal bureau's payment, as the fund's ledger recorded it."""
+
+    ledger_account: str
+    year: int
+    approved: Decimal
+    amount: Decimal
+    cut_reason: str | None
+
+
+def ledger_account(uscc: str) -> str:
+    """The fund ledger's account for an enterprise's 34号 payments. The ledger's annual cap is
+    33号 四(四)'s, on market-development funds only; 34号 sets none, so its payments keep an
+    account of their own: they neither count towards that cap nor are cut by it."""
+    return f"{PROCEDURE}:{uscc}"

@@ -12,6 +12,7 @@ the rules are `3 * voting >= 2 * members` and `3 * yes >= 2 * voting`, in intege
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence, Set
 from datetime import date
 from enum import StrEnum
@@ -178,9 +179,23 @@ def certificate_number(year: int, level: Level, serial: int) -> str:
     return f"{CERTIFICATE_PREFIX}-{body}{_check_char(body)}"
 
 
+NATIONAL_CERTIFICATE = re.compile(r"[0-9A-Z]{6,32}")
+"""三: the exam route's certificate is the ministry's (人力资源社会保障部颁发的…经济专业技术资格证书);
+its number is kept as the exam office enters it: 6–32 digits or capital letters, no hyphen, so
+that it can never be taken for one of the bureau's BJIP-… numbers."""
+
+
+def national_certificate_number_valid(number: str) -> bool:
+    """The exam route's certificate number (三, 五(一)4), in the code's shape."""
+    return NATIONAL_CERTIFICATE.fullmatch(number) is not None
+
+
 def certificate_number_valid(number: str) -> bool:
-    """Whether `number` is well formed and its check character is right (not whether it was
-    issued: the register says that)."""
+    """Whether `number` is well formed — a bureau's BJIP-… number with its check character right,
+    or the ministry's exam certificate number (三) — not whether it was issued: the register
+    says that."""
+    if national_certificate_number_valid(number):
+        return True
     prefix, _, body = number.partition("-")
     digits, check = body[:-1], body[-1:]
     return (
@@ -285,23 +300,42 @@ class Accept(Record):
     remarks: Text = Field(min_length=1)
 
 
+class EmployerFault(StrEnum):
+    """六(一): “工作单位没有认真履行审核责任，或出具虚假证明的，依法依规追究单位主要负责人和经办人员的责任”
+    (the unit answers for it)."""
+
+    UNCHECKED = "unchecked"  # 没有认真履行审核责任
+    FALSE_PROOF = "false-proof"  # 出具虚假证明
+
+    @property
+    def chinese(self) -> str:
+        return {"unchecked": "没有认真履行审核责任", "false-proof": "出具虚假证明"}[self.value]
+
+
 class RuleObjection(ObjectionRuling):
     # ObjectionRuling's fields, with the boundary's types
     objection_id: Identifier
     findings: Text = Field(min_length=1)
     fraud: bool = Field(default=False, description="六(一): the objection proved fraud")
+    employer_fault: EmployerFault | None = Field(
+        default=None, description="六(一): the employer vouched for the false materials"
+    )
 
     @model_validator(mode="after")
     def _fraud_upheld(self) -> RuleObjection:
         if self.fraud and not self.upheld:
             raise ValueError("fraud: only an upheld objection can find fraud")
+        if self.employer_fault is not None and not self.fraud:
+            raise ValueError("employer_fault: only a finding of fraud holds the employer responsible")
         return self
 
 
 class ReportFraud(Record):
-    """六(一): fraud or misconduct found while recommending or checking."""
+    """六(一): fraud or misconduct found while recommending or checking; where the employer's
+    check failed or its proof was false, `employer_fault` records it against the employer."""
 
     findings: Text = Field(min_length=1)
+    employer_fault: EmployerFault | None = None
 
 
 EMPLOYER = frozenset({"employer-hr"})
@@ -379,6 +413,17 @@ class TitleObjectionRuled(Record):
     objection_id: str
     upheld: bool
     findings: str
+
+
+class EmployerHeldResponsible(Record):
+    """六(一): the applicant's employer did not check, or gave false proof: recorded against it
+    (its principal and the staff who handled it answer for it under the law)."""
+
+    employer: str
+    fault: str
+    fault_chinese: str
+    findings: str
+    article: str = "六(一)"
 
 
 class PersonBlacklisted(Record):

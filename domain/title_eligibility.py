@@ -161,14 +161,57 @@ class WorkPeriod(Record):
         return self
 
 
+MAX_ALTERNATIVES = 3
+ALTERNATIVES: dict[Direction, tuple[int, int, int]] = {
+    # How many alternatives each line (1)–(3) of 附件三(二) / 四(二) lists, per direction: the
+    # clauses after “；或” (a semicolon), each naming its own role; a “，或” (a comma) joins objects
+    # under one role (专利…，或…商标…，或…版权) and opens no alternative.
+    Direction.SERVICES: (1, 2, 1),
+    Direction.MANAGEMENT: (3, 1, 3),
+}
+
+
 class Performance(Record):
     """三(二) / 四(二): a performance condition, by direction and line (1)–(3)."""
 
     direction: Direction
     line: int = Field(ge=1, le=3)
-    principal: bool = Field(description="作为主要负责人 / 主持 (四(二) asks for it)")
+    alternative: int = Field(
+        default=1, ge=1, le=MAX_ALTERNATIVES, description="which of the line's alternatives (“或…”), in order"
+    )
+    principal: bool = Field(description="作为主要负责人 / 主持 (四(二) asks for it, line by line)")
     achieved_on: CareerDate
     summary: Text = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _alternative_exists(self) -> Performance:
+        if self.alternative > ALTERNATIVES[self.direction][self.line - 1]:
+            raise ValueError(
+                f"alternative: line ({self.line}) of {self.direction.chinese} has "
+                f"{ALTERNATIVES[self.direction][self.line - 1]} alternative(s)"
+            )
+        return self
+
+
+FULL_SENIOR_OPEN_TO_PARTICIPANTS: frozenset[tuple[Direction, int, int]] = frozenset(
+    {
+        # 附件四(二)2(1): “或参与制定重要知识产权政策规章、行业规划、行业标准等…”
+        (Direction.MANAGEMENT, 1, 2),
+        # 附件四(二)2(1): “或参与全市知识产权公共服务体系建设工作，组织开展有较大影响的知识产权活动…”
+        (Direction.MANAGEMENT, 1, 3),
+        # 附件四(二)2(3): “或建立本单位知识产权防控体系并有效运行…” (no role named)
+        (Direction.MANAGEMENT, 3, 2),
+    }
+)
+"""附件四(二): the (direction, line, alternative)s that do not name 主要负责人 or 主持; every other
+alternative does (四(二)1(1)–(3) both alternatives of (2) included: “作为主要负责人…；或主持办理…”;
+四(二)2(1) first “主持制订”, 2(2) “作为主要负责人”, 2(3) first “作为主要负责人”, third “多次主持完成”)."""
+
+
+def full_senior_performance_counts(performance: Performance) -> bool:
+    """附件四(二), line by line: the principal role where the alternative names it."""
+    key = (performance.direction, performance.line, performance.alternative)
+    return performance.principal or key in FULL_SENIOR_OPEN_TO_PARTICIPANTS
 
 
 class AchievementKind(StrEnum):
@@ -454,10 +497,10 @@ def _performance_and_achievements(
         for p in person.performance
         if p.direction is direction
         and since <= p.achieved_on <= on
-        and (level is Level.SENIOR or p.principal)
+        and (level is Level.SENIOR or full_senior_performance_counts(p))
     ]
     if not performance:
-        role = "" if level is Level.SENIOR else "作为主要负责人"
+        role = "" if level is Level.SENIOR else "符合所列角色（主要负责人、主持或参与）"
         refusals.append(
             Refusal(
                 line=f"附件{section}(二){1 if direction is Direction.SERVICES else 2}",

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from domain.case import CaseOpening, DecisionRule
-from domain.inputs import FactDate, Identifier, Text, Year
+from domain.inputs import FactDate, Identifier, Text, Year, boundary_today
 from domain.models import Record, Verdict
-from domain.title import ReportFraud
+from domain.title import ReportFraud, national_certificate_number_valid
 from domain.title_eligibility import Applicant, Direction, Level
 
 EXAM = "title-exam"
@@ -76,6 +76,17 @@ class IssueCertificate(Record):
     """五(一)4: the national certificate (经济专业技术资格证书)."""
 
     certificate_no: Identifier = Field(min_length=6)
+
+    @model_validator(mode="after")
+    def _national_number(self, info: ValidationInfo) -> IssueCertificate:
+        """三: the ministry's number, never one of the bureau's BJIP-… (the register holds both).
+        At the boundary only: a case that took another shape before replays as it was."""
+        if boundary_today(info) is not None and not national_certificate_number_valid(self.certificate_no):
+            raise ValueError(
+                f"certificate_no: {self.certificate_no} is not a ministry certificate number "
+                "(三: 6–32 digits or capital letters; BJIP-… numbers are the bureau's, for reviews)"
+            )
+        return self
 
 
 OFFICE = frozenset({"exam-office"})

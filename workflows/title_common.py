@@ -1,5 +1,8 @@
 """What the two routes to an IP title share (京人社事业发〔2021〕32号): the blacklist gate and the
-eligibility assessment at application, fraud (六(一)), and notices."""
+eligibility assessment at application, fraud (六(一)) — with the employer held responsible where
+it did not check or gave false proof — and notices.
+
+Patch: `title-employer-fault-recorded` (EmployerHeldResponsible after the blacklisting)."""
 
 from __future__ import annotations
 
@@ -14,12 +17,14 @@ with workflow.unsafe.imports_passed_through():
     from activities.titles import BlacklistQuestion, TitleActivities
     from domain import title as rules
     from domain.case import SYSTEM, Actor
+    from domain.errors import DecisionRefusedError
     from domain.title_eligibility import Applicant, Direction, Eligibility, Level, assess
 
 from workflows.core import CaseWorkflow
-from workflows.decisions import decision
+from workflows.decisions import decision, guard
 
 ACTIVITY_TIMEOUT = timedelta(seconds=30)
+EMPLOYER_FAULT_RECORDED = "title-employer-fault-recorded"
 
 
 class TitleApplication(Protocol):
@@ -87,17 +92,38 @@ class TitleCase(CaseWorkflow):
         assert self.eligibility is not None  # no decision is taken before the case is ready
         return self.eligibility
 
+    @guard("report-fraud")
+    def _fault_found_by_another(self, payload: rules.ReportFraud, actor: Actor) -> None:
+        """六(一): the employer's failure is found by the agency, the bureau or the exam office,
+        not by the employer's own HR."""
+        if payload.employer_fault is not None and actor.role == "employer-hr":
+            raise DecisionRefusedError(
+                "employer_fault: 六(一) the employer's own HR does not judge its own check"
+            )
+
     @decision("report-fraud")
     async def _report_fraud(self, payload: rules.ReportFraud, actor: Actor) -> None:
         """六(一): application cancelled, the person on the blacklist (either route)."""
-        await self.blacklist(payload.findings, actor)
+        await self.blacklist(payload.findings, actor, payload.employer_fault)
         await self.end("cancelled", "title_cancelled", "cancelled: fraud", actor, findings=payload.findings)
 
-    async def blacklist(self, findings: str, actor: Actor) -> None:
+    async def blacklist(
+        self, findings: str, actor: Actor, employer_fault: rules.EmployerFault | None = None
+    ) -> None:
         person = self.application.applicant
         await self.record(
             actor, rules.PersonBlacklisted(id_number=person.id_number, name=person.name, findings=findings)
         )
+        if employer_fault is not None and workflow.patched(EMPLOYER_FAULT_RECORDED):
+            await self.record(
+                actor,
+                rules.EmployerHeldResponsible(
+                    employer=person.employer,
+                    fault=employer_fault.value,
+                    fault_chinese=employer_fault.chinese,
+                    findings=findings,
+                ),
+            )
 
     async def end(self, step: str, template: str, outcome: str, actor: Actor, **facts: Any) -> None:
         await self.notify(step, template, **facts)

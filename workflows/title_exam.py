@@ -3,8 +3,11 @@ domain.title_exam).
 
 Registration (blacklist gate and eligibility at once); the exam office's online check — it
 cannot approve a registration the conditions refuse; payment, which with the approval makes
-the registration succeed; the score; the certificate. Fraud found at any step cancels the
-registration and blacklists the person (六(一)).
+the registration succeed; the score; the certificate, entered in the register beside the
+review route's (`TitleCertified`), so that `title verify` finds it and `title revoke` revokes it
+(六(一)). Fraud found at any step cancels the registration and blacklists the person (六(一)).
+
+Patch: `title-exam-certificate-registered` (TitleCertified after ExamCertified).
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import local_date
     from domain.case import Actor, CaseStatus
     from domain.errors import DecisionRefusedError, InvalidInputError
+    from domain.title import TitleCertified
 
 from workflows.decisions import decision, guard
 from workflows.title_common import TitleCase
+
+CERTIFICATE_REGISTERED = "title-exam-certificate-registered"
 
 
 @workflow.defn(name="title-exam")
@@ -91,14 +97,28 @@ class TitleExamWorkflow(TitleCase):
 
     @decision("issue-certificate")
     async def _issue_certificate(self, payload: rules.IssueCertificate, actor: Actor) -> None:
+        application = self.application
         await self.record(
             actor,
             rules.ExamCertified(
                 certificate_no=payload.certificate_no,
-                level=self.application.level.value,
-                direction=self.application.direction.value,
+                level=application.level.value,
+                direction=application.direction.value,
             ),
         )
+        if workflow.patched(CERTIFICATE_REGISTERED):
+            # 六(一) revokes a title however obtained: the register holds both routes' certificates
+            await self.record(
+                actor,
+                TitleCertified(
+                    certificate_no=payload.certificate_no,
+                    id_number=application.applicant.id_number,
+                    name=application.applicant.name,
+                    level=application.level.value,
+                    direction=application.direction.value,
+                    issued_on=self.act_date(),
+                ),
+            )
         await self.end(
             "certificate", "title_exam_certificate", "certified", actor, certificate_no=payload.certificate_no
         )

@@ -181,7 +181,7 @@ class TitleReviewWorkflow(TitleCase):
             ),
         )
         if payload.fraud:
-            await self.blacklist(payload.findings, actor)
+            await self.blacklist(payload.findings, actor, payload.employer_fault)
         if payload.upheld:
             await self.end(
                 "objection-upheld",

@@ -614,7 +614,7 @@ def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command
     decide_examples(stack, application, "ecommerce-subsidy", "initial-review", "municipal-review")
     status = json.loads(stack.cli("status", application, "--json").stdout)
     [decided] = [e["data"] for e in status["history"] if e["type"] == "EcommerceSupportDecided"]
-    assert (status["outcome"], decided["support"]["total"]) == ("approved", "3260000.00")
+    assert (status["outcome"], decided["support"]["total"]) == ("paid", "3260000.00")
 
 
 def test_cases_survive_stopping_and_starting_the_stack(stack: DevStack) -> None:

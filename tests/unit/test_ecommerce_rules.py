@@ -8,7 +8,16 @@ from typing import Any
 
 import pytest
 
-from domain.ecommerce import EcommerceProject, lpr_before, support
+from domain.ecommerce import (
+    EcommerceProject,
+    Material,
+    ledger_account,
+    lpr_before,
+    registered_in_beijing,
+    support,
+    under_34,
+    unmet,
+)
 from domain.errors import InvalidInputError
 
 
@@ -97,6 +106,57 @@ def test_five_million_per_project_across_the_ways_and_the_platform_outside_it() 
     assert support(platform, reviewed_cost=Decimal(6_000_000)).total == 6_000_000
 
 
-def test_projects_before_34_came_into_force_are_refused() -> None:
-    with pytest.raises(ValueError, match="2021-09-09"):
-        project(started_on="2021-09-08")
+def test_shixing_a_project_begun_before_34_is_not_refused_for_its_start() -> None:
+    """施行: 25号 is repealed with no transition; the project's start does not decide the scheme
+    (the old model refused started_on 2021-09-08)."""
+    assert project(started_on="2021-09-08").started_on == date(2021, 9, 8)
+
+
+@pytest.mark.parametrize(
+    ("filed_on", "under"), [("2021-09-08", False), ("2021-09-09", True), ("2026-03-02", True)]
+)
+def test_shixing_the_filing_date_decides_whether_34_applies(filed_on: str, under: bool) -> None:
+    """施行: “本实施方案自2021年9月9日起实施”: both sides of the day."""
+    assert under_34(date.fromisoformat(filed_on)) is under
+
+
+STANDING = {
+    "independent_legal_person": True,
+    "licences_valid": True,
+    "sound_operation": True,
+    "sound_finance": True,
+}
+ALL_REQUIRED = [m.value for m in Material if m is not Material.OTHER_PROOFS]
+
+
+def test_si_wu_a_complete_application_meets_every_condition_and_other_proofs_are_optional() -> None:
+    """四(一)–(四), 五(一)–(六); 五(七) “其他与项目相关的证明材料” only where there are any."""
+    assert unmet(project(standing=STANDING, materials=ALL_REQUIRED)) == ()
+
+
+def test_si_wu_each_unmet_condition_and_missing_material_is_named_with_its_article() -> None:
+    """四(一) licences, 四(三) the central notice's conditions, 五(六) two years' statements."""
+    found = unmet(
+        project(
+            standing=STANDING | {"licences_valid": False, "central_conditions": False},
+            materials=[m for m in ALL_REQUIRED if m != "financial-statements"],
+        )
+    )
+    assert found == (
+        "不符合四(一)：工商营业执照等法律必备证照齐全有效",
+        "不符合四(三)：中央年度外经贸重点工作通知明确的支持条件",
+        "缺五(六)：项目单位近两年财务报表（资产负债表、损益表、现金流量表）",
+    )
+    assert unmet(project(materials=ALL_REQUIRED)) == (
+        "四：未说明申报主体条件（独立法人资格、证照、经营与财务状况）",
+    )
+
+
+def test_si_yi_registered_in_beijing_is_read_from_the_code() -> None:
+    """四(一) 在北京市注册: the division code (3rd–8th characters) begins 11."""
+    assert registered_in_beijing("91110113MA01QRXT4E")
+    assert not registered_in_beijing("91120113MA01QRXT4E")
+
+
+def test_ledger_account_keeps_34_apart_from_33s_annual_cap() -> None:
+    assert ledger_account("91110113MA01QRXT4E") == "ecommerce-subsidy:91110113MA01QRXT4E"

@@ -15,6 +15,7 @@ from domain.title_eligibility import (
     Applicant,
     Direction,
     Level,
+    Performance,
     assess,
     assess_all,
     years_completed_on,
@@ -360,3 +361,49 @@ def test_bad_inputs_are_refused() -> None:
         Achievement.model_validate({"kind": "paper", "achieved_on": "2022-01-01", "title": "x"})
     with pytest.raises(ValueError, match="until"):
         person([("bachelor", "2010-07-01")], work=[("2020-01-01", "2019-01-01")])
+
+
+@pytest.mark.parametrize(
+    ("line", "alternative", "admitted"),
+    [
+        (1, 1, False),  # 2(1) “主持制订本单位知识产权战略规划…”: 主持
+        (1, 2, True),  # 2(1) “或参与制定重要知识产权政策规章、行业规划、行业标准等”
+        (1, 3, True),  # 2(1) “或参与全市知识产权公共服务体系建设工作…”
+        (2, 1, False),  # 2(2) “作为主要负责人…”
+        (3, 1, False),  # 2(3) “作为主要负责人，对本单位知识产权资产进行评估…”
+        (3, 2, True),  # 2(3) “或建立本单位知识产权防控体系并有效运行” (no role named)
+        (3, 3, False),  # 2(3) “或多次主持完成本单位知识产权许可、转让、投融资等业务”
+    ],
+)
+def test_fu_jian_si_er_2_admits_participation_where_the_line_names_no_principal_role(
+    line: int, alternative: int, admitted: bool
+) -> None:
+    """附件四(二)2, line by line: a participant (not 主要负责人/主持) meets the condition only in
+    the alternatives that ask for participation (the old code asked `principal` of every line)."""
+    title = [("deputy-high", "economics", True, "2021-09-01")]
+    base = record("2021-09-01", direction="management", principal=True, papers_rank=1)
+    base["performance"] = [
+        base["performance"][0] | {"line": line, "alternative": alternative, "principal": False}
+    ]
+    applicant = person([("bachelor", "2005-07-01")], titles=title, **base)
+    result = assess(applicant, Level.FULL_SENIOR, Direction.MANAGEMENT, d("2026-09-01"))
+    # 本科 2005 + 副高 2021-09-01 + 5 years of IP work since = 2026-09-01 (附件四(一)2(1)); the
+    # achievements are led / first author in a core journal / national unit (附件四(三)).
+    assert result.eligible is admitted
+    assert [r.line for r in result.refusals] == ([] if admitted else ["附件四(二)2"])
+
+
+def test_fu_jian_si_er_1_every_services_alternative_names_the_principal_role() -> None:
+    """附件四(二)1(2): “作为主要负责人…；或主持办理完成多件…纠纷处理或诉讼案件”: both alternatives."""
+    title = [("deputy-high", "economics", True, "2021-09-01")]
+    base = record("2021-09-01", principal=True, papers_rank=1)
+    base["performance"] = [base["performance"][0] | {"line": 2, "alternative": 2, "principal": False}]
+    result = assess(
+        person([("bachelor", "2005-07-01")], titles=title, **base),
+        Level.FULL_SENIOR,
+        SERVICES,
+        d("2026-09-01"),
+    )
+    assert [r.line for r in result.refusals] == ["附件四(二)1"]
+    with pytest.raises(ValueError, match="alternative"):  # 1(1) has one alternative only
+        Performance.model_validate(base["performance"][0] | {"line": 1, "alternative": 2})

@@ -4,13 +4,16 @@ import pytest
 
 from domain.errors import BallotRefusedError, InvalidInputError
 from domain.title import (
+    EmployerFault,
     Expert,
     PanelDraw,
+    RuleObjection,
     Tally,
     certificate_number,
     certificate_number_valid,
     check_ballot,
     draw_experts,
+    national_certificate_number_valid,
     passes,
     quorum_met,
 )
@@ -131,3 +134,24 @@ def test_certificate_numbers_carry_an_iso_7064_check_character() -> None:
     assert not certificate_number_valid(number[:-1] + ("0" if number[-1] != "0" else "1"))
     assert not certificate_number_valid(number.replace("20263", "20265"))
     assert not certificate_number_valid("BJIP-2026")
+
+
+def test_san_the_register_reads_the_ministrys_exam_numbers_and_the_bureaus_own() -> None:
+    """三: exam certificates are the ministry's (their number as entered), reviews' the bureau's
+    BJIP-… with its check character; junk is neither (the old check knew only BJIP-…)."""
+    assert national_certificate_number_valid("2611001100000042")
+    assert certificate_number_valid("2611001100000042")
+    assert certificate_number_valid(certificate_number(2026, Level.SENIOR, 13))
+    assert not certificate_number_valid("BJIP-202630000010")  # its check character is X
+    assert not certificate_number_valid("2611 0011")
+    assert not national_certificate_number_valid("BJIP-202630000013")
+
+
+def test_liu_yi_only_a_finding_of_fraud_holds_the_employer_responsible() -> None:
+    """六(一): the employer answers for false materials it vouched for, i.e. where fraud is found."""
+    ruling = {"objection_id": "OBJ-1", "upheld": True, "findings": "证明不实", "fraud": True}
+    assert RuleObjection.model_validate(ruling | {"employer_fault": "false-proof"}).employer_fault is (
+        EmployerFault.FALSE_PROOF
+    )
+    with pytest.raises(ValueError, match="employer_fault"):
+        RuleObjection.model_validate(ruling | {"fraud": False, "employer_fault": "unchecked"})

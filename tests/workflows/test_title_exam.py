@@ -3,6 +3,7 @@ server."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any, Protocol
 
@@ -14,7 +15,7 @@ from temporalio.worker import Worker
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
 from tests.helpers import CaseDriver, wait_for_status
-from tests.workflows.test_title_review import start_person_case
+from tests.workflows.test_title_review import HR_OFFICER, start_person_case
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
@@ -91,3 +92,67 @@ async def test_a_failed_score_ends_the_case_and_fraud_blacklists(register: Regis
     again = await register(applicant=(await cheat.status()).history[0].data["application"]["applicant"])
     await wait_for_status(again.gf, again.case_no, lambda s: s.outcome is not None)
     assert (await again.status()).outcome == "refused: blacklisted"
+
+
+async def certified(register: RegisterFor, number: str) -> Exam:
+    exam = await register()
+    for step in ("check", "pay", "record-score"):
+        await exam.decide(step)
+    assert await exam.decide("issue-certificate", certificate_no=number) == "closed"
+    return exam
+
+
+async def test_liu_yi_an_exam_certificate_is_in_the_register_and_revoked_like_a_review_one(
+    register: RegisterFor,
+) -> None:
+    """三, 六(一): “对通过违纪违规行为取得的职称，一律予以撤销，记入诚信档案” — the exam route's
+    ministry certificate is in the register `title verify` reads, and `title revoke` revokes it,
+    its holder then refused as blacklisted (the old code left it out: `unknown`, not revocable)."""
+    number = "26110011" + uuid.uuid4().hex[:8].upper()  # unique in the session's register
+    exam = await certified(register, number)
+    [entered] = await exam.events("TitleCertified")
+    assert (entered["certificate_no"], entered["level"], entered["issued_on"]) == (
+        number,
+        "intermediate",
+        (await exam.today()).isoformat(),
+    )
+    found = await exam.gf.verify_title(number)
+    assert (found["status"], found["level"], found["case_no"]) == ("valid", "intermediate", exam.case_no)
+    revoked = await exam.gf.revoke_title(number, "工作年限证明系伪造", HR_OFFICER)
+    assert (revoked["status"], revoked["reason"]) == ("revoked", "工作年限证明系伪造")
+    person = (await exam.status()).history[0].data["application"]["applicant"]
+    again = await register(applicant=person)
+    refused = await wait_for_status(again.gf, again.case_no, lambda s: s.outcome is not None)
+    assert refused.outcome == "refused: blacklisted"
+
+
+async def test_an_exam_certificate_number_is_the_ministrys_not_a_bureau_number(register: RegisterFor) -> None:
+    """三: the exam route's certificate is the ministry's; a BJIP-… number is the bureau's (reviews)."""
+    exam = await register()
+    for step in ("check", "pay", "record-score"):
+        await exam.decide(step)
+    with pytest.raises(DecisionRejectedError, match="ministry certificate number"):
+        await exam.decide("issue-certificate", certificate_no="BJIP-202630000013")
+    assert (await exam.status()).stage == "certificate"
+    await exam.decide("report-fraud", findings="报名信息不实")
+
+
+async def test_liu_yi_an_employer_s_false_proof_is_recorded_against_the_employer(
+    register: RegisterFor,
+) -> None:
+    """六(一): “工作单位没有认真履行审核责任，或出具虚假证明的，依法依规追究单位…的责任” — the
+    exam office finds the work-years proof the employer gave false: the person is blacklisted and
+    the employer is recorded, with the article (the old payload had no place for it)."""
+    exam = await register()
+    await exam.decide("check")
+    await exam.decide("report-fraud", findings="单位出具的工作年限证明不实", employer_fault="false-proof")
+    [held] = await exam.events("EmployerHeldResponsible")
+    employer = (await exam.status()).history[0].data["application"]["applicant"]["employer"]
+    assert held == {
+        "employer": employer,
+        "fault": "false-proof",
+        "fault_chinese": "出具虚假证明",
+        "findings": "单位出具的工作年限证明不实",
+        "article": "六(一)",
+    }
+    assert (await exam.status()).outcome == "cancelled: fraud"

@@ -396,3 +396,25 @@ async def test_a_drawing_the_pool_cannot_fill_is_refused_before_anything_is_reco
     [drawn] = await review.events("ExpertsDrawn")
     assert {m["id"] for m in drawn["members"]} == {e["id"] for e in pool[5:]}
     await review.decide("report-fraud")  # ends the case
+
+
+async def test_liu_yi_the_agency_records_an_employer_that_did_not_check_and_the_employer_cannot_judge_itself(
+    apply: ApplyFor,
+) -> None:
+    """六(一): “工作单位没有认真履行审核责任…的，依法依规追究单位主要负责人和经办人员的责任” — the
+    agency, finding false materials the unit recommended, records it against the unit; the
+    unit's own HR cannot (the old code had no place for either)."""
+    review = await apply()
+    await review.decide("recommend")
+    employer_hr = Actor(role="employer-hr", id="zhiyuan-hr")
+    with pytest.raises(DecisionRejectedError, match="employer_fault"):
+        await review.decide("report-fraud", employer_hr, employer_fault="unchecked")
+    assert await review.events("PersonBlacklisted") == []  # nothing changed
+    assert await review.decide("report-fraud", employer_fault="unchecked") == "closed"
+    [held] = await review.events("EmployerHeldResponsible")
+    applicant = (await review.status()).history[0].data["application"]["applicant"]
+    assert (held["employer"], held["fault_chinese"], held["article"]) == (
+        applicant["employer"],
+        "没有认真履行审核责任",
+        "六(一)",
+    )

@@ -1704,10 +1704,10 @@ def ecommerce(corpus: Corpus) -> None:
     )
     corpus.start(
         p,
-        "started-on-before-34",
-        "started_on",
-        "a project started before 34号 was in force",
-        {"started_on": "2021-09-08"},
+        "uscc-not-beijing",
+        "applicant",
+        "四(一): an enterprise registered outside Beijing (division 120113)",
+        {"applicant": {"uscc": "91120113MA05ABCD14", "name": "天津某跨境电商有限公司"}},
     )
     corpus.start(
         p,
