@@ -1,4 +1,10 @@
-"""The commitment route's credit gate, asked of the credit entries read model."""
+"""The commitment route's credit gate, asked of the credit entries read model, and the spot
+check's reports to the applicants' credit records.
+
+The gate applies 国办发〔2020〕42号 (domain.credit.bars_commitment): only an unrepaired, still
+published severe entry (a false commitment is one, 四(一)) sends an applicant to the general
+route; the read model's candidates (general or severe, unrepaired, not withdrawn, published
+today) are filtered by that rule here, so that the rule is written once, in domain/."""
 
 from __future__ import annotations
 
@@ -15,7 +21,14 @@ from temporalio.exceptions import ApplicationError
 from activities.boundary import from_application_error, to_application_error, translate_activity_errors
 from activities.db.read_models.credit import barring_entries
 from domain.case import Actor, DecisionAccepted, DecisionRequest
-from domain.credit import CreditRecordOpening, CreditSubject, credit_record_case_no
+from domain.credit import (
+    CreditRecordOpening,
+    CreditSubject,
+    Grade,
+    bars_commitment,
+    commitment_bar_reason,
+    credit_record_case_no,
+)
 from domain.errors import CaseOpeningError, DuplicateRequestError
 from domain.models import Record
 
@@ -25,8 +38,18 @@ class CreditGate(Record):
     today: date
 
 
+class BarringEntry(Record):
+    """An entry that sends the applicant to the general route, and why (for the notice)."""
+
+    breach_id: str
+    grade: str
+    found_on: date
+    reason: str
+
+
 class CreditGateAnswer(Record):
     barring: tuple[str, ...]  # breach ids of the entries that send the applicant to the general route
+    entries: tuple[BarringEntry, ...] = ()  # the same entries with their basis (older answers: none)
 
 
 class CreditActivities:
@@ -37,8 +60,19 @@ class CreditActivities:
     @translate_activity_errors
     async def credit_gate(self, question: CreditGate) -> CreditGateAnswer:
         async with self._pool.acquire() as conn:
-            entries = await barring_entries(conn, question.applicant_id, question.today)
-        return CreditGateAnswer(barring=tuple(e["breach_id"] for e in entries))
+            candidates = await barring_entries(conn, question.applicant_id, question.today)
+        # The read model's rows are unrepaired and published today; the grade decides.
+        barring = [
+            BarringEntry(
+                breach_id=row["breach_id"],
+                grade=row["grade"],
+                found_on=row["found_on"],
+                reason=commitment_bar_reason(row["breach_id"], Grade(row["grade"]), row["found_on"]),
+            )
+            for row in candidates
+            if bars_commitment(Grade(row["grade"]), repaired=False, public=True)
+        ]
+        return CreditGateAnswer(barring=tuple(e.breach_id for e in barring), entries=tuple(barring))
 
 
 class ReportBreach(Record):

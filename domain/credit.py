@@ -21,13 +21,13 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, model_validator
 
 from domain.calendar import add_months
 from domain.case import CarriedCase, CaseOpening, DecisionRule
 from domain.errors import DecisionRefusedError, InvalidInputError
 from domain.identifiers import is_valid_uscc
-from domain.inputs import FactDate, Identifier, Name, Text, Uscc
+from domain.inputs import FactDate, Identifier, Name, Text, Uscc, boundary_today
 from domain.models import Record
 
 ESCALATION_WINDOW_MONTHS = 12
@@ -186,15 +186,38 @@ class CreditEntry(Record):
         )
 
 
+COMMITMENT_BAR_BASIS = (
+    "国务院办公厅《关于全面推行证明事项和涉企经营许可事项告知承诺制的指导意见》（国办发〔2020〕42号）"
+)
+"""一 leaves the route to the applicant ("申请人可选择告知承诺方式办理，也可选择一般方式办理").
+The national rule for commitment approvals bars the commitment route only for an applicant with
+a serious bad credit record (严重失信) or an earlier false commitment (曾作出虚假承诺), until
+repaired (信用修复). The measure grades 提供虚假材料 (a false commitment) as 严重违诺失信 (四(一)),
+so on this record both are severe entries."""
+
+
+def bars_commitment(grade: Grade, repaired: bool, public: bool) -> bool:
+    """国办发〔2020〕42号: a severe entry (which includes a false commitment, 四(一)) bars the
+    commitment route while it stands: not repaired (四(三)) and still published (四(二)). A
+    minor or general breach never bars: the applicant's choice (一) stands."""
+    return grade is Grade.SEVERE and not repaired and public
+
+
+def commitment_bar_reason(breach_id: str, grade: Grade, found_on: date) -> str:
+    """Why the route changed, for the applicant: the basis and the entry (for the notice)."""
+    return (
+        f"你单位在北京市公共信用信息服务平台有{grade.chinese}信息（编号：{breach_id}，认定日期：{found_on}），"
+        f"公示期内且未完成信用修复。依据{COMMITMENT_BAR_BASIS}，对存在严重失信记录或曾作出虚假承诺的申请人，"
+        "在信用修复前不适用告知承诺制，本申请按一般方式办理"
+    )
+
+
 def bars_commitment_route(entries: Sequence[CreditEntry], today: date) -> str | None:
-    """An applicant with an unrepaired general or severe breach that is still published is
-    sent to the general route; the reason, or None."""
+    """国办发〔2020〕42号 (see `bars_commitment`): the reason naming the first entry that sends
+    the applicant to the general route, or None."""
     for entry in entries:
-        if entry.grade is not Grade.MINOR and entry.repaired_on is None and entry.is_public_on(today):
-            return (
-                f"违诺失信信息（{entry.grade.chinese}，{entry.breach.found_on}）"
-                "公示期内且未完成信用修复，不适用告知承诺方式"
-            )
+        if bars_commitment(entry.grade, entry.repaired_on is not None, entry.is_public_on(today)):
+            return commitment_bar_reason(entry.breach.breach_id, entry.grade, entry.breach.found_on)
     return None
 
 
@@ -205,6 +228,10 @@ BUREAU = "北京市商务局"  # 四, 五: keeps the applicants' commitment cred
 OPEN = "open"  # a credit record never closes: it lives as long as the applicant
 CREDIT_OFFICER = frozenset({"credit-officer"})
 APPLICANT = frozenset({"applicant"})
+ECONOMY_BUREAU = frozenset({"economy-bureau"})
+"""五: "向市经济信息化部门书面提出异议申请" — objections to an entry are decided by 市经济信息化部门."""
+ECONOMY_BUREAU_NAME = "北京市经济和信息化局"
+"""市经济信息化部门, by the name it signs with."""
 
 
 def credit_record_case_no(uscc: str) -> str:
@@ -232,8 +259,10 @@ class CreditSubject(Record):
 class Objection(Record):
     lodged_on: date
     reasons: str
+    evidence: str | None = None
     upheld: bool | None = None
     decided_on: date | None = None
+    decision_evidence: str | None = None
 
 
 class RecordEntry(Record):
@@ -289,24 +318,49 @@ class RepairCredit(Record):
     means: Text = Field(min_length=1)
 
 
+def _evidence_stated(evidence: str, info: ValidationInfo, what: str) -> None:
+    """Required of every new request (at the boundary); a request taken before the field
+    existed is replayed without it."""
+    if boundary_today(info) is not None and not evidence.strip():
+        raise ValueError(f"evidence: {what}")
+
+
 class LodgeObjection(Record):
-    """五: the applicant holds the entry wrong or not to be published (with evidence)."""
+    """五: the applicant holds the entry wrong or not to be published: "书面提出异议申请，并提供
+    相关证明材料" — a written objection with the evidence."""
 
     breach_id: Identifier
     reasons: Text = Field(min_length=1)
+    evidence: Text = ""
+
+    @model_validator(mode="after")
+    def _with_evidence(self, info: ValidationInfo) -> LodgeObjection:
+        _evidence_stated(self.evidence, info, "五: 异议申请须提供相关证明材料 (name the evidence)")
+        return self
 
 
 class DecideObjection(Record):
+    """五: 市经济信息化部门 decides the objection and states the evidence its decision rests on."""
+
     breach_id: Identifier
     upheld: bool
     reason: Text = Field(min_length=1)
+    evidence: Text = ""
+
+    @model_validator(mode="after")
+    def _with_evidence(self, info: ValidationInfo) -> DecideObjection:
+        _evidence_stated(self.evidence, info, "五: 异议处理须载明所依据的证据 (state the evidence)")
+        return self
 
 
 CREDIT_DECISIONS: dict[str, DecisionRule] = {
     "record-breach": DecisionRule(frozenset({OPEN}), CREDIT_OFFICER, RecordBreach),
     "repair": DecisionRule(frozenset({OPEN}), CREDIT_OFFICER, RepairCredit),
     "object": DecisionRule(frozenset({OPEN}), APPLICANT, LodgeObjection),
-    "decide-objection": DecisionRule(frozenset({OPEN}), CREDIT_OFFICER, DecideObjection),
+    # The credit officer stays in the table for the records that took objections before 五's
+    # reading was built (their runs replay it); a record under the reading admits only the
+    # economy bureau (CreditRecordWorkflow._objection_awaits).
+    "decide-objection": DecisionRule(frozenset({OPEN}), ECONOMY_BUREAU | CREDIT_OFFICER, DecideObjection),
 }
 
 
@@ -330,12 +384,15 @@ class CreditRepaired(Record):
 class ObjectionLodged(Record):
     breach_id: str
     reasons: str
+    evidence: str | None = None
 
 
 class ObjectionDecided(Record):
     breach_id: str
     upheld: bool
     reason: str
+    evidence: str | None = None
+    decided_by: str | None = None
 
 
 class PublicityEnded(Record):

@@ -8,6 +8,19 @@ notification-commitment (告知承诺): 京商流通字〔2021〕9号, sections 
   decided on the spot: 《拍卖经营批准证书》 or, for cancellation, the
   《拍卖经营批准证书注销公告》; not compliant → not accepted, with the reasons.
 - 三(一): the bureau spot-checks a commitment within 3 months of the decision.
+
+Readings (docs/auction-permit.md, "Readings"):
+
+- 二(一)1 / 二(二)1: the applicant comes to the municipal window only "经所在区商务主管部门初审
+  同意…后". A district that does not consent ends the case before the bureau: the district's
+  own notice with its reasons, no decision of the bureau (`district_commerce_department`).
+- 一: the bureau tells a commitment-route applicant once, in writing, the standards, the
+  materials and the liability of a false commitment (`COMMITMENT_NOTIFICATION`).
+- 一 and 国办发〔2020〕42号: the route is the applicant's choice; only an unrepaired severe
+  record or an earlier false commitment sends the applicant to the general route
+  (domain.credit.bars_commitment_route).
+- 三(一): a granted commitment decision waits in `awaiting-spot-check` for a spot check's
+  result; if its 3 months pass unchecked the window is escalated (`SPOT_CHECK_WINDOW`).
 """
 
 from __future__ import annotations
@@ -20,7 +33,7 @@ from pydantic import Field, model_validator
 from domain.beijing import District
 from domain.calendar import add_months
 from domain.case import CaseOpening, DecisionRule
-from domain.clocks import Period, Unit
+from domain.clocks import Period, PeriodKind, Unit
 from domain.demo import MAX_MATERIALS, Enterprise
 from domain.inputs import Name, Text
 from domain.models import Record
@@ -32,12 +45,39 @@ REVIEW = Period("review", "二(一)", 9, Unit.WORKING_DAYS, BUREAU)
 SPOT_CHECK_MONTHS = 3
 """三(一): within 3 months of a commitment decision."""
 
-DISTRICT_REVIEW, ACCEPTANCE, REVIEWING, FORMAL_REVIEW = (
+SPOT_CHECK_WINDOW = Period("spot-check", "三(一)", SPOT_CHECK_MONTHS, Unit.MONTHS, BUREAU, PeriodKind.BODY)
+"""三(一): "市商务局在作出相应决定后3个月内…进行抽查检查": the bureau's own period, from the
+commitment decision; passed unchecked, it is escalated to the supervising body."""
+
+DISTRICT_REVIEW, ACCEPTANCE, REVIEWING, FORMAL_REVIEW, AWAITING_SPOT_CHECK = (
     "district-review",
     "acceptance",
     "review",
     "formal-review",
+    "awaiting-spot-check",
 )
+
+NOT_CONSENTED = "not consented by the district"
+"""二(一)1 / 二(二)1: the district's initial review did not consent; the bureau decided nothing."""
+
+COMMITMENT_NOTIFICATION = (
+    "从事拍卖业务许可（许可、变更、延续、补证、注销）事项的办理标准：申请人依法设立，具备《中华人民共和国拍卖法》"
+    "及有关规定要求的从事拍卖业务的条件",
+    "申请材料：《告知承诺书》（附件1—5中与所办事项对应的一份）及相关材料，经所在区商务主管部门初审同意并取得初审相关材料",
+    "法律责任：申请人以书面形式承诺符合办理条件，并承担违反承诺的相应后果；市商务局在作出决定后3个月内抽查"
+    "核实承诺内容，承诺不实的，区分轻微、一般、严重违诺失信依法处理，直至撤销《拍卖经营批准证书》，"
+    "违诺失信信息纳入北京市公共信用信息服务平台；提供虚假材料的，依法追究法律责任",
+)
+"""一: "由市商务局一次性告知申请人事项办理的标准、申请材料、需要履行的法律责任" — the standards,
+the materials and the legal liability, told once in writing when a commitment case opens."""
+
+
+def district_commerce_department(district: District) -> str:
+    """二(一)1 / 二(二)1: the district's 商务主管部门 that does the initial review, by the name it
+    signs with (北京市朝阳区商务局; the development area's is 北京经济技术开发区商务金融局)."""
+    if district is District.DEVELOPMENT_AREA:
+        return "北京经济技术开发区商务金融局"
+    return f"北京市{district.chinese_name}商务局"
 
 
 class Matter(StrEnum):
@@ -157,6 +197,31 @@ class RouteChanged(Record):
     from_route: str
     to_route: str
     reason: str
+
+
+class DistrictNotConsented(Record):
+    """二(一)1 / 二(二)1: the district's initial review did not consent; the case ends there."""
+
+    department: str
+    opinion: str
+
+
+class SpotCheckReported(Record):
+    """三(一): a spot-check round's result for this case's certificate (or that it was not drawn)."""
+
+    spot_check_case_no: str
+    certificate_no: str
+    result: str
+    drawn: bool
+
+
+class SpotCheckResult(Record):
+    """What a spot-check round tells the permit case it checked (signal `spot_check_concluded`)."""
+
+    spot_check_case_no: str
+    certificate_no: str
+    result: str
+    drawn: bool = True
 
 
 class PermitDecided(Record):

@@ -5,9 +5,11 @@ itself over to a new run (continue-as-new) when its history grows long, carrying
 entries and its numbering.
 
 Queries and updates: those of CaseWorkflow (`status`, `decide`), and `breach_grade(breach_id)`:
-the grade a recorded breach is handled as. Decisions: record-breach,
-repair, decide-objection (credit officer); object (the applicant). A published entry's
-publicity ends by itself on its day (a timer per next end), recorded as PublicityEnded.
+the grade a recorded breach is handled as. Decisions: record-breach, repair (credit officer);
+object (the applicant, with evidence); decide-objection (五: 市经济信息化部门, role
+`economy-bureau`, with the evidence stated). The applicant is sent a notice of every entry,
+repair and objection result. A published entry's publicity ends by itself on its day (a
+timer per next end), recorded as PublicityEnded.
 """
 
 from __future__ import annotations
@@ -21,10 +23,15 @@ with workflow.unsafe.imports_passed_through():
     from domain import credit as rules
     from domain.calendar import local_date, start_of_day
     from domain.case import SYSTEM, Actor, CaseStatus
-    from domain.errors import DecisionRefusedError
+    from domain.errors import DecisionRefusedError, WrongRoleError
 
 from workflows.core import CaseWorkflow
 from workflows.decisions import decision, guard
+
+NOTIFIES_THE_APPLICANT = "credit-record-notifies-the-applicant"
+"""四, 五: the applicant is told of every entry, repair and objection result."""
+OBJECTIONS_TO_THE_ECONOMY_BUREAU = "credit-objections-decided-by-the-economy-bureau"
+"""五: objections are decided by 市经济信息化部门, not the commerce bureau's credit officer."""
 
 
 @workflow.defn(name="credit-record")
@@ -38,10 +45,14 @@ class CreditRecordWorkflow(CaseWorkflow):
         self.entries: dict[str, rules.RecordEntry] = {}
         self.policy = rules.RepairPolicy()
         self._changes = 0
+        self.subject: rules.CreditSubject | None = None
+        # Decided once per run: a run that took objections before 五's reading replays as it ran.
+        self.objections_to_economy_bureau = False
 
     @workflow.run
     async def run(self, opening: rules.CreditRecordOpening) -> CaseStatus:
-        subject = opening.application
+        subject = self.subject = opening.application
+        self.objections_to_economy_bureau = workflow.patched(OBJECTIONS_TO_THE_ECONOMY_BUREAU)
         if opening.carried_case is None:
             await self.open_case(
                 opening.case_no,
@@ -58,8 +69,10 @@ class CreditRecordWorkflow(CaseWorkflow):
         self.case_ready()
         while len(self.history) < opening.continue_after_events:
             await self._end_due_publicity()
-        await workflow.wait_condition(workflow.all_handlers_finished)
         await self.record(SYSTEM, rules.RecordContinued(entries=len(self.entries)))
+        # Nothing awaited between the handlers' end and the hand-over: a decision that arrived
+        # while RecordContinued was written finishes in this run, none is cut off.
+        await workflow.wait_condition(workflow.all_handlers_finished)
         workflow.continue_as_new(
             opening.model_copy(
                 update={
@@ -121,6 +134,19 @@ class CreditRecordWorkflow(CaseWorkflow):
             ),
         )
         self._changes += 1
+        if workflow.patched(NOTIFIES_THE_APPLICANT):
+            await self._notify(
+                f"entry-{payload.breach_id}",
+                "credit_entry_recorded",
+                rules.BUREAU,
+                breach_id=payload.breach_id,
+                found_on=payload.found_on.isoformat(),
+                reported_grade=payload.grade.chinese,
+                grade=entry.grade.chinese,
+                escalated=entry.grade is not payload.grade,
+                publicity_months=entry.publicity_months,
+                publicity_ends=entry.publicity_ends.isoformat() if entry.publicity_ends else None,
+            )
 
     @guard("repair")
     def _repairable(self, payload: rules.RepairCredit, actor: Actor) -> None:
@@ -144,6 +170,16 @@ class CreditRecordWorkflow(CaseWorkflow):
             ),
         )
         self._changes += 1
+        if workflow.patched(NOTIFIES_THE_APPLICANT):
+            await self._notify(
+                f"repair-{payload.breach_id}",
+                "credit_repaired",
+                rules.BUREAU,
+                breach_id=payload.breach_id,
+                repaired_on=today.isoformat(),
+                means=payload.means,
+                shortening_months=payload.shortening_months,
+            )
 
     @guard("object")
     def _objection_open(self, payload: rules.LodgeObjection, actor: Actor) -> None:
@@ -153,13 +189,25 @@ class CreditRecordWorkflow(CaseWorkflow):
     @decision("object")
     async def _object(self, payload: rules.LodgeObjection, actor: Actor) -> None:
         held = self._held(payload.breach_id)
-        objection = rules.Objection(lodged_on=local_date(workflow.now()), reasons=payload.reasons)
+        objection = rules.Objection(
+            lodged_on=local_date(workflow.now()), reasons=payload.reasons, evidence=payload.evidence or None
+        )
         self.entries[payload.breach_id] = held.model_copy(update={"objection": objection})
-        await self.record(actor, rules.ObjectionLodged(breach_id=payload.breach_id, reasons=payload.reasons))
+        await self.record(
+            actor,
+            rules.ObjectionLodged(
+                breach_id=payload.breach_id, reasons=payload.reasons, evidence=payload.evidence or None
+            ),
+        )
         self._changes += 1
 
     @guard("decide-objection")
     def _objection_awaits(self, payload: rules.DecideObjection, actor: Actor) -> None:
+        if self.objections_to_economy_bureau and actor.role not in rules.ECONOMY_BUREAU:
+            raise WrongRoleError(
+                f"五: 异议由市经济信息化部门处理; role {actor.role!r} may not take decision "
+                "'decide-objection' (only: economy-bureau)"
+            )
         held = self._held(payload.breach_id)
         if held.objection is None or held.objection.upheld is not None:
             raise DecisionRefusedError(f"no objection to {payload.breach_id} awaits a decision")
@@ -169,17 +217,50 @@ class CreditRecordWorkflow(CaseWorkflow):
         today = local_date(workflow.now())
         held = self._held(payload.breach_id)
         objection = (held.objection or rules.Objection(lodged_on=today, reasons="")).model_copy(
-            update={"upheld": payload.upheld, "decided_on": today}
+            update={
+                "upheld": payload.upheld,
+                "decided_on": today,
+                "decision_evidence": payload.evidence or None,
+            }
         )
         update: dict[str, Any] = {"objection": objection}
         if payload.upheld:  # the entry was wrong or not to be published: it comes off
             update["withdrawn_on"] = today
         self.entries[payload.breach_id] = held.model_copy(update=update)
-        await self.record(
-            actor,
-            rules.ObjectionDecided(breach_id=payload.breach_id, upheld=payload.upheld, reason=payload.reason),
-        )
+        if not self.objections_to_economy_bureau:  # the first form of the event
+            decided = rules.ObjectionDecided(
+                breach_id=payload.breach_id, upheld=payload.upheld, reason=payload.reason
+            )
+        else:
+            decided = rules.ObjectionDecided(
+                breach_id=payload.breach_id,
+                upheld=payload.upheld,
+                reason=payload.reason,
+                evidence=payload.evidence,
+                decided_by=rules.ECONOMY_BUREAU_NAME,
+            )
+        await self.record(actor, decided)
         self._changes += 1
+        if workflow.patched(NOTIFIES_THE_APPLICANT):
+            await self._notify(
+                f"objection-{payload.breach_id}",
+                "credit_objection_decided",
+                rules.ECONOMY_BUREAU_NAME if self.objections_to_economy_bureau else rules.BUREAU,
+                breach_id=payload.breach_id,
+                lodged_on=objection.lodged_on.isoformat(),
+                upheld=payload.upheld,
+                reason=payload.reason,
+                evidence=payload.evidence,
+            )
+
+    async def _notify(self, step: str, template: str, body: str, **facts: Any) -> None:
+        """四, 五: the applicant is told in writing (a notice per entry, repair and ruling)."""
+        subject = self.subject
+        name = subject.name if subject is not None else self.case_no
+        uscc = subject.uscc if subject is not None else ""
+        await self.issue_notice(
+            step, template, name, {"applicant": name, "uscc": uscc, "body": body, **facts}
+        )
 
     def _entry_for(self, payload: rules.RecordBreach) -> rules.CreditEntry:
         """四(一): graded against the breaches of the year before; 四(二): publicity checked."""

@@ -1,15 +1,23 @@
 """An auction business permit application (京商流通字〔2021〕9号; rules in domain.permit).
 
-Queries and updates: those of CaseWorkflow. Decisions: district-consent (district officer);
-receive (window officer, general route), grant and refuse (reviewer, general route);
-formal-review (window officer, commitment route, decided on the spot). An applicant whom
-the credit gate bars from the commitment route is moved to the general route at once.
-Clock: review (二(一), 9 working days from acceptance).
+Queries and updates: those of CaseWorkflow. Decisions: district-consent (district officer;
+not consented → the case ends before the bureau, with the district's notice); receive
+(window officer, general route: complete → 受理通知书), grant and refuse (reviewer, general
+route); formal-review (window officer, commitment route, decided on the spot). A
+commitment-route case opens with the bureau's one-time written 告知 (一). An applicant whom the
+credit gate bars from the commitment route (国办发〔2020〕42号: an unrepaired severe entry) is
+moved to the general route at once and told why.
+
+Signal `spot_check_concluded(SpotCheckResult)`: a spot-check round's result for this case's
+certificate. A granted commitment decision waits for it in stage `awaiting-spot-check` (三(一));
+the case then closes with the decision's outcome.
+Clocks: review (二(一), 9 working days from acceptance); spot-check (三(一), 3 months from a
+granted commitment decision, escalated to the supervising body when it passes unchecked).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -19,9 +27,21 @@ with workflow.unsafe.imports_passed_through():
     from domain import permit as rules
     from domain.calendar import local_date
     from domain.case import SYSTEM, Actor, CaseStatus
+    from domain.credit import COMMITMENT_BAR_BASIS
 
 from workflows.core import CaseWorkflow
 from workflows.decisions import decision
+
+GATE_BASIS = "permit-credit-gate-names-its-basis"
+"""国办发〔2020〕42号: the route-changed notice names the basis and the entry."""
+COMMITMENT_NOTIFICATION = "permit-tells-the-commitment-applicant-once"
+"""一: the one-time written 告知 when a commitment-route case opens."""
+DISTRICT_NOT_CONSENTED = "permit-district-non-consent-ends-before-the-bureau"
+"""二(一)1 / 二(二)1: the district's non-consent is the district's, not the bureau's refusal."""
+ACCEPTANCE_NOTICE = "permit-acceptance-notice"
+"""二(一)1: complete materials are accepted with a 受理通知书."""
+SPOT_CHECK_WINDOW = "permit-watches-the-spot-check-window"
+"""三(一): a granted commitment decision waits for its spot check; the window is a clock."""
 
 
 @workflow.defn(name="auction-permit")
@@ -34,6 +54,8 @@ class AuctionPermitWorkflow(CaseWorkflow):
         super().__init__()
         self.application: rules.PermitApplication | None = None
         self.route = rules.Route.GENERAL
+        self.certificate_no: str | None = None
+        self.decided_outcome: str | None = None
 
     @workflow.run
     async def run(self, opening: rules.PermitOpening) -> CaseStatus:
@@ -56,22 +78,66 @@ class AuctionPermitWorkflow(CaseWorkflow):
                 start_to_close=timedelta(seconds=10),
             )
             if gate.barring:
-                reason = (
-                    "违诺失信信息公示期内且未完成信用修复（" + "、".join(gate.barring) + "），按一般方式办理"
-                )
+                if workflow.patched(GATE_BASIS) and gate.entries:
+                    first = gate.entries[0]
+                    reason = first.reason
+                    basis = COMMITMENT_BAR_BASIS
+                    entry = f"{first.breach_id}（{first.found_on}）"
+                else:  # the first form: no basis named
+                    reason = (
+                        "违诺失信信息公示期内且未完成信用修复（"
+                        + "、".join(gate.barring)
+                        + "），按一般方式办理"
+                    )
+                    basis, entry = None, None
                 self.route = rules.Route.GENERAL
                 await self.record(
                     SYSTEM, rules.RouteChanged(from_route="commitment", to_route="general", reason=reason)
                 )
-                await self._notify("route-changed", "permit_route_changed", reason=reason)
+                facts: dict[str, Any] = {"reason": reason}
+                if basis is not None:
+                    facts |= {"basis": basis, "entry": entry}
+                await self._notify("route-changed", "permit_route_changed", **facts)
+        if self.route is rules.Route.COMMITMENT and workflow.patched(COMMITMENT_NOTIFICATION):
+            # 一: told once, in writing, before the commitment is decided on.
+            await self._notify(
+                "commitment-notification",
+                "permit_commitment_notification",
+                items=list(rules.COMMITMENT_NOTIFICATION),
+            )
         self.case_ready()
         await workflow.wait_condition(lambda: self.outcome is not None)
         return await self.finish()
 
+    @workflow.signal(name="spot_check_concluded")
+    async def spot_check_concluded(self, result: rules.SpotCheckResult) -> None:
+        """三(一): a spot-check round's result for this certificate ends the wait for it. A
+        result for another certificate, or for a case not waiting, changes nothing."""
+        if self.stage != rules.AWAITING_SPOT_CHECK or self.outcome is not None:
+            workflow.logger.warning("spot check result for a case not awaiting one: %s", result)
+            return
+        if result.certificate_no != self.certificate_no:
+            workflow.logger.warning("spot check result for another certificate: %s", result)
+            return
+        await self.clocks.complete(rules.SPOT_CHECK_WINDOW.name, SYSTEM)
+        await self.record(
+            SYSTEM,
+            rules.SpotCheckReported(
+                spot_check_case_no=result.spot_check_case_no,
+                certificate_no=result.certificate_no,
+                result=result.result,
+                drawn=result.drawn,
+            ),
+        )
+        await self.close(self.decided_outcome or "granted", SYSTEM)
+
     @decision("district-consent")
     async def _district_consent(self, payload: rules.DistrictConsent, actor: Actor) -> None:
         if not payload.consented:
-            await self._decide(False, None, f"区商务主管部门初审未同意：{payload.opinion}", actor)
+            if not workflow.patched(DISTRICT_NOT_CONSENTED):  # the first form: a bureau refusal
+                await self._decide(False, None, f"区商务主管部门初审未同意：{payload.opinion}", actor)
+                return
+            await self._not_consented(payload, actor)
             return
         nxt = rules.FORMAL_REVIEW if self.route is rules.Route.COMMITMENT else rules.ACCEPTANCE
         await self.change_stage(nxt, actor)
@@ -82,8 +148,30 @@ class AuctionPermitWorkflow(CaseWorkflow):
             await self._notify("returned", "permit_returned", missing=list(payload.missing))
             await self.close("returned: materials incomplete", actor)
             return
-        await self.clocks.start(rules.REVIEW, escalate_to=rules.BUREAU, remind="行政许可审查岗")
+        plan = await self.clocks.start(rules.REVIEW, escalate_to=rules.BUREAU, remind="行政许可审查岗")
         await self.change_stage(rules.REVIEWING, actor)
+        if workflow.patched(ACCEPTANCE_NOTICE):  # 二(一)1: "材料齐全的予以受理"
+            await self._notify(
+                "accepted",
+                "permit_accepted",
+                accepted_on=self.act_date().isoformat(),
+                review_days=rules.REVIEW.length,
+                review_due=plan.due.isoformat(),
+            )
+
+    async def _not_consented(self, payload: rules.DistrictConsent, actor: Actor) -> None:
+        """二(一)1 / 二(二)1: without the district's consent the applicant never reaches the
+        bureau's window: the district tells the applicant its reasons, and the bureau decides
+        nothing (no 不予许可决定书, no 不予受理告知书)."""
+        department = rules.district_commerce_department(self._application().district)
+        await self.record(actor, rules.DistrictNotConsented(department=department, opinion=payload.opinion))
+        await self._notify(
+            "district-not-consented",
+            "permit_district_not_consented",
+            body=department,
+            opinion=payload.opinion,
+        )
+        await self.close(rules.NOT_CONSENTED, actor)
 
     @decision("grant")
     async def _grant(self, payload: rules.Grant, actor: Actor) -> None:
@@ -111,7 +199,7 @@ class AuctionPermitWorkflow(CaseWorkflow):
         self, granted: bool, certificate_no: str | None, reasons: str | None, actor: Actor
     ) -> None:
         application = self._application()
-        today = local_date(workflow.now())
+        today = self.act_date()
         commitment = self.route is rules.Route.COMMITMENT and granted
         await self.record(
             actor,
@@ -131,10 +219,27 @@ class AuctionPermitWorkflow(CaseWorkflow):
             return
         if application.matter is rules.Matter.CANCELLATION:
             await self._notify("decision", "permit_cancellation_notice", certificate_no=certificate_no)
-            await self.close("cancelled", actor)
+            outcome = "cancelled"
         else:
             await self._notify("decision", "permit_certificate", certificate_no=certificate_no)
-            await self.close("granted", actor)
+            outcome = "granted"
+        if commitment and workflow.patched(SPOT_CHECK_WINDOW):
+            await self._await_spot_check(outcome, certificate_no, today)
+            return
+        await self.close(outcome, actor)
+
+    async def _await_spot_check(self, outcome: str, certificate_no: str | None, decided_on: date) -> None:
+        """三(一): the decision is made; the case stays open until a spot-check round reports on
+        this certificate. If 3 months pass first, the window is escalated to the supervising
+        body, and the case keeps waiting (a late report completes it late)."""
+        self.decided_outcome, self.certificate_no = outcome, certificate_no
+        await self.clocks.start(
+            rules.SPOT_CHECK_WINDOW,
+            started_on=decided_on,
+            escalate_to=self.supervising_body,
+            remind=rules.BUREAU,
+        )
+        await self.change_stage(rules.AWAITING_SPOT_CHECK, SYSTEM)
 
     async def _notify(self, step: str, template: str, **facts: Any) -> None:
         application = self._application()

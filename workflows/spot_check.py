@@ -10,6 +10,10 @@ referred — and record-rectification (not rectified, or the date passed → rev
 breach). Every breach reaches the applicant's credit record, which answers the grade it
 handles it as (四(一)): a general breach that is the second within a year is severe there, and
 the round revokes instead of ordering rectification. The results are published.
+
+Each candidate's permit case (`permit_case_no`) is told by signal `spot_check_concluded`: a
+drawn one when its finding is recorded, one not drawn when the draw is made (三(一): the
+permit case watches its 3-month window until it hears from a round).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
+from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
     from activities.credit import CreditReporting, ReportBreach
@@ -25,12 +30,16 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import local_date
     from domain.case import SYSTEM, Actor, CaseStatus
     from domain.clocks import Unit
+    from domain.credit import Grade
     from domain.errors import DecisionRefusedError, WrongRoleError
+    from domain.permit import SpotCheckResult
 
 from workflows.core import CaseWorkflow
 from workflows.decisions import decision, guard
 
 GRADED_REPORT = "spot-check-asks-the-record-its-grade"
+TELLS_THE_PERMIT = "spot-check-reports-to-the-permit-case"
+"""三(一): the round tells each candidate's permit case that it was checked (or not drawn)."""
 
 
 @workflow.defn(name="spot-check")
@@ -78,6 +87,12 @@ class SpotCheckWorkflow(CaseWorkflow):
                 remind=rules.BUREAU,
             )
         self.case_ready()
+        if workflow.patched(TELLS_THE_PERMIT):
+            for candidate in round_.candidates:
+                if candidate.uscc not in self.teams:
+                    await self._tell_permit(
+                        candidate.uscc, f"未被抽中（{round_.round_name}，随机种子：{seed}）", False
+                    )
         while len(self.concluded) < len(self.teams):
             await workflow.wait_condition(
                 lambda: len(self.concluded) == len(self.teams) or self._lapsed_rectification() is not None
@@ -170,6 +185,9 @@ class SpotCheckWorkflow(CaseWorkflow):
                 findings=payload.findings,
                 rectify_by=payload.rectify_by,
             )
+        if workflow.patched(TELLS_THE_PERMIT):
+            result = self.concluded.get(entity) or f"{Grade(payload.outcome).chinese}，责令限期整改"
+            await self._tell_permit(entity, result, True)
 
     @decision("record-rectification")
     async def _record_rectification(self, payload: rules.RecordRectification, actor: Actor) -> None:
@@ -232,6 +250,25 @@ class SpotCheckWorkflow(CaseWorkflow):
             start_to_close=timedelta(seconds=30),
         )
         return graded.grade
+
+    async def _tell_permit(self, entity: str, result: str, drawn: bool) -> None:
+        """三(一): tell the candidate's permit case the round's result for its certificate. A
+        case decided before permit cases waited for their check (or no such case) is not
+        there to hear it: noted, nothing else."""
+        candidate = self._round().candidate(entity)
+        handle = workflow.get_external_workflow_handle(candidate.permit_case_no)
+        try:
+            await handle.signal(
+                "spot_check_concluded",
+                SpotCheckResult(
+                    spot_check_case_no=self.case_no,
+                    certificate_no=candidate.certificate_no,
+                    result=result,
+                    drawn=drawn,
+                ),
+            )
+        except FailureError as error:
+            workflow.logger.info("permit case %s not told: %s", candidate.permit_case_no, error)
 
     async def _notify_entity(self, entity: str, step: str, template: str, **facts: Any) -> None:
         candidate = self._round().candidate(entity)

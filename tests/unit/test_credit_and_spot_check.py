@@ -106,14 +106,28 @@ def test_national_practice_admits_repair_only_after_the_minimum_period_when_set(
     assert entry.repair(date(2026, 7, 15), 3, "信用承诺", RepairPolicy(after_minimum_only=True)).repaired_on
 
 
-def test_an_unrepaired_published_breach_bars_the_commitment_route() -> None:
-    entry = CreditEntry(
-        breach=breach(date(2026, 3, 1), Grade.GENERAL), grade=Grade.GENERAL, publicity_months=2
+def test_国办发2020_42号_only_an_unrepaired_published_severe_entry_bars_the_commitment_route() -> None:
+    """一: the applicant chooses the route; 国办发〔2020〕42号 bars it only for a severe record
+    (严重失信; a false commitment, 提供虚假材料, is severe under 四(一)) until repaired. A general
+    breach does not bar; a repaired or expired severe one does not."""
+    severe = CreditEntry(
+        breach=breach(date(2026, 3, 1), Grade.SEVERE), grade=Grade.SEVERE, publicity_months=6
     )
-    assert bars_commitment_route([entry], date(2026, 4, 30)) is not None
-    assert bars_commitment_route([entry], date(2026, 5, 1)) is None  # publicity over
-    repaired = entry.repair(date(2026, 3, 20), 1, "信用承诺", RepairPolicy())
-    assert bars_commitment_route([repaired], date(2026, 4, 1)) is None
+    reason = bars_commitment_route([severe], date(2026, 8, 31))
+    assert reason is not None
+    assert "国办发〔2020〕42号" in reason and "B1" in reason and "严重违诺失信" in reason
+    # 2026-03-01 + 6 months = 2026-09-01, by hand: published to 08-31, over on 09-01.
+    assert bars_commitment_route([severe], date(2026, 9, 1)) is None
+    repaired = severe.repair(date(2026, 5, 1), 1, "信用承诺", RepairPolicy())
+    assert bars_commitment_route([repaired], date(2026, 5, 2)) is None
+    general = CreditEntry(
+        breach=breach(date(2026, 3, 1), Grade.GENERAL), grade=Grade.GENERAL, publicity_months=6
+    )
+    assert bars_commitment_route([general], date(2026, 4, 30)) is None  # published, unrepaired
+    escalated = CreditEntry(
+        breach=breach(date(2026, 3, 1), Grade.GENERAL), grade=Grade.SEVERE, publicity_months=6
+    )
+    assert bars_commitment_route([general, escalated], date(2026, 4, 30)) is not None  # 四(一)
 
 
 # -- 三(一): the draw ------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from workers.settings import Settings
 pytestmark = pytest.mark.workflow
 
 OFFICER = Actor(role="credit-officer", id="credit-01")
+ECONOMY_BUREAU = Actor(role="economy-bureau", id="jxj-01")
 
 
 def fresh_uscc() -> str:
@@ -185,25 +186,33 @@ async def test_an_upheld_objection_takes_the_entry_off_and_refusals_change_nothi
     refusals: list[tuple[str, Actor, dict[str, Any], str]] = [
         (
             "decide-objection",
-            OFFICER,
-            {"breach_id": "O1", "upheld": True, "reason": "x"},
+            ECONOMY_BUREAU,
+            {"breach_id": "O1", "upheld": True, "reason": "x", "evidence": "证明"},
             "no objection to O1",
         ),
-        ("object", applicant, {"breach_id": "O9", "reasons": "x"}, "no breach O9"),
-        ("object", OFFICER, {"breach_id": "O1", "reasons": "x"}, "role 'credit-officer' may not"),
+        ("object", applicant, {"breach_id": "O9", "reasons": "x", "evidence": "证明"}, "no breach O9"),
+        (
+            "object",
+            OFFICER,
+            {"breach_id": "O1", "reasons": "x", "evidence": "证明"},
+            "role 'credit-officer' may not",
+        ),
     ]
     for decision, actor, payload, message in refusals:
         with pytest.raises(DecisionRejectedError, match=message):
             await record.gf.decide(record.case_no, decision, actor, payload)
     assert await record.status() == before
     await record.gf.decide(
-        record.case_no, "object", applicant, {"breach_id": "O1", "reasons": "登记信息未更新"}
+        record.case_no,
+        "object",
+        applicant,
+        {"breach_id": "O1", "reasons": "登记信息未更新", "evidence": "登记机关更正证明"},
     )
     await record.gf.decide(
         record.case_no,
         "decide-objection",
-        OFFICER,
-        {"breach_id": "O1", "upheld": True, "reason": "经核实异议成立"},
+        ECONOMY_BUREAU,
+        {"breach_id": "O1", "upheld": True, "reason": "经核实异议成立", "evidence": "登记机关更正证明"},
     )
     await record.env.sleep(timedelta(days=1))
     assert [e["breach_id"] for e in await record.events("PublicityEnded")] == ["O1"]
@@ -213,11 +222,12 @@ async def test_the_record_goes_on_in_a_new_run_with_its_entries_and_numbering(
     open_record: OpenRecord,
     db_pool: asyncpg.Pool,
 ) -> None:
-    record = await open_record(continue_after_events=6)
+    # Opened (1), then 3 events a breach (DecisionTaken, BreachRecorded, the applicant's notice).
+    record = await open_record(continue_after_events=8)
     day = await record.today() - timedelta(days=3)  # a breach is found on a day that has come
     await record.breach("C1", day, "minor")
     await record.breach("C2", day + timedelta(days=1), "minor")
-    await record.breach("C3", day + timedelta(days=2), "general", months=1)  # 7 events: hand over
+    await record.breach("C3", day + timedelta(days=2), "general", months=1)  # 10 events: hand over
     status = await wait_for_status(
         record.gf, record.case_no, lambda s: not any(e.type == "CaseOpened" for e in s.history)
     )
@@ -229,7 +239,12 @@ async def test_the_record_goes_on_in_a_new_run_with_its_entries_and_numbering(
         "SELECT seq, type FROM case_events WHERE case_no=$1 ORDER BY seq", record.case_no
     )
     assert [r["seq"] for r in rows] == list(range(1, len(rows) + 1))
-    assert [r["type"] for r in rows][7:] == ["RecordContinued", "DecisionTaken", "BreachRecorded"]
+    assert [r["type"] for r in rows][10:] == [
+        "RecordContinued",
+        "DecisionTaken",
+        "BreachRecorded",
+        "NoticeIssued",
+    ]
 
 
 async def test_a_record_started_without_a_proven_identity_is_refused_and_can_be_started_properly(
@@ -261,3 +276,57 @@ async def test_a_record_started_without_a_proven_identity_is_refused_and_can_be_
     ref = await gf.start_case("credit-record", subject)
     assert ref.case_no == case_no
     assert [t for _, t in await stored_events(db_pool, case_no)][:1] == ["CaseOpened"]
+
+
+async def test_五_an_objection_is_decided_by_the_economy_bureau_with_its_evidence_and_the_applicant_is_told(
+    open_record: OpenRecord, db_pool: asyncpg.Pool
+) -> None:
+    """五: "向市经济信息化部门书面提出异议申请，并提供相关证明材料": the objection states its
+    evidence, 市经济信息化部门 (not the commerce bureau's credit officer) decides it and states the
+    evidence it rests on; 四, 五: the applicant is told of the entry, the repair and the ruling."""
+    record = await open_record()
+    day = await record.today()
+    await record.breach("E1", day, "general", months=3)
+    await record.breach("E2", day, "general")  # the second in a year: severe (四(一)), 6 months
+    applicant = Actor(role="applicant", id=record.case_no.removeprefix("CRED-"))
+    with pytest.raises(DecisionRejectedError, match="evidence"):
+        await record.gf.decide(record.case_no, "object", applicant, {"breach_id": "E1", "reasons": "有误"})
+    await record.gf.decide(
+        record.case_no,
+        "object",
+        applicant,
+        {"breach_id": "E1", "reasons": "有误", "evidence": "登记机关更正证明"},
+    )
+    before = await record.status()
+    ruling = {"breach_id": "E1", "upheld": False, "reason": "材料差异属实"}
+    with pytest.raises(DecisionRejectedError, match="市经济信息化部门"):
+        await record.gf.decide(record.case_no, "decide-objection", OFFICER, ruling | {"evidence": "核查记录"})
+    with pytest.raises(DecisionRejectedError, match="evidence"):
+        await record.gf.decide(record.case_no, "decide-objection", ECONOMY_BUREAU, ruling)
+    assert await record.status() == before
+    await record.gf.decide(
+        record.case_no, "decide-objection", ECONOMY_BUREAU, ruling | {"evidence": "2026年抽查核查记录"}
+    )
+    [decided] = await record.events("ObjectionDecided")
+    assert (decided["evidence"], decided["decided_by"]) == ("2026年抽查核查记录", "北京市经济和信息化局")
+    await record.gf.decide(
+        record.case_no,
+        "repair",
+        OFFICER,
+        {"breach_id": "E2", "shortening_months": 2, "means": "作出信用承诺并完成整改"},
+    )
+    notices = {
+        row["step"]: (row["template"], row["body"])
+        for row in await db_pool.fetch(
+            "SELECT step, template, body FROM notices WHERE case_no=$1", record.case_no
+        )
+    }
+    assert notices["entry-E1"][0] == "credit_entry_recorded"
+    assert "公示期3个月" in notices["entry-E1"][1]
+    assert notices["entry-E2"][0] == "credit_entry_recorded"
+    assert "按严重违诺失信情节处理" in notices["entry-E2"][1] and "公示期6个月" in notices["entry-E2"][1]
+    template, body = notices["objection-E1"]
+    assert template == "credit_objection_decided"
+    assert "异议不成立" in body and "所依据的证据：2026年抽查核查记录" in body
+    assert body.rstrip().splitlines()[-2] == "北京市经济和信息化局"
+    assert notices["repair-E2"][0] == "credit_repaired" and "公示期缩短2个月" in notices["repair-E2"][1]

@@ -18,7 +18,7 @@ from domain.credit import CreditSubject
 from domain.spot_check import Candidate, DrawInput, SpotCheckRound, draw
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.helpers import beijing, wait_for_status
+from tests.helpers import beijing, nth_working_day_after, wait_for_status
 from tests.workflows.test_credit_record import fresh_uscc
 from workers.settings import Settings
 
@@ -114,9 +114,12 @@ async def test_a_round_draws_checks_within_3_months_and_acts_on_each_outcome(
     )
     await decide(entities[1], "record-rectification", {"rectified": True, "notes": "已补正"})
     await decide(entities[2], "record-rectification", {"rectified": False, "notes": "仍不符合条件"})
-    # entities[4] lets its rectification date pass: revoked, a severe breach.
+    # entities[4] lets its rectification date pass: revoked, a severe breach. A party's period
+    # that ends on a rest day runs to the next working day (民法典 第二百零三条): the first
+    # working day on or after today + 15, counted one by one; the day after it, it has passed.
+    last_day = nth_working_day_after(today + timedelta(days=14), 1)
     await time_skipping_env.sleep(
-        beijing(today + timedelta(days=16), 1) - await time_skipping_env.get_current_time()
+        beijing(last_day + timedelta(days=1), 1) - await time_skipping_env.get_current_time()
     )
 
     final = await wait_for_status(gf, case_no, lambda s: s.outcome == "published")
@@ -223,6 +226,12 @@ async def test_a_general_breach_that_is_the_second_within_a_year_is_revoked_not_
         ("general", "general", 1),
         ("general", "severe", 6),
     ]
+    # 四(二): a severe entry is published at least 6 months: from the finding (today) to the
+    # same day number 6 months on (or that month's last day), worked out by hand.
+    year, month = (today.year, today.month + 6) if today.month <= 6 else (today.year + 1, today.month - 6)
+    six_months_on = date(year, month, min(today.day, calendar.monthrange(year, month)[1]))
+    assert recorded[1]["found_on"] == today.isoformat()
+    assert recorded[1]["publicity_ends"] == six_months_on.isoformat()
     async with db_pool.acquire() as conn:
         register = await look_up(conn, "京拍2026-0201")
     assert register is not None and register["status"] == "revoked"
