@@ -394,6 +394,35 @@ def appeal_body(original: ReceivingBody) -> ReceivingBody | None:
     return ReceivingBody(level="municipal") if original.level == "district" else None
 
 
+class OriginalCase(Record):
+    """第十七条: what the read model knows of the case an appeal names."""
+
+    case_no: str
+    body: Literal["municipal", "district"]
+    district: District | None = None
+    stage: str
+    ground: int | None = None
+
+
+def appeal_problem(original_case_no: str, original: OriginalCase | None) -> str | None:
+    """第十七条: an appeal is against a decision not to accept (第十一条) or a result (第十五条)
+    of a receiving body below: the original case exists and has ended in one of them."""
+    if original is None:
+        return f"原投诉事项（{original_case_no}）不存在"
+    if original.stage != "closed" or original.ground is None:
+        return f"原投诉事项（{original_case_no}）尚未作出不予受理决定或者投诉处理结果"
+    return None
+
+
+def appeal_referral(original: OriginalCase | None) -> str | None:
+    """第十七条, 第四条第二款: above the municipal body is the national centre, outside this
+    system: an appeal of a municipal case is referred there (None: this body takes it)."""
+    if original is None:
+        return None
+    body = ReceivingBody(level=original.body, district=original.district)
+    return NATIONAL_CENTRE if appeal_body(body) is None else None
+
+
 # -- decisions -----------------------------------------------------------------------------------
 
 
@@ -498,16 +527,50 @@ class NotifyResult(Record):
     result: Text = Field(min_length=1)
 
 
+class AddDepartment(Record):
+    """第十二条(三): a department found to be involved after acceptance; the body's 5 working
+    days to write to it count from the day it is added."""
+
+    department: Name = Field(min_length=1)
+    reason: Text = Field(min_length=1, description="why the handling involves it")
+
+
+class ExcuseAbsence(Record):
+    """第十五条(六): the complainant did not take part for a good reason (正当理由): recorded,
+    and the 30 days stop; the next contact starts them afresh."""
+
+    reason: Text = Field(min_length=1, description="the good reason, as the complainant gave it")
+
+
+class ReportNonPerformance(Record):
+    """第十四条第二款: the complainant reports that the respondent does not perform the
+    settlement; handled under 《外商投资法实施条例》第四十一条: the handling goes on."""
+
+    summary: Text = Field(min_length=1, description="what the respondent has not performed")
+
+
+class ReportUnfinished(Record):
+    """第十六条: a year after acceptance and not terminated, the coordinating body, with the
+    receiving body, reports the situation to the government at the same level, with
+    suggestions."""
+
+    situation: Text = Field(min_length=1, description="有关情况")
+    suggestions: Text = Field(min_length=1, description="有关工作建议")
+
+
 RECEPTION = frozenset({"receiving-officer"})
 OFFICER = frozenset({"handling-officer"})
 HEAD = frozenset({"head-of-body"})
+COORDINATOR = frozenset({"coordinating-officer"})
+"""第十六条: the coordinating body (北京市商务局) reports, jointly with the receiving body."""
 PARTICIPATION_ROLES = frozenset({"handling-officer"})
 
 DECISIONS: dict[str, DecisionRule] = {
     "request-supplement": DecisionRule(frozenset({INCOMPLETE}), RECEPTION, RequestSupplement),
     "supplement": DecisionRule(frozenset({SUPPLEMENTING}), RECEPTION, Supplement),
     "accept": DecisionRule(frozenset({REVIEWING}), RECEPTION, Accept),
-    "not-accept": DecisionRule(frozenset({REVIEWING}), RECEPTION, NotAccept),
+    # 第十一条: a ground other than (四) does not wait for complete materials (第十二条(一)).
+    "not-accept": DecisionRule(frozenset({INCOMPLETE, SUPPLEMENTING, REVIEWING}), RECEPTION, NotAccept),
     "send-letter": DecisionRule(frozenset({HANDLING_STAGE}), OFFICER, SendLetter),
     "department-reply": DecisionRule(frozenset({HANDLING_STAGE}), OFFICER, DepartmentReply),
     "department-progress": DecisionRule(frozenset({HANDLING_STAGE}), OFFICER, DepartmentProgress),
@@ -519,6 +582,10 @@ DECISIONS: dict[str, DecisionRule] = {
     "terminate": DecisionRule(frozenset({HANDLING_STAGE}), OFFICER, Terminate),
     "deemed-withdrawn": DecisionRule(frozenset({HANDLING_STAGE}), OFFICER, DeemedWithdrawn),
     "notify-result": DecisionRule(frozenset({TERMINATED}), OFFICER, NotifyResult),
+    "add-department": DecisionRule(frozenset({HANDLING_STAGE}), OFFICER, AddDepartment),
+    "excuse-absence": DecisionRule(frozenset({HANDLING_STAGE}), OFFICER, ExcuseAbsence),
+    "report-non-performance": DecisionRule(frozenset({HANDLING_STAGE}), OFFICER, ReportNonPerformance),
+    "report-unfinished": DecisionRule(frozenset({HANDLING_STAGE}), COORDINATOR, ReportUnfinished),
 }
 
 
@@ -579,6 +646,47 @@ class ComplaintTerminated(Record):
 
 class AppealLodged(Record):
     original_case_no: str
+
+
+class DepartmentAdded(Record):
+    """第十二条(三): a department found to be involved after acceptance."""
+
+    department: str
+    reason: str
+
+
+class AbsenceExcused(Record):
+    """第十五条(六): the complainant's absence had a good reason; the 30 days stopped."""
+
+    reason: str
+
+
+class NonPerformanceReported(Record):
+    """第十四条第二款: the respondent does not perform the settlement; the settlement no longer
+    resolves the complaint and the handling goes on (实施条例第四十一条)."""
+
+    summary: str
+
+
+class UnfinishedReported(Record):
+    """第十六条: the joint report on a case a year old and not terminated."""
+
+    coordinating_body: str
+    receiving_body: str
+    government: str
+    situation: str
+    suggestions: str
+
+
+class AppealChecked(Record):
+    """第十七条: what the original case shows; `problem` says why the appeal cannot be
+    accepted as such, `referral` where it goes instead."""
+
+    original_case_no: str
+    original_body: str | None
+    original_outcome: str | None
+    problem: str | None
+    referral: str | None
 
 
 # -- 第十九条: reports -------------------------------------------------------------------------------

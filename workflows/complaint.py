@@ -4,12 +4,14 @@
 Queries and updates: those of CaseWorkflow (`status`, `decide`, `replan_clocks`).
 Decisions (domain.complaint.DECISIONS): request-supplement, supplement, accept,
 not-accept (receiving officer); send-letter, department-reply, department-progress,
-record-step, contact, participation, resolve, terminate, deemed-withdrawn, notify-result
-(handling officer); extend (head of the body).
+record-step, contact, participation, resolve, terminate, deemed-withdrawn, notify-result,
+add-department, excuse-absence, report-non-performance (handling officer); extend (head of
+the body); report-unfinished (the coordinating body's officer, 第十六条).
 
 Clocks: supplement-notice (第十条, 7 WD from receipt), supplement (第十条, 15 WD from the
 notice; binds the complainant), acceptance (第十二条(一), 7 WD from complete materials),
 handling (第十二条(二), 60 WD from acceptance, extendable), letters (第十二条(三), 5 WD),
+letters:<department> (第十二条(三), 5 WD from the day a department is added after acceptance),
 reply:<department> (第十二条(三), 30 WD from receipt of the letter), participation
 (第十五条(六), 30 days from a contact, reset by participation), one-year (第十六条),
 result-notice (第十五条, 3 WD from termination).
@@ -17,7 +19,7 @@ result-notice (第十五条, 3 WD from termination).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -28,9 +30,19 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import SYSTEM, Actor, CaseStatus
     from domain.clocks import ClockPlan, Period, Unit
     from domain.errors import ClockStateError, InvalidInputError
+    from domain.reads import ComplaintList, ReadRequest
+
+with workflow.unsafe.imports_passed_through():
+    from activities.reads import ReadActivities
 
 from workflows.core import CaseWorkflow
 from workflows.decisions import decision, guard
+
+NOT_ACCEPT_BEFORE_COMPLETE = "complaint-not-accept-before-complete-materials"
+"""第十一条: not accepted on a ground other than (四) while the materials are incomplete."""
+APPEAL_CHECKS_ORIGINAL = "complaint-appeal-checks-original-case"
+"""第十七条: an appeal looks the original case up before it is registered."""
+READ_TIMEOUT = timedelta(seconds=30)
 
 
 @workflow.defn(name="complaint")
@@ -46,6 +58,9 @@ class ComplaintWorkflow(CaseWorkflow):
         self.departments_due: set[str] = set()
         self.letters_sent: set[str] = set()
         self.termination: rules.ComplaintTerminated | None = None
+        self.settlement_binding = False  # 第十四条: a settlement recorded and not reported unperformed
+        self.settlement_unperformed = False  # reported, and no way of handling recorded since
+        self.appeal: rules.AppealChecked | None = None
 
     # -- the run ------------------------------------------------------------------------------
 
@@ -73,12 +88,26 @@ class ComplaintWorkflow(CaseWorkflow):
             ),
         )
         if filing.appeal_of:
+            if workflow.patched(APPEAL_CHECKS_ORIGINAL):
+                self.appeal = await self._check_appeal(filing.appeal_of)
+            if self.appeal is not None and self.appeal.referral is not None:
+                # 第十七条: above the municipal body is the national centre: told, not taken.
+                await self._not_accept(
+                    rules.NonAcceptanceGround.OTHER_BODY,
+                    self.appeal.problem or "",
+                    SYSTEM,
+                    referral=self.appeal.referral,
+                )
+                self.case_ready()
+                await workflow.wait_condition(lambda: self.outcome is not None)
+                return await self.finish()
             await self._lodge_appeal(filing)
         if self.missing:
             await self._start(rules.SUPPLEMENT_NOTICE, started_on=filing.received_on)
             self.case_ready()
             await workflow.wait_condition(lambda: self.stage != rules.INCOMPLETE)
-            supplemented = await self.clocks.wait(
+            # Not accepted before the notice (第十一条, not (四)): no supplement clock to wait for.
+            supplemented = rules.SUPPLEMENT.name not in self.clocks.clocks or await self.clocks.wait(
                 rules.SUPPLEMENT.name, lambda: self.stage != rules.SUPPLEMENTING
             )
             if not supplemented:  # 第十一条(四): nothing came within the 15 working days
@@ -117,6 +146,48 @@ class ComplaintWorkflow(CaseWorkflow):
         if not (payload.items or self.missing):
             raise InvalidInputError("request-supplement: the materials lack nothing to supplement")
 
+    @guard("not-accept")
+    def _ground_open_at_this_stage(self, payload: rules.NotAccept, actor: Actor) -> None:
+        """第十一条(四) needs a 补正通知 and the supplement (第十条): before complete materials,
+        only the other grounds refuse a complaint (第十二条(一) does not make them wait)."""
+        if self.stage != rules.REVIEWING and payload.ground is rules.NonAcceptanceGround.STILL_INCOMPLETE:
+            raise InvalidInputError(
+                "ground 4: 第十一条第（四）项 applies only after the 补正通知 and the supplement "
+                "(第十条); the case decides it itself when the supplement lapses or is still incomplete"
+            )
+
+    @guard("accept")
+    def _appeal_admissible(self, payload: rules.Accept, actor: Actor) -> None:
+        if self.appeal is not None and self.appeal.problem is not None:
+            raise InvalidInputError(
+                f"第十七条: {self.appeal.problem}；不能作为逐级投诉受理 (not-accept it, with the reason)"
+            )
+
+    @guard("add-department")
+    def _department_new(self, payload: rules.AddDepartment, actor: Actor) -> None:
+        named = self.departments_due | self.letters_sent
+        if payload.department in named or _letters_clock(payload.department) in self.clocks.clocks:
+            raise ClockStateError(f"{payload.department} is already involved in the handling")
+
+    @guard("excuse-absence")
+    def _absence_awaited(self, payload: rules.ExcuseAbsence, actor: Actor) -> None:
+        clock = self.clocks.clocks.get(rules.PARTICIPATION.name)
+        if clock is None or not clock.outstanding:
+            raise ClockStateError("the complainant was not contacted: no absence to excuse")
+
+    @guard("report-non-performance")
+    def _settlement_binding(self, payload: rules.ReportNonPerformance, actor: Actor) -> None:
+        if not self.settlement_binding:
+            raise InvalidInputError("第十四条: no settlement agreement is recorded to be performed")
+
+    @guard("report-unfinished")
+    def _year_passed(self, payload: rules.ReportUnfinished, actor: Actor) -> None:
+        clock = self.clocks.clocks.get(rules.ONE_YEAR.name)
+        if clock is None or clock.state != "breached":
+            raise ClockStateError("第十六条: the year since acceptance has not passed")
+        if any(e.type == "UnfinishedReported" for e in self.history):
+            raise InvalidInputError("第十六条: the case has already been reported")
+
     @guard("send-letter")
     def _department_free(self, payload: rules.SendLetter, actor: Actor) -> None:
         awaited = self._awaited_from(payload.department)
@@ -153,6 +224,12 @@ class ComplaintWorkflow(CaseWorkflow):
         lapsed = self._participation_lapsed()
         if payload.ground == rules.TerminationGround.NO_PARTICIPATION_30_DAYS and not lapsed:
             raise InvalidInputError("ground 6: 30 days since contact have not passed without participation")
+        agreed = payload.ground == rules.TerminationGround.AGREED_AFTER_COORDINATION
+        if agreed and self.settlement_unperformed:
+            raise InvalidInputError(
+                "ground 1: the respondent has not performed the settlement (第十四条); record how the "
+                "handling went on (resolve) before the complainant agrees to end it"
+            )
 
     @decision("request-supplement")
     async def _request_supplement(self, payload: rules.RequestSupplement, actor: Actor) -> None:
@@ -201,7 +278,15 @@ class ComplaintWorkflow(CaseWorkflow):
 
     @decision("not-accept")
     async def _not_accept_decision(self, payload: rules.NotAccept, actor: Actor) -> None:
-        await self.clocks.complete(rules.ACCEPTANCE.name, actor)
+        # The body's answer to the complaint, in whichever period it was due: the 补正通知's
+        # (incomplete), the supplement's (which no longer binds anyone), or the acceptance's.
+        awaiting = {
+            rules.INCOMPLETE: rules.SUPPLEMENT_NOTICE.name,
+            rules.SUPPLEMENTING: rules.SUPPLEMENT.name,
+        }.get(self.stage, rules.ACCEPTANCE.name)
+        if awaiting != rules.ACCEPTANCE.name:
+            workflow.patched(NOT_ACCEPT_BEFORE_COMPLETE)
+        await self.clocks.complete(awaiting, actor)
         await self._not_accept(payload.ground, payload.explanation, actor)
 
     @decision("send-letter")
@@ -230,6 +315,16 @@ class ComplaintWorkflow(CaseWorkflow):
         if self.departments_due and self.departments_due <= self.letters_sent:
             self.departments_due = set()
             await self.clocks.complete(rules.LETTERS.name, actor)
+        added = self.clocks.clocks.get(_letters_clock(payload.department))
+        if added is not None and added.outstanding:  # a department added after acceptance
+            await self.clocks.complete(added.name, actor)
+
+    @decision("add-department")
+    async def _add_department(self, payload: rules.AddDepartment, actor: Actor) -> None:
+        """第十二条(三): the letter to a department found later is due 5 working days from the
+        day it was found, on a clock of its own."""
+        await self.record(actor, rules.DepartmentAdded(department=payload.department, reason=payload.reason))
+        await self._start(rules.LETTERS.named(_letters_clock(payload.department)), started_on=self.act_date())
 
     def _awaited_from(self, department: str) -> str | None:
         """The clock of what a department still owes the body: its reply to a letter (第十二条(三),
@@ -293,12 +388,64 @@ class ComplaintWorkflow(CaseWorkflow):
         await self.clocks.complete(rules.PARTICIPATION.name, actor)
         await self.record(actor, rules.HandlingStepRecorded(step="participation", summary=payload.summary))
 
+    @decision("excuse-absence")
+    async def _excuse_absence(self, payload: rules.ExcuseAbsence, actor: Actor) -> None:
+        """第十五条(六): only 30 days without a good reason end the handling; an excused absence
+        stops the count, and the next contact starts it again."""
+        await self.clocks.complete(rules.PARTICIPATION.name, actor)
+        await self.record(actor, rules.AbsenceExcused(reason=payload.reason))
+
+    @decision("report-non-performance")
+    async def _report_non_performance(self, payload: rules.ReportNonPerformance, actor: Actor) -> None:
+        """第十四条第二款: the settlement is not performed: recorded, the coordinating body is told
+        (实施条例第四十一条), and the handling goes on until another way is recorded."""
+        self.settlement_binding = False
+        self.settlement_unperformed = True
+        await self.record(actor, rules.NonPerformanceReported(summary=payload.summary))
+        filing = self._filing()
+        await self.issue_notice(
+            "non-performance",
+            "complaint_non_performance",
+            rules.COORDINATING_BODY,
+            {
+                "complainant": rules.complainant_label(filing),
+                "received_on": filing.received_on,
+                "body": filing.receiving_body.name,
+                "summary": payload.summary,
+                "coordinating_body": rules.COORDINATING_BODY,
+            },
+            actor=actor,
+        )
+
+    @decision("report-unfinished")
+    async def _report_unfinished(self, payload: rules.ReportUnfinished, actor: Actor) -> None:
+        """第十六条: the coordinating body, jointly with the receiving body, reports to the
+        government at the same level, with suggestions."""
+        filing = self._filing()
+        report = rules.UnfinishedReported(
+            coordinating_body=rules.COORDINATING_BODY,
+            receiving_body=filing.receiving_body.name,
+            government=filing.receiving_body.government,
+            situation=payload.situation,
+            suggestions=payload.suggestions,
+        )
+        await self.record(actor, report)
+        await self.issue_notice(
+            "unfinished-report",
+            "complaint_unfinished_report",
+            report.government,
+            {**report.model_dump(), "received_on": filing.received_on, "kind": filing.kind.value},
+            actor=actor,
+        )
+
     @decision("extend")
     async def _extend(self, payload: rules.ExtendHandling, actor: Actor) -> None:
         await self.clocks.extend(rules.HANDLING.name, payload.new_length, payload.reason, actor.id, actor)
 
     @decision("resolve")
     async def _resolve(self, payload: rules.Resolve, actor: Actor) -> None:
+        self.settlement_binding = self.settlement_binding or payload.way == "settlement"
+        self.settlement_unperformed = False
         await self.record(
             actor,
             rules.ComplaintResolved(
@@ -342,10 +489,16 @@ class ComplaintWorkflow(CaseWorkflow):
 
     # -- steps shared by several decisions ----------------------------------------------------
 
-    async def _not_accept(self, ground: rules.NonAcceptanceGround, explanation: str, actor: Actor) -> None:
+    async def _not_accept(
+        self,
+        ground: rules.NonAcceptanceGround,
+        explanation: str,
+        actor: Actor,
+        *,
+        referral: str | None = None,
+    ) -> None:
         filing = self._filing()
-        referral = None
-        if ground is rules.NonAcceptanceGround.OTHER_BODY:  # 第十二条(一): say where to go
+        if referral is None and ground is rules.NonAcceptanceGround.OTHER_BODY:  # 第十二条(一): where to go
             referral = rules.jurisdiction_problem(filing) or rules.competent_body(filing).name
         await self.record(
             actor,
@@ -380,6 +533,37 @@ class ComplaintWorkflow(CaseWorkflow):
         await self.record(actor, self.termination)
         await self._start(rules.RESULT_NOTICE)
         await self.change_stage(rules.TERMINATED, actor)
+
+    async def _check_appeal(self, original_case_no: str) -> rules.AppealChecked:
+        """第十七条: the original case, as the complaints read model has it."""
+        answer = await self.run_activity(
+            ReadActivities.read, ReadRequest(query=ComplaintList()), start_to_close=READ_TIMEOUT
+        )
+        row = next((r for r in answer.value if r["case_no"] == original_case_no), None)
+        original = (
+            None
+            if row is None
+            else rules.OriginalCase(
+                case_no=row["case_no"],
+                body=row["body"],
+                district=row["district"],
+                stage=row["stage"],
+                ground=row["ground"],
+            )
+        )
+        referral = rules.appeal_referral(original)
+        problem = rules.appeal_problem(original_case_no, original)
+        if referral is not None:
+            problem = f"原投诉事项（{original_case_no}）由{rules.MUNICIPAL_BODY}办理，其上级为{referral}"
+        checked = rules.AppealChecked(
+            original_case_no=original_case_no,
+            original_body=None if original is None else original.body,
+            original_outcome=None if original is None else original.stage,
+            problem=problem,
+            referral=referral,
+        )
+        await self.record(SYSTEM, checked)
+        return checked
 
     async def _lodge_appeal(self, filing: rules.ComplaintFiling) -> None:
         """第十七条: the complaint on the original matter, brought to the next higher body."""
@@ -421,6 +605,11 @@ class ComplaintWorkflow(CaseWorkflow):
 def _reply_clock(department: str) -> str:
     """第十二条(三): the department's 30 working days to reply to the body's letter."""
     return f"{rules.REPLY.name}:{department}"
+
+
+def _letters_clock(department: str) -> str:
+    """第十二条(三): the body's 5 working days to write to a department added after acceptance."""
+    return f"{rules.LETTERS.name}:{department}"
 
 
 def _planned_clock(department: str) -> str:

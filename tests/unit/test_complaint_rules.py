@@ -133,3 +133,17 @@ def test_the_municipal_report_is_due_on_the_seventh_working_day_of_the_odd_month
 
 def test_the_date_the_complaint_was_made_is_a_required_particular() -> None:
     assert missing_particulars(filing(dated_on=None)) == ["提出投诉的日期"]
+
+
+def test_17_an_appeal_goes_above_the_body_that_decided_the_original_case() -> None:
+    """第十七条: 逐级向上级投诉机构 — above a district body the municipal body; above the
+    municipal body the 全国外商投资企业投诉中心 (第四条第二款), outside this system."""
+    from domain.complaint import NATIONAL_CENTRE, OriginalCase, appeal_problem, appeal_referral
+
+    district = OriginalCase(case_no="C1", body="district", district="chaoyang", stage="closed", ground=5)
+    municipal = OriginalCase(case_no="C2", body="municipal", stage="closed", ground=1)
+    open_case = OriginalCase(case_no="C3", body="district", district="chaoyang", stage="handling")
+    assert (appeal_referral(district), appeal_problem("C1", district)) == (None, None)
+    assert appeal_referral(municipal) == NATIONAL_CENTRE
+    assert appeal_problem("C3", open_case) == "原投诉事项（C3）尚未作出不予受理决定或者投诉处理结果"
+    assert appeal_problem("C4", None) == "原投诉事项（C4）不存在"

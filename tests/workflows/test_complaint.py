@@ -101,7 +101,9 @@ async def file_complaint(
             document["received_on"] = received_on.isoformat() if received_on else None
         ref = await gf.start_case("complaint", ComplaintFiling.model_validate(document))
         started.append(ref.case_no)
-        await wait_for_status(gf, ref.case_no, lambda s: any(e.type == "ClockStarted" for e in s.history))
+        # Opened: its first clock started, or (an appeal referred to the national centre) closed.
+        opened = {"ClockStarted", "CaseClosed"}
+        await wait_for_status(gf, ref.case_no, lambda s: any(e.type in opened for e in s.history))
         return Complaint(time_skipping_env, gf, db_pool, ref.case_no)
 
     yield file
