@@ -44,6 +44,10 @@ from tests.helpers import (
     member_token,
     wait_until_opened,
 )
+from tests.histories.record_complaint import record_complaint
+from tests.histories.record_ecommerce_titles import record_ecommerce_titles
+from tests.histories.record_permit import record_permit
+from tests.histories.record_subsidy import record_subsidy as record_subsidy_gazette
 from workers.codec import development_data_converter, plaintext_history
 from workers.devstack import installed_binary
 from workers.identity import DevIdentityProvider, ensure_dev_ballot_key
@@ -98,6 +102,12 @@ async def record() -> None:
         titles.append(await record_subsidy(env, gf))
         titles.append(await record_ecommerce(gf))
         titles.append(await record_acts_dated(env, gf))
+        gazette = [  # the paths of the gazette-fidelity work (issue 14)
+            *await record_permit(env, gf),
+            *await record_complaint(env, gf),
+            *await record_ecommerce_titles(env, gf),
+            *await record_subsidy_gazette(env, gf),  # last: it moves the clock to December and January
+        ]
         intake = ("case-intake__demo-claimed-locally", intake_id(settings.task_queue, "DEMO"))
         await gf.act(
             LoadSchedule(document=example("calendar", "2027-example"), source="2027-example.json"),
@@ -116,6 +126,7 @@ async def record() -> None:
             *titles,
             intake,
             *reads,
+            *gazette,
         ):
             target = HERE / f"{name}.json"
             if target.exists():  # kept histories are never re-recorded: add, don't replace
@@ -198,8 +209,8 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
     await gf.decide(
         credit.case_no,
         "object",
-        Actor(role="applicant", id="a"),
-        {"breach_id": "B1", "reasons": "异议"},
+        Actor(role="applicant", id="91110105MA01FDQ8KY"),  # the company itself (its own record)
+        {"breach_id": "B1", "reasons": "异议", "evidence": "整改完成证明"},
         request_id="o1",
     )
     permit = await gf.start_case(
