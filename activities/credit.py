@@ -17,6 +17,7 @@ from temporalio import activity
 from temporalio.client import Client, WorkflowHandle, WorkflowQueryFailedError, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
 
 from activities.boundary import from_application_error, to_application_error, translate_activity_errors
 from activities.db.read_models.credit import barring_entries
@@ -31,6 +32,7 @@ from domain.credit import (
 )
 from domain.errors import CaseOpeningError, DuplicateRequestError
 from domain.models import Record
+from domain.permit import SpotCheckResult
 
 
 class CreditGate(Record):
@@ -96,6 +98,15 @@ class BreachGraded(Record):
     grade: str
 
 
+class TellPermitCase(Record):
+    permit_case_no: str
+    result: SpotCheckResult
+
+
+SPOT_CHECK_SERVICE = Actor(role="inspector", id="spot-check")
+"""The round's actor on the permit cases it reports to (signed with the workers' service key)."""
+
+
 class CreditReporting:
     """Writes findings into the applicant's credit record workflow (`CRED-<USCC>`), starting it
     if it does not exist. Idempotent: the breach id is the request id of the decision."""
@@ -120,6 +131,37 @@ class CreditReporting:
             "breach_grade", report.breach_id, result_type=str
         )
         return BreachGraded(case_no=case_no, breach_id=report.breach_id, grade=grade)
+
+    @activity.defn(name="tell_permit_case")
+    @translate_activity_errors
+    async def tell_permit_case(self, told: TellPermitCase) -> str:
+        """三(一): report a round's result to the permit case of the certificate, as the signed
+        decision `report-spot-check` of `inspector:spot-check`. Answers what became of it:
+        `told`, or why the case did not take it (no such case; a case decided before permit
+        cases waited for their check; ended): the round goes on either way."""
+        request = DecisionRequest(
+            request_id=f"spot-check-{told.result.spot_check_case_no}",
+            decision="report-spot-check",
+            actor=SPOT_CHECK_SERVICE,
+            payload=told.result.model_dump(mode="json"),
+        )
+        handle = self._client.get_workflow_handle(told.permit_case_no)
+        try:
+            await handle.execute_update("decide", request, result_type=DecisionAccepted)
+        except WorkflowUpdateFailedError as error:
+            refusal = from_application_error(error)
+            if isinstance(refusal, DuplicateRequestError):  # an earlier attempt's answer was lost
+                return "told"
+            if isinstance(refusal, CaseOpeningError):  # soon
+                raise ApplicationError(refusal.message, type=refusal.code) from None
+            if refusal is not None:
+                return f"not told: {refusal.message}"
+            raise
+        except RPCError as error:
+            if error.status is RPCStatusCode.NOT_FOUND:  # no such case, or it has ended
+                return f"not told: {error.message}"
+            raise
+        return "told"
 
     @staticmethod
     async def _holds(handle: WorkflowHandle[Any, Any], breach_id: str) -> bool:

@@ -35,7 +35,7 @@ from domain.calendar import add_months
 from domain.case import CaseOpening, DecisionRule
 from domain.clocks import Period, PeriodKind, Unit
 from domain.demo import MAX_MATERIALS, Enterprise
-from domain.inputs import Name, Text
+from domain.inputs import Identifier, Name, Text
 from domain.models import Record
 
 PROCEDURE = "auction-permit"
@@ -175,9 +175,22 @@ class FormalReview(Record):
         return self
 
 
+class SpotCheckResult(Record):
+    """三(一): a spot-check round's result for this case's certificate, reported to the permit
+    case as the decision `report-spot-check` (signed, as every decision is)."""
+
+    spot_check_case_no: Identifier
+    certificate_no: Name = Field(min_length=1)
+    result: Text = Field(min_length=1)
+    drawn: bool = True
+
+
 DISTRICT = frozenset({"district-officer"})
 WINDOW = frozenset({"window-officer"})
 REVIEWER = frozenset({"reviewer"})
+INSPECTOR = frozenset({"inspector"})
+"""Who reports a spot check's result to the permit case: the round (signed with the workers'
+service key as `inspector:spot-check`), or an inspector by hand."""
 
 DECISIONS: dict[str, DecisionRule] = {
     "district-consent": DecisionRule(frozenset({DISTRICT_REVIEW}), DISTRICT, DistrictConsent),
@@ -185,6 +198,7 @@ DECISIONS: dict[str, DecisionRule] = {
     "grant": DecisionRule(frozenset({REVIEWING}), REVIEWER, Grant),
     "refuse": DecisionRule(frozenset({REVIEWING}), REVIEWER, Refuse),
     "formal-review": DecisionRule(frozenset({FORMAL_REVIEW}), WINDOW, FormalReview),
+    "report-spot-check": DecisionRule(frozenset({AWAITING_SPOT_CHECK}), INSPECTOR, SpotCheckResult),
 }
 
 
@@ -213,15 +227,6 @@ class SpotCheckReported(Record):
     certificate_no: str
     result: str
     drawn: bool
-
-
-class SpotCheckResult(Record):
-    """What a spot-check round tells the permit case it checked (signal `spot_check_concluded`)."""
-
-    spot_check_case_no: str
-    certificate_no: str
-    result: str
-    drawn: bool = True
 
 
 class PermitDecided(Record):

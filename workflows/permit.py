@@ -8,9 +8,10 @@ commitment-route case opens with the bureau's one-time written 告知 (一). An 
 credit gate bars from the commitment route (国办发〔2020〕42号: an unrepaired severe entry) is
 moved to the general route at once and told why.
 
-Signal `spot_check_concluded(SpotCheckResult)`: a spot-check round's result for this case's
-certificate. A granted commitment decision waits for it in stage `awaiting-spot-check` (三(一));
-the case then closes with the decision's outcome.
+Decision `report-spot-check` (SpotCheckResult): a spot-check round's result for this case's
+certificate, sent by the round signed with the workers' service key (or by an inspector). A
+granted commitment decision waits for it in stage `awaiting-spot-check` (三(一)); the case then
+closes with the decision's outcome.
 Clocks: review (二(一), 9 working days from acceptance); spot-check (三(一), 3 months from a
 granted commitment decision, escalated to the supervising body when it passes unchecked).
 """
@@ -28,9 +29,10 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import local_date
     from domain.case import SYSTEM, Actor, CaseStatus
     from domain.credit import COMMITMENT_BAR_BASIS
+    from domain.errors import InvalidInputError
 
 from workflows.core import CaseWorkflow
-from workflows.decisions import decision
+from workflows.decisions import decision, guard
 
 GATE_BASIS = "permit-credit-gate-names-its-basis"
 """国办发〔2020〕42号: the route-changed notice names the basis and the entry."""
@@ -109,27 +111,30 @@ class AuctionPermitWorkflow(CaseWorkflow):
         await workflow.wait_condition(lambda: self.outcome is not None)
         return await self.finish()
 
-    @workflow.signal(name="spot_check_concluded")
-    async def spot_check_concluded(self, result: rules.SpotCheckResult) -> None:
-        """三(一): a spot-check round's result for this certificate ends the wait for it. A
-        result for another certificate, or for a case not waiting, changes nothing."""
-        if self.stage != rules.AWAITING_SPOT_CHECK or self.outcome is not None:
-            workflow.logger.warning("spot check result for a case not awaiting one: %s", result)
-            return
-        if result.certificate_no != self.certificate_no:
-            workflow.logger.warning("spot check result for another certificate: %s", result)
-            return
-        await self.clocks.complete(rules.SPOT_CHECK_WINDOW.name, SYSTEM)
+    @guard("report-spot-check")
+    def _the_certificate_checked(self, payload: rules.SpotCheckResult, actor: Actor) -> None:
+        """三(一): the result is this case's certificate's."""
+        if payload.certificate_no != self.certificate_no:
+            raise InvalidInputError(
+                f"certificate_no: 本案的证书是{self.certificate_no}，不是{payload.certificate_no}"
+                "（the result is for another certificate）"
+            )
+
+    @decision("report-spot-check")
+    async def _report_spot_check(self, payload: rules.SpotCheckResult, actor: Actor) -> None:
+        """三(一): a spot-check round's result for this certificate (or that the draw passed it
+        over) ends the wait for it: the window is met, or completed late once escalated."""
+        await self.clocks.complete(rules.SPOT_CHECK_WINDOW.name, actor)
         await self.record(
-            SYSTEM,
+            actor,
             rules.SpotCheckReported(
-                spot_check_case_no=result.spot_check_case_no,
-                certificate_no=result.certificate_no,
-                result=result.result,
-                drawn=result.drawn,
+                spot_check_case_no=payload.spot_check_case_no,
+                certificate_no=payload.certificate_no,
+                result=payload.result,
+                drawn=payload.drawn,
             ),
         )
-        await self.close(self.decided_outcome or "granted", SYSTEM)
+        await self.close(self.decided_outcome or "granted", actor)
 
     @decision("district-consent")
     async def _district_consent(self, payload: rules.DistrictConsent, actor: Actor) -> None:

@@ -11,9 +11,10 @@ breach). Every breach reaches the applicant's credit record, which answers the g
 handles it as (四(一)): a general breach that is the second within a year is severe there, and
 the round revokes instead of ordering rectification. The results are published.
 
-Each candidate's permit case (`permit_case_no`) is told by signal `spot_check_concluded`: a
-drawn one when its finding is recorded, one not drawn when the draw is made (三(一): the
-permit case watches its 3-month window until it hears from a round).
+Each candidate's permit case (`permit_case_no`) is told by the decision `report-spot-check`,
+signed with the workers' service key (activity `tell_permit_case`): a drawn one when its finding
+is recorded, one not drawn when the draw is made (三(一): the permit case watches its 3-month
+window until it hears from a round).
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ from datetime import timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import FailureError
 
 with workflow.unsafe.imports_passed_through():
-    from activities.credit import CreditReporting, ReportBreach
+    from activities.credit import CreditReporting, ReportBreach, TellPermitCase
     from domain import spot_check as rules
     from domain.calendar import local_date
     from domain.case import SYSTEM, Actor, CaseStatus
@@ -256,19 +256,20 @@ class SpotCheckWorkflow(CaseWorkflow):
         case decided before permit cases waited for their check (or no such case) is not
         there to hear it: noted, nothing else."""
         candidate = self._round().candidate(entity)
-        handle = workflow.get_external_workflow_handle(candidate.permit_case_no)
-        try:
-            await handle.signal(
-                "spot_check_concluded",
-                SpotCheckResult(
+        told = await self.run_activity(
+            CreditReporting.tell_permit_case,
+            TellPermitCase(
+                permit_case_no=candidate.permit_case_no,
+                result=SpotCheckResult(
                     spot_check_case_no=self.case_no,
                     certificate_no=candidate.certificate_no,
                     result=result,
                     drawn=drawn,
                 ),
-            )
-        except FailureError as error:
-            workflow.logger.info("permit case %s not told: %s", candidate.permit_case_no, error)
+            ),
+            start_to_close=timedelta(seconds=30),
+        )
+        workflow.logger.info("permit case %s: %s", candidate.permit_case_no, told)
 
     async def _notify_entity(self, entity: str, step: str, template: str, **facts: Any) -> None:
         candidate = self._round().candidate(entity)

@@ -411,3 +411,28 @@ async def test_三_一_a_spot_check_round_reports_to_each_permit_case_it_drew_or
     [told] = [e.data for e in checked.history if e.type == "SpotCheckReported"]
     assert (told["result"], told["drawn"]) == ("承诺属实", True)
     assert checked.outcome == "granted" and checked.deadlines[0].state == "met"
+
+
+async def test_三_一_only_a_signed_inspector_reports_a_spot_check_and_only_for_this_certificate(
+    apply: ApplyFor,
+) -> None:
+    """三(一): the result that ends the wait is a decision like any other: an applicant or any
+    other role cannot report it, nor can a result for another certificate; each refusal changes
+    nothing. An inspector reporting this certificate's result by hand closes the case."""
+    permit = await granted_on_commitment(apply)
+    certificate = f"BJPM-{permit.case_no}"
+    result = {"spot_check_case_no": "SPCK-2026-000001", "certificate_no": certificate, "result": "承诺属实"}
+    before = await permit.status()
+    assert before.stage == "awaiting-spot-check"
+    for who in (Actor(role="applicant", id="x"), WINDOW, REVIEWER):
+        with pytest.raises(DecisionRejectedError, match="may not take decision 'report-spot-check'"):
+            await permit.decide("report-spot-check", who, result)
+    inspector = Actor(role="inspector", id="insp-1")
+    with pytest.raises(DecisionRejectedError, match="certificate_no: 本案的证书是"):
+        await permit.decide(
+            "report-spot-check", inspector, result | {"certificate_no": "BJPM-AUCP-2026-999999"}
+        )
+    assert await permit.status() == before
+    assert await permit.decide("report-spot-check", inspector, result) == "closed"
+    after = await permit.status()
+    assert after.outcome == "granted" and after.deadlines[0].state == "met"
