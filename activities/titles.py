@@ -8,7 +8,7 @@ from temporalio import activity
 from activities.boundary import translate_activity_errors
 from activities.db import ballots
 from activities.db.case_numbers import next_serial
-from activities.db.read_models.titles import blacklist_entries
+from activities.db.read_models.titles import blacklist_entries, certificate_holder
 from domain.models import Record
 from domain.title import Tally, certificate_number
 from domain.title_eligibility import Level
@@ -60,6 +60,13 @@ class TitleActivities:
     async def close_ballot(self, order: CloseBallotBox) -> Tally:
         async with self._pool.acquire() as conn:
             return await ballots.close_box(conn, order.case_no, order.ballot_no, keys=self._keys)
+
+    @activity.defn(name="title_certificate_holder")
+    @translate_activity_errors
+    async def certificate_holder(self, certificate_no: str) -> str | None:
+        """The case that holds this certificate number in the register (None: the number is free)."""
+        async with self._pool.acquire() as conn:
+            return await certificate_holder(conn, certificate_no)
 
     @activity.defn(name="number_title_certificate")
     @translate_activity_errors

@@ -106,6 +106,14 @@ class ExamScored(Record):
     passed: bool
 
 
+class CertificateNumberTaken(Record):
+    """The ministry's number entered for this certificate is another case's in the register (a
+    typing error): nothing is issued; the case stays in its stage for the right number."""
+
+    certificate_no: str
+    held_by: str
+
+
 class ExamCertified(Record):
     certificate_no: str
     level: str

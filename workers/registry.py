@@ -125,7 +125,7 @@ def _spot_check_activities(wiring: Wiring) -> list[Any]:
     if wiring.client is None:  # a round reports breaches through the client: no client, no round
         return []
     reporting = CreditReporting(wiring.client, wiring.settings.task_queue)
-    return [reporting.report_breach, reporting.report_graded_breach]
+    return [reporting.report_breach, reporting.report_graded_breach, reporting.tell_permit_case]
 
 
 def _title_activities(wiring: Wiring) -> list[Any]:
@@ -133,7 +133,13 @@ def _title_activities(wiring: Wiring) -> list[Any]:
     from workers.identity import tally_keys
 
     titles = TitleActivities(wiring.pool, tally_keys(wiring.settings))
-    return [titles.blacklist_gate, titles.open_ballot, titles.close_ballot, titles.number_certificate]
+    return [
+        titles.blacklist_gate,
+        titles.open_ballot,
+        titles.close_ballot,
+        titles.number_certificate,
+        titles.certificate_holder,
+    ]
 
 
 def _subsidy_activities(wiring: Wiring) -> list[Any]:

@@ -17,6 +17,7 @@ from typing import Any
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
+    from activities.titles import TitleActivities
     from domain import title_exam as rules
     from domain.calendar import local_date
     from domain.case import Actor, CaseStatus
@@ -24,9 +25,11 @@ with workflow.unsafe.imports_passed_through():
     from domain.title import TitleCertified
 
 from workflows.decisions import decision, guard
-from workflows.title_common import TitleCase
+from workflows.title_common import ACTIVITY_TIMEOUT, TitleCase
 
 CERTIFICATE_REGISTERED = "title-exam-certificate-registered"
+NUMBER_CHECKED = "title-exam-certificate-number-checked"
+"""The number is looked up in the register before the certificate is issued."""
 
 
 @workflow.defn(name="title-exam")
@@ -98,6 +101,17 @@ class TitleExamWorkflow(TitleCase):
     @decision("issue-certificate")
     async def _issue_certificate(self, payload: rules.IssueCertificate, actor: Actor) -> None:
         application = self.application
+        if workflow.patched(NUMBER_CHECKED):
+            # A number the register gives another case would fail the register's append and hold
+            # the case for good: refused here, recorded, and issued again with the right number.
+            holder = await self.run_activity(
+                TitleActivities.certificate_holder, payload.certificate_no, start_to_close=ACTIVITY_TIMEOUT
+            )
+            if holder is not None and holder != self.case_no:
+                await self.record(
+                    actor, rules.CertificateNumberTaken(certificate_no=payload.certificate_no, held_by=holder)
+                )
+                return
         await self.record(
             actor,
             rules.ExamCertified(

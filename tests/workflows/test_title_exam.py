@@ -126,6 +126,26 @@ async def test_liu_yi_an_exam_certificate_is_in_the_register_and_revoked_like_a_
     assert refused.outcome == "refused: blacklisted"
 
 
+async def test_a_number_the_register_gives_another_case_is_refused_and_the_case_issues_again(
+    register: RegisterFor,
+) -> None:
+    """三: one certificate, one number: a ministry number typed that is another person's in the
+    register issues nothing (the register's append would fail and hold the case for good); the
+    case stays in `certificate` and issues with the right number."""
+    number = "26110011" + uuid.uuid4().hex[:8].upper()
+    first = await certified(register, number)
+    second = await register()
+    for step in ("check", "pay", "record-score"):
+        await second.decide(step)
+    assert await second.decide("issue-certificate", certificate_no=number) == "certificate"
+    [taken] = await second.events("CertificateNumberTaken")
+    assert (taken["certificate_no"], taken["held_by"]) == (number, first.case_no)
+    assert await second.events("TitleCertified") == []
+    right = "26110011" + uuid.uuid4().hex[:8].upper()
+    assert await second.decide("issue-certificate", certificate_no=right) == "closed"
+    assert (await second.status()).attention is None
+
+
 async def test_an_exam_certificate_number_is_the_ministrys_not_a_bureau_number(register: RegisterFor) -> None:
     """三: the exam route's certificate is the ministry's; a BJIP-… number is the bureau's (reviews)."""
     exam = await register()

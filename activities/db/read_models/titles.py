@@ -40,6 +40,14 @@ async def _certified(conn: Connection, case_no: str, event: CaseEvent) -> None:
     )
 
 
+async def certificate_holder(conn: Connection, certificate_no: str) -> str | None:
+    """The case whose certificate has this number in the register, if any."""
+    value = await conn.fetchval(
+        "SELECT case_no FROM title_certificates WHERE certificate_no = $1", certificate_no
+    )
+    return str(value) if value is not None else None
+
+
 async def _blacklisted(conn: Connection, case_no: str, event: CaseEvent) -> None:
     data = PersonBlacklisted.model_validate(event.data)
     await conn.execute(
