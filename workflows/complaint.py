@@ -206,8 +206,10 @@ class ComplaintWorkflow(CaseWorkflow):
     def _progress_awaited(self, payload: rules.DepartmentProgress, actor: Actor) -> None:
         if self._awaited_from(payload.department) != _reply_clock(payload.department):
             raise ClockStateError(f"no letter awaits a reply from {payload.department}")
-        if payload.planned_on <= local_date(workflow.now()):
-            raise InvalidInputError("planned_on: the planned date must be after today")
+        if payload.planned_on <= self.act_date():
+            raise InvalidInputError(
+                "planned_on: 计划办结日期须晚于本次报告之日（the planned date must follow the report）"
+            )
 
     @guard("participation")
     def _participation_awaited(self, payload: rules.Participation, actor: Actor) -> None:
@@ -291,7 +293,7 @@ class ComplaintWorkflow(CaseWorkflow):
 
     @decision("send-letter")
     async def _send_letter(self, payload: rules.SendLetter, actor: Actor) -> None:
-        today = local_date(workflow.now())
+        today = self.act_date()
         received_on = payload.received_on or today
         plan = await self.clocks.start(
             rules.REPLY.named(_reply_clock(payload.department)),
@@ -355,7 +357,7 @@ class ComplaintWorkflow(CaseWorkflow):
         """第十二条(三): the report is the department's answer within its 30 working days; the
         planned date becomes a clock of its own, and the complainant is told at once."""
         await self.clocks.complete(_reply_clock(payload.department), actor)
-        today = local_date(workflow.now())
+        today = self.act_date()
         planned = rules.REPLY.named(_planned_clock(payload.department))
         await self.clocks.start(
             planned.lasting((payload.planned_on - today).days, Unit.CALENDAR_DAYS),

@@ -151,11 +151,11 @@ class CreditRecordWorkflow(CaseWorkflow):
     @guard("repair")
     def _repairable(self, payload: rules.RepairCredit, actor: Actor) -> None:
         held = self._held(payload.breach_id)
-        held.entry.repair(local_date(workflow.now()), payload.shortening_months, payload.means, self.policy)
+        held.entry.repair(self.act_date(), payload.shortening_months, payload.means, self.policy)
 
     @decision("repair")
     async def _repair(self, payload: rules.RepairCredit, actor: Actor) -> None:
-        today = local_date(workflow.now())
+        today = self.act_date()
         held = self._held(payload.breach_id)
         repaired = held.entry.repair(today, payload.shortening_months, payload.means, self.policy)
         self.entries[payload.breach_id] = held.model_copy(update={"entry": repaired})
@@ -190,7 +190,7 @@ class CreditRecordWorkflow(CaseWorkflow):
     async def _object(self, payload: rules.LodgeObjection, actor: Actor) -> None:
         held = self._held(payload.breach_id)
         objection = rules.Objection(
-            lodged_on=local_date(workflow.now()), reasons=payload.reasons, evidence=payload.evidence or None
+            lodged_on=self.act_date(), reasons=payload.reasons, evidence=payload.evidence or None
         )
         self.entries[payload.breach_id] = held.model_copy(update={"objection": objection})
         await self.record(
@@ -214,7 +214,7 @@ class CreditRecordWorkflow(CaseWorkflow):
 
     @decision("decide-objection")
     async def _decide_objection(self, payload: rules.DecideObjection, actor: Actor) -> None:
-        today = local_date(workflow.now())
+        today = self.act_date()
         held = self._held(payload.breach_id)
         objection = (held.objection or rules.Objection(lodged_on=today, reasons="")).model_copy(
             update={

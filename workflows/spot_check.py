@@ -27,7 +27,6 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from activities.credit import CreditReporting, ReportBreach, TellPermitCase
     from domain import spot_check as rules
-    from domain.calendar import local_date
     from domain.case import SYSTEM, Actor, CaseStatus
     from domain.clocks import Unit
     from domain.credit import Grade
@@ -171,7 +170,7 @@ class SpotCheckWorkflow(CaseWorkflow):
                 reported=True,
             )
         else:
-            today = local_date(workflow.now())
+            today = self.act_date()
             rectify_by = payload.rectify_by or today  # the payload model requires it for these
             days = max(1, (rectify_by - today).days)
             await self.clocks.start(
@@ -232,7 +231,7 @@ class SpotCheckWorkflow(CaseWorkflow):
             uscc=entity,
             name=candidate.name,
             breach_id=f"{self.case_no}-{entity}-{grade}",
-            found_on=local_date(workflow.now()),
+            found_on=self.act_date(),
             grade=grade,
             matter="licence",
             publicity_months=round_.publicity_months.get(grade),

@@ -252,7 +252,7 @@ class TitleReviewWorkflow(TitleCase):
 
     async def _certify(self) -> None:
         application = self.application
-        today = local_date(workflow.now())
+        today = self.act_date()
         number = await self.run_activity(
             TitleActivities.number_certificate,
             NumberCertificate(year=today.year, level=application.level),

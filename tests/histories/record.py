@@ -45,7 +45,7 @@ from tests.helpers import (
     wait_until_opened,
 )
 from tests.histories.record_complaint import record_complaint
-from tests.histories.record_ecommerce_titles import record_ecommerce_titles
+from tests.histories.record_ecommerce_titles import record_ecommerce_titles, someone_new
 from tests.histories.record_permit import record_permit
 from tests.histories.record_subsidy import record_subsidy as record_subsidy_gazette
 from workers.codec import development_data_converter, plaintext_history
@@ -106,6 +106,7 @@ async def record() -> None:
             *await record_permit(env, gf),
             *await record_complaint(env, gf),
             *await record_ecommerce_titles(env, gf),
+            await record_exam_number_taken(gf),  # (the number record_ecommerce_titles registered)
             *await record_subsidy_gazette(env, gf),  # last: it moves the clock to December and January
         ]
         intake = ("case-intake__demo-claimed-locally", intake_id(settings.task_queue, "DEMO"))
@@ -443,6 +444,30 @@ async def record_acts_dated(env: WorkflowEnvironment, gf: Govflow) -> tuple[str,
     )
     await gf.result(case.case_no)
     return ("demo__dated-acts-met-after-breach", case.case_no)
+
+
+async def record_exam_number_taken(gf: Govflow) -> tuple[str, str]:
+    """三: a ministry number another case holds in the register issues nothing
+    (CertificateNumberTaken); the case issues again with the right number."""
+    exam = await gf.start_case("title-exam", ExamRegistration.model_validate(someone_new("title-exam")))
+    await wait_until_opened(gf, exam.case_no)
+    await asyncio.sleep(1)
+    for step in ("check", "pay", "record-score"):
+        document = example("title-exam", step)
+        await gf.decide(
+            exam.case_no, step, example_actor("title-exam", step), document["payload"], request_id=step
+        )
+    issue = example("title-exam", "issue-certificate")["payload"]
+    for request_id, number in (("taken", "2611001100000777"), ("right", "2611001100000778")):
+        await gf.decide(
+            exam.case_no,
+            "issue-certificate",
+            example_actor("title-exam", "issue-certificate"),
+            issue | {"certificate_no": number},
+            request_id=request_id,
+        )
+    await gf.result(exam.case_no)
+    return ("title-exam__number-taken-then-issued", exam.case_no)
 
 
 if __name__ == "__main__":
