@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar, copy_context
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar
@@ -34,6 +35,10 @@ with workflow.unsafe.imports_passed_through():
     from domain.clocks import Clock, ClockPlan, Period, deadline_view
     from domain.errors import ClockStateError, DomainError
     from workflows import search_attributes as sa
+
+ACTING_ON: ContextVar[date | None] = ContextVar("govflow_acting_on", default=None)
+"""The legal date of the decision the current task carries out (CaseWorkflow.act_date): a
+context variable, so that it is that handler's alone."""
 
 PLAN_TIMEOUT = timedelta(seconds=10)
 PLAN_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
@@ -164,7 +169,10 @@ class ClockKeeper:
             kind=period.kind.value,
             last_day_rule=period.kind.last_day_rule,
         )
-        self._watchers[name] = asyncio.create_task(self._watch(name))
+        # The watcher outlives the decision that started the clock: it runs on no act's date.
+        context = copy_context()
+        context.run(ACTING_ON.set, None)
+        self._watchers[name] = asyncio.create_task(self._watch(name), context=context)
         return plan
 
     async def pause(self, name: str, reason: str, actor: Actor) -> None:

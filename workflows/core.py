@@ -122,7 +122,7 @@ with workflow.unsafe.imports_passed_through():
     from workers.registry import REGISTRY
     from workflows import search_attributes as sa
 
-from workflows.clocks import ClockKeeper
+from workflows.clocks import ACTING_ON, ClockKeeper
 from workflows.decisions import DecisionTable
 
 APPLICANT_PSEUDONYM = "applicant-pseudonym"
@@ -194,7 +194,6 @@ class CaseWorkflow:
         self._stopping = False  # the run was stopped by the cancel update, not by Temporal
         self._ending_by_temporal = False  # the run records Temporal's cancellation
         self._interrupted: tuple[LogActivity, Any] | None = None  # an append a cancel cut short
-        self._acting_on: date | None = None  # the legal date of the decision being carried out
         self._last_act_on: date | None = None  # the legal date of the case's latest act
 
     # -- the contract ------------------------------------------------------------------
@@ -380,16 +379,18 @@ class CaseWorkflow:
         """The legal date of the act being carried out: the decision's `effective_on` (an act
         done or a paper received earlier and entered now), else today in Beijing. Handlers use
         it wherever the act's date matters (a clock it starts, a date it prints or records)."""
-        return self._acting_on or local_date(workflow.now())
+        return ACTING_ON.get() or local_date(workflow.now())
 
     @contextmanager
     def _acting(self, effective_on: date | None) -> Iterator[None]:
-        """Carry out (or check) a decision as of its legal date (`act_date`)."""
-        self._acting_on = effective_on
+        """Carry out (or check) a decision as of its legal date (`act_date`). The date is the
+        handler's own (a context variable of its task): the procedure's run, another decision's
+        handler or validator, a clock's watcher started before it, never see it."""
+        token = ACTING_ON.set(effective_on)
         try:
             yield
         finally:
-            self._acting_on = None
+            ACTING_ON.reset(token)
 
     def case_ready(self) -> None:
         """The case has finished opening (its first clocks planned, its gates asked): from now
