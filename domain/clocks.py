@@ -39,8 +39,8 @@ class PeriodKind(StrEnum):
       第（六）项, a time given to rectify). Its last day, if a legal holiday or a weekend
       rest day, is the next working day: 民法典 第二百零三条第一款 ("期间的最后一日是法定休假日的，
       以法定休假日结束的次日为期间的最后一日"), the general rule of Chinese procedure law
-      (行政诉讼法 第八十三条, 民事诉讼法 第八十五条). A make-up working day (调休上班) is a
-      working day.
+      (民事诉讼法 第八十五条, applied to administrative cases by 行政诉讼法 第一百零一条). A
+      make-up working day (调休上班) is a working day.
     - `publicity`: a body's publicity window (公示): the days published run as published, a
       holiday in them or at their end does not move it.
     - `body`: a period within which the administration must act. Periods in working days
