@@ -185,12 +185,21 @@ class SpotCheckResult(Record):
     drawn: bool = True
 
 
+class CloseUnchecked(Record):
+    """三(一): the 3 months passed with no spot check (escalated): the bureau closes the case
+    with its reasons, the decision standing unchecked, instead of leaving it open for good."""
+
+    reasons: Text = Field(min_length=1)
+
+
 DISTRICT = frozenset({"district-officer"})
 WINDOW = frozenset({"window-officer"})
 REVIEWER = frozenset({"reviewer"})
 INSPECTOR = frozenset({"inspector"})
-"""Who reports a spot check's result to the permit case: the round (signed with the workers'
-service key as `inspector:spot-check`), or an inspector by hand."""
+SPOT_CHECK_ROUND = "spot-check"
+"""三(一): only a round reports a spot check's result to the permit case, as
+`inspector:spot-check`, signed with the workers' service key (an inspector's own result is a
+finding of the round, `record-finding`, which the round then reports)."""
 
 DECISIONS: dict[str, DecisionRule] = {
     "district-consent": DecisionRule(frozenset({DISTRICT_REVIEW}), DISTRICT, DistrictConsent),
@@ -199,6 +208,7 @@ DECISIONS: dict[str, DecisionRule] = {
     "refuse": DecisionRule(frozenset({REVIEWING}), REVIEWER, Refuse),
     "formal-review": DecisionRule(frozenset({FORMAL_REVIEW}), WINDOW, FormalReview),
     "report-spot-check": DecisionRule(frozenset({AWAITING_SPOT_CHECK}), INSPECTOR, SpotCheckResult),
+    "close-unchecked": DecisionRule(frozenset({AWAITING_SPOT_CHECK}), REVIEWER, CloseUnchecked),
 }
 
 
@@ -218,6 +228,12 @@ class DistrictNotConsented(Record):
 
     department: str
     opinion: str
+
+
+class SpotCheckWindowClosed(Record):
+    """三(一): closed unchecked after the window passed, with the bureau's reasons."""
+
+    reasons: str
 
 
 class SpotCheckReported(Record):

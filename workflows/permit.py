@@ -29,7 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.calendar import local_date
     from domain.case import SYSTEM, Actor, CaseStatus
     from domain.credit import COMMITMENT_BAR_BASIS
-    from domain.errors import InvalidInputError
+    from domain.errors import ClockStateError, InvalidInputError, NotPermittedError
 
 from workflows.core import CaseWorkflow
 from workflows.decisions import decision, guard
@@ -113,7 +113,13 @@ class AuctionPermitWorkflow(CaseWorkflow):
 
     @guard("report-spot-check")
     def _the_certificate_checked(self, payload: rules.SpotCheckResult, actor: Actor) -> None:
-        """三(一): the result is this case's certificate's."""
+        """三(一): the result comes from a round (the service's actor) and is this case's
+        certificate's."""
+        if actor.id != rules.SPOT_CHECK_ROUND:
+            raise NotPermittedError(
+                f"三(一): 抽查结果由抽查批次报送（inspector:{rules.SPOT_CHECK_ROUND}）; "
+                f"{actor.role}:{actor.id} may not report one (an inspector records a finding in the round)"
+            )
         if payload.certificate_no != self.certificate_no:
             raise InvalidInputError(
                 f"certificate_no: 本案的证书是{self.certificate_no}，不是{payload.certificate_no}"
@@ -134,6 +140,18 @@ class AuctionPermitWorkflow(CaseWorkflow):
                 drawn=payload.drawn,
             ),
         )
+        await self.close(self.decided_outcome or "granted", actor)
+
+    @guard("close-unchecked")
+    def _window_passed(self, payload: rules.CloseUnchecked, actor: Actor) -> None:
+        if self.clocks.state(rules.SPOT_CHECK_WINDOW.name) != "breached":
+            raise ClockStateError("三(一): 抽查期限（3个月）尚未届满; the window is still open for a round")
+
+    @decision("close-unchecked")
+    async def _close_unchecked(self, payload: rules.CloseUnchecked, actor: Actor) -> None:
+        """三(一): the window passed unchecked and was escalated; the bureau closes the case with
+        its reasons (the breach stays in the history)."""
+        await self.record(actor, rules.SpotCheckWindowClosed(reasons=payload.reasons))
         await self.close(self.decided_outcome or "granted", actor)
 
     @decision("district-consent")

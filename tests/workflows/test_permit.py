@@ -365,6 +365,13 @@ async def test_三_一_a_commitment_decision_unchecked_for_3_months_is_escalated
         "SELECT clock, article, supervising_body FROM escalations WHERE case_no=$1", permit.case_no
     )
     assert row is not None and tuple(row) == ("spot-check", "三(一)", "北京市商务局")
+    # The bureau may then close it unchecked, with its reasons; the breach stays.
+    assert await permit.decide("close-unchecked", REVIEWER, {"reasons": "本批次未抽中，期满未查"}) == "closed"
+    closed = await permit.status()
+    assert closed.outcome == "granted" and closed.deadlines[0].state == "breached"
+    assert [e.data["reasons"] for e in closed.history if e.type == "SpotCheckWindowClosed"] == [
+        "本批次未抽中，期满未查"
+    ]
 
 
 async def test_三_一_a_spot_check_round_reports_to_each_permit_case_it_drew_or_passed_over(
@@ -413,12 +420,12 @@ async def test_三_一_a_spot_check_round_reports_to_each_permit_case_it_drew_or
     assert checked.outcome == "granted" and checked.deadlines[0].state == "met"
 
 
-async def test_三_一_only_a_signed_inspector_reports_a_spot_check_and_only_for_this_certificate(
+async def test_三_一_only_the_round_reports_a_spot_check_and_only_for_this_certificate(
     apply: ApplyFor,
 ) -> None:
-    """三(一): the result that ends the wait is a decision like any other: an applicant or any
-    other role cannot report it, nor can a result for another certificate; each refusal changes
-    nothing. An inspector reporting this certificate's result by hand closes the case."""
+    """三(一): the result that ends the wait is a signed decision of the round
+    (`inspector:spot-check`): an applicant, another role or an inspector in person cannot report
+    it, nor can the round report another certificate; each refusal changes nothing."""
     permit = await granted_on_commitment(apply)
     certificate = f"BJPM-{permit.case_no}"
     result = {"spot_check_case_no": "SPCK-2026-000001", "certificate_no": certificate, "result": "承诺属实"}
@@ -427,12 +434,14 @@ async def test_三_一_only_a_signed_inspector_reports_a_spot_check_and_only_for
     for who in (Actor(role="applicant", id="x"), WINDOW, REVIEWER):
         with pytest.raises(DecisionRejectedError, match="may not take decision 'report-spot-check'"):
             await permit.decide("report-spot-check", who, result)
-    inspector = Actor(role="inspector", id="insp-1")
+    with pytest.raises(DecisionRejectedError, match="抽查结果由抽查批次报送"):
+        await permit.decide("report-spot-check", Actor(role="inspector", id="insp-1"), result)
+    round_ = Actor(role="inspector", id="spot-check")
     with pytest.raises(DecisionRejectedError, match="certificate_no: 本案的证书是"):
-        await permit.decide(
-            "report-spot-check", inspector, result | {"certificate_no": "BJPM-AUCP-2026-999999"}
-        )
+        await permit.decide("report-spot-check", round_, result | {"certificate_no": "BJPM-AUCP-2026-999999"})
+    with pytest.raises(DecisionRejectedError, match="抽查期限（3个月）尚未届满"):
+        await permit.decide("close-unchecked", REVIEWER, {"reasons": "无人抽查"})
     assert await permit.status() == before
-    assert await permit.decide("report-spot-check", inspector, result) == "closed"
+    assert await permit.decide("report-spot-check", round_, result) == "closed"
     after = await permit.status()
     assert after.outcome == "granted" and after.deadlines[0].state == "met"
