@@ -12,9 +12,12 @@ from temporalio import activity
 from activities.boundary import translate_activity_errors
 from activities.db.calendar_store import load_overrides, save_schedule
 from activities.db.connection import Connection
-from activities.db.read_models import certificates, commitments, complaints, titles
+from activities.db.read_models import certificates, commitments, complaints, qualification, titles
+from activities.qualification import ensure_catalog
+from domain.catalog import Catalog
 from domain.complaint import bimonthly_period
 from domain.errors import InvalidInputError
+from domain.qualification import relaxations
 from domain.reads import (
     ActDone,
     ActRequest,
@@ -23,8 +26,12 @@ from domain.reads import (
     CertificateLookup,
     ComplaintList,
     ComplaintReport,
+    LoadQualificationCatalog,
     LoadSchedule,
     OpenCasesWithClocks,
+    QualificationCatalogSearch,
+    QualificationCodeLookup,
+    QualificationRelaxations,
     ReadAnswer,
     ReadRequest,
     RevokeTitle,
@@ -54,6 +61,8 @@ class ReadActivities:
                         conn, order.certificate_no, order.reason, request.actor.id, request.at
                     )
                 )
+            if isinstance(order, LoadQualificationCatalog):
+                return ActDone(value=await _load_catalog(conn, order, request.actor.id))
             return ActDone(value=await _load_schedule(conn, order))
 
 
@@ -88,7 +97,42 @@ async def _answer(conn: Connection, query: Any) -> Any:
                ORDER BY case_no"""
         )
         return [row["case_no"] for row in rows]
+    if isinstance(query, QualificationCodeLookup):
+        # A code is looked up in the catalog it was issued under; the shipped one is there first.
+        await ensure_catalog(conn)
+        return await qualification.look_up_code(conn, query.digest, query.caller)
+    if isinstance(query, QualificationCatalogSearch):
+        await ensure_catalog(conn)
+        return await qualification.search(
+            conn, text=query.text, field=query.field, country=query.country, version=query.version
+        )
+    if isinstance(query, QualificationRelaxations):
+        return await _relaxations(conn, query)
     raise InvalidInputError(f"no such question: {type(query).__name__}")
+
+
+async def _relaxations(conn: Connection, query: QualificationRelaxations) -> dict[str, Any]:
+    """正文 一、二 and the row's 备注, for a proposed work permit."""
+    version = query.version or await ensure_catalog(conn)
+    row = await qualification.catalog_row(conn, version, query.qualification_no)
+    if row is None:
+        raise InvalidInputError(
+            f"qualification_no: 《目录》({version}版)无第{query.qualification_no}项"
+            f"（not in catalog version {version}）"
+        )
+    return relaxations(row, query.proposal, version).model_dump(mode="json")
+
+
+async def _load_catalog(conn: Connection, order: LoadQualificationCatalog, loaded_by: str) -> dict[str, Any]:
+    """四: a version of the catalog, validated as a whole before anything is written."""
+    try:
+        catalog = Catalog.model_validate(order.document)
+    except ValueError as error:
+        raise InvalidInputError(f"{order.source}: not a catalog document: {error}") from None
+    numbers = [row.number for row in catalog.rows]
+    if len(set(numbers)) != len(numbers):
+        raise InvalidInputError(f"{order.source}: two rows share a number")
+    return await qualification.load_catalog(conn, catalog, loaded_by)
 
 
 async def _report(conn: Connection, query: ComplaintReport) -> dict[str, Any]:

@@ -16,7 +16,8 @@
         ├── ClockStateError         a clock cannot do that now (pause a paused clock, extend a met one)
         ├── BallotRefusedError      a ballot from a non-member, or a second one from a member
         ├── NoBallotOpenError       no ballot box is open for the case
-        └── AlreadyRevokedError     a title certificate already revoked
+        ├── AlreadyRevokedError     a title certificate already revoked
+        └── RateLimitedError        too many code look-ups by one caller in a minute
 
 Each error has a stable `code`; the boundary between domain and Temporal
 (activities.boundary) turns it into a non-retryable ApplicationError whose type is that
@@ -147,6 +148,12 @@ class AlreadyRevokedError(DecisionRefusedError):
     """六(一): the title certificate has been revoked already."""
 
     code = "AlreadyRevoked"
+
+
+class RateLimitedError(DecisionRefusedError):
+    """附件2 三: too many look-ups of verification codes by one caller in a minute."""
+
+    code = "RateLimited"
 
 
 def all_domain_errors() -> list[type[DomainError]]:

@@ -47,6 +47,7 @@ PERSONAL_FIELDS = frozenset(
         "mobile",
         "email",
         "birth_date",
+        "holder",  # a qualification certificate's holder (qualification-verification)
     }
 )
 """Fields whose value is a person's data wherever they appear."""

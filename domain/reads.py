@@ -15,9 +15,11 @@ from pydantic import AwareDatetime, Field
 
 from domain.beijing import District
 from domain.case import Actor
+from domain.catalog import QualificationField
 from domain.errors import WrongRoleError
 from domain.inputs import Identifier, Name, Text, Year
 from domain.models import Record
+from domain.qualification import WorkPermitProposal
 
 READ_WORKFLOW = "read-model"
 ACT_WORKFLOW = "operator-act"
@@ -77,6 +79,36 @@ class OpenCasesWithClocks(Record):
     kind: Literal["open-cases-with-clocks"] = "open-cases-with-clocks"
 
 
+class QualificationCodeLookup(Record):
+    """附件2 三: the public look-up of a verification code. The client checks the code's shape
+    and check character and sends only its SHA-256 (domain.qualification.code_digest): the code
+    itself is never in a workflow's history. `caller` is who asks (the limit per minute is
+    counted per caller)."""
+
+    kind: Literal["qualification-code"] = "qualification-code"
+    digest: str = Field(pattern=r"^[0-9a-f]{64}$")
+    caller: Identifier
+
+
+class QualificationCatalogSearch(Record):
+    """附件1: the catalog version in force (or `version`), by text, field, country or region."""
+
+    kind: Literal["qualification-catalog"] = "qualification-catalog"
+    text: Name | None = None
+    field: QualificationField | None = None
+    country: Name | None = None
+    version: Identifier | None = None
+
+
+class QualificationRelaxations(Record):
+    """正文 一、二: what a catalog qualification brings to a proposed work permit."""
+
+    kind: Literal["qualification-relaxations"] = "qualification-relaxations"
+    qualification_no: int = Field(ge=1, le=9999)
+    proposal: WorkPermitProposal
+    version: Identifier | None = None
+
+
 ReadQuery = Annotated[
     CertificateLookup
     | ComplaintList
@@ -84,7 +116,10 @@ ReadQuery = Annotated[
     | TitleLookup
     | AwaitingSpotCheck
     | CalendarSchedules
-    | OpenCasesWithClocks,
+    | OpenCasesWithClocks
+    | QualificationCodeLookup
+    | QualificationCatalogSearch
+    | QualificationRelaxations,
     Field(discriminator="kind"),
 ]
 
@@ -115,7 +150,16 @@ class LoadSchedule(Record):
     source: Name
 
 
-ActOrder = Annotated[RevokeTitle | LoadSchedule, Field(discriminator="kind")]
+class LoadQualificationCatalog(Record):
+    """四: a version of the catalog (the data file's document) loaded; it is in force for new
+    requests from then on, and open cases keep the version they were judged under."""
+
+    kind: Literal["load-qualification-catalog"] = "load-qualification-catalog"
+    document: dict[str, Any]
+    source: Name
+
+
+ActOrder = Annotated[RevokeTitle | LoadSchedule | LoadQualificationCatalog, Field(discriminator="kind")]
 
 
 class ActRequest(Record):
@@ -133,6 +177,7 @@ class ActDone(Record):
 ACT_ROLES: dict[str, frozenset[str]] = {
     "revoke-title": frozenset({"hr-bureau"}),  # 六(一): the human-resources bureau revokes
     "load-schedule": frozenset({"operator"}),
+    "load-qualification-catalog": frozenset({"operator", "hr-bureau"}),  # 四: the bureau adjusts it
 }
 """Who may order each act (the identity token must name the actor: workers.identity)."""
 
@@ -146,9 +191,11 @@ def check_act_role(request: ActRequest) -> None:
         )
 
 
-def act_id(order: RevokeTitle | LoadSchedule, request_id: Identifier) -> str:
+def act_id(order: RevokeTitle | LoadSchedule | LoadQualificationCatalog, request_id: Identifier) -> str:
     """The act's workflow id: a revocation is one per certificate (refused twice by the server
     too); a schedule load one per request."""
     if isinstance(order, RevokeTitle):
         return f"revoke-title-{order.certificate_no}"
+    if isinstance(order, LoadQualificationCatalog):
+        return f"load-qualification-catalog-{request_id}"
     return f"load-schedule-{request_id}"

@@ -35,7 +35,9 @@ from domain import (
     credit,
     demo,
     ecommerce,
+    hr_park,
     permit,
+    qualification,
     spot_check,
     subsidy_pipeline,
     title,
@@ -149,6 +151,18 @@ def _subsidy_activities(wiring: Wiring) -> list[Any]:
     return [subsidy.received, subsidy.disburse]
 
 
+def _qualification_activities(wiring: Wiring) -> list[Any]:
+    from activities.notices.channels import FolderChannel
+    from activities.notices.render import NoticeRenderer
+    from activities.qualification import QualificationActivities
+
+    # The code goes to the employer through the same channel as the case's notices.
+    verification = QualificationActivities(
+        wiring.pool, NoticeRenderer(), [FolderChannel(wiring.settings.notices_dir)]
+    )
+    return [verification.catalog_check, verification.make_code]
+
+
 _READ = "activities.db.read_models."
 
 PROCEDURES: tuple[Procedure, ...] = (
@@ -239,6 +253,23 @@ PROCEDURES: tuple[Procedure, ...] = (
         cli="govflow.cli.titles",
         docs="titles",
         applicant_is_person=True,
+    ),
+    Procedure(
+        qualification.PROCEDURE,
+        "workflows.qualification:QualificationVerificationWorkflow",
+        qualification.VerificationOpening,
+        qualification.VerificationRequest,
+        qualification.DECISIONS,
+        activities=_qualification_activities,
+        cli="govflow.cli.qualification",
+    ),
+    Procedure(
+        hr_park.PROCEDURE,
+        "workflows.hr_park:HrParkWorkflow",
+        hr_park.ParkOpening,
+        hr_park.ParkApplication,
+        hr_park.DECISIONS,
+        read_models=(_READ + "hr_parks",),
     ),
 )
 REGISTRY: dict[str, Procedure] = {procedure.name: procedure for procedure in PROCEDURES}

@@ -806,6 +806,87 @@ class Govflow:
         case_nos: list[str] = await self.read(OpenCasesWithClocks())
         return case_nos
 
+    # -- foreign professional qualifications (京人社事业发〔2021〕33号) ---------------------------
+
+    async def verify_code(self, code: str, *, caller: str = "public") -> dict[str, Any]:
+        """附件2 三: the public look-up of a verification code: authentic (the qualification, its
+        issuer and the disclaimer of 四) or not found, never the holder's data. A code of the
+        wrong shape or check character is refused here, before any look-up; only the code's
+        SHA-256 leaves the client (the code is never in a workflow's history)."""
+        from domain.qualification import code_digest, parse_code
+        from domain.reads import QualificationCodeLookup
+
+        try:
+            canonical = parse_code(code)
+            query = QualificationCodeLookup(digest=code_digest(canonical), caller=caller)
+        except DomainError as error:
+            raise errors.InputError(error.message) from None
+        except ValidationError as error:
+            raise errors.InputError(describe_validation_error(error)) from None
+        found: dict[str, Any] = await self.read(query)
+        return found
+
+    async def qualification_catalog(
+        self,
+        text: str | None = None,
+        *,
+        field: str | None = None,
+        country: str | None = None,
+        version: str | None = None,
+    ) -> dict[str, Any]:
+        """附件1: the catalog version in force (or `version`): rows by text, field, country."""
+        from domain.reads import QualificationCatalogSearch
+
+        try:
+            query = QualificationCatalogSearch.model_validate(
+                {"text": text, "field": field, "country": country, "version": version}
+            )
+        except ValidationError as error:
+            raise errors.InputError(describe_validation_error(error)) from None
+        found: dict[str, Any] = await self.read(query)
+        return found
+
+    async def qualification_relaxations(
+        self, qualification_no: int, proposal: dict[str, Any], *, version: str | None = None
+    ) -> dict[str, Any]:
+        """正文 一、二: what holding catalog qualification `qualification_no` brings to a proposed
+        work permit (age, high-end industry, visa years, experience), with each source line."""
+        from domain.reads import QualificationRelaxations
+
+        try:
+            query = QualificationRelaxations.model_validate(
+                {"qualification_no": qualification_no, "proposal": proposal, "version": version}
+            )
+        except ValidationError as error:
+            raise errors.InputError(describe_validation_error(error)) from None
+        found: dict[str, Any] = await self.read(query)
+        return found
+
+    async def load_qualification_catalog(
+        self, document: dict[str, Any], source: str, actor: Actor, *, request_id: str | None = None
+    ) -> dict[str, Any]:
+        """四: load a version of the catalog (a data file as domain.catalog writes it), as
+        `actor` (operator or hr-bureau); open cases keep the version they were judged under."""
+        from domain.catalog import Catalog
+        from domain.reads import LoadQualificationCatalog
+
+        try:
+            Catalog.model_validate(document)
+            order = LoadQualificationCatalog(document=document, source=source)
+        except ValidationError as error:
+            raise errors.InputError(describe_validation_error(error)) from None
+        request = ActRequest(actor=actor, order=order, at=datetime.now(UTC))
+        done = await self._run(
+            ACT_WORKFLOW,
+            request,
+            act_id(order, request_id or uuid.uuid4().hex),
+            ActDone,
+            DEFAULT_WAIT,
+            WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        )
+        loaded: dict[str, Any] = done.value
+        return loaded
+
     async def replan_clocks(self, case_no: str, order: ReplanClocks) -> ClocksReplanned:
         """Tell a case to derive its open clocks' due dates again with the calendar in force."""
         return await self._update(case_no, "replan_clocks", order, ClocksReplanned)
