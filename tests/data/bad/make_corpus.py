@@ -195,6 +195,8 @@ START = {
     "ecommerce-subsidy": "start",
     "title-exam": "start",
     "title-review": "start",
+    "qualification-verification": "start",
+    "hr-park": "start",
 }
 
 CASE_NUMBERS = {
@@ -207,6 +209,8 @@ CASE_NUMBERS = {
     "ecommerce-subsidy": "ECOM-2026-000001",
     "title-exam": "TEXM-2026-000001",
     "title-review": "TREV-2026-000001",
+    "qualification-verification": "QVER-2026-000001",
+    "hr-park": "HRPK-2026-000001",
 }
 """The CASE a decision file is sent to on the command line: nothing listens, so any case will do."""
 
@@ -2278,6 +2282,111 @@ def title_review(corpus: Corpus) -> None:
     whole_file_faults(corpus, "decide", p, ("gbk", "nested"), decision="evaluate")
 
 
+def qualification(corpus: Corpus) -> None:
+    """京人社事业发〔2021〕33号: a request names a catalog item, the holder and the certificate."""
+    p = "qualification-verification"
+    corpus.start(p, "qualification-no-zero", "qualification_no", "catalog item 0", {"qualification_no": 0})
+    corpus.start(
+        p,
+        "qualification-no-words",
+        "qualification_no",
+        "a catalog item in words",
+        {"qualification_no": "药剂师"},
+    )
+    corpus.start(
+        p, "qualification-no-missing", "qualification_no", "no catalog item", {"qualification_no": DELETE}
+    )
+    corpus.start(
+        p, "issued-on-future", "issued_on", "a certificate issued in 2100", {"issued_on": "2100-06-30"}
+    )
+    corpus.start(
+        p,
+        "employer-uscc-check-character",
+        "employer.uscc",
+        "the employer's USCC with a wrong check character",
+        {"employer.uscc": last_character("2")},
+    )
+    text_faults(corpus, p, "holder", long=NAME_TOO_LONG, faults=("nul", "long"))
+    corpus.decide(p, "accept", "length-zero", "payload.length", "a promise of 0 days", {"payload.length": 0})
+    corpus.decide(
+        p, "accept", "length-181", "payload.length", "a promise of 181 days", {"payload.length": 181}
+    )
+    corpus.decide(
+        p, "accept", "unit-months", "payload.unit", "a promise in months", {"payload.unit": "months"}
+    )
+    corpus.decide(
+        p,
+        "record-answer",
+        "authentic-missing",
+        "payload.authentic",
+        "no answer",
+        {"payload.authentic": DELETE},
+    )
+
+
+def hr_park(corpus: Corpus) -> None:
+    """京人社市场发〔2021〕35号: a district's application with its government's consent (第七条)."""
+    p = "hr-park"
+    corpus.start(
+        p,
+        "consent-missing",
+        "government_consent",
+        "no district government consent",
+        {"government_consent": DELETE},
+    )
+    corpus.start(
+        p,
+        "consented-on-future",
+        "government_consent.consented_on",
+        "consent dated 2100",
+        {"government_consent.consented_on": "2100-06-30"},
+    )
+    corpus.start(
+        p, "material-unknown", "materials.0", "a material 第九条 does not list", {"materials.0": "brochure"}
+    )
+    text_faults(corpus, p, "park_name", long=NAME_TOO_LONG, faults=("nul", "blank", "long"))
+    corpus.decide(
+        p,
+        "assess",
+        "qualifying-over-resident",
+        "payload.figures",
+        "more qualifying firms than resident firms",
+        {"payload.figures.qualifying_firms": 121},
+    )
+    corpus.decide(
+        p,
+        "evaluate",
+        "area-missing",
+        "payload.areas",
+        "an area of 第十一条 not evaluated",
+        {"payload.areas": lambda areas: areas[:-1]},
+    )
+    corpus.decide(
+        p,
+        "evaluate",
+        "unqualified-without-date",
+        "payload",
+        "unqualified without a date to rectify by",
+        {"payload.result": "unqualified"},
+    )
+    corpus.decide(
+        p,
+        "evaluate",
+        "revoked-without-causes",
+        "payload",
+        "revoked without the causes of 第十二条",
+        {"payload.result": "revoked"},
+    )
+    corpus.decide(
+        p,
+        "recheck",
+        "not-rectified-without-causes",
+        "payload",
+        "not rectified, no causes",
+        {"payload.rectified": False},
+    )
+
+
 def main() -> None:
     corpus = Corpus()
     for folder in HERE.iterdir():  # generated folders only; this script and the manifest stay
@@ -2293,6 +2402,8 @@ def main() -> None:
         ecommerce,
         title_exam,
         title_review,
+        qualification,
+        hr_park,
     ):
         make(corpus)
     manifest = {"case_numbers": CASE_NUMBERS, "entries": corpus.entries}
