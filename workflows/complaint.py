@@ -41,6 +41,9 @@ from workflows.decisions import decision, guard
 NOT_ACCEPT_BEFORE_COMPLETE = "complaint-not-accept-before-complete-materials"
 """第十一条: not accepted on a ground other than (四) while the materials are incomplete."""
 APPEAL_CHECKS_ORIGINAL = "complaint-appeal-checks-original-case"
+SYSTEM_ACTS_LOCKED = "complaint-lapses-acted-on-under-the-decision-lock"
+"""A lapse the run acts on (第十一条(四), 第十五条(六)) waits for a decision being carried out and
+is not taken if that decision changed the case: never two closes."""
 """第十七条: an appeal looks the original case up before it is registered."""
 READ_TIMEOUT = timedelta(seconds=30)
 
@@ -111,9 +114,12 @@ class ComplaintWorkflow(CaseWorkflow):
                 rules.SUPPLEMENT.name, lambda: self.stage != rules.SUPPLEMENTING
             )
             if not supplemented:  # 第十一条(四): nothing came within the 15 working days
-                await self._not_accept(
-                    rules.NonAcceptanceGround.STILL_INCOMPLETE, "补正期限届满，未收到补正材料", SYSTEM
-                )
+                if workflow.patched(SYSTEM_ACTS_LOCKED):
+                    async with self.system_act():  # an officer's decision carried out first wins
+                        if self.stage == rules.SUPPLEMENTING:
+                            await self._not_accept_lapsed()
+                else:
+                    await self._not_accept_lapsed()
         else:
             await self._start(rules.ACCEPTANCE, started_on=filing.received_on)
             self.case_ready()
@@ -122,15 +128,29 @@ class ComplaintWorkflow(CaseWorkflow):
             await workflow.wait_condition(
                 lambda: self.stage != rules.HANDLING_STAGE or self._participation_lapsed()
             )
-            if self.stage == rules.HANDLING_STAGE:  # 第十五条(六)
-                await self._terminate(
-                    rules.TerminationGround.NO_PARTICIPATION_30_DAYS,
-                    "经联系，投诉人连续30日未参加投诉处理工作",
-                    False,
-                    SYSTEM,
-                )
+            if self.stage != rules.HANDLING_STAGE:
+                continue
+            if not workflow.patched(SYSTEM_ACTS_LOCKED):
+                await self._terminate_lapsed()
+                continue
+            async with self.system_act():  # 第十五条(六), unless a decision carried out first changed it
+                if self.stage == rules.HANDLING_STAGE and self._participation_lapsed():
+                    await self._terminate_lapsed()
         await workflow.wait_condition(lambda: self.outcome is not None)
         return await self.finish()
+
+    async def _not_accept_lapsed(self) -> None:
+        await self._not_accept(
+            rules.NonAcceptanceGround.STILL_INCOMPLETE, "补正期限届满，未收到补正材料", SYSTEM
+        )
+
+    async def _terminate_lapsed(self) -> None:
+        await self._terminate(
+            rules.TerminationGround.NO_PARTICIPATION_30_DAYS,
+            "经联系，投诉人连续30日未参加投诉处理工作",
+            False,
+            SYSTEM,
+        )
 
     def _participation_lapsed(self) -> bool:
         clock = self.clocks.clocks.get(rules.PARTICIPATION.name)

@@ -54,8 +54,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
@@ -391,6 +391,14 @@ class CaseWorkflow:
             yield
         finally:
             ACTING_ON.reset(token)
+
+    @asynccontextmanager
+    async def system_act(self) -> AsyncIterator[None]:
+        """What the procedure's run does by itself (a lapse acted on) takes the decision lock: it
+        waits for a decision being carried out, and a decision validated before the act is
+        checked again against the case as the act left it (a second close refused, not taken)."""
+        async with self._decision_lock:
+            yield
 
     def case_ready(self) -> None:
         """The case has finished opening (its first clocks planned, its gates asked): from now

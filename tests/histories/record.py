@@ -46,7 +46,9 @@ from tests.helpers import (
 )
 from tests.histories.record_complaint import record_complaint
 from tests.histories.record_ecommerce_titles import record_ecommerce_titles, someone_new
+from tests.histories.record_hr_park import record_hr_park
 from tests.histories.record_permit import record_permit
+from tests.histories.record_qualification import record_qualification
 from tests.histories.record_subsidy import record_subsidy as record_subsidy_gazette
 from workers.codec import development_data_converter, plaintext_history
 from workers.devstack import installed_binary
@@ -107,7 +109,10 @@ async def record() -> None:
             *await record_complaint(env, gf),
             *await record_ecommerce_titles(env, gf),
             await record_exam_number_taken(gf),  # (the number record_ecommerce_titles registered)
-            *await record_subsidy_gazette(env, gf),  # last: it moves the clock to December and January
+            ("complaint__supplement-missed-under-the-lock", await supplement_missed(env, gf)),
+            *await record_qualification(env, gf),
+            *await record_subsidy_gazette(env, gf),  # it moves the clock to December and January
+            *await record_hr_park(env, gf),  # last: it moves the clock about 3 years on
         ]
         intake = ("case-intake__demo-claimed-locally", intake_id(settings.task_queue, "DEMO"))
         await gf.act(
@@ -182,14 +187,7 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
     await gf.decide(handled.case_no, "notify-result", officer, {"result": "已解决"}, request_id="c6")
     await gf.result(handled.case_no)
 
-    refused = await gf.start_case(
-        "complaint",
-        ComplaintFiling.model_validate(example("complaint", "start-incomplete") | {"received_on": today}),
-    )
-    await wait_until_opened(gf, refused.case_no)
-    await gf.decide(refused.case_no, "request-supplement", reception, request_id="s1")
-    await env.sleep(timedelta(days=30))  # the 15 working days pass without a supplement
-    await gf.result(refused.case_no)
+    refused = await supplement_missed(env, gf)
     credit = await gf.start_case("credit-record", CreditSubject(uscc="91110105MA01FDQ8KY", name="示例"))
     await wait_until_opened(gf, credit.case_no)
     credit_officer = Actor(role="credit-officer", id="c")
@@ -273,13 +271,31 @@ async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple
     await report.result()
     return [
         ("complaint__handled", handled.case_no),
-        ("complaint__supplement-missed", refused.case_no),
+        ("complaint__supplement-missed", refused),
         ("complaint-report__made", report.id),
         ("credit-record__published-and-ended", credit.case_no),
         ("auction-permit__general-granted", permit.case_no),
         ("spot-check__severe-revoked", spot.case_no),
         ("spot-check__second-general-revoked", escalated),
     ]
+
+
+async def supplement_missed(env: WorkflowEnvironment, gf: Govflow) -> str:
+    """第十一条(四): a supplement asked for and not given within the 15 working days: not accepted
+    by the run itself (since the patch complaint-lapses-acted-on-under-the-decision-lock, under
+    the decision lock)."""
+    today = local_date(await env.get_current_time()).isoformat()
+    refused = await gf.start_case(
+        "complaint",
+        ComplaintFiling.model_validate(example("complaint", "start-incomplete") | {"received_on": today}),
+    )
+    await wait_until_opened(gf, refused.case_no)
+    await gf.decide(
+        refused.case_no, "request-supplement", Actor(role="receiving-officer", id="recv-01"), request_id="s1"
+    )
+    await env.sleep(timedelta(days=30))  # the 15 working days pass without a supplement
+    await gf.result(refused.case_no)
+    return str(refused.case_no)
 
 
 async def record_second_general_breach(env: WorkflowEnvironment, gf: Govflow) -> str:

@@ -131,8 +131,11 @@ async def test_15_6_an_absence_with_a_good_reason_is_recorded_and_does_not_termi
 
     await complaint.decide("contact", OFFICER, {"means": "再次书面通知"})
     again = await complaint.today()
-    assert await complaint.due("participation") == again + timedelta(days=30)  # 连续30日
-    await complaint.sleep_until(beijing(again + timedelta(days=31), 0, 5))
+    # 连续30日, a party's period: its last day, on a rest day or holiday, moves to the next
+    # working day (民法典 第二百零三条): the first working day after day 29.
+    last_day = nth_working_day_after(again + timedelta(days=29), 1)
+    assert await complaint.due("participation") == last_day
+    await complaint.sleep_until(beijing(last_day + timedelta(days=1), 0, 5))
     status = await wait_for_status(complaint.gf, complaint.case_no, lambda s: s.stage == "terminated")
     assert next(e for e in status.history if e.type == "ComplaintTerminated").data["ground"] == 6
 
