@@ -137,9 +137,15 @@ INDIVIDUAL_BUSINESS = "92"
 """A USCC registered by market regulation (9) for an individual business (2): not a legal person."""
 
 
+NATIONAL_REGISTRATION = "100000"
+"""The division of an enterprise registered with the national market regulator (国家市场监督管理
+总局): it names no province, so whether it is registered in Beijing is for the district's review."""
+
+
 def registered_in_beijing(uscc: str) -> bool:
-    """四(一) 在北京市注册: the code's registration division is Beijing's (11xxxx)."""
-    return uscc[2:4] == BEIJING_DIVISION
+    """四(一) 在北京市注册: the code's registration division is Beijing's (11xxxx), or the national
+    regulator's (100000), which the district's review judges."""
+    return uscc[2:4] == BEIJING_DIVISION or uscc[2:8] == NATIONAL_REGISTRATION
 
 
 class Standing(Record):

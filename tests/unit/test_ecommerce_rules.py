@@ -156,6 +156,8 @@ def test_si_yi_registered_in_beijing_is_read_from_the_code() -> None:
     """四(一) 在北京市注册: the division code (3rd–8th characters) begins 11."""
     assert registered_in_beijing("91110113MA01QRXT4E")
     assert not registered_in_beijing("91120113MA01QRXT4E")
+    # the national regulator's registrations (division 100000) name no province: the district judges
+    assert registered_in_beijing("911000001000044477")
 
 
 def test_ledger_account_keeps_34_apart_from_33s_annual_cap() -> None:
