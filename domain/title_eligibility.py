@@ -199,10 +199,11 @@ FULL_SENIOR_OPEN_TO_PARTICIPANTS: frozenset[tuple[Direction, int, int]] = frozen
         (Direction.MANAGEMENT, 1, 2),
         # 附件四(二)2(1): “或参与全市知识产权公共服务体系建设工作，组织开展有较大影响的知识产权活动…”
         (Direction.MANAGEMENT, 1, 3),
-        # 附件四(二)2(3): “或建立本单位知识产权防控体系并有效运行…” (no role named)
-        (Direction.MANAGEMENT, 3, 2),
     }
 )
+# Not 附件四(二)2(3) “或建立本单位知识产权防控体系并有效运行”: it names no role, but where the
+# deputy-high line 三(二)2(3) says “或参与建立”, the full-senior line drops 参与: the person
+# built it (led its building), which a participant did not.
 """附件四(二): the (direction, line, alternative)s that do not name 主要负责人 or 主持; every other
 alternative does (四(二)1(1)–(3) both alternatives of (2) included: “作为主要负责人…；或主持办理…”;
 四(二)2(1) first “主持制订”, 2(2) “作为主要负责人”, 2(3) first “作为主要负责人”, third “多次主持完成”)."""

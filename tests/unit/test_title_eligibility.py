@@ -371,7 +371,9 @@ def test_bad_inputs_are_refused() -> None:
         (1, 3, True),  # 2(1) “或参与全市知识产权公共服务体系建设工作…”
         (2, 1, False),  # 2(2) “作为主要负责人…”
         (3, 1, False),  # 2(3) “作为主要负责人，对本单位知识产权资产进行评估…”
-        (3, 2, True),  # 2(3) “或建立本单位知识产权防控体系并有效运行” (no role named)
+        # 2(3) “或建立本单位知识产权防控体系并有效运行”: no role named, but 三(二)2(3)'s
+        # “或参与建立” drops 参与 here: built, not taken part in
+        (3, 2, False),
         (3, 3, False),  # 2(3) “或多次主持完成本单位知识产权许可、转让、投融资等业务”
     ],
 )
