@@ -77,6 +77,7 @@ async def _answer(conn: Connection, query: Any) -> Any:
             stage=query.stage,
             ground=query.ground,
             overdue_at=query.overdue_at,
+            case_no=query.case_no,
         )
     if isinstance(query, ComplaintReport):
         return await _report(conn, query)

@@ -41,6 +41,9 @@ class ComplaintList(Record):
     stage: str | None = Field(default=None, max_length=64)
     ground: int | None = Field(default=None, ge=1, le=9)
     overdue_at: AwareDatetime | None = None
+    case_no: str | None = Field(
+        default=None, max_length=64, description="one complaint (an appeal's original)"
+    )
 
 
 class ComplaintReport(Record):

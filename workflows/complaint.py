@@ -559,7 +559,9 @@ class ComplaintWorkflow(CaseWorkflow):
     async def _check_appeal(self, original_case_no: str) -> rules.AppealChecked:
         """第十七条: the original case, as the complaints read model has it."""
         answer = await self.run_activity(
-            ReadActivities.read, ReadRequest(query=ComplaintList()), start_to_close=READ_TIMEOUT
+            ReadActivities.read,
+            ReadRequest(query=ComplaintList(case_no=original_case_no)),  # one row, not the table
+            start_to_close=READ_TIMEOUT,
         )
         row = next((r for r in answer.value if r["case_no"] == original_case_no), None)
         original = (

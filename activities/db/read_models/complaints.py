@@ -218,6 +218,7 @@ async def list_complaints(
     stage: str | None = None,
     ground: int | None = None,
     overdue_at: datetime | None = None,
+    case_no: str | None = None,
 ) -> list[dict[str, Any]]:
     """Complaints for operators, by body, stage, non-acceptance or termination ground, and
     overdue clocks (a deadline of the case that had passed at `overdue_at`)."""
@@ -234,6 +235,7 @@ async def list_complaints(
         ("c.stage = $?", stage),
         ("(c.non_acceptance_ground = $? OR c.termination_ground = $?)", ground),
         ("k.outcome IS NULL AND k.next_deadline < $?", overdue_at),
+        ("c.case_no = $?", case_no),
     ):
         if value:
             where(clause, value)
