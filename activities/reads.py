@@ -26,6 +26,7 @@ from domain.reads import (
     CertificateLookup,
     ComplaintList,
     ComplaintReport,
+    EmployerRecords,
     LoadQualificationCatalog,
     LoadSchedule,
     OpenCasesWithClocks,
@@ -56,9 +57,14 @@ class ReadActivities:
         order = request.order
         async with self._pool.acquire() as conn:
             if isinstance(order, RevokeTitle):
+                employer = (
+                    (order.employer, order.employer_fault)
+                    if order.employer is not None and order.employer_fault is not None
+                    else None
+                )
                 return ActDone(
                     value=await titles.revoke(
-                        conn, order.certificate_no, order.reason, request.actor.id, request.at
+                        conn, order.certificate_no, order.reason, request.actor.id, request.at, employer
                     )
                 )
             if isinstance(order, LoadQualificationCatalog):
@@ -81,6 +87,8 @@ async def _answer(conn: Connection, query: Any) -> Any:
         )
     if isinstance(query, ComplaintReport):
         return await _report(conn, query)
+    if isinstance(query, EmployerRecords):
+        return await titles.employer_records(conn, query.employer)
     if isinstance(query, TitleLookup):
         return await titles.verify(conn, query.certificate_no)
     if isinstance(query, AwaitingSpotCheck):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from domain.beijing import District
 from domain.case import Actor
@@ -20,6 +20,7 @@ from domain.errors import WrongRoleError
 from domain.inputs import Identifier, Name, Text, Year
 from domain.models import Record
 from domain.qualification import WorkPermitProposal
+from domain.title import EmployerFault
 
 READ_WORKFLOW = "read-model"
 ACT_WORKFLOW = "operator-act"
@@ -112,6 +113,13 @@ class QualificationRelaxations(Record):
     version: Identifier | None = None
 
 
+class EmployerRecords(Record):
+    """六(一): what is recorded against an employer of title applicants."""
+
+    kind: Literal["title-employer"] = "title-employer"
+    employer: Name = Field(min_length=1)
+
+
 ReadQuery = Annotated[
     CertificateLookup
     | ComplaintList
@@ -122,7 +130,8 @@ ReadQuery = Annotated[
     | OpenCasesWithClocks
     | QualificationCodeLookup
     | QualificationCatalogSearch
-    | QualificationRelaxations,
+    | QualificationRelaxations
+    | EmployerRecords,
     Field(discriminator="kind"),
 ]
 
@@ -138,11 +147,20 @@ class ReadAnswer(Record):
 
 
 class RevokeTitle(Record):
-    """六(一): revoke a title obtained by fraud (integrity file, blacklist)."""
+    """六(一): revoke a title obtained by fraud (integrity file, blacklist); where the employer did
+    not check or gave false proof, recorded against it too (`employer`, `employer_fault`)."""
 
     kind: Literal["revoke-title"] = "revoke-title"
     certificate_no: str = Field(min_length=1, max_length=64)
     reason: Text
+    employer: Name | None = Field(default=None, description="the employer that vouched (its name)")
+    employer_fault: EmployerFault | None = None
+
+    @model_validator(mode="after")
+    def _fault_with_employer(self) -> RevokeTitle:
+        if (self.employer is None) != (self.employer_fault is None):
+            raise ValueError("employer_fault: 六(一) names the employer and its fault together")
+        return self
 
 
 class LoadSchedule(Record):

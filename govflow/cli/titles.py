@@ -77,14 +77,36 @@ async def cmd_title_verify(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def cmd_title_revoke(args: argparse.Namespace, settings: Settings) -> int:
-    """六(一): revoke a title obtained by fraud."""
+    """六(一): revoke a title obtained by fraud (and, with --employer, hold the employer to it)."""
     async with await Govflow.connect(settings) as gf:
         officer = token_actor(settings, frozenset({"hr-bureau"}))
-        found = await gf.revoke_title(args.certificate_no, args.reason, officer)
+        found = await gf.revoke_title(
+            args.certificate_no,
+            args.reason,
+            officer,
+            employer=args.employer,
+            employer_fault=args.employer_fault,
+        )
+    held = f"; recorded against {args.employer} (六(一))" if args.employer else ""
     print(
         f"{found['certificate_no']}  {found['status']}  {found['name']}: recorded in the integrity "
-        "file; the holder is on the blacklist"
+        f"file; the holder is on the blacklist{held}"
     )
+    return 0
+
+
+async def cmd_title_employer(args: argparse.Namespace, settings: Settings) -> int:
+    """六(一): what is recorded against an employer of title applicants."""
+    async with await Govflow.connect(settings) as gf:
+        rows = await gf.employer_records(args.employer)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    if not rows:
+        print(f"{args.employer}: 无记录 (nothing recorded)")
+    for row in rows:
+        where = row["certificate_no"] or row["case_no"]
+        print(f"{row['at'][:10]}  {where}  {row['fault_chinese']} ({row['fault']})  {row['findings']}")
     return 0
 
 
@@ -111,4 +133,14 @@ def register(commands: Commands) -> None:
     revoke = title_commands.add_parser("revoke", help="revoke a title obtained by fraud")
     revoke.add_argument("certificate_no")
     revoke.add_argument("--reason", required=True)
+    revoke.add_argument("--employer", help="六(一): the employer that vouched for the false materials")
+    revoke.add_argument(
+        "--employer-fault",
+        choices=("unchecked", "false-proof"),
+        help="没有认真履行审核责任 (unchecked) or 出具虚假证明 (false-proof); with --employer",
+    )
     revoke.set_defaults(run=cmd_title_revoke)
+    employer = title_commands.add_parser("employer", help="六(一): what is recorded against an employer")
+    employer.add_argument("employer", help="the employer's name as the applications give it")
+    employer.add_argument("--json", action="store_true")
+    employer.set_defaults(run=cmd_title_employer)

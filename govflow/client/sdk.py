@@ -82,6 +82,7 @@ from domain.reads import (
     CertificateLookup,
     ComplaintList,
     ComplaintReport,
+    EmployerRecords,
     LoadSchedule,
     OpenCasesWithClocks,
     ReadAnswer,
@@ -770,14 +771,38 @@ class Govflow:
         found: dict[str, Any] = await self.read(TitleLookup(certificate_no=certificate_no))
         return found
 
-    async def revoke_title(self, certificate_no: str, reason: str, revoked_by: Actor) -> dict[str, Any]:
-        """六(一): revoke a title obtained by fraud (integrity file, blacklist), as `revoked_by`."""
+    async def revoke_title(
+        self,
+        certificate_no: str,
+        reason: str,
+        revoked_by: Actor,
+        *,
+        employer: str | None = None,
+        employer_fault: str | None = None,
+    ) -> dict[str, Any]:
+        """六(一): revoke a title obtained by fraud (integrity file, blacklist), as `revoked_by`;
+        with `employer` and `employer_fault` (unchecked | false-proof), recorded against the
+        employer that vouched for it."""
         try:
-            order = RevokeTitle(certificate_no=certificate_no, reason=reason)
+            order = RevokeTitle(
+                certificate_no=certificate_no,
+                reason=reason,
+                employer=employer,
+                employer_fault=employer_fault,
+            )
         except ValidationError as error:
             raise errors.InputError(describe_validation_error(error)) from None
         revoked: dict[str, Any] = await self.act(order, revoked_by)
         return revoked
+
+    async def employer_records(self, employer: str) -> list[dict[str, Any]]:
+        """六(一): what is recorded against an employer of title applicants (by its name)."""
+        try:
+            query = EmployerRecords(employer=employer)
+        except ValidationError as error:
+            raise errors.InputError(describe_validation_error(error)) from None
+        rows: list[dict[str, Any]] = await self.read(query)
+        return rows
 
     async def awaiting_spot_check(self, today: date) -> list[dict[str, Any]]:
         """三(一): the commitment decisions awaiting a spot check."""

@@ -88,7 +88,7 @@ async def test_rebuilt_projections_equal_the_live_ones(
     count = await db_pool.fetchval("SELECT count(*) FROM case_events")
     assert done.stdout.strip() == (
         f"rebuilt cases, notices, escalations, verifications, complaints, certificates, certificate_history, "
-        f"commitment_decisions, credit_entries, title_certificates, title_blacklist from {count} events"
+        f"commitment_decisions, credit_entries, title_certificates, title_blacklist, title_employer_records, hr_parks from {count} events"
     )
     assert await snapshot(db_pool) == live
 

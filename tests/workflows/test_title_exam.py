@@ -13,7 +13,7 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from govflow.client import Govflow
-from govflow.client.errors import DecisionRejectedError
+from govflow.client.errors import DecisionRejectedError, InputError
 from tests.helpers import CaseDriver, wait_for_status
 from tests.workflows.test_title_review import HR_OFFICER, start_person_case
 from workers.settings import Settings
@@ -118,8 +118,16 @@ async def test_liu_yi_an_exam_certificate_is_in_the_register_and_revoked_like_a_
     )
     found = await exam.gf.verify_title(number)
     assert (found["status"], found["level"], found["case_no"]) == ("valid", "intermediate", exam.case_no)
-    revoked = await exam.gf.revoke_title(number, "工作年限证明系伪造", HR_OFFICER)
+    employer = (await exam.status()).history[0].data["application"]["applicant"]["employer"]
+    with pytest.raises(InputError, match="employer_fault"):  # 六(一) names the employer with its fault
+        await exam.gf.revoke_title(number, "工作年限证明系伪造", HR_OFFICER, employer=employer)
+    revoked = await exam.gf.revoke_title(
+        number, "工作年限证明系伪造", HR_OFFICER, employer=employer, employer_fault="false-proof"
+    )
     assert (revoked["status"], revoked["reason"]) == ("revoked", "工作年限证明系伪造")
+    # 六(一) “出具虚假证明的，依法依规追究单位…的责任”: recorded against the employer that gave the proof
+    held = [r for r in await exam.gf.employer_records(employer) if r["certificate_no"] == number]
+    assert [(r["case_no"], r["fault_chinese"]) for r in held] == [(exam.case_no, "出具虚假证明")]
     person = (await exam.status()).history[0].data["application"]["applicant"]
     again = await register(applicant=person)
     refused = await wait_for_status(again.gf, again.case_no, lambda s: s.outcome is not None)

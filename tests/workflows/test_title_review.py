@@ -418,3 +418,8 @@ async def test_liu_yi_the_agency_records_an_employer_that_did_not_check_and_the_
         "没有认真履行审核责任",
         "六(一)",
     )
+    # … and the employer can be looked up by its name with what is held against it
+    records = await review.gf.employer_records(applicant["employer"])
+    assert [(r["fault"], r["article"]) for r in records if r["case_no"] == review.case_no] == [
+        ("unchecked", "六(一)")
+    ]

@@ -19,9 +19,15 @@ from activities.db.event_log import pseudonym
 from activities.db.projections import ReadModel
 from domain.case import CaseEvent
 from domain.errors import AlreadyRevokedError, InvalidInputError, UnknownCertificateError
-from domain.title import PersonBlacklisted, TitleCertified, certificate_number_valid
+from domain.title import (
+    EmployerFault,
+    EmployerHeldResponsible,
+    PersonBlacklisted,
+    TitleCertified,
+    certificate_number_valid,
+)
 
-TABLES = ("title_certificates", "title_blacklist")
+TABLES = ("title_certificates", "title_blacklist", "title_employer_records")
 
 
 async def _certified(conn: Connection, case_no: str, event: CaseEvent) -> None:
@@ -61,10 +67,53 @@ async def _blacklisted(conn: Connection, case_no: str, event: CaseEvent) -> None
     )
 
 
+async def _employer_held(conn: Connection, case_no: str, event: CaseEvent) -> None:
+    data = EmployerHeldResponsible.model_validate(event.data)
+    await conn.execute(
+        """INSERT INTO title_employer_records (case_no, seq, employer, fault, findings, article, at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)""",
+        case_no,
+        event.seq,
+        data.employer,
+        data.fault,
+        data.findings,
+        data.article,
+        event.at,
+    )
+
+
 PROJECTORS: dict[str, Callable[[Connection, str, CaseEvent], Awaitable[None]]] = {
     "TitleCertified": _certified,
     "PersonBlacklisted": _blacklisted,
+    "EmployerHeldResponsible": _employer_held,
 }
+
+
+async def employer_records(conn: Connection, employer: str) -> list[dict[str, Any]]:
+    """六(一): what is recorded against an employer (by its name as the applications gave it):
+    faults found while a case was open, and those found when an issued title was revoked."""
+    rows = await conn.fetch(
+        """SELECT case_no, NULL AS certificate_no, fault, findings, article, at
+             FROM title_employer_records WHERE employer = $1
+           UNION ALL
+           SELECT c.case_no, r.certificate_no, r.employer_fault, r.reason, '六(一)', r.revoked_at
+             FROM title_revocations r LEFT JOIN title_certificates c USING (certificate_no)
+            WHERE r.employer = $1
+           ORDER BY at""",
+        employer,
+    )
+    return [
+        {
+            "case_no": r["case_no"],
+            "certificate_no": r["certificate_no"],
+            "fault": r["fault"],
+            "fault_chinese": EmployerFault(r["fault"]).chinese,
+            "findings": r["findings"],
+            "article": r["article"],
+            "at": r["at"].isoformat(),
+        }
+        for r in rows
+    ]
 
 
 async def blacklist_entries(conn: Connection, id_number: str) -> list[str]:
@@ -109,10 +158,17 @@ async def verify(conn: Connection, certificate_no: str) -> dict[str, Any]:
 
 
 async def revoke(
-    conn: Connection, certificate_no: str, reason: str, revoked_by: str, at: datetime
+    conn: Connection,
+    certificate_no: str,
+    reason: str,
+    revoked_by: str,
+    at: datetime,
+    employer: tuple[str, EmployerFault] | None = None,
 ) -> dict[str, Any]:
     """六(一): revoke a title obtained by fraud; it goes into the integrity file and the person
-    onto the blacklist. Refused, with nothing written, for an unknown or revoked certificate."""
+    onto the blacklist, and, where the employer did not check or gave false proof (`employer`:
+    its name and fault), is recorded against the employer. Refused, with nothing written, for an
+    unknown or revoked certificate."""
     if not reason.strip():
         raise InvalidInputError("reason: a revocation says why")
     if not revoked_by.strip():
@@ -125,13 +181,16 @@ async def revoke(
         if row is None:
             raise UnknownCertificateError(f"{certificate_no}: no such certificate in the register")
         inserted = await conn.fetchval(
-            """INSERT INTO title_revocations (certificate_no, person, reason, revoked_by, revoked_at)
-               VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING true""",
+            """INSERT INTO title_revocations (certificate_no, person, reason, revoked_by, revoked_at,
+                                              employer, employer_fault)
+               VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING true""",
             certificate_no,
             row["person"] or pseudonym(row["id_number"]),
             reason,
             revoked_by,
             at,
+            employer[0] if employer else None,
+            employer[1].value if employer else None,
         )
         if not inserted:
             raise AlreadyRevokedError(f"{certificate_no} has already been revoked")
