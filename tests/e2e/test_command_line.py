@@ -617,6 +617,41 @@ def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command
     assert (status["outcome"], decided["support"]["total"]) == ("paid", "3260000.00")
 
 
+def test_a_qualification_verification_and_an_hr_park_from_the_command_line(
+    stack: DevStack, tmp_path: Path
+) -> None:
+    """The last two procedures on the dev stack, from examples/: a foreign qualification verified
+    authentic and its code looked up (附件2); a park applied for and assessed into its 7-day
+    publicity (第七至九条); a malformed file refused; both listed by procedure (CaseType)."""
+    stack.login("clerk:clerk-001")
+    request = start_example(stack, "qualification-verification")
+    assert request.startswith("QVER-")
+    decide_examples(stack, request, "qualification-verification", "accept", "record-answer")
+    status = json.loads(stack.cli("status", request, "--json").stdout)
+    assert status["outcome"] == "authentic"
+    delivered = (stack.state_dir / "notices" / request / "verification-code.txt").read_text(encoding="utf-8")
+    [code] = [line.strip() for line in delivered.splitlines() if line.strip().count("-") == 4]
+    found = stack.cli("verify-code", code, "--json")
+    assert found.returncode == 0, found.stderr
+    answer = json.loads(found.stdout)
+    assert answer["status"] == "authentic" and "holder" not in json.dumps(answer, ensure_ascii=False)
+    assert stack.cli("verify-code", "0000-0000-0000-0000-1").returncode == 1  # a wrong check character
+
+    park = start_example(stack, "hr-park")
+    assert park.startswith("HRPK-")
+    decide_examples(stack, park, "hr-park", "check-materials", "assess")
+    status = json.loads(stack.cli("status", park, "--json").stdout)
+    assert status["stage"] == "publicity"
+    no_consent = {k: v for k, v in json.loads((EXAMPLES / "hr-park" / "start.json").read_text()).items()}
+    del no_consent["government_consent"]
+    refused = stack.cli("start", "hr-park", _write(tmp_path, "no-consent.json", json.dumps(no_consent)))
+    assert refused.returncode == 1 and "government_consent" in refused.stderr
+    for procedure, case_no in (("qualification-verification", request), ("hr-park", park)):
+        listed = stack.cli("list", "--procedure", procedure, "--json")
+        assert listed.returncode == 0, listed.stderr
+        assert case_no in [c["case_no"] for c in json.loads(listed.stdout)]
+
+
 def test_cases_survive_stopping_and_starting_the_stack(stack: DevStack) -> None:
     before = cases(stack)
     assert before
