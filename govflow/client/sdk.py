@@ -76,6 +76,7 @@ from domain.reads import (
     ACT_WORKFLOW,
     READ_WORKFLOW,
     ActDone,
+    ActOrder,
     ActRequest,
     AwaitingSpotCheck,
     CalendarSchedules,
@@ -688,7 +689,7 @@ class Govflow:
 
     async def act(
         self,
-        order: RevokeTitle | LoadSchedule,
+        order: ActOrder,
         actor: Actor,
         *,
         request_id: str | None = None,
@@ -900,16 +901,7 @@ class Govflow:
             order = LoadQualificationCatalog(document=document, source=source)
         except ValidationError as error:
             raise errors.InputError(describe_validation_error(error)) from None
-        request = ActRequest(actor=actor, order=order, at=datetime.now(UTC))
-        done = await self._run(
-            ACT_WORKFLOW,
-            request,
-            act_id(order, request_id or uuid.uuid4().hex),
-            ActDone,
-            DEFAULT_WAIT,
-            WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-        )
-        loaded: dict[str, Any] = done.value
+        loaded: dict[str, Any] = await self.act(order, actor, request_id=request_id)
         return loaded
 
     async def replan_clocks(self, case_no: str, order: ReplanClocks) -> ClocksReplanned:
