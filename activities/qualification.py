@@ -108,11 +108,11 @@ class QualificationActivities:
                 "issued_on": local_date(command.at),
             },
         )
-        for channel in self._channels:
-            await channel.deliver(
-                command.case_no, CODE_STEP, command.recipient, rendered.title, rendered.body
-            )
-        async with self._pool.acquire() as conn:
+        async with self._pool.acquire() as conn, conn.transaction():
+            # One attempt at a time per case: an attempt that timed out but still runs delivers
+            # and stores its code before a retry can, and the retry's code then replaces both
+            # (never the older code delivered over the newer one's stored hash).
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 7))", command.case_no)
             await store.store_code(
                 conn,
                 code_digest(code),
@@ -121,4 +121,8 @@ class QualificationActivities:
                 command.catalog_version,
                 command.qualification_no,
             )
+            for channel in self._channels:  # a failed delivery rolls the stored hash back
+                await channel.deliver(
+                    command.case_no, CODE_STEP, command.recipient, rendered.title, rendered.body
+                )
         return CodeMade(code_id=code_id, delivered_to=command.recipient)

@@ -55,6 +55,7 @@ NOT_IN_CATALOG = "refused: not in the catalog"
 REFUSED = "refused"
 AUTHENTIC = "authentic"
 NOT_AUTHENTIC = "not authentic"
+UNVERIFIED = "not verified: no answer from the issuer"
 
 MAX_PROMISED_DAYS = 180
 """A bound on the promised period (the gazette sets none): a typo of 3000 days is refused."""
@@ -115,12 +116,20 @@ class IssuerAnswer(Record):
     reference: Text = Field(description="the issuer's reply (reference, date, channel)")
 
 
+class CloseUnverified(Record):
+    """附件2 二、三: the promised time has passed (escalated) and the foreign issuer has still not
+    answered: the platform tells the employer the certificate could not be verified, and why."""
+
+    reasons: Text
+
+
 PLATFORM_OFFICER = frozenset({"verification-officer"})
 
 DECISIONS: dict[str, DecisionRule] = {
     "accept": DecisionRule(frozenset({ACCEPTANCE}), PLATFORM_OFFICER, Accept),
     "refuse": DecisionRule(frozenset({ACCEPTANCE}), PLATFORM_OFFICER, Refuse),
     "record-answer": DecisionRule(frozenset({AWAITING_ISSUER}), PLATFORM_OFFICER, IssuerAnswer),
+    "close-unverified": DecisionRule(frozenset({AWAITING_ISSUER}), PLATFORM_OFFICER, CloseUnverified),
 }
 
 
@@ -153,6 +162,12 @@ class VerificationRefused(Record):
 class IssuerAnswered(Record):
     authentic: bool
     reference: str
+
+
+class ClosedUnverified(Record):
+    """The issuer never answered after the promised time: no result, no code."""
+
+    reasons: str
 
 
 class CodeIssued(Record):
@@ -212,6 +227,10 @@ def code_digest(canonical: str) -> str:
 LOOKUPS_PER_MINUTE = 10
 """A public look-up is limited per caller per minute (the gazette sets no number: a person
 typing codes needs a few; a guesser is held to 14,400 a day against 2^80 codes)."""
+
+ALL_LOOKUPS_PER_MINUTE = 600
+"""And all callers together: the caller is who the client says it is, so a guesser naming a new
+caller for each try is still held to 864,000 tries a day (a 2^-60 chance against one code)."""
 
 
 # -- what holding a catalog qualification brings (正文 一、二) -----------------------------------

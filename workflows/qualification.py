@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import SYSTEM, Actor, CaseStatus
     from domain.catalog import CatalogRow
     from domain.clocks import Unit
-    from domain.errors import DecisionRefusedError
+    from domain.errors import ClockStateError, DecisionRefusedError
 
 from workflows.core import CaseWorkflow
 from workflows.decisions import decision, guard
@@ -174,9 +174,31 @@ class QualificationVerificationWorkflow(CaseWorkflow):
             "result",
             "qualification_result",
             authentic=payload.authentic,
+            unanswered=None,
             disclaimer=rules.DISCLAIMER,
         )
         await self.close(rules.AUTHENTIC if payload.authentic else rules.NOT_AUTHENTIC, actor)
+
+    @guard("close-unverified")
+    def _promise_passed(self, payload: rules.CloseUnverified, actor: Actor) -> None:
+        if self.clocks.state("verification") != "breached":
+            raise ClockStateError(
+                "承诺的查验时限尚未届满，仍在等待境外发证机构答复（the promised time has not passed）"
+            )
+
+    @decision("close-unverified")
+    async def _close_unverified(self, payload: rules.CloseUnverified, actor: Actor) -> None:
+        """附件2 二、三: the issuer never answered after the promised time (escalated): the
+        employer is told the certificate could not be verified; no code."""
+        await self.record(actor, rules.ClosedUnverified(reasons=payload.reasons))
+        await self._notify(
+            "result",
+            "qualification_result",
+            authentic=False,
+            unanswered=payload.reasons,
+            disclaimer=rules.DISCLAIMER,
+        )
+        await self.close(rules.UNVERIFIED, actor)
 
     async def _notify(self, step: str, template: str, **facts: Any) -> None:
         application = self._application()

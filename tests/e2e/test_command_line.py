@@ -635,7 +635,8 @@ def test_a_qualification_verification_and_an_hr_park_from_the_command_line(
     assert found.returncode == 0, found.stderr
     answer = json.loads(found.stdout)
     assert answer["status"] == "authentic" and "holder" not in json.dumps(answer, ensure_ascii=False)
-    assert stack.cli("verify-code", "0000-0000-0000-0000-1").returncode == 1  # a wrong check character
+    mistyped = stack.cli("verify-code", "0000-0000-0000-0000-1")  # a wrong check character
+    assert mistyped.returncode == 1 and "校验" in mistyped.stderr, mistyped.stderr
 
     park = start_example(stack, "hr-park")
     assert park.startswith("HRPK-")

@@ -17,8 +17,10 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from activities.db.read_models.qualification import look_up_code
 from activities.qualification import shipped_catalog
 from domain.case import Actor
+from domain.errors import RateLimitedError
 from domain.qualification import DISCLAIMER, code_digest, format_code, parse_code
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError, GovflowError, InputError
@@ -167,6 +169,26 @@ async def test_附件2_二_the_promise_passes_unanswered_is_escalated_and_a_late
     assert "未能验证为真实" in result
 
 
+async def test_附件2_二_an_issuer_that_never_answers_is_closed_unverified_after_the_promise(
+    request_for: Request,
+) -> None:
+    """附件2 二、三: the issuer never answers; before the promised time passes the case cannot be
+    closed unverified (it still waits), after it (escalated) the platform tells the employer the
+    certificate could not be verified: no code, an outcome, the case ends."""
+    case = await request_for()
+    await case.decide_example("accept", length=5, unit="working-days")
+    with pytest.raises(DecisionRejectedError, match="承诺的查验时限尚未届满"):
+        await case.decide_example("close-unverified")
+    [clock] = (await case.status()).deadlines
+    await case.env.sleep(beijing(clock.due + timedelta(days=1), 0, 5) - await case.env.get_current_time())
+    assert (await case.status()).deadlines[0].state == "breached"
+    await case.decide_example("close-unverified")
+    final = await case.status()
+    assert final.outcome == "not verified: no answer from the issuer" and not await case.events("CodeIssued")
+    _, result = await case.notice("result")
+    assert "境外发证机构仍未答复" in result and "验证为真实" not in result
+
+
 async def test_附件2_二_a_qualification_outside_the_catalog_is_refused(request_for: Request) -> None:
     """附件2 二: only a request that meets the conditions is accepted; 《目录》(1.0版) has 82
     items, and a 83rd is refused when the case opens, with the version named."""
@@ -225,6 +247,24 @@ async def test_附件2_三_look_ups_are_limited_per_caller_per_minute(
         "SELECT found, limited FROM qualification_code_lookups WHERE caller=$1", caller
     )
     assert len(rows) == 11 and sum(r["limited"] for r in rows) == 1
+
+
+async def test_附件2_三_a_guesser_naming_a_new_caller_each_time_is_held_by_the_total(
+    db_pool: asyncpg.Pool,
+) -> None:
+    """附件2 三: the caller is who the client says it is; 600 look-ups a minute by all callers
+    together (here 600 by 600 callers, written directly) hold the 601st, by yet another caller."""
+    prefix = f"flood-{uuid.uuid4().hex[:6]}-"
+    await db_pool.executemany(
+        "INSERT INTO qualification_code_lookups (caller, found) VALUES ($1, false)",
+        [(f"{prefix}{n}",) for n in range(600)],
+    )
+    try:
+        async with db_pool.acquire() as conn:
+            with pytest.raises(RateLimitedError, match="全部查询人合计600次"):
+                await look_up_code(conn, code_digest(format_code(secrets.randbits(80))), f"{prefix}new")
+    finally:  # the other tests of the minute look codes up too
+        await db_pool.execute("DELETE FROM qualification_code_lookups WHERE caller LIKE $1", prefix + "%")
 
 
 async def test_附件1_the_catalog_is_searchable_by_text_field_and_country(gf: Govflow) -> None:

@@ -14,7 +14,7 @@ from activities.db.connection import Connection
 from domain.calendar import local_date
 from domain.catalog import Catalog, CatalogRow, QualificationField
 from domain.errors import InvalidInputError, RateLimitedError
-from domain.qualification import DISCLAIMER, LOOKUPS_PER_MINUTE, SOURCE
+from domain.qualification import ALL_LOOKUPS_PER_MINUTE, DISCLAIMER, LOOKUPS_PER_MINUTE, SOURCE
 
 TABLES = (
     "qualification_catalog_versions",
@@ -134,17 +134,22 @@ async def look_up_code(conn: Connection, digest: str, caller: str) -> dict[str, 
         # One caller's look-ups are counted one at a time, so that parallel tries cannot
         # all pass under the limit.
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('qualification-lookup:' || $1))", caller)
-        recent = await conn.fetchval(
-            """SELECT count(*) FROM qualification_code_lookups
-               WHERE caller = $1 AND NOT limited AND at > now() - $2::interval""",
+        counts = await conn.fetchrow(
+            """SELECT count(*) FILTER (WHERE caller = $1 AND NOT limited) AS mine,
+                      count(*) FILTER (WHERE NOT limited) AS everyone,
+                      count(*) FILTER (WHERE caller = $1 AND limited) AS refused
+               FROM qualification_code_lookups WHERE at > now() - $2::interval""",
             caller,
             timedelta(minutes=1),
         )
-        if recent >= LOOKUPS_PER_MINUTE:
-            await conn.execute(
-                "INSERT INTO qualification_code_lookups (caller, found, limited) VALUES ($1, false, true)",
-                caller,
-            )
+        assert counts is not None  # (an aggregate always answers one row)
+        if counts["mine"] >= LOOKUPS_PER_MINUTE or counts["everyone"] >= ALL_LOOKUPS_PER_MINUTE:
+            if counts["refused"] < LOOKUPS_PER_MINUTE:  # a flood is logged, but not row by row
+                await conn.execute(
+                    """INSERT INTO qualification_code_lookups (caller, found, limited)
+                       VALUES ($1, false, true)""",
+                    caller,
+                )
             limited = True
         else:
             limited = False
@@ -163,8 +168,8 @@ async def look_up_code(conn: Connection, digest: str, caller: str) -> dict[str, 
             )
     if limited:
         raise RateLimitedError(
-            f"查询过于频繁：每分钟至多{LOOKUPS_PER_MINUTE}次，请稍后再试"
-            f"（at most {LOOKUPS_PER_MINUTE} look-ups a minute per caller）"
+            f"查询过于频繁：每分钟至多{LOOKUPS_PER_MINUTE}次（全部查询人合计{ALL_LOOKUPS_PER_MINUTE}次），请稍后再试"
+            f"（at most {LOOKUPS_PER_MINUTE} look-ups a minute per caller, {ALL_LOOKUPS_PER_MINUTE} in all）"
         )
     if row is None:
         return {"status": "not-found", "result": "未查到该验证码", "basis": f"{SOURCE} 附件2 三"}
