@@ -36,6 +36,11 @@ from domain.publicity import Objection, ObjectionRuling
 
 PROCEDURE = "hr-park"
 BUREAU = "北京市人力资源和社会保障局"
+MEASURES_VALID_THROUGH = date(2026, 8, 30)
+"""第十六条 "本办法自发布之日起施行,有效期5年": published 2021-08-31, the five years end on
+2026-08-30. An application received later is not refused (the bureau may have extended or
+replaced the measures, which this system cannot know), but the case records that it came after
+the measures' term, so that the bureau states its basis."""
 
 PUBLICITY = Period("publicity", "第九条3", 7, Unit.CALENDAR_DAYS, "对公示园区有异议者", PeriodKind.PUBLICITY)
 """第九条3: "公示时间为 7 天": the bureau's window; a holiday in it or at its end does not move it."""
@@ -455,6 +460,14 @@ def rectification_period(ordered_on: date, rectify_by: date) -> Period:
 
 
 # -- events ------------------------------------------------------------------------------------------
+
+
+class ReceivedAfterTheMeasuresTerm(Record):
+    """第十六条: the application came after the measures' five years (2026-08-30)."""
+
+    received_on: date
+    valid_through: date
+    article: str = "第十六条"
 
 
 class ParkMaterialsChecked(Record):

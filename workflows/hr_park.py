@@ -41,6 +41,9 @@ from workflows.core import CaseWorkflow
 from workflows.decisions import decision, guard
 from workflows.publicity import Publicity
 
+MEASURES_TERM_NOTED = "hr-park-notes-the-measures-term"
+"""第十六条: an application received after the measures' five years is noted at opening."""
+
 
 @workflow.defn(name="hr-park")
 class HrParkWorkflow(CaseWorkflow):
@@ -67,6 +70,14 @@ class HrParkWorkflow(CaseWorkflow):
                 stage=rules.COMPLETENESS,
                 application=application,
             )
+            received_on = local_date(self.opened_at or workflow.now())
+            if received_on > rules.MEASURES_VALID_THROUGH and workflow.patched(MEASURES_TERM_NOTED):
+                await self.record(
+                    SYSTEM,
+                    rules.ReceivedAfterTheMeasuresTerm(
+                        received_on=received_on, valid_through=rules.MEASURES_VALID_THROUGH
+                    ),
+                )
             self.case_ready()
             if not await self._designation():
                 return await self.finish()

@@ -24,6 +24,7 @@ from domain.complaint import ComplaintFiling
 from domain.credit import CreditSubject
 from domain.demo import DemoApplication
 from domain.ecommerce import EcommerceProject
+from domain.hr_park import ParkApplication
 from domain.intake import intake_id
 from domain.permit import PermitApplication
 from domain.reads import LoadSchedule, OpenCasesWithClocks
@@ -112,6 +113,7 @@ async def record() -> None:
             ("complaint__supplement-missed-under-the-lock", await supplement_missed(env, gf)),
             *await record_qualification(env, gf),
             *await record_subsidy_gazette(env, gf),  # it moves the clock to December and January
+            await record_park_after_the_term(gf),
             *await record_hr_park(env, gf),  # last: it moves the clock about 3 years on
         ]
         intake = ("case-intake__demo-claimed-locally", intake_id(settings.task_queue, "DEMO"))
@@ -484,6 +486,26 @@ async def record_exam_number_taken(gf: Govflow) -> tuple[str, str]:
         )
     await gf.result(exam.case_no)
     return ("title-exam__number-taken-then-issued", exam.case_no)
+
+
+async def record_park_after_the_term(gf: Govflow) -> tuple[str, str]:
+    """35号 第十六条: an application received after the measures' 5 years is noted at opening
+    (ReceivedAfterTheMeasuresTerm); its materials incomplete, it goes back."""
+    document = example("hr-park", "start")
+    document["operator"]["uscc"] = "91110108MA01PARK32"
+    park = await gf.start_case("hr-park", ParkApplication.model_validate(document))
+    await wait_until_opened(gf, park.case_no)
+    await asyncio.sleep(1)
+    returned = example("hr-park", "check-materials--incomplete")
+    await gf.decide(
+        park.case_no,
+        "check-materials",
+        example_actor("hr-park", "check-materials--incomplete"),
+        returned["payload"],
+        request_id="returned",
+    )
+    await gf.result(park.case_no)
+    return ("hr-park__received-after-the-term-returned", park.case_no)
 
 
 if __name__ == "__main__":

@@ -97,6 +97,26 @@ async def apply(
     return apply_for
 
 
+async def test_16_an_application_received_after_the_measures_five_years_is_noted(
+    gf: Govflow, time_skipping_env: WorkflowEnvironment, time_skipping_worker: Worker
+) -> None:
+    """第十六条 "自发布之日起施行,有效期5年": published 2021-08-31, in force through 2026-08-30. An
+    application received on the last day is not noted; one received the day after is."""
+    for received, noted in ((date(2026, 8, 30), False), (date(2026, 8, 31), True)):
+        document = copy.deepcopy(example("hr-park", "start"))
+        document["operator"]["uscc"] = fresh_uscc()
+        document["government_consent"]["consented_on"] = "2026-08-01"
+        application = ParkApplication.model_validate(document)
+        ref = await gf.start_case("hr-park", application, received_at=beijing(received, 10))
+        status = await wait_for_status(gf, ref.case_no, lambda s: s.stage == "completeness")  # opened
+        after = [e.data for e in status.history if e.type == "ReceivedAfterTheMeasuresTerm"]
+        assert after == (
+            [{"received_on": "2026-08-31", "valid_through": "2026-08-30", "article": "第十六条"}]
+            if noted
+            else []
+        )
+
+
 async def test_designated_after_an_objection_is_dismissed_then_evaluated_3_years_on_unqualified_and_rectified_on_time(
     apply: ApplyFor,
     gf: Govflow,
