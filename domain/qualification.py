@@ -310,14 +310,29 @@ def relaxations(row: CatalogRow, proposal: WorkPermitProposal, version: str) -> 
             + (f"（申请{proposal.visa_years}年）" if proposal.visa_years else ""),
             source=one,
         ),
-        Relaxation(
+    ]
+    # 正文 一、二 open these to a holder "符合条件的" only: the conditions are other rules', so they
+    # are stated, not judged (met: None).
+    conditions: list[Condition] = [
+        Condition(
+            rule="permanent-residence-channel",
+            met=None,
+            detail="符合条件的纳入办理永久居留便利通道",
+            source=one,
+        ),
+        Condition(
+            rule="port-visa",
+            met=None,
+            detail="口岸签证政策恢复后可向公安机关口岸签证部门申请口岸签证",
+            source=one,
+        ),
+        Condition(
             rule="talent-introduction",
-            applies=True,
-            detail="与在京单位建立人事劳动关系的，符合条件的纳入本市人才引进和工作居住证办理范围",
+            met=None,
+            detail="与在京单位建立人事劳动关系、符合条件的，纳入本市人才引进和工作居住证办理范围",
             source=two,
         ),
     ]
-    conditions: list[Condition] = []
     if row.experience is not None:
         free = "工作经验" in waived
         needed = row.experience.years

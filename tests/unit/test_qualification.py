@@ -139,8 +139,17 @@ def test_正文一_age_65_or_70_in_a_high_end_field_visa_up_to_5_years() -> None
     assert {r.rule: r for r in relaxations(pmp, high_end, "1.0").relaxations}["age"].applies
     over = WorkPermitProposal(age=71, high_end_industry=True)
     assert not {r.rule: r for r in relaxations(pmp, over, "1.0").relaxations}["age"].applies
-    [experience] = relaxations(pmp, WorkPermitProposal(age=40, experience_years=1.5), "1.0").conditions
-    assert (experience.rule, experience.met) == ("relevant-experience", False)  # needs 2 years
+    conditions = relaxations(pmp, WorkPermitProposal(age=40, experience_years=1.5), "1.0").conditions
+    met = {c.rule: c.met for c in conditions}
+    assert met["relevant-experience"] is False  # needs 2 years
+    # 正文 一、二 "符合条件的": permanent residence, the port visa and talent introduction are open
+    # to a holder who meets their own conditions: stated, not granted
+    assert (met["permanent-residence-channel"], met["port-visa"], met["talent-introduction"]) == (
+        None,
+        None,
+        None,
+    )
+    assert "talent-introduction" not in {r.rule for r in at_65.relaxations}
 
 
 def test_附件1_61_universal_studios_waives_age_and_experience() -> None:
