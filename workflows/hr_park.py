@@ -106,6 +106,8 @@ class HrParkWorkflow(CaseWorkflow):
         if self.outcome is not None:
             return False
         async with self._decision_lock:
+            if self.outcome is not None:  # a cancellation or a ruling carried out meanwhile ended it
+                return False
             await self._designate()
         return True
 
