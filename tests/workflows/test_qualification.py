@@ -33,6 +33,7 @@ from tests.helpers import (
     start_from,
     wait_for_status,
 )
+from workers.codec import plaintext_history
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
@@ -116,6 +117,10 @@ async def test_附件2_accepted_chased_answered_authentic_and_looked_up_by_code(
         "SELECT code_digest FROM qualification_codes WHERE case_no=$1", case.case_no
     )
     assert stored == code_digest(code) and issued["code_id"]
+    history = await gf.client.get_workflow_handle(case.case_no).fetch_history()
+    assert (
+        code not in plaintext_history(history, gf.client.data_converter).to_json()
+    )  # the history, decrypted
     _, result = await case.notice("result")
     assert "验证为真实" in result and DISCLAIMER in result
 
