@@ -417,6 +417,15 @@ class Revoke(Record):
     findings: Text = Field(min_length=1)
 
 
+class OrderRectification(Record):
+    """第十二条 "对经营不善、效益不明显、存在违规运营情况以及造成其他不良影响的园区采取责令整改":
+    between evaluations, the bureau orders the park to rectify by a date, then rechecks."""
+
+    causes: tuple[RevocationCause, ...] = Field(min_length=1, max_length=len(RevocationCause))
+    findings: Text = Field(min_length=1)
+    rectify_by: PlannedDate
+
+
 class FileDistrictMeasures(Record):
     """第五条: the district's own park measures, filed with the municipal bureau."""
 
@@ -437,6 +446,7 @@ DECISIONS: dict[str, DecisionRule] = {
     "evaluate": DecisionRule(frozenset({EVALUATION}), HR_BUREAU, Evaluate),  # 第十至十二条
     "recheck": DecisionRule(frozenset({RECTIFICATION_STAGE}), HR_BUREAU, Recheck),  # 第十二条
     "revoke": DecisionRule(PARK_LIFE, HR_BUREAU, Revoke),  # 第十二条
+    "order-rectification": DecisionRule(frozenset({DESIGNATED}), HR_BUREAU, OrderRectification),  # 第十二条
     "file-district-measures": DecisionRule(PARK_LIFE, DISTRICT_HR, FileDistrictMeasures),  # 第五条
 }
 
@@ -449,6 +459,7 @@ DECISION_NAMES = {
     "evaluate": "综合评估考核",
     "recheck": "整改复核",
     "revoke": "取消授牌",
+    "order-rectification": "责令整改",
     "file-district-measures": "区级办法备案",
 }
 """The gazette's words for each decision code, for people."""
@@ -531,6 +542,14 @@ class ParkEvaluated(Record):
     result: str
     rectify_by: date | None
     next_evaluation_due: date | None
+
+
+class ParkRectificationOrdered(Record):
+    """第十二条: ordered to rectify between evaluations, for its causes, by a date."""
+
+    causes: tuple[str, ...]
+    findings: str
+    rectify_by: date
 
 
 class ParkRectificationChecked(Record):

@@ -299,6 +299,40 @@ class HrParkWorkflow(CaseWorkflow):
             return
         await self.change_stage(rules.DESIGNATED, actor)
 
+    @guard("order-rectification")
+    def _order_date_ahead(self, payload: rules.OrderRectification, actor: Actor) -> None:
+        if payload.rectify_by <= self.act_date():
+            raise InvalidInputError(
+                f"rectify_by: 整改期限须在责令之后（{payload.rectify_by} is not after {self.act_date()}）"
+            )
+
+    @decision("order-rectification")
+    async def _order_rectification(self, payload: rules.OrderRectification, actor: Actor) -> None:
+        """第十二条 "责令整改": the park rectifies by the date set (a party's period), then the
+        bureau rechecks (`recheck`: rectified, it goes on; not, the title is revoked)."""
+        await self.record(
+            actor,
+            rules.ParkRectificationOrdered(
+                causes=tuple(c.value for c in payload.causes),
+                findings=payload.findings,
+                rectify_by=payload.rectify_by,
+            ),
+        )
+        self._changes += 1
+        await self._notify(
+            "rectification-ordered",
+            "hr_park_rectification",
+            causes=[c.chinese for c in payload.causes],
+            findings=payload.findings,
+            rectify_by=payload.rectify_by.isoformat(),
+        )
+        await self.clocks.start(
+            rules.rectification_period(self.act_date(), payload.rectify_by),
+            escalate_to=rules.BUREAU,
+            remind=self._application().operator.name,
+        )
+        await self.change_stage(rules.RECTIFICATION_STAGE, actor)
+
     @decision("recheck")
     async def _recheck(self, payload: rules.Recheck, actor: Actor) -> None:
         """第十二条: the rectification checked: done, the park goes on (met in time, or late once

@@ -28,6 +28,7 @@ from tests.helpers import (
     beijing,
     example,
     example_actor,
+    nth_working_day_after,
     run_govflow_async,
     start_from,
     wait_for_status,
@@ -369,3 +370,29 @@ async def test_the_bureau_revokes_the_title_between_evaluations_for_irregular_op
     assert status.outcome == "revoked"
     assert [e["causes"] for e in await park.events("ParkTitleRevoked")] == [["irregular-operation"]]
     assert await park.register_row() is None
+
+
+async def test_12_the_bureau_orders_rectification_between_evaluations_then_rechecks(
+    apply: ApplyFor,
+) -> None:
+    """第十二条 "对经营不善、效益不明显、存在违规运营情况…的园区采取责令整改": between evaluations the
+    bureau orders rectification by a date (a party's period: its last day moves off a rest day),
+    a date not ahead is refused and changes nothing; rechecked as rectified, the park goes on."""
+    park = await apply()
+    await park.designated()
+    today = await park.today()
+    with pytest.raises(DecisionRejectedError, match="整改期限须在责令之后"):
+        await park.decide_example("order-rectification", rectify_by=today.isoformat())
+    assert (await park.status()).stage == "designated"
+    rectify_by = today + timedelta(days=20)
+    assert (
+        await park.decide_example("order-rectification", rectify_by=rectify_by.isoformat()) == "rectification"
+    )
+    [ordered] = await park.events("ParkRectificationOrdered")
+    assert (ordered["causes"], ordered["rectify_by"]) == (["poorly-run"], rectify_by.isoformat())
+    # a party's period: the last day, on a rest day or holiday, is the next working day
+    [clock] = [d for d in (await park.status()).deadlines if d.name == "rectification"]
+    assert clock.due == nth_working_day_after(rectify_by - timedelta(days=1), 1)
+    assert await park.decide_example("recheck") == "designated"
+    assert (await park.status()).deadlines[-1].state == "met"
+    assert await park.register_row() is not None
