@@ -13,6 +13,7 @@ import sys
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import asyncpg
@@ -108,15 +109,27 @@ async def register_search_attributes(client: Client) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-async def time_skipping_env(state_dir: Path) -> AsyncIterator[WorkflowEnvironment]:
+@asynccontextmanager
+async def time_skipping_server(state_dir: Path) -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping test server with the search attributes registered."""
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=data_converter(Settings(GOVFLOW_STATE_DIR=state_dir)),
         test_server_existing_path=str(installed_binary("temporal-test-server")),
     )
-    await register_search_attributes(env.client)
-    yield env
-    await env.shutdown()
+    try:
+        await register_search_attributes(env.client)
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def time_skipping_env(state_dir: Path) -> AsyncIterator[WorkflowEnvironment]:
+    """The session's server. A module whose cases sleep years (the HR park's 3-yearly
+    evaluations) overrides this fixture and `time_skipping_worker` with a server of its own, so
+    that the modules after it do not run years ahead, on provisional calendars."""
+    async with time_skipping_server(state_dir) as env:
+        yield env
 
 
 @pytest.fixture(scope="session")
