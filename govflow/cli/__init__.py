@@ -92,6 +92,9 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_REFUSED
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader has gone (`govflow list | head`): end quietly
+        _stdout_to_devnull()
+        return EXIT_BROKEN_PIPE
     except ValidationError as error:  # a value given on the command line (an operator's id)
         print(f"govflow: {describe_validation_error(error)}", file=sys.stderr)
         return EXIT_REFUSED
@@ -105,10 +108,25 @@ def run(argv: list[str] | None = None) -> int:
         return EXIT_REFUSED
 
 
+EXIT_BROKEN_PIPE = 141
+"""As a Unix tool ended by SIGPIPE (128 + 13): its reader stopped reading."""
+
+
+def _stdout_to_devnull() -> None:
+    """What is left in stdout's buffer goes nowhere, instead of raising again at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def main() -> None:
     """Leave with os._exit: the Temporal SDK's threads can abort a clean interpreter shutdown
     (temporalio/sdk-python#300), which must not turn a command that succeeded into a failure."""
     status = run()
-    sys.stdout.flush()
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away after the last line was written
+        _stdout_to_devnull()
+        status = status or EXIT_BROKEN_PIPE
     sys.stderr.flush()
     os._exit(status)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_govflow
+from tests.helpers import govflow_command, run_govflow
 
 pytestmark = pytest.mark.e2e
 
@@ -72,3 +72,21 @@ def test_bad_input_is_one_line_and_loads_nothing(tmp_path: Path, postgres_url: s
         code, out, err = govflow(*args, env=env)
         assert (code, out, err) == (1, "", message)
     assert "loaded schedules none" in govflow("calendar", "status", env=env)[1]
+
+
+def test_a_reader_that_stops_reading_ends_the_command_quietly(no_database: dict[str, str]) -> None:
+    """`govflow … | head`: the reader goes away; the command ends with SIGPIPE's status (141),
+    and says nothing on stderr (no traceback, no "internal error")."""
+    import os
+    import shlex
+    import subprocess
+
+    command = " ".join(shlex.quote(part) for part in govflow_command())
+    done = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", f"{command} calendar add 2026-09-28 7 | head -c 0"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, **no_database},
+    )
+    assert (done.returncode, done.stderr) == (141, "")
