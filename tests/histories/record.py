@@ -23,7 +23,6 @@ from domain.case import Actor
 from domain.complaint import ComplaintFiling
 from domain.credit import CreditSubject
 from domain.demo import DemoApplication
-from domain.ecommerce import EcommerceProject
 from domain.hr_park import ParkApplication
 from domain.intake import intake_id
 from domain.permit import PermitApplication
@@ -46,7 +45,11 @@ from tests.helpers import (
     wait_until_opened,
 )
 from tests.histories.record_complaint import record_complaint
-from tests.histories.record_ecommerce_titles import record_ecommerce_titles, someone_new
+from tests.histories.record_ecommerce_titles import (
+    ecommerce_through_the_reviews,
+    record_ecommerce_titles,
+    someone_new,
+)
 from tests.histories.record_hr_park import record_hr_park
 from tests.histories.record_permit import record_permit
 from tests.histories.record_qualification import record_qualification
@@ -422,22 +425,9 @@ async def record_subsidy(env: WorkflowEnvironment, gf: Govflow) -> tuple[str, st
 
 
 async def record_ecommerce(gf: Govflow) -> tuple[str, str]:
-    """A new experience store through the district and municipal reviews, approved."""
-    application = await gf.start_case(
-        "ecommerce-subsidy", EcommerceProject.model_validate(example("ecommerce-subsidy", "start"))
-    )
-    await wait_until_opened(gf, application.case_no)
-    for step in ("initial-review", "municipal-review"):
-        document = example("ecommerce-subsidy", step)
-        await gf.decide(
-            application.case_no,
-            step,
-            example_actor("ecommerce-subsidy", step),
-            document["payload"],
-            request_id=step,
-        )
-    await gf.result(application.case_no)
-    return ("ecommerce-subsidy__approved", application.case_no)
+    """A new experience store through the district and municipal reviews (paid, since the patch
+    ecommerce-paid-through-ledger)."""
+    return ("ecommerce-subsidy__approved", await ecommerce_through_the_reviews(gf))
 
 
 async def record_acts_dated(env: WorkflowEnvironment, gf: Govflow) -> tuple[str, str]:

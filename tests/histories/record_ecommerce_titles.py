@@ -35,7 +35,7 @@ async def record_ecommerce_titles(env: WorkflowEnvironment, gf: Govflow) -> list
     """`ecommerce-subsidy__paid`, `title-exam__certified-registered`, `operator-act__exam-title-revoked`,
     `title-review__fraud-employer-held`."""
     del env  # no timer on these paths
-    paid = await _ecommerce_paid(gf)
+    paid = await ecommerce_through_the_reviews(gf)
     exam, revocation = await _exam_certificate_revoked(gf)
     fraud = await _review_fraud_employer_held(gf)
     return [
@@ -46,7 +46,7 @@ async def record_ecommerce_titles(env: WorkflowEnvironment, gf: Govflow) -> list
     ]
 
 
-async def _ecommerce_paid(gf: Govflow) -> str:
+async def ecommerce_through_the_reviews(gf: Govflow) -> str:
     """六(一) district review, 六(二) municipal review and the payment through the ledger."""
     application = await gf.start_case(
         "ecommerce-subsidy", EcommerceProject.model_validate(example("ecommerce-subsidy", "start"))
