@@ -34,6 +34,7 @@ from workers.identity import (
     Verifier,
 )
 from workers.logs import get_logger
+from workers.metrics import ActivityRetries, metrics_runtime, metrics_url
 from workers.registry import Wiring, direct_starts, procedure_activities, read_models, workflow_classes
 from workers.settings import Settings
 from workers.temporal import connect, with_sealed_headers
@@ -100,7 +101,10 @@ def build_worker(
         task_queue=settings.task_queue,
         workflows=workflow_classes(),
         activities=build_activities(pool, settings, signed, renderer),
-        interceptors=[IdentityInterceptor(verifier or verifier_of(settings, service), direct_starts())],
+        interceptors=[
+            IdentityInterceptor(verifier or verifier_of(settings, service), direct_starts()),
+            ActivityRetries(),
+        ],
         # The identity check runs in update validators, inside the sandbox: the token libraries
         # (and the native code under them, which cannot be loaded twice) come from outside it.
         workflow_runner=SandboxedWorkflowRunner(
@@ -135,13 +139,19 @@ async def database(settings: Settings, database_url: str | None = None) -> Async
 async def run_worker(
     settings: Settings, *, database_url: str | None = None, stop: asyncio.Event | None = None
 ) -> None:
-    """Poll the task queue until `stop` is set (or forever); then drain and leave."""
+    """Poll the task queue until `stop` is set (or forever); then drain and leave. Metrics are
+    served at GOVFLOW_METRICS_ADDRESS meanwhile (workers.metrics)."""
     log = get_logger("govflow.worker", task_queue=settings.task_queue)
-    client = await connect(settings)
+    client = await connect(settings, metrics_runtime(settings))
     verifier = verifier_of(settings)  # refused at once if the key set cannot be read
     async with database(settings, database_url) as pool:
         worker = build_worker(client, pool, settings, verifier=verifier)
-        log.info("worker polling", address=settings.temporal_address, keys=settings.jwks_source)
+        log.info(
+            "worker polling",
+            address=settings.temporal_address,
+            keys=settings.jwks_source,
+            metrics=metrics_url(settings),
+        )
         refresh = asyncio.create_task(_refresh_keys(verifier))
         try:
             async with worker:

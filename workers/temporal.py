@@ -7,6 +7,7 @@ import re
 
 from temporalio.client import Client, TLSConfig
 from temporalio.common import HeaderCodecBehavior
+from temporalio.runtime import Runtime
 
 from workers.codec import data_converter
 from workers.settings import Settings
@@ -27,9 +28,12 @@ def tls_config(settings: Settings) -> TLSConfig | bool:
     )
 
 
-async def connect(settings: Settings) -> Client:
+async def connect(settings: Settings, runtime: Runtime | None = None) -> Client:
     """A client whose payloads are encrypted with the key ring of `settings`; KeyRingError (one
-    line) when there is none, TemporalUnreachableError when the server does not answer."""
+    line) when there is none, TemporalUnreachableError when the server does not answer.
+
+    A worker passes the runtime that serves its metrics (workers.metrics); everything else runs
+    on the SDK's default runtime, which serves none."""
     converter = data_converter(settings)
     try:
         return await Client.connect(
@@ -37,6 +41,7 @@ async def connect(settings: Settings) -> Client:
             namespace=settings.temporal_namespace,
             data_converter=converter,
             tls=tls_config(settings),
+            runtime=runtime,
         )
     except RuntimeError as error:
         raise TemporalUnreachableError(

@@ -103,13 +103,25 @@ async def append_events(
     projections: Projections,
     keys: DataKeys | None = None,
 ) -> int:
-    """Append events idempotently; returns how many were new.
+    """Append events idempotently; returns how many were new (see `append_new_events`)."""
+    return len(await append_new_events(conn, case_no, events, projections, keys))
+
+
+async def append_new_events(
+    conn: Connection,
+    case_no: str,
+    events: Sequence[CaseEvent],
+    projections: Projections,
+    keys: DataKeys | None = None,
+) -> list[CaseEvent]:
+    """Append events idempotently; returns those that were new, once committed (what the
+    worker's metrics count: an event a retried activity appends again is not new).
 
     An event already stored (a retried activity) is skipped and not projected again;
     one stored with another type or data means the log and the workflow disagree, which
     must stop the append rather than be papered over.
     """
-    new = 0
+    new: list[CaseEvent] = []
     with using_data_keys(keys):
         async with conn.transaction():
             for event in events:
@@ -129,7 +141,7 @@ async def append_events(
                     await _check_same_event(conn, case_no, event)
                     continue
                 await projections.project(conn, case_no, event)  # the plaintext event
-                new += 1
+                new.append(event)
     return new
 
 
