@@ -601,12 +601,13 @@ async def _run_worker(settings: Settings, database_url: str, stop: asyncio.Event
     """The worker until `stop` is set; unlike `run_worker`, it returns (or raises) as soon as the
     SDK's worker fails, so that the supervisor sees it."""
     from workers.main import build_worker, database
+    from workers.metrics import metrics_runtime, metrics_url
 
     log = get_logger("govflow.worker", task_queue=settings.task_queue)
-    client = await connect(settings)
+    client = await connect(settings, metrics_runtime(settings))
     async with database(settings, database_url) as pool:
         worker = build_worker(client, pool, settings)
-        log.info("worker polling", address=settings.temporal_address)
+        log.info("worker polling", address=settings.temporal_address, metrics=metrics_url(settings))
         running = asyncio.create_task(worker.run())
         stopping = asyncio.create_task(stop.wait())
         try:
@@ -809,6 +810,7 @@ async def _run(settings: Settings, temporal: TemporalDevServer, stop: asyncio.Ev
         if stop.is_set():
             return
         await _ensure_schedules(settings, log)
+        settings = _with_metrics_port(settings, temporal.host)
         print(banner(settings, temporal, database_url), flush=True)
         await Supervisor(settings, temporal, postgres, database_url, stop).run()
     finally:
@@ -890,7 +892,19 @@ def _start_codec_server(settings: Settings, temporal: TemporalDevServer) -> Code
     return codec
 
 
+def _with_metrics_port(settings: Settings, host: str) -> Settings:
+    """The worker's metrics on a free port of the stack's host, unless GOVFLOW_METRICS_ADDRESS
+    says where (or "off"): two stacks, or a stack and a `govflow worker`, must not collide."""
+    from workers.metrics import free_address
+
+    if "metrics_address" in settings.model_fields_set:
+        return settings
+    return settings.model_copy(update={"metrics_address": free_address(host)})
+
+
 def banner(settings: Settings, temporal: TemporalDevServer, database_url: str) -> str:
+    from workers.metrics import metrics_url
+
     env = f"TEMPORAL_ADDRESS={temporal.address} GOVFLOW_STATE_DIR={settings.state_dir}"
     return "\n".join(
         [
@@ -903,6 +917,7 @@ def banner(settings: Settings, temporal: TemporalDevServer, database_url: str) -
             f"  PostgreSQL    {redact(database_url)}",
             f"  task queue    {settings.task_queue}",
             f"  notices       {settings.notices_dir}",
+            f"  metrics       {metrics_url(settings)} (Prometheus; grafana/govflow-dashboard.json)",
             f"  identity keys {settings.jwks_source}",
             "  start a case  (in another terminal; log in first: every request is signed)",
             f"    {env} .venv/bin/govflow login --as clerk:clerk-001",
