@@ -31,6 +31,7 @@ from domain.credit import (
     credit_record_case_no,
 )
 from domain.errors import CaseOpeningError, DuplicateRequestError
+from domain.labels import case_details, case_summary
 from domain.models import Record
 from domain.permit import SpotCheckResult
 
@@ -173,14 +174,15 @@ class CreditReporting:
 
     async def _report(self, report: ReportBreach) -> str:
         case_no = credit_record_case_no(report.uscc)
+        subject = CreditSubject(uscc=report.uscc, name=report.name)
         handle = await self._client.start_workflow(
             "credit-record",
-            CreditRecordOpening(
-                case_no=case_no, application=CreditSubject(uscc=report.uscc, name=report.name)
-            ),
+            CreditRecordOpening(case_no=case_no, application=subject),
             id=case_no,
             task_queue=self._task_queue,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            static_summary=case_summary("credit-record", case_no, subject),
+            static_details=case_details("credit-record", case_no, subject),
         )
         payload: dict[str, Any] = {
             "breach_id": report.breach_id,

@@ -24,6 +24,7 @@ from domain.errors import (
     WrongStageError,
 )
 from domain.inputs import RequestId, TextRule, boundary_context, check_plausible
+from domain.labels import PLATFORM, Vocabulary, vocabulary
 from domain.models import Record
 
 ClockState = Literal["running", "paused", "met", "breached"]
@@ -77,13 +78,40 @@ class CaseEvent(Record):
 
 
 class Deadline(Record):
-    """A statutory clock as the status query shows it."""
+    """A statutory clock as the status query shows it, or another wait of the case with a known
+    end: a publicity window (公示), the next evaluation a designation brings."""
 
     name: str
     article: str
     due: date
     state: ClockState
     provisional: bool = False
+    kind: Literal["clock", "publicity", "period"] = Field(
+        default="clock", description="a statutory clock, a publicity window, or another wait"
+    )
+    acts: str | None = Field(default=None, description="who must act within it, in the gazette's words")
+
+
+WaitingFor = Literal["decision", "party", "period", "operator", "opening"]
+
+
+class NextStep(Record):
+    """What an open case waits for, who must act and by when: the first thing a person reads.
+
+    `waiting_for`: a decision by one of `roles`; a party (the applicant, a department: the
+    period is theirs); a period to pass (a publicity window, during which `roles` may object);
+    an operator (the case is held); the case's opening. `due` is the earliest deadline still to
+    be acted on, with its `article` and `clock`; `who` the department or person named, where the
+    case knows them (the department a letter went to, the experts drawn)."""
+
+    waiting_for: WaitingFor
+    decisions: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    who: tuple[str, ...] = ()
+    due: date | None = None
+    article: str | None = None
+    clock: str | None = None
+    deadline_kind: Literal["clock", "publicity", "period"] | None = None
 
 
 class Attention(Record):
@@ -113,6 +141,7 @@ class CaseStatus(Record):
     history: tuple[CaseEvent, ...] = ()
     outcome: str | None = None
     attention: Attention | None = None
+    next_step: NextStep | None = None
 
 
 class ResumeOrder(Record):
@@ -225,38 +254,66 @@ class DecisionRule:
     payload: type[BaseModel]
 
 
-def check_case_open(outcome: str | None) -> None:
-    """A case that has an outcome takes no further decision."""
+def _words(procedure: str | None) -> Vocabulary:
+    """The procedure's words for a refusal, or the platform's when the caller does not know it."""
+    return vocabulary(procedure) if procedure else PLATFORM
+
+
+def check_case_open(outcome: str | None, procedure: str | None = None) -> None:
+    """A case that has an outcome takes no further decision. Each refusal here reads Chinese
+    first (with the codes beside), then the English a program may match, unchanged."""
     if outcome is not None:
-        raise CaseClosedError(f"the case has ended ({outcome}); it takes no further decision")
+        ended = _words(procedure).zh("outcome", outcome) or outcome
+        raise CaseClosedError(
+            f"案件已办结（{ended}），不再作出决定; "
+            f"the case has ended ({outcome}); it takes no further decision"
+        )
 
 
-def check_known_decision(rules: Mapping[str, DecisionRule], decision: str) -> DecisionRule:
+def check_known_decision(
+    rules: Mapping[str, DecisionRule], decision: str, procedure: str | None = None
+) -> DecisionRule:
     if decision not in rules:
+        words = _words(procedure)
         known = ", ".join(sorted(rules)) or "none"
-        raise UnknownDecisionError(f"unknown decision {decision!r}; this procedure knows: {known}")
+        known_zh = "、".join(words.label("decision", d) for d in sorted(rules)) or "无"
+        raise UnknownDecisionError(
+            f"本事项没有决定 {decision!r}（可作出的决定：{known_zh}）; "
+            f"unknown decision {decision!r}; this procedure knows: {known}"
+        )
     return rules[decision]
 
 
 def check_new_request(seen_request_ids: Set[str], request_id: str) -> None:
     if request_id in seen_request_ids:
         raise DuplicateRequestError(
+            f"请求 {request_id!r} 已在本案办理，未作任何变更; "
             f"request {request_id!r} was already taken on this case; nothing was changed"
         )
 
 
-def check_stage(rule: DecisionRule, decision: str, stage: str) -> None:
+def check_stage(rule: DecisionRule, decision: str, stage: str, procedure: str | None = None) -> None:
     if stage not in rule.stages:
+        words = _words(procedure)
         allowed = ", ".join(sorted(rule.stages))
+        allowed_zh = "、".join(words.label("stage", s) for s in sorted(rule.stages))
         raise WrongStageError(
+            f"决定 {words.label('decision', decision)} 不能在当前环节 {words.label('stage', stage)} 作出"
+            f"（可作出的环节：{allowed_zh}）; "
             f"decision {decision!r} is not allowed in stage {stage!r} (allowed in: {allowed})"
         )
 
 
-def check_role(rule: DecisionRule, decision: str, role: str) -> None:
+def check_role(rule: DecisionRule, decision: str, role: str, procedure: str | None = None) -> None:
     if role not in rule.roles:
+        words = _words(procedure)
         allowed = ", ".join(sorted(rule.roles))
-        raise WrongRoleError(f"role {role!r} may not take decision {decision!r} (only: {allowed})")
+        allowed_zh = "、".join(words.label("role", r) for r in sorted(rule.roles))
+        raise WrongRoleError(
+            f"角色 {words.label('role', role)} 不能作出决定 {words.label('decision', decision)}"
+            f"（仅限：{allowed_zh}）; "
+            f"role {role!r} may not take decision {decision!r} (only: {allowed})"
+        )
 
 
 def parse_payload(
@@ -281,17 +338,19 @@ def check_decision(
     seen_request_ids: Set[str],
     request: DecisionRequest,
     today: date | None = None,
+    procedure: str | None = None,
 ) -> BaseModel:
     """Every guard a decision passes before anything is recorded; returns the typed payload.
+    `procedure` names the case's procedure, whose words the refusals use.
 
     The order matters: a retried request that was already taken is told so, not that
     the case has since moved to another stage.
     """
-    check_case_open(outcome)
-    rule = check_known_decision(rules, request.decision)
+    check_case_open(outcome, procedure)
+    rule = check_known_decision(rules, request.decision, procedure)
     check_new_request(seen_request_ids, request.request_id)
-    check_stage(rule, request.decision, stage)
-    check_role(rule, request.decision, request.actor.role)
+    check_stage(rule, request.decision, stage, procedure)
+    check_role(rule, request.decision, request.actor.role, procedure)
     return parse_payload(rule, request.decision, request.payload, today)
 
 

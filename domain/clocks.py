@@ -304,14 +304,15 @@ class ClockPlan(Record):
         return end_of_day(self.due)
 
 
-def deadline_view(clock: Clock, plan: ClockPlan) -> Deadline:
-    """The clock as the `status` query shows it."""
+def deadline_view(clock: Clock, plan: ClockPlan, acts: str | None = None) -> Deadline:
+    """The clock as the `status` query shows it (`acts`: who must act within it)."""
     return Deadline(
         name=clock.name,
         article=clock.article,
         due=plan.due,
         state=clock.state,
         provisional=plan.provisional,
+        acts=acts,
     )
 
 

@@ -57,6 +57,10 @@ class ClockedCase(Protocol):
 
     def act_date(self) -> date: ...
 
+    def shown_next_deadline(self) -> datetime | None: ...
+
+    def words(self, kind: Any, code: str) -> str: ...
+
     async def record(self, actor: Actor, data: Any) -> CaseEvent: ...
 
     async def issue_notice(
@@ -96,11 +100,15 @@ class ClockKeeper:
         self._versions: dict[str, int] = {}
         self._reminded: set[tuple[str, date]] = set()
         self._watchers: dict[str, asyncio.Task[None]] = {}
+        self._acts: dict[str, str] = {}  # who must act within each clock's period (status only)
 
     # -- what the status query and search attributes show --------------------------------------
 
     def deadlines(self) -> tuple[Deadline, ...]:
-        return tuple(deadline_view(self.clocks[name], self.plans[name]) for name in self.clocks)
+        return tuple(
+            deadline_view(self.clocks[name], self.plans[name], acts=self._acts.get(name))
+            for name in self.clocks
+        )
 
     def next_deadline(self) -> datetime | None:
         """The earliest deadline still to be acted on; a breached one stays (in the past) until
@@ -158,6 +166,7 @@ class ClockKeeper:
             kind=period.kind,
         )
         self._routes[name] = ClockRoute(escalate_to=escalate_to, remind=remind)
+        self._acts[name] = period.acts
         plan = await self._set(clock, today)
         await self._record(
             ev.ClockStarted,
@@ -269,7 +278,7 @@ class ClockKeeper:
                     await workflow.wait_condition(
                         changed,
                         timeout=remaining,
-                        timeout_summary=f"{name}: {'reminder' if remind else 'due'} {plan.due}",
+                        timeout_summary=_timer_summary(self._case.words("clock", name), remind, plan.due),
                     )
                     continue
                 except TimeoutError:
@@ -345,7 +354,7 @@ class ClockKeeper:
         if plan is not None:
             self.plans[name] = plan
         self._versions[name] = self._versions.get(name, 0) + 1
-        upcoming = self.next_deadline()
+        upcoming = self._case.shown_next_deadline()
         workflow.upsert_search_attributes(
             [sa.NEXT_DEADLINE.value_set(upcoming) if upcoming else sa.NEXT_DEADLINE.value_unset()]
         )
@@ -367,3 +376,8 @@ class ClockKeeper:
                 **facts,
             ),
         )
+
+
+def _timer_summary(clock: str, remind: bool, due: date) -> str:
+    """What a clock's timer says in the Temporal UI: `受理决定期限 acceptance：届满 2026-12-08`."""
+    return f"{clock}：{'提醒' if remind else '届满'} {due.isoformat()} ({'reminder' if remind else 'due'})"

@@ -76,7 +76,7 @@ with workflow.unsafe.imports_passed_through():
         RecordVerification,
     )
     from domain.beijing import District
-    from domain.calendar import local_date
+    from domain.calendar import end_of_day, local_date
     from domain.case import (
         ATTENTION,
         CANCELLED,
@@ -91,9 +91,11 @@ with workflow.unsafe.imports_passed_through():
         CaseEvent,
         CaseResumeResult,
         CaseStatus,
+        Deadline,
         DecisionAccepted,
         DecisionRequest,
         DecisionRule,
+        NextStep,
         ResumeOrder,
         check_decision,
         check_effective_on,
@@ -119,12 +121,35 @@ with workflow.unsafe.imports_passed_through():
         make_event,
     )
     from domain.inputs import validate_at_boundary
+    from domain.labels import Kind, vocabulary
     from workers.registry import REGISTRY
     from workflows import search_attributes as sa
 
 from workflows.clocks import ACTING_ON, ClockKeeper
 from workflows.decisions import DecisionTable
 
+WAITS_ARE_DEADLINES = "waits-are-deadlines"
+"""Patch: a publicity window or another wait with a known end is a deadline in NextDeadline."""
+PARTY_ROLES = frozenset({"applicant", "enterprise"})
+"""Roles that are the case's party: a case waiting only on them waits on the party."""
+OBSERVER_ROLES = frozenset({"public"})
+"""Roles that may act during a wait (an objection in a publicity) without the case waiting on them."""
+ACTIVITY_WORDS = {
+    "plan_clocks": "计算期限",
+    "applicant_pseudonym": "申请人化名",
+    "credit_gate": "查询信用记录",
+    "catalog_check": "查询认可目录",
+    "make_code": "生成核验码",
+    "read": "查询",
+    "disburse": "拨付资金",
+    "received": "收款确认",
+    "blacklist_gate": "查询失信名单",
+    "certificate_holder": "查询证书持有人",
+    "close_ballot": "结束投票",
+    "number_certificate": "编制证书编号",
+    "open_ballot": "开启投票",
+}
+"""What a procedure's own activities do, as the Temporal UI's timeline says it."""
 APPLICANT_PSEUDONYM = "applicant-pseudonym"
 """Patch: a case records and upserts its applicant as searched (a person's pseudonym)."""
 OPERATOR_ROLES = frozenset({"operator"})
@@ -195,6 +220,7 @@ class CaseWorkflow:
         self._ending_by_temporal = False  # the run records Temporal's cancellation
         self._interrupted: tuple[LogActivity, Any] | None = None  # an append a cancel cut short
         self._last_act_on: date | None = None  # the legal date of the case's latest act
+        self._waits_shown = False  # NextDeadline counts the case's waits (WAITS_ARE_DEADLINES)
 
     # -- the contract ------------------------------------------------------------------
 
@@ -207,11 +233,115 @@ class CaseWorkflow:
             applicant_id=self.applicant_id,
             district=self.district,
             opened_at=self.opened_at or workflow.info().start_time,
-            deadlines=self.clocks.deadlines(),
+            deadlines=(*self.clocks.deadlines(), *self.waits()),
             history=tuple(self.history),
             outcome=self.outcome,
             attention=self.attention,
+            next_step=self.next_step(),
         )
+
+    # -- what the case waits for -----------------------------------------------------------
+
+    def waits(self) -> tuple[Deadline, ...]:
+        """The case's waits that are not statutory clocks but have a known end (a publicity
+        window, the next evaluation): shown as deadlines. A procedure that has any overrides it."""
+        return ()
+
+    def next_deadline(self) -> datetime | None:
+        """The end of the earliest deadline still to be acted on: a clock's, or a wait's."""
+        ends = [end_of_day(w.due) for w in self.waits() if w.state == "running"]
+        clock = self.clocks.next_deadline()
+        return min([*ends, *([clock] if clock else [])], default=None)
+
+    def shown_next_deadline(self) -> datetime | None:
+        """What NextDeadline holds now (the clock keeper upserts it): the waits counted once the
+        case runs with WAITS_ARE_DEADLINES, the clocks alone in a case of before. The UI's
+        current details follow."""
+        self.show_details()
+        return self.next_deadline() if self._waits_shown else self.clocks.next_deadline()
+
+    def waits_changed(self) -> None:
+        """A wait began or ended (a publicity published, a designation's next evaluation set):
+        NextDeadline and the UI's details say so."""
+        if self.outcome is None and workflow.patched(WAITS_ARE_DEADLINES):
+            self._waits_shown = True
+            upcoming = self.next_deadline()
+            workflow.upsert_search_attributes(
+                [sa.NEXT_DEADLINE.value_set(upcoming) if upcoming else sa.NEXT_DEADLINE.value_unset()]
+            )
+        self.show_details()
+
+    def waiting_on(self) -> tuple[str, ...]:
+        """The persons or departments the next act is theirs, where the case knows them (the
+        experts drawn, the department a letter went to); a procedure overrides it."""
+        return ()
+
+    def next_step(self) -> NextStep | None:
+        """What the case waits for, who must act and by when (None once it has ended)."""
+        if self.outcome is not None or self.stage == CLOSED:
+            return None
+        if self.attention is not None:
+            return NextStep(
+                waiting_for="operator", decisions=("resume",), roles=tuple(sorted(OPERATOR_ROLES))
+            )
+        if not self.ready:
+            return NextStep(waiting_for="opening")
+        decisions = tuple(name for name, rule in self.decisions.items() if self.stage in rule.stages)
+        roles = sorted({role for name in decisions for role in self.decisions[name].roles})
+        pending = [d for d in (*self.clocks.deadlines(), *self.waits()) if _outstanding(d)]
+        first = min(pending, key=lambda d: d.due, default=None)
+        acting = [role for role in roles if role not in OBSERVER_ROLES]
+        who = self.waiting_on()
+        if first is not None and first.kind != "clock":  # a publicity: decisions only if objected
+            waiting_for = "period"
+        elif (acting and set(acting) <= PARTY_ROLES) or (
+            first is not None and first.kind == "clock" and _party(first)
+        ):
+            waiting_for = "party"
+        elif not decisions and first is not None:
+            waiting_for = "period"
+        else:
+            waiting_for = "decision"
+        if not who and first is not None and first.acts and waiting_for == "party":
+            who = (_particular(first.name) or first.acts,)
+        return NextStep(
+            waiting_for=waiting_for,
+            decisions=decisions,
+            roles=tuple(roles),
+            who=who,
+            due=first.due if first else None,
+            article=first.article if first else None,
+            clock=first.name if first else None,
+            deadline_kind=first.kind if first else None,
+        )
+
+    def words(self, kind: Kind, code: str) -> str:
+        """A code as a person reads it in the Temporal UI: `受理 accept`."""
+        return vocabulary(self.procedure).label(kind, code)
+
+    def show_details(self) -> None:
+        """The UI's current details (markdown): the stage and the next deadline in Beijing time.
+        Not a command: it changes nothing in the history, so it needs no patch."""
+        if not self.case_no:
+            return
+        lines = [f"**环节 Stage**：{self.words('stage', self.visible_stage())}"]
+        if self.outcome is not None:
+            lines.append(f"**结果 Outcome**：{self.words('outcome', self.outcome)}")
+        step = self.next_step()
+        if step is not None and step.due is not None:
+            name = (
+                self.words("clock", step.clock)
+                if step.clock and step.deadline_kind == "clock"
+                else step.clock
+            )
+            lines.append(
+                f"**下一期限 Next deadline**：{step.due.year}年{step.due.month}月{step.due.day}日 "
+                f"23:59 北京时间（{name}，{step.article}）"
+            )
+        if step is not None and step.roles:
+            acts = "、".join(self.words("decision", d) for d in step.decisions)
+            lines.append(f"**待办 Next**：{'、'.join(self.words('role', r) for r in step.roles)}：{acts}")
+        workflow.set_current_details("\n\n".join(lines))
 
     def visible_stage(self) -> str:
         """The stage as clients see it: `opening` until the case is ready, `attention` while it
@@ -243,6 +373,7 @@ class CaseWorkflow:
                 await self.table[request.decision].handler(self, payload, request.actor)
             acted_on = request.effective_on or local_date(workflow.now())
             self._last_act_on = max(self._last_act_on or acted_on, acted_on)
+            self.show_details()
             return DecisionAccepted(
                 case_no=self.case_no,
                 request_id=request.request_id,
@@ -363,6 +494,7 @@ class CaseWorkflow:
                 seen_request_ids=self._request_ids,
                 request=request,
                 today=local_date(workflow.now()) if boundary else None,
+                procedure=self.procedure,
             )
             check_effective_on(request.effective_on, local_date(workflow.now()), self._last_act_on)
             row = self.table[request.decision]
@@ -404,6 +536,7 @@ class CaseWorkflow:
         """The case has finished opening (its first clocks planned, its gates asked): from now
         on it takes decisions. Every procedure's run calls it once."""
         self.ready = True
+        self.show_details()
 
     async def open_case(
         self,
@@ -544,6 +677,7 @@ class CaseWorkflow:
                     command,
                     start_to_close_timeout=start_to_close,
                     retry_policy=retry,
+                    summary=self._activity_summary(activity, command),
                 )
             except ActivityError as error:
                 async with self._persist_lock:
@@ -559,8 +693,36 @@ class CaseWorkflow:
         self, activity: Callable[[CaseLogActivities, Command], Awaitable[Result]], command: Command
     ) -> Result:
         return await workflow.execute_activity_method(
-            activity, command, start_to_close_timeout=PERSIST_TIMEOUT, retry_policy=PERSIST_RETRY
+            activity,
+            command,
+            start_to_close_timeout=PERSIST_TIMEOUT,
+            retry_policy=PERSIST_RETRY,
+            summary=self._activity_summary(activity, command),
         )
+
+    def _activity_summary(self, activity: Callable[..., Any], command: Any) -> str:
+        """What an activity says in the Temporal UI's timeline: the domain event it records, in
+        Chinese with the code (`作出决定：受理 accept`), or what the step does. User metadata:
+        not compared on replay, so no patch."""
+        if isinstance(command, AppendEvents):
+            return "；".join(self._event_summary(event) for event in command.events)
+        if isinstance(command, IssueNotice):
+            return f"制发文书 NoticeIssued：{command.template}（{command.step}）"
+        if isinstance(command, Escalate):
+            return f"报告上级机关 Escalated：{self.words('clock', command.clock)}（{command.article}）"
+        if isinstance(command, RecordVerification):
+            return f"核验记录 VerificationRecorded：{command.step}"
+        name = getattr(activity, "__name__", "activity")
+        return f"{ACTIVITY_WORDS[name]} {name}" if name in ACTIVITY_WORDS else name
+
+    def _event_summary(self, event: CaseEvent) -> str:
+        if event.type == "DecisionTaken":
+            return f"作出决定 DecisionTaken：{self.words('decision', str(event.data.get('decision')))}"
+        if event.type == "StageChanged":
+            return f"环节变更 StageChanged：{self.words('stage', str(event.data.get('to_stage')))}"
+        if event.type.startswith("Clock") and "clock" in event.data:
+            return f"{self.words('event', event.type)}：{self.words('clock', str(event.data['clock']))}"
+        return self.words("event", event.type)
 
     # -- cancellation: an operator's order, or Temporal's own ---------------------------------
 
@@ -694,6 +856,7 @@ class CaseWorkflow:
             stage=stage,
         )
         workflow.upsert_search_attributes([sa.STAGE.value_set(ATTENTION)])
+        self.show_details()
         workflow.logger.error(
             "step %s failed for good (%s: %s); the case waits for an operator",
             step,
@@ -724,6 +887,7 @@ class CaseWorkflow:
         assert order is not None  # the wait above
         self.attention = None
         workflow.upsert_search_attributes([sa.STAGE.value_set(self.stage or OPENING)])
+        self.show_details()
         await self._write_unguarded(order.actor, CaseResumed(step=step, note=order.note, stage=stage))
         return serial
 
@@ -768,6 +932,7 @@ class CaseWorkflow:
         if self.attention is None:
             workflow.upsert_search_attributes([sa.STAGE.value_set(stage)])
         await self.record(actor, StageChanged(from_stage=previous, to_stage=stage))
+        self.show_details()
 
     async def issue_notice(
         self,
@@ -842,6 +1007,7 @@ class CaseWorkflow:
         )
         await self.record(actor, CaseClosed(outcome=outcome, stage=CLOSED))
         self.outcome = outcome
+        self.show_details()
         workflow.logger.info("case closed from stage %s: %s", previous, outcome)
 
     async def finish(self) -> CaseStatus:
@@ -851,3 +1017,23 @@ class CaseWorkflow:
             lambda: workflow.all_handlers_finished() and self.clocks.watchers_done()
         )
         return self.status()
+
+
+def _outstanding(deadline: Deadline) -> bool:
+    """Still to be acted on: running, or breached and not yet done (as NextDeadline keeps it)."""
+    return deadline.state in ("running", "breached")
+
+
+PARTY_WORDS = ("投诉人", "申请人", "有关部门", "企业", "用人单位", "运营管理机构")
+"""Who a period names (the gazette's `acts`) when it is a party's, not the deciding body's."""
+
+
+def _party(deadline: Deadline) -> bool:
+    """A clock within which a party acts, not the administration that decides the case."""
+    return deadline.acts is not None and any(word in deadline.acts for word in PARTY_WORDS)
+
+
+def _particular(clock: str) -> str | None:
+    """The department or party a keyed clock is for (`reply:市某局` → 市某局)."""
+    _, found, rest = clock.partition(":")
+    return rest if found else None

@@ -22,7 +22,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain import credit as rules
     from domain.calendar import local_date, start_of_day
-    from domain.case import SYSTEM, Actor, CaseStatus
+    from domain.case import SYSTEM, Actor, CaseStatus, Deadline
     from domain.errors import DecisionRefusedError, WrongRoleError
 
 from workflows.core import CaseWorkflow
@@ -95,6 +95,7 @@ class CreditRecordWorkflow(CaseWorkflow):
             if not held.publicity_ended and held.ends_on is not None and held.ends_on <= today:
                 self.entries[breach_id] = held.model_copy(update={"publicity_ended": True})
                 await self.record(SYSTEM, rules.PublicityEnded(breach_id=breach_id, ended_on=today))
+        self.waits_changed()
         upcoming = [
             h.ends_on for h in self.entries.values() if not h.publicity_ended and h.ends_on is not None
         ]
@@ -108,6 +109,21 @@ class CreditRecordWorkflow(CaseWorkflow):
             )
         except TimeoutError:
             pass
+
+    def waits(self) -> tuple[Deadline, ...]:
+        """Each published entry's end of publication (四(二)): the record's own waits."""
+        return tuple(
+            Deadline(
+                name=f"publicity:{breach_id}",
+                article="四(二)",
+                due=held.ends_on,
+                state="running",
+                kind="publicity",
+                acts="北京市公共信用信息服务平台",
+            )
+            for breach_id, held in sorted(self.entries.items())
+            if not held.publicity_ended and held.ends_on is not None
+        )
 
     @workflow.query
     def breach_grade(self, breach_id: str) -> str:

@@ -33,7 +33,7 @@ from temporalio import workflow
 with workflow.unsafe.imports_passed_through():
     from domain import hr_park as rules
     from domain.calendar import local_date, start_of_day
-    from domain.case import SYSTEM, Actor, CaseStatus
+    from domain.case import SYSTEM, Actor, CaseStatus, Deadline
     from domain.errors import DecisionRefusedError, InvalidInputError
     from domain.publicity import Objection, ObjectionRuling
 
@@ -57,6 +57,23 @@ class HrParkWorkflow(CaseWorkflow):
         self.publicity = Publicity()
         self.park_record: rules.ParkRecord | None = None
         self._changes = 0  # bumped by a decision of the park's life: the timer plans again
+
+    def waits(self) -> tuple[Deadline, ...]:
+        """The publicity window (第九条3), and once designated the next evaluation (第十条)."""
+        window = self.publicity.deadline(rules.PUBLICITY.article, rules.PUBLICITY.acts)
+        waits = [window] if window else []
+        if self.stage == rules.DESIGNATED and self.park_record is not None:
+            waits.append(
+                Deadline(
+                    name="evaluation",
+                    article="第十条",
+                    due=self._park().next_evaluation_due,
+                    state="running",
+                    kind="period",
+                    acts="北京市人力资源和社会保障局",
+                )
+            )
+        return tuple(waits)
 
     @workflow.run
     async def run(self, opening: rules.ParkOpening) -> CaseStatus:
@@ -103,6 +120,7 @@ class HrParkWorkflow(CaseWorkflow):
         if self.outcome is not None:
             return False
         await self.publicity.wait(lambda: self.outcome is not None)
+        self.waits_changed()
         if self.outcome is not None:
             return False
         async with self._decision_lock:
@@ -152,6 +170,7 @@ class HrParkWorkflow(CaseWorkflow):
             return
         published, ends = self.publicity.publish(rules.PUBLICITY.length)
         await self.record(actor, rules.ParkPublicityStarted(published_on=published, ends_on=ends))
+        self.waits_changed()
         await self.change_stage(rules.PUBLICITY_STAGE, actor)
         await self._notify(
             "publicity", "hr_park_publicity", published_on=published.isoformat(), ends_on=ends.isoformat()
@@ -221,6 +240,7 @@ class HrParkWorkflow(CaseWorkflow):
             await workflow.wait_condition(lambda: self.stage == rules.DESIGNATED or self.outcome is not None)
             return
         due = self._park().next_evaluation_due
+        self.waits_changed()
         remaining = start_of_day(due) - workflow.now()
         changes = self._changes
         if remaining > timedelta(0):

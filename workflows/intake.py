@@ -53,6 +53,7 @@ with workflow.unsafe.imports_passed_through():
         IntakeState,
         NumberClaim,
     )
+    from domain.labels import case_details, case_summary
     from workers.registry import Procedure, get_procedure
     from workflows import search_attributes as sa
 
@@ -222,6 +223,8 @@ class CaseIntakeWorkflow:
                 parent_close_policy=workflow.ParentClosePolicy.ABANDON,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 search_attributes=TypedSearchAttributes(attributes),
+                static_summary=case_summary(procedure.name, case_no, application),
+                static_details=case_details(procedure.name, case_no, application, district),
             )
         except WorkflowAlreadyStartedError:
             return False

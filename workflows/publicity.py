@@ -14,6 +14,7 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from domain.calendar import add_calendar_days, local_date, start_of_day
+    from domain.case import Deadline
     from domain.errors import DecisionRefusedError, InvalidInputError
 
 
@@ -27,6 +28,21 @@ class Publicity:
         today = local_date(workflow.now())
         self.ends_on = add_calendar_days(today, days)
         return today, self.ends_on
+
+    def deadline(self, article: str, acts: str | None) -> Deadline | None:
+        """The window as a deadline of the case (status, NextDeadline, list): running until it is
+        over and every objection ruled on."""
+        if self.ends_on is None:
+            return None
+        over = local_date(workflow.now()) > self.ends_on and None not in self.objections.values()
+        return Deadline(
+            name="publicity",
+            article=article,
+            due=self.ends_on,
+            state="met" if over else "running",
+            kind="publicity",
+            acts=acts,
+        )
 
     def lodge(self) -> str:
         objection_id = f"OBJ-{len(self.objections) + 1}"

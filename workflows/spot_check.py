@@ -54,6 +54,14 @@ class SpotCheckWorkflow(CaseWorkflow):
         self.findings: dict[str, str] = {}
         self.concluded: dict[str, str] = {}
 
+    def waiting_on(self) -> tuple[str, ...]:
+        """The inspectors drawn for the entities whose check is still open (三(一))."""
+        clocks = self.clocks.clocks
+        pending = [
+            e for e in self.teams if _check_clock(e) in clocks and clocks[_check_clock(e)].settled is None
+        ]
+        return tuple(sorted({inspector for entity in pending for inspector in self.teams[entity]}))
+
     @workflow.run
     async def run(self, opening: rules.SpotCheckOpening) -> CaseStatus:
         round_ = self.round = opening.application

@@ -24,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.subsidy import Disburse, LedgerQuestion, SubsidyActivities
     from domain import subsidy_pipeline as rules
     from domain.calendar import local_date
-    from domain.case import SYSTEM, Actor, CaseStatus
+    from domain.case import SYSTEM, Actor, CaseStatus, Deadline
     from domain.errors import DecisionRefusedError, InvalidInputError, WrongRoleError
     from domain.publicity import Objection, ObjectionRuling
     from domain.subsidy import Claim, Enterprise, QuoteSet, annual_cap_for, priorities, quote_all
@@ -57,12 +57,17 @@ class SubsidyWorkflow(CaseWorkflow):
         super().__init__()
         self.application: rules.SubsidyApplication | None = None
         self.publicity = Publicity()
+        self.publicity_article = ""  # the article of the window in effect (五(二)2, 五(五))
         self.claims: tuple[Claim, ...] = ()
         self.quoted: QuoteSet | None = None  # the latest quote (plan, application, audit)
         self.approved = Decimal(0)
         self.enterprise: Enterprise | None = None  # as confirmed (五(一)2: the dual-autonomous status)
         self.plan_claims: tuple[Claim, ...] = ()  # 五(二): the claims of the plan
         self.filed_on: date | None = None  # 五(三): the day the disbursement application was filed
+
+    def waits(self) -> tuple[Deadline, ...]:
+        window = self.publicity.deadline(self.publicity_article, "对公示内容有异议者")
+        return (window,) if window else ()
 
     @workflow.run
     async def run(self, opening: rules.SubsidyOpening) -> CaseStatus:
@@ -81,6 +86,7 @@ class SubsidyWorkflow(CaseWorkflow):
             if self.outcome is not None:
                 break
             await self.publicity.wait(lambda: self.outcome is not None)
+            self.waits_changed()
             if self.outcome is not None:
                 break
             if window == rules.PLAN_PUBLICITY:
@@ -393,6 +399,8 @@ class SubsidyWorkflow(CaseWorkflow):
         self.publicity = Publicity()
         published, ends = self.publicity.publish(rules.PUBLICITY_DAYS)
         await self.record(actor, rules.SubsidyPublished(window=window, published_on=published, ends_on=ends))
+        self.publicity_article = article
+        self.waits_changed()
         await self._notify(
             f"{window}-publicity", heading, f"{text}，自{published}起公示7天，至{ends}止。", article
         )

@@ -24,7 +24,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.titles import CloseBallotBox, NumberCertificate, OpenBallot, TitleActivities
     from domain import title as rules
     from domain.calendar import local_date
-    from domain.case import SYSTEM, Actor, CaseStatus
+    from domain.case import SYSTEM, Actor, CaseStatus, Deadline
     from domain.errors import DecisionRefusedError, InvalidInputError
     from domain.publicity import Objection
 
@@ -45,6 +45,14 @@ class TitleReviewWorkflow(TitleCase):
         self.ballot_no = 0
         self.publicity = Publicity()
 
+    def waits(self) -> tuple[Deadline, ...]:
+        window = self.publicity.deadline(rules.PUBLICITY.article, rules.PUBLICITY.acts)
+        return (window,) if window else ()
+
+    def waiting_on(self) -> tuple[str, ...]:
+        """The panel's experts while it evaluates (五(二)3): only those drawn may."""
+        return tuple(expert.id for expert in self.panel) if self.stage == rules.EVALUATION else ()
+
     @workflow.run
     async def run(self, opening: rules.ReviewOpening) -> CaseStatus:
         if not await self.open_title_case(
@@ -59,6 +67,7 @@ class TitleReviewWorkflow(TitleCase):
     async def _publicity(self) -> None:
         """五(二)6–7: 15 days; the certificate once they are over and no objection stands."""
         await self.publicity.wait(lambda: self.outcome is not None)
+        self.waits_changed()
         if self.outcome is None:
             await self._certify()
 
@@ -148,6 +157,7 @@ class TitleReviewWorkflow(TitleCase):
             return
         published, ends = self.publicity.publish(rules.PUBLICITY.length)
         await self.record(actor, rules.PublicityStarted(published_on=published, ends_on=ends))
+        self.waits_changed()
         await self.change_stage(rules.PUBLICITY_STAGE, actor)
         await self.notify(
             "publicity", "title_publicity", published_on=published.isoformat(), ends_on=ends.isoformat()

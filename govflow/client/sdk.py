@@ -42,8 +42,10 @@ from temporalio.service import RPCStatusCode
 
 from activities.boundary import from_application_error
 from activities.reconcile import ReconcileReport, reconcile_terminated
+from domain.beijing import District
 from domain.calendar import YearSchedule, local_date
 from domain.case import (
+    ATTENTION,
     OPENING,
     Actor,
     CancelAccepted,
@@ -52,6 +54,7 @@ from domain.case import (
     CaseStatus,
     DecisionAccepted,
     DecisionRequest,
+    NextStep,
     ResumeOrder,
     check_effective_on,
     check_known_decision,
@@ -72,6 +75,7 @@ from domain.identifiers import check_case_no, is_valid_uscc
 from domain.inputs import check_application, check_resident_id, validate_at_boundary
 from domain.intake import WORKFLOW as INTAKE
 from domain.intake import IntakeOrder, IntakeReceipt, IntakeState, intake_id
+from domain.labels import case_details, case_summary
 from domain.reads import (
     ACT_WORKFLOW,
     READ_WORKFLOW,
@@ -97,7 +101,7 @@ from domain.schedules import parse_schedule_file
 from govflow.client import errors
 from govflow.client.identity import IdentityHeaders, SavedToken, TokenSource, acting_as
 from workers.keyring import KeyRingError, load_keyring
-from workers.registry import Procedure, get_procedure, procedure_of_case
+from workers.registry import REGISTRY, Procedure, get_procedure, procedure_of_case
 from workers.settings import Settings
 from workers.temporal import TemporalUnreachableError, connect, with_sealed_headers
 from workflows import search_attributes as sa
@@ -111,6 +115,7 @@ RUNNING_CASES_QUERY = "CaseNo IS NOT NULL AND ExecutionStatus = 'Running'"
 STUCK_RPC_TIMEOUT = timedelta(seconds=10)
 DEFAULT_WAIT = 60.0  # seconds a client waits for a case to open or a decision to be carried out
 POLL = 0.2
+OPERATOR_ROLES = frozenset({"operator"})
 ATTENTION_POLL = 1.0  # seconds between looks at whether a case waiting on a decision was held
 MAX_DOCUMENT_BYTES = 256 * 1024
 """The largest application or decision payload a case takes, as JSON: far above any real one,
@@ -140,6 +145,35 @@ class CaseSummary:
     @property
     def overdue(self) -> bool:
         return self.next_deadline is not None and self.next_deadline < datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """A case waiting on whoever asked (`govflow inbox`), with what it waits for."""
+
+    case: CaseSummary
+    next_step: NextStep
+
+    def order(self) -> tuple[int, date, str]:
+        """Overdue first, then by due date, then those with no date; by number within a day."""
+        due = self.next_step.due
+        overdue = due is not None and due < local_date(datetime.now(UTC))
+        return (0 if overdue else 1, due or date.max, self.case.case_no)
+
+
+def stages_of_role(role: str) -> dict[str, frozenset[str]]:
+    """procedure → the stages in which `role` takes one of its decisions (operator: none; the
+    operator's cases are those held in `attention`)."""
+    if role in OPERATOR_ROLES:
+        return {name: frozenset({ATTENTION}) for name in REGISTRY}
+    found: dict[str, frozenset[str]] = {}
+    for name, procedure in REGISTRY.items():
+        stages = frozenset(
+            s for rule in procedure.decisions.values() if role in rule.roles for s in rule.stages
+        )
+        if stages:
+            found[name] = stages
+    return found
 
 
 class Govflow:
@@ -337,6 +371,10 @@ class Govflow:
                 id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,  # a refused start
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
                 search_attributes=TypedSearchAttributes(attributes),
+                static_summary=case_summary(spec.name, case_no, application),
+                static_details=case_details(
+                    spec.name, case_no, application, getattr(application, "district", None)
+                ),
             )
         except WorkflowAlreadyStartedError:
             raise errors.CaseExistsError(f"case {case_no} already exists; not started again") from None
@@ -972,9 +1010,55 @@ class Govflow:
         if overdue:
             now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             clauses.append(f"NextDeadline < {_quote(now)} AND ExecutionStatus = 'Running'")
+        return await self._listed(" AND ".join(clauses), limit)
+
+    async def inbox(
+        self, role: str, *, person: str | None = None, district: str | None = None, limit: int = 200
+    ) -> list[InboxItem]:
+        """The open cases waiting on `role` (and, where the case names them, on `person`), in
+        `district` if given: overdue first, then by due date, then those with no date."""
+        stages = stages_of_role(role)
+        if not stages:
+            known = ", ".join(
+                sorted({r for p in REGISTRY.values() for d in p.decisions.values() for r in d.roles})
+            )
+            raise errors.InputError(f"no procedure waits on role {role!r}; roles: operator, {known}")
+        waiting = " OR ".join(
+            f"(CaseType = {_quote(name)} AND Stage IN ({', '.join(_quote(s) for s in sorted(each))}))"
+            for name, each in sorted(stages.items())
+        )
+        if role in OPERATOR_ROLES:
+            waiting = f"Stage = {_quote(ATTENTION)}"
+        clauses = ["CaseNo IS NOT NULL", "ExecutionStatus = 'Running'", f"({waiting})"]
+        if district:
+            try:
+                clauses.append(f"District = {_quote(District(district).value)}")
+            except ValueError:
+                known = ", ".join(d.value for d in District)
+                raise errors.InputError(f"no district {district!r}; districts: {known}") from None
+        cases = await self._listed(" AND ".join(clauses), limit)
+        gate = asyncio.Semaphore(8)
+
+        async def step_of(case: CaseSummary) -> InboxItem | None:
+            async with gate:
+                try:
+                    status = await self.status(case.case_no)
+                except errors.GovflowError:
+                    return None  # ended or gone since it was listed
+            step = status.next_step
+            if step is None or role not in step.roles:
+                return None
+            if person is not None and step.who and person not in step.who:
+                return None
+            return InboxItem(case=case, next_step=step)
+
+        found = [item for item in await asyncio.gather(*map(step_of, cases)) if item is not None]
+        return sorted(found, key=InboxItem.order)
+
+    async def _listed(self, query: str, limit: int) -> list[CaseSummary]:
         summaries: list[CaseSummary] = []
         try:
-            async for execution in self.client.list_workflows(" AND ".join(clauses), limit=limit):
+            async for execution in self.client.list_workflows(query, limit=limit):
                 attrs = execution.typed_search_attributes
                 status = execution.status or WorkflowExecutionStatus.RUNNING
                 summaries.append(
@@ -1081,8 +1165,8 @@ def _checked_request(
         raise InvalidInputError(f"payload: {size} bytes is more than a case takes ({MAX_DOCUMENT_BYTES})")
     spec = procedure_of_case(case_no)
     if spec is not None:  # else not a number of ours: the server will say there is no such case
-        rule = check_known_decision(spec.decisions, decision)
-        check_role(rule, decision, actor.role)
+        rule = check_known_decision(spec.decisions, decision, spec.name)
+        check_role(rule, decision, actor.role, spec.name)
         parse_payload(rule, decision, request.payload, today or local_date(datetime.now(UTC)))
     return request
 

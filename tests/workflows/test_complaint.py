@@ -218,6 +218,16 @@ async def test_one_supplement_round_then_accepted(file_complaint: FileComplaint)
     noticed = await complaint.today()
     supplement_due = nth_working_day_after(noticed, 15)  # 第十条
     assert await complaint.due("supplement") == supplement_due
+    # What the case waits for now is the complainant (第十条 names them), by the supplement's day.
+    step = (await complaint.status()).next_step
+    assert step is not None
+    assert (step.waiting_for, step.who, step.due, step.article, step.clock) == (
+        "party",
+        ("投诉人",),
+        supplement_due,
+        "第十条",
+        "supplement",
+    )
     body = (await complaint.notices())["supplement-notice"]
     assert f"请你方于{md(supplement_due)}前" in body
     assert "1. 投诉人主体资格证明材料" in body
@@ -229,6 +239,14 @@ async def test_one_supplement_round_then_accepted(file_complaint: FileComplaint)
     assert await complaint.decide("supplement", RECEPTION, {"filing": document}) == "reviewing"
     # 第十二条(一): the 7 working days run from the complete materials, not from receipt.
     assert await complaint.due("acceptance") == nth_working_day_after(supplemented, 7)
+    step = (await complaint.status()).next_step
+    assert step is not None
+    assert (step.waiting_for, step.roles, step.due) == (
+        "decision",
+        ("receiving-officer",),
+        nth_working_day_after(supplemented, 7),
+    )
+    assert {"accept", "not-accept"} <= set(step.decisions)
     await accept(complaint)
 
 

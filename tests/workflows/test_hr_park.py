@@ -18,7 +18,7 @@ import pytest
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from domain.case import Actor
+from domain.case import Actor, Deadline
 from domain.hr_park import ParkApplication, ParkOpening
 from domain.schedules import package_calendar
 from govflow.client import Govflow
@@ -170,6 +170,19 @@ async def test_designated_after_an_objection_is_dismissed_then_evaluated_3_years
         "published_on": published.isoformat(),
         "ends_on": (published + timedelta(days=7)).isoformat(),
     }
+    # The window is the case's deadline: in status, with the period as what the case waits for.
+    status = await park.status()
+    window = Deadline(
+        name="publicity",
+        article="第九条3",
+        due=published + timedelta(days=7),
+        state="running",
+        kind="publicity",
+        acts="对公示园区有异议者",
+    )
+    assert window in status.deadlines
+    assert status.next_step is not None
+    assert (status.next_step.waiting_for, status.next_step.due) == ("period", window.due)
     assert await park.decide_example("object") == "publicity"
     assert await park.decide_example("rule-objection") == "publicity"  # dismissed (upheld: false)
 
@@ -219,7 +232,7 @@ async def test_designated_after_an_objection_is_dismissed_then_evaluated_3_years
         await park.decide_example("evaluate--unqualified", rectify_by=rectify_by.isoformat())
         == "rectification"
     )
-    [clock] = (await park.status()).deadlines
+    [clock] = [d for d in (await park.status()).deadlines if d.kind == "clock"]
     expected_due = rectify_by
     while not package_calendar().is_working_day(expected_due):  # 民法典 第二百零三条
         expected_due += timedelta(days=1)
@@ -232,7 +245,11 @@ async def test_designated_after_an_objection_is_dismissed_then_evaluated_3_years
     await park.sleep_until(rectify_by - timedelta(days=5), 10, 0)
     assert await park.decide_example("recheck") == "designated"
     status = await park.status()
-    assert [(d.name, d.state) for d in status.deadlines] == [("rectification", "met")]
+    assert [(d.name, d.kind, d.state) for d in status.deadlines] == [
+        ("rectification", "clock", "met"),
+        ("publicity", "publicity", "met"),
+        ("evaluation", "period", "running"),  # designated again: the next evaluation is its wait
+    ]
     row = await park.register_row()
     assert row is not None and row["last_result"] == "unqualified"
     park_record = await park.gf.client.get_workflow_handle(park.case_no).query("park")
@@ -413,5 +430,6 @@ async def test_12_the_bureau_orders_rectification_between_evaluations_then_reche
     [clock] = [d for d in (await park.status()).deadlines if d.name == "rectification"]
     assert clock.due == nth_working_day_after(rectify_by - timedelta(days=1), 1)
     assert await park.decide_example("recheck") == "designated"
-    assert (await park.status()).deadlines[-1].state == "met"
+    [clock] = [d for d in (await park.status()).deadlines if d.name == "rectification"]
+    assert clock.state == "met"
     assert await park.register_row() is not None

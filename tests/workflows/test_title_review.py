@@ -26,6 +26,7 @@ from tests.helpers import CaseDriver, beijing, example, member_token, start_from
 from workers.codec import plaintext_history
 from workers.identity import DevIdentityProvider
 from workers.settings import Settings
+from workflows.search_attributes import NEXT_DEADLINE
 
 pytestmark = pytest.mark.workflow
 
@@ -153,6 +154,22 @@ async def test_a_review_round_one_passes_one_fails_the_vote_one_objection_upheld
         "published_on": published.isoformat(),
         "ends_on": (published + timedelta(days=15)).isoformat(),
     }
+    # The 15 days are what the case waits for: a deadline in status, the period as its next step,
+    # and NextDeadline (the list's and the UI's) at the end of the last day, Beijing time.
+    status = await passes.status()
+    assert [(d.name, d.kind, d.due, d.state) for d in status.deadlines] == [
+        ("publicity", "publicity", published + timedelta(days=15), "running")
+    ]
+    assert status.next_step is not None
+    assert (status.next_step.waiting_for, status.next_step.due, status.next_step.article) == (
+        "period",
+        published + timedelta(days=15),
+        "五(二)6",
+    )
+    described = await passes.gf.client.get_workflow_handle(passes.case_no).describe()
+    assert described.typed_search_attributes.get(NEXT_DEADLINE) == beijing(
+        published + timedelta(days=15), 23, 59
+    ).replace(second=59)
     await passes.env.sleep(
         beijing(published + timedelta(days=15), 23, 30) - await passes.env.get_current_time()
     )
