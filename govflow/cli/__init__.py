@@ -6,7 +6,8 @@ registered procedures bring (workers.registry: complaints, permits, subsidies, t
 
 Exit status: 0 done; 1 refused (bad input, unknown case, a decision the case refuses, a case
 that is stuck); 2 wrong usage; 3 Temporal or PostgreSQL unreachable, or no worker answered;
-4 accepted but still being carried out when the wait ran out. Errors are one line on stderr.
+4 accepted but still being carried out when the wait ran out. Errors are one line on stderr,
+Chinese first with the English after it (govflow.client.errors.for_people).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pydantic import ValidationError
 
 from activities.db.connection import DatabaseUnreachableError
 from domain.case import describe_validation_error
-from govflow.cli import calendar, cases, codec, identity, stack
+from govflow.cli import calendar, cases, codec, identity, inbox, stack
 from govflow.cli.common import EXIT_PENDING, EXIT_REFUSED, EXIT_UNREACHABLE, EXIT_USAGE
 from govflow.client import errors
 from workers.devstack import DevStackError
@@ -44,7 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--task-queue", help="overrides GOVFLOW_TASK_QUEUE")
     parser.add_argument("--log-format", choices=["json", "console"], help="overrides GOVFLOW_LOG_FORMAT")
     commands = parser.add_subparsers(dest="command", required=True)
-    for module in (cases, identity, stack, codec, calendar, *map(importlib.import_module, cli_modules())):
+    for module in (
+        cases,
+        inbox,
+        identity,
+        stack,
+        codec,
+        calendar,
+        *map(importlib.import_module, cli_modules()),
+    ):
         module.register(commands)
     return parser
 
@@ -82,13 +91,13 @@ def run(argv: list[str] | None = None) -> int:
         DatabaseUnreachableError,
         TemporalUnreachableError,
     ) as error:
-        print(f"govflow: {error}", file=sys.stderr)
+        print(f"govflow: {errors.for_people(error)}", file=sys.stderr)
         return EXIT_UNREACHABLE
     except errors.DecisionPendingError as error:
-        print(f"govflow: {error}", file=sys.stderr)
+        print(f"govflow: {errors.for_people(error)}", file=sys.stderr)
         return EXIT_PENDING
     except (errors.GovflowError, DevStackError, KeyRingError, KeySetError) as error:
-        print(f"govflow: {error}", file=sys.stderr)
+        print(f"govflow: {errors.for_people(error)}", file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
         return 130
@@ -102,7 +111,8 @@ def run(argv: list[str] | None = None) -> int:
         if os.environ.get("GOVFLOW_LOG_LEVEL", "").upper() == "DEBUG":
             traceback.print_exc()
         print(
-            f"govflow: internal error ({type(error).__name__}: {error}); GOVFLOW_LOG_LEVEL=DEBUG shows where",
+            f"govflow: 内部错误（internal error ({type(error).__name__}: {error}); "
+            "GOVFLOW_LOG_LEVEL=DEBUG shows where）",
             file=sys.stderr,
         )
         return EXIT_REFUSED

@@ -11,7 +11,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from activities.reconcile import SETTLE, ReconcileReport
-from domain.case import OPENING, Actor, CaseStatus, describe_validation_error
+from domain.case import OPENING, Actor, describe_validation_error
+from domain.labels import vocabulary
 from govflow.cli.common import (
     EXIT_REFUSED,
     Commands,
@@ -19,9 +20,12 @@ from govflow.cli.common import (
     _beijing,
     _wait_flag,
     case_number,
+    lang_flag,
     read_json,
+    today,
 )
 from govflow.cli.identity import NOT_LOGGED_IN, OPERATOR, token_actor
+from govflow.cli.reading import format_list, format_status
 from govflow.client import errors
 from govflow.client.sdk import CaseSummary, Govflow
 from workers.registry import procedure_of_case
@@ -42,13 +46,20 @@ async def cmd_start(args: argparse.Namespace, settings: Settings) -> int:
                 {"case_no": ref.case_no, "procedure": ref.procedure, "run_id": ref.run_id, "stage": ref.stage}
             )
         )
-    elif ref.stage == OPENING:
+    elif args.lang == "en":
+        opening = f"; still opening after {args.wait:g} s (see govflow status {ref.case_no})"
         print(
-            f"started {ref.procedure} case {ref.case_no}; still opening after {args.wait:g} s "
-            f"(see govflow status {ref.case_no})"
+            f"started {ref.procedure} case {ref.case_no}"
+            + (opening if ref.stage == OPENING else f", stage {ref.stage}")
         )
     else:
-        print(f"started {ref.procedure} case {ref.case_no}, stage {ref.stage}")
+        words = vocabulary(ref.procedure)
+        where = (
+            f"{args.wait:g} 秒后仍在立案中（见 govflow status {ref.case_no}）"
+            if ref.stage == OPENING
+            else f"当前环节 {words.label('stage', ref.stage)}"
+        )
+        print(f"已立案：{words.name} {ref.procedure} {ref.case_no}，{where}")
     return 0
 
 
@@ -83,9 +94,17 @@ async def cmd_decide(args: argparse.Namespace, settings: Settings) -> int:
         )
     if args.json:
         print(accepted.model_dump_json())
-    else:
+    elif args.lang == "en":
         dated = f" (dated {effective_on.isoformat()})" if effective_on else ""
         print(f"{accepted.case_no}: {accepted.decision} taken{dated}; stage now {accepted.stage}")
+    else:
+        procedure = procedure_of_case(accepted.case_no)
+        words = vocabulary(procedure.name if procedure else "")
+        dated = f"（行为日期 {effective_on.isoformat()}）" if effective_on else ""
+        print(
+            f"{accepted.case_no}：已作出决定 {words.label('decision', accepted.decision)}{dated}；"
+            f"当前环节 {words.label('stage', accepted.stage)}"
+        )
     return 0
 
 
@@ -195,7 +214,7 @@ async def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     case_number(args.case_no)  # one line for a number of no shape, before contacting anything
     async with await Govflow.connect(settings) as gf:
         status = await gf.status(args.case_no)
-    print(status.model_dump_json(indent=2) if args.json else format_status(status))
+    print(status.model_dump_json(indent=2) if args.json else format_status(status, today(), args.lang))
     return 0
 
 
@@ -212,56 +231,8 @@ async def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(json.dumps([_summary_json(c) for c in cases], ensure_ascii=False))
     else:
-        print(format_list(cases))
+        print(format_list(cases, today(), args.lang))
     return 0
-
-
-def format_status(status: CaseStatus) -> str:
-    lines = [
-        f"case       {status.case_no}",
-        f"procedure  {status.procedure}",
-        f"stage      {status.stage}",
-        f"applicant  {status.applicant_id}",
-        f"district   {status.district or '-'}",
-        f"opened     {_beijing(status.opened_at)}",
-        f"outcome    {status.outcome or '(open)'}",
-    ]
-    if status.attention is not None:  # what the operator must correct before `govflow resume`
-        held = status.attention
-        lines += [
-            f"attention  since {_beijing(held.since)}, in stage {held.stage}: step {held.step} failed",
-            f"           {held.error_type}: {held.message}",
-            f"           correct the cause, then (logged in as operator): govflow resume {status.case_no} "
-            "--note …",
-        ]
-    lines.append("deadlines")
-    lines += [
-        f"  {d.name:<16} due {d.due.isoformat()}  {d.state}{'  (provisional)' if d.provisional else ''}"
-        f"  [{d.article}]"
-        for d in status.deadlines
-    ] or ["  (none)"]
-    lines.append("history")
-    lines += [f"  {e.seq:>3} {_beijing(e.at)}  {e.type:<22} {e.actor}" for e in status.history]
-    return "\n".join(lines)
-
-
-def format_list(cases: list[CaseSummary]) -> str:
-    if not cases:
-        return "(no cases)"
-    rows = [("CASE", "PROCEDURE", "STAGE", "APPLICANT", "NEXT DEADLINE", "STATUS")]
-    rows += [
-        (
-            c.case_no,
-            c.procedure,
-            c.stage,
-            c.applicant_id,
-            _beijing(c.next_deadline) if c.next_deadline else "-",
-            c.status + (" OVERDUE" if c.overdue and c.status == "running" else ""),
-        )
-        for c in cases
-    ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip() for row in rows)
 
 
 def _summary_json(case: CaseSummary) -> dict[str, Any]:
@@ -295,6 +266,7 @@ def register(commands: Commands) -> None:
     )
     _wait_flag(start, "for the case to open")
     start.add_argument("--json", action="store_true")
+    lang_flag(start)
     start.set_defaults(run=cmd_start)
 
     decide = commands.add_parser("decide", help="submit a decision from a JSON file")
@@ -308,6 +280,7 @@ def register(commands: Commands) -> None:
     )
     _wait_flag(decide, "for the decision to be carried out")
     decide.add_argument("--json", action="store_true")
+    lang_flag(decide)
     decide.set_defaults(run=cmd_decide)
 
     resume = commands.add_parser(
@@ -346,6 +319,7 @@ def register(commands: Commands) -> None:
     status = commands.add_parser("status", help="show a case")
     status.add_argument("case_no")
     status.add_argument("--json", action="store_true")
+    lang_flag(status)
     status.set_defaults(run=cmd_status)
 
     listing = commands.add_parser("list", help="list cases")
@@ -365,4 +339,5 @@ def register(commands: Commands) -> None:
     )
     listing.add_argument("--limit", type=int, default=100)
     listing.add_argument("--json", action="store_true")
+    lang_flag(listing)
     listing.set_defaults(run=cmd_list)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, field_validator
 
-from domain.calendar import SHANGHAI
+from domain.calendar import SHANGHAI, local_date
 from domain.errors import DomainError
 from domain.identifiers import check_case_no
 from domain.inputs import RequestId, check_plausible
@@ -134,6 +135,23 @@ def parse_date(text: str) -> date:
 def _beijing(instant: datetime) -> str:
     """People read times in Beijing time: 2026-10-13 23:59 +08:00."""
     return instant.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M +08:00")
+
+
+def lang_flag(parser: argparse.ArgumentParser) -> None:
+    """`--lang zh|en`: Chinese first with the codes beside (the default, or GOVFLOW_LANG), or
+    English and the codes alone."""
+    default = os.environ.get("GOVFLOW_LANG", "zh")
+    parser.add_argument(
+        "--lang",
+        choices=["zh", "en"],
+        default=default if default in ("zh", "en") else "zh",
+        help="zh: Chinese with the codes beside (default); en: English",
+    )
+
+
+def today() -> date:
+    """Today in Beijing, the day a person's `days left` counts from."""
+    return local_date(datetime.now(SHANGHAI))
 
 
 def _wait_flag(parser: argparse.ArgumentParser, what: str) -> None:

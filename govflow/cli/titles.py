@@ -14,9 +14,11 @@ from govflow.cli.common import (
     EXIT_REFUSED,
     Commands,
     case_number,
+    lang_flag,
     read_json,
 )
 from govflow.cli.identity import token_actor
+from govflow.cli.tables import chinese_date
 from govflow.client import errors
 from govflow.client.sdk import Govflow
 from workers.settings import Settings
@@ -55,10 +57,18 @@ async def cmd_title_assess(args: argparse.Namespace, settings: Settings) -> int:
             )
         )
         return 0
-    print(f"{person.name}  {direction.chinese}  as of {on}")
+    zh = args.lang == "zh"
+    if zh:
+        print(f"{person.name}  申报方向 {direction.chinese} {direction.value}  核定日期 {chinese_date(on)}")
+    else:
+        print(f"{person.name}  {direction.chinese}  as of {on}")
     for level, result in results.items():
-        verdict = f"eligible ({result.basis})" if result.eligible else "not eligible"
-        print(f"  {level.chinese}: {verdict}")
+        if zh:
+            verdict = f"符合申报条件（{result.basis}）" if result.eligible else "不符合申报条件"
+            print(f"  {level.chinese} {level.value}: {verdict}")
+        else:
+            verdict = f"eligible ({result.basis})" if result.eligible else "not eligible"
+            print(f"  {level.chinese}: {verdict}")
         for refusal in result.refusals:
             print(f"      {refusal.line}: {refusal.reason}")
     return 0
@@ -125,6 +135,7 @@ def register(commands: Commands) -> None:
     assess.add_argument("--direction", default="services", choices=("services", "management"))
     assess.add_argument("--on", help="application date (default: today in Beijing)")
     assess.add_argument("--json", action="store_true")
+    lang_flag(assess)
     assess.set_defaults(run=cmd_title_assess)
     verify = title_commands.add_parser("verify", help="check a certificate number in the register")
     verify.add_argument("certificate_no")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -13,10 +14,11 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import chinese_calendar
 import pytest
 
 from domain.calendar import local_date
@@ -249,14 +251,16 @@ def test_a_case_started_from_the_command_line_is_listed_and_decided(stack: DevSt
 
     decided = stack.decide(case_no, "accept", EXAMPLES / "demo" / "accept.json")
     assert decided.returncode == 0, decided.stderr
-    assert decided.stdout.strip() == f"{case_no}: accept taken; stage now review"
+    assert decided.stdout.strip() == f"{case_no}：已作出决定 受理 accept；当前环节 审查 review"
     wait_listed(stack, case_no, stage="review")
     in_review = stack.cli("list", "--procedure", "demo", "--stage", "review")
     assert case_no in in_review.stdout
 
     shown = stack.cli("status", case_no)
     assert shown.returncode == 0, shown.stderr
-    assert "stage      review" in shown.stdout
+    assert "环节      审查 review" in shown.stdout
+    assert "下一步    待作出决定：核验 verify、准予 approve、不予准予 refuse" in shown.stdout
+    assert "由谁办理  检查人员 inspector、审核人员 reviewer" in shown.stdout
     status = json.loads(stack.cli("status", case_no, "--json").stdout)
     assert [d["name"] for d in status["deadlines"]] == ["review"]
     assert [e["type"] for e in status["history"]] == [
@@ -319,15 +323,30 @@ def bad_inputs(folder: Path, case_no: str) -> list[tuple[list[str], dict[str, st
             f"govflow: {bad_uscc}: applicant.uscc: not a valid unified social credit code",
         ),
         (["start", "demo", no_district], {}, 1, f"govflow: {no_district}: district: Field required"),
-        (["start", "nonsense", good_start], {}, 1, "govflow: unknown procedure 'nonsense'"),
+        (
+            ["start", "nonsense", good_start],
+            {},
+            1,
+            "govflow: 没有办理事项 'nonsense'（unknown procedure 'nonsense'",
+        ),
         (
             ["start", "demo", good_start, "--case-no", case_no],
             {},
             1,
-            f"govflow: case {case_no} already exists; not started again",
+            f"govflow: 案件 {case_no} 已存在，未再次启动（case {case_no} already exists; not started again）",
         ),
-        (["status", "DEMO-1999-000001"], {}, 1, "govflow: no case DEMO-1999-000001"),
-        (["decide", "DEMO-1999-000001", "accept", accept], {}, 1, "govflow: no case DEMO-1999-000001"),
+        (
+            ["status", "DEMO-1999-000001"],
+            {},
+            1,
+            "govflow: 没有案件 DEMO-1999-000001（no case DEMO-1999-000001）",
+        ),
+        (
+            ["decide", "DEMO-1999-000001", "accept", accept],
+            {},
+            1,
+            "govflow: 没有案件 DEMO-1999-000001（no case DEMO-1999-000001）",
+        ),
         (
             ["decide", case_no, "accept", with_actor],
             {},
@@ -338,13 +357,15 @@ def bad_inputs(folder: Path, case_no: str) -> list[tuple[list[str], dict[str, st
             ["decide", case_no, "approve", accept],
             {},
             1,
-            f"govflow: {case_no}: decision refused: role 'clerk' may not take decision 'approve'",
+            f"govflow: {case_no}: 决定未获接受（decision refused）: 角色 受理人员 clerk 不能作出决定 准予 approve"
+            "（仅限：审核人员 reviewer）; role 'clerk' may not take decision 'approve'",
         ),
         (
             ["decide", case_no, "accept", accept],
             {},
             1,
-            f"govflow: {case_no}: decision refused: decision 'accept' is not allowed in stage 'review'",
+            f"govflow: {case_no}: 决定未获接受（decision refused）: 决定 受理 accept 不能在当前环节 审查 review 作出"
+            "（可作出的环节：受理 intake）; decision 'accept' is not allowed in stage 'review'",
         ),
         (
             ["decide", case_no, "accept", accept, "--effective-on", "2026-13-01"],
@@ -356,13 +377,13 @@ def bad_inputs(folder: Path, case_no: str) -> list[tuple[list[str], dict[str, st
             ["decide", case_no, "accept", accept, "--effective-on", "2999-01-01"],
             {},
             1,
-            f"govflow: {case_no}: decision refused: effective_on: 行为日期2999-01-01晚于今天",
+            f"govflow: {case_no}: 决定未获接受（decision refused）: effective_on: 行为日期2999-01-01晚于今天",
         ),
         (
             ["list"],
             {"TEMPORAL_ADDRESS": "127.0.0.1:1"},
             3,
-            "govflow: Temporal server unreachable at 127.0.0.1:1 (Connection refused)",
+            "govflow: 无法连接 Temporal 服务器（Temporal server unreachable at 127.0.0.1:1 (Connection refused)）",
         ),
     ]
 
@@ -453,7 +474,9 @@ def test_a_complaint_driven_from_the_command_line_reads_back_in_status_and_the_t
 
     notified = stack.decide(case_no, "notify-result", EXAMPLES / "complaint" / "notify-result.json")
     assert notified.returncode == 0, notified.stderr
-    assert notified.stdout.strip() == f"{case_no}: notify-result taken; stage now closed"
+    assert (
+        notified.stdout.strip() == f"{case_no}：已作出决定 通知处理结果 notify-result；当前环节 已办结 closed"
+    )
     result_notice = stack.state_dir / "notices" / case_no / "result.txt"
     assert "投诉处理结果通知书" in result_notice.read_text(encoding="utf-8")
 
@@ -507,7 +530,7 @@ def test_a_title_review_and_its_secret_ballot_from_the_command_line(stack: DevSt
     examples = EXAMPLES / "title-review"
     assessed = stack.cli("title", "assess", str(examples / "person.json"), "--on", "2026-09-01")
     assert assessed.returncode == 0, assessed.stderr
-    assert "  高级知识产权师: eligible (附件三(一)2(3))" in assessed.stdout
+    assert "  高级知识产权师 senior: 符合申报条件（附件三(一)2(3)）" in assessed.stdout
     assert "附件四(一)2(1)" in assessed.stdout  # why not full senior
     case_no = start_example(stack, "title-review")
     assert case_no.startswith("TREV-")
@@ -534,7 +557,7 @@ def test_a_title_review_and_its_secret_ballot_from_the_command_line(stack: DevSt
     again = stack.cli("ballot", case_no, "--choice", "reject")
     assert (again.returncode, again.stderr) == (
         1,
-        f"govflow: {case_no}: decision refused: {members[0]} has already voted on this applicant\n",
+        f"govflow: {case_no}: 决定未获接受（decision refused）: {members[0]} has already voted on this applicant\n",
     )
     outsider = next(f"E{n:03d}" for n in range(1, 22) if f"E{n:03d}" not in members)
     stack.login(f"committee-member:{outsider}")
@@ -542,7 +565,10 @@ def test_a_title_review_and_its_secret_ballot_from_the_command_line(stack: DevSt
     assert stranger.returncode == 1 and "is not a member of this committee" in stranger.stderr
     stack.login(f"committee-member:{members[0]}")
     unknown = stack.cli("ballot", "TREV-2026-999999", "--choice", "approve")
-    assert (unknown.returncode, unknown.stderr) == (1, "govflow: no case TREV-2026-999999\n")
+    assert (unknown.returncode, unknown.stderr) == (
+        1,
+        "govflow: 没有案件 TREV-2026-999999（no case TREV-2026-999999）\n",
+    )
     decide_examples(stack, case_no, "title-review", "close-ballot", "accept", "object")
     status = json.loads(stack.cli("status", case_no, "--json").stdout)
     [closed] = [e["data"] for e in status["history"] if e["type"] == "BallotClosed"]
@@ -567,11 +593,15 @@ def test_a_subsidy_project_an_ecommerce_application_and_a_quote_from_the_command
     quoted = stack.cli("subsidy", "quote", str(examples / "quote.json"))
     assert quoted.returncode == 0, quoted.stderr
     assert (
-        "附件2 一（展位费）: 3万元/每个展位（9平米），108平米计12个展位  400000.00 → 360000" in quoted.stdout
+        "附件2 一（展位费）: 3万元/每个展位（9平米），108平米计12个展位  400,000.00 元 → 360,000.00 元"
+        in quoted.stdout
     )
-    # 四(三): the project's 315000.00 (booth 300000 + trademark 15000) is capped at 300000
-    assert "project cap 四(三): 每个企业项目支持金额最高不超过30万元  315000.00 → 300000" in quoted.stdout
-    assert quoted.stdout.rstrip().endswith("total support 300000.00")
+    # 四(三): the project's 315,000.00 (booth 300,000 + trademark 15,000) is capped at 300,000
+    assert (
+        "项目支持上限 四(三): 每个企业项目支持金额最高不超过30万元  315,000.00 元 → 300,000.00 元"
+        in quoted.stdout
+    )
+    assert quoted.stdout.rstrip().endswith("支持金额合计 300,000.00 元")
     case_no = start_example(stack, "subsidy", "start-district")
     assert case_no.startswith("SUBS-")
     wrong = stack.decide(case_no, "confirm-registration", examples / "confirm-registration--municipal.json")
@@ -670,3 +700,123 @@ def test_cases_survive_stopping_and_starting_the_stack(stack: DevStack) -> None:
     final = json.loads(stack.cli("status", case_no, "--json").stdout)
     assert final["outcome"] == "approved"
     assert [e["seq"] for e in final["history"]] == list(range(1, len(final["history"]) + 1))
+
+
+def working_days_after(start: date, count: int) -> date:
+    """The `count`-th working day after `start` by the State Council's schedule, counted with
+    chinese-calendar (the oracle; ours is `holidays`)."""
+    day = start
+    while count:
+        day += timedelta(days=1)
+        count -= chinese_calendar.is_workday(day)
+    return day
+
+
+def test_the_inbox_shows_the_cases_waiting_on_a_role_overdue_first(stack: DevStack, tmp_path: Path) -> None:
+    """第十二条第（一）项: accept or not within 7 working days of complete materials. A complaint
+    received 20 days ago is past it, one received today is not: the overdue one comes first, each
+    with its due date (checked against chinese-calendar) and its next action."""
+    today = local_date(datetime.now(UTC))
+    document = json.loads((EXAMPLES / "complaint" / "start.json").read_text(encoding="utf-8"))
+    numbers = {}
+    for name, received in (("fresh", today), ("late", today - timedelta(days=20))):
+        document["received_on"] = received.isoformat()
+        started = stack.cli(
+            "start", "complaint", _write(tmp_path, f"{name}.json", json.dumps(document)), "--json"
+        )
+        assert started.returncode == 0, started.stderr
+        numbers[name] = json.loads(started.stdout)["case_no"]
+        wait_listed(stack, numbers[name], stage="reviewing")
+
+    shown = stack.cli("inbox", "--role", "receiving-officer", "--json")
+    assert shown.returncode == 0, shown.stderr
+    mine = [item for item in json.loads(shown.stdout) if item["case_no"] in numbers.values()]
+    assert [item["case_no"] for item in mine] == [numbers["late"], numbers["fresh"]]
+    late, fresh = mine
+    late_due = working_days_after(today - timedelta(days=20), 7)
+    assert late["next_step"]["due"] == late_due.isoformat() and late["overdue"] is True
+    assert late["days_left"] == (late_due - today).days < 0
+    assert fresh["next_step"] | {"roles": None} == {
+        "waiting_for": "decision",
+        "decisions": ["accept", "not-accept"],
+        "roles": None,
+        "who": [],
+        "due": working_days_after(today, 7).isoformat(),
+        "article": "第十二条第（一）项",
+        "clock": "acceptance",
+        "deadline_kind": "clock",
+    }
+    assert "receiving-officer" in fresh["next_step"]["roles"]
+
+    table = stack.cli("inbox", "--role", "receiving-officer").stdout
+    rows = [line for line in table.splitlines() if line.startswith(tuple(numbers.values()))]
+    assert rows[0].startswith(numbers["late"]) and f"已逾期 {(today - late_due).days} 天" in rows[0]
+    assert "待作出决定：受理 accept、不予受理 not-accept" in rows[0]
+    assert table.startswith("待投诉受理人员 receiving-officer 办理的案件：")
+
+    status = stack.cli("status", numbers["late"]).stdout
+    assert (
+        f"办理期限  {late_due.year}年{late_due.month}月{late_due.day}日（受理决定期限 acceptance，第十二条第（一）项）"
+        in status
+    )
+    english = stack.cli("status", numbers["late"], "--lang", "en").stdout
+    assert "stage     reviewing" in english and "days overdue" in english
+    refused = stack.cli("inbox", "--role", "no-such-role")
+    assert refused.returncode == 1 and "no procedure waits on role 'no-such-role'" in refused.stderr
+
+
+def test_the_temporal_ui_shows_a_complaint_its_stage_and_its_next_deadline(
+    stack: DevStack, tmp_path: Path
+) -> None:
+    """In a real browser (headless Chromium) on the Temporal UI of `govflow dev`: the case's
+    summary and details (procedure, number, applicant, in Chinese) and its current details (the
+    stage and the next deadline in Beijing time), decrypted through the stack's codec server."""
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        if os.environ.get("GOVFLOW_BROWSER_OPTIONAL"):
+            pytest.skip("no Chromium here (GOVFLOW_BROWSER_OPTIONAL); scripts/test installs it as root")
+        pytest.fail(
+            "no Chromium: scripts/test installs Debian's chromium (as root), or set GOVFLOW_BROWSER_OPTIONAL"
+        )
+    from playwright.sync_api import sync_playwright
+
+    today = local_date(datetime.now(UTC))
+    case_no = start_example(stack, "complaint")
+    decide_examples(stack, case_no, "complaint", "accept")
+    wait_listed(stack, case_no, stage="handling")
+    letters_due = working_days_after(today, 5)  # 第十二条第（三）项: letters within 5 working days
+    url = f"http://127.0.0.1:{stack.ui_port}/namespaces/default/workflows/{case_no}"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1200})
+            page.goto(url, wait_until="load", timeout=60_000)
+            page.get_by_text("User Metadata").first.click(timeout=60_000)
+            expected = [
+                f"外商投资企业投诉｜{case_no}｜北京示例外资科技有限公司",
+                "依据 Basis：京商函字〔2021〕1056号",
+                "环节 Stage：投诉处理 handling",
+                f"下一期限 Next deadline：{letters_due.year}年{letters_due.month}月{letters_due.day}日 23:59 北京时间"
+                "（发函期限 letters，第十二条第（三）项）",
+            ]
+            shown = ""
+            for _ in range(60):  # the markdown renders in frames of its own, once decoded
+                shown = "\n".join(frame.inner_text("body") for frame in page.frames)
+                if all(text in shown for text in expected):
+                    break
+                page.wait_for_timeout(500)
+            page.screenshot(path=str(tmp_path / "complaint-in-the-temporal-ui.png"), full_page=True)
+        finally:
+            browser.close()
+    assert [text for text in expected if text not in shown] == []
+
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]

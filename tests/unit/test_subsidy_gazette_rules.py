@@ -156,8 +156,8 @@ async def test_four_three_the_quote_command_lists_the_project_cap(capsys: pytest
     """四(三): `govflow subsidy quote` shows the project's cut on its own line (the example: the
     booths' 300,000 and the trademark's 15,000 make 315,000, cut to 300,000)."""
     quote_file = Path(__file__).resolve().parents[2] / "examples" / "subsidy" / "quote.json"
-    args = argparse.Namespace(file=str(quote_file), json=False)
+    args = argparse.Namespace(file=str(quote_file), json=False, lang="zh")
     assert await cmd_subsidy_quote(args, Settings()) == 0
     out = capsys.readouterr().out
-    assert "project cap 四(三): 每个企业项目支持金额最高不超过30万元  315000.00 → 300000" in out
-    assert out.rstrip().endswith("total support 300000.00")
+    assert "项目支持上限 四(三): 每个企业项目支持金额最高不超过30万元  315,000.00 元 → 300,000.00 元" in out
+    assert out.rstrip().endswith("支持金额合计 300,000.00 元")
