@@ -136,7 +136,9 @@ def _body_filter(level: str | None, district: str | None, first: int) -> tuple[s
 async def period_figures(
     conn: Connection, start: date, end: date, *, level: str | None = None, district: str | None = None
 ) -> dict[str, Any]:
-    """第十九条: complaints received, progress, concluded cases of a period, for one body or all."""
+    """第十九条: complaints received, progress, concluded cases of a period, for one body or all.
+    `in_progress_by_stage` counts the cases open at the end of the period (of the period so far,
+    for one not yet ended), by the stage each was in on its last day."""
     where, args = _body_filter(level, district, 3)
     received = await conn.fetch(
         f"""SELECT kind, count(*) AS n FROM complaints
@@ -145,13 +147,25 @@ async def period_figures(
         end,
         *args,
     )
+    progress_where, progress_args = _body_filter(level, district, 2)
+    # In progress: received by the period's last day and not closed on or before it, each in the
+    # stage it stood in that day (its last stage change by then, else the stage it opened in):
+    # a case closed since counts where it was, not as `closed`.
     progress = await conn.fetch(
-        f"""SELECT stage, count(*) AS n FROM complaints
-            WHERE received_on <= $2 AND (closed_on IS NULL OR closed_on >= $1) AND {where}
-            GROUP BY stage ORDER BY stage""",
-        start,
+        f"""SELECT coalesce(
+                     (SELECT e.data->>'to_stage' FROM case_events e
+                       WHERE e.case_no = c.case_no AND e.type = 'StageChanged'
+                         AND (e.at AT TIME ZONE 'Asia/Shanghai')::date <= $1
+                       ORDER BY e.seq DESC LIMIT 1),
+                     (SELECT e.data->>'stage' FROM case_events e
+                       WHERE e.case_no = c.case_no AND e.type = 'CaseOpened'),
+                     c.stage) AS stage_then,
+                   count(*) AS n
+            FROM complaints c
+            WHERE c.received_on <= $1 AND (c.closed_on IS NULL OR c.closed_on > $1) AND {progress_where}
+            GROUP BY stage_then ORDER BY stage_then""",
         end,
-        *args,
+        *progress_args,
     )
     concluded = await conn.fetch(
         f"""SELECT case_no, kind, outcome, non_acceptance_ground, termination_ground,
@@ -164,7 +178,7 @@ async def period_figures(
     return {
         "period": [start.isoformat(), end.isoformat()],
         "received": {row["kind"]: row["n"] for row in received},
-        "in_progress_by_stage": {row["stage"]: row["n"] for row in progress},
+        "in_progress_by_stage": {row["stage_then"]: row["n"] for row in progress},
         "concluded": [
             {
                 **dict(row),
@@ -265,6 +279,8 @@ async def list_complaints(
                 "stage": row["stage"],
                 "received_on": row["received_on"].isoformat(),
                 "ground": row["non_acceptance_ground"] or row["termination_ground"],
+                "non_acceptance_ground": row["non_acceptance_ground"],
+                "termination_ground": row["termination_ground"],
                 "next_deadline": row["next_deadline"].isoformat() if row["next_deadline"] else None,
                 "overdue_clocks": overdue,
             }
