@@ -24,6 +24,7 @@ from govflow.client import Govflow
 from govflow.client.errors import GovflowError
 from workers.identity import DevIdentityProvider
 from workers.settings import Settings
+from workers.temporal import connect
 
 COMPLAINT = Path(__file__).resolve().parent.parent / "complaint"
 STEPS = ("accept", "send-letter", "department-reply", "resolve", "terminate", "notify-result")
@@ -52,19 +53,19 @@ def signed_as(settings: Settings, actor: Actor) -> Settings:
 
 async def main() -> None:
     settings = Settings()
-    async with await Govflow.connect(signed_as(settings, CLERK)) as gf:
-        application = gf.parse_application("complaint", example("start"))  # every input rule, field named
-        case = await gf.start_case("complaint", application)  # returns once the case has opened
+    as_clerk = signed_as(settings, CLERK)  # (says so in one line if no stack made a key here)
+    client = await connect(settings)  # one connection; each officer's requests carry their token
+    clerk = Govflow(client, as_clerk)
+    application = clerk.parse_application("complaint", example("start"))  # every input rule, field named
+    case = await clerk.start_case("complaint", application)  # returns once the case has opened
     print(f"started {case.case_no}, stage {case.stage}")
-
     for step in STEPS:
         actor = officer(step)
-        async with await Govflow.connect(signed_as(settings, actor)) as gf:
-            taken = await gf.decide(case.case_no, step, actor, example(step).get("payload", {}))
+        taken = await Govflow(client, signed_as(settings, actor)).decide(
+            case.case_no, step, actor, example(step).get("payload", {})
+        )
         print(f"{case.case_no}: {step} taken by {actor.role}:{actor.id}; stage now {taken.stage}")
-
-    async with await Govflow.connect(settings) as gf:  # reads are not signed
-        status = await gf.status(case.case_no)
+    status = await clerk.status(case.case_no)  # reads are not signed
     print(f"{status.case_no}  stage {status.stage}  outcome {status.outcome}")
     for deadline in status.deadlines:
         print(f"  {deadline.name:<24} due {deadline.due}  {deadline.state}  [{deadline.article}]")
