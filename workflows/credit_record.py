@@ -105,7 +105,7 @@ class CreditRecordWorkflow(CaseWorkflow):
             await workflow.wait_condition(
                 lambda: self._changes != changes,
                 timeout=(start_of_day(wake) - workflow.now()) if wake else None,
-                timeout_summary=f"publicity ends {wake}" if wake else None,
+                timeout_summary=f"信用信息公示期满（四(二)）publicity ends {wake}" if wake else None,
             )
         except TimeoutError:
             pass

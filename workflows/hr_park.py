@@ -248,7 +248,7 @@ class HrParkWorkflow(CaseWorkflow):
                 await workflow.wait_condition(
                     lambda: self._changes != changes or self.outcome is not None,
                     timeout=remaining,
-                    timeout_summary=f"evaluation due {due}",
+                    timeout_summary=f"评估考核（第十条）evaluation due {due}",
                 )
             except TimeoutError:
                 pass  # the day has come

@@ -69,7 +69,11 @@ class Publicity:
         remaining = start_of_day(self.ends_on + timedelta(days=1)) - workflow.now()  # 公示期满后
         if remaining > timedelta(0):
             try:
-                await workflow.wait_condition(ended, timeout=remaining)
+                await workflow.wait_condition(
+                    ended,
+                    timeout=remaining,
+                    timeout_summary=f"公示期满 publicity ends {self.ends_on.isoformat()}",
+                )
             except TimeoutError:
                 pass  # the window is over
         await workflow.wait_condition(lambda: ended() or None not in self.objections.values())
