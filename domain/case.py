@@ -90,9 +90,12 @@ class Deadline(Record):
         default="clock", description="a statutory clock, a publicity window, or another wait"
     )
     acts: str | None = Field(default=None, description="who must act within it, in the gazette's words")
+    completed_late_on: date | None = Field(
+        default=None, description="a breached clock's act done after all: no longer overdue"
+    )
 
 
-WaitingFor = Literal["decision", "party", "period", "operator", "opening"]
+WaitingFor = Literal["decision", "party", "period", "operator", "opening", "idle"]
 
 
 class NextStep(Record):
@@ -100,14 +103,18 @@ class NextStep(Record):
 
     `waiting_for`: a decision by one of `roles`; a party (the applicant, a department: the
     period is theirs); a period to pass (a publicity window, during which `roles` may object);
-    an operator (the case is held); the case's opening. `due` is the earliest deadline still to
-    be acted on, with its `article` and `clock`; `who` the department or person named, where the
-    case knows them (the department a letter went to, the experts drawn)."""
+    an operator (the case is held); the case's opening; nothing (`idle`: a record that lives on,
+    acted on only when something happens). `decisions` are those the case waits for, not the
+    occasional ones every stage allows (a fraud reported, an extension). `due` is the earliest
+    deadline still to be acted on, with its `article` and `clock`; `who` the party or department
+    awaited (the complainant, the department a letter went to); `persons` the people named for the
+    act, where the case knows them (the experts drawn, the inspectors of an open check)."""
 
     waiting_for: WaitingFor
     decisions: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     who: tuple[str, ...] = ()
+    persons: tuple[str, ...] = ()
     due: date | None = None
     article: str | None = None
     clock: str | None = None

@@ -313,6 +313,7 @@ def deadline_view(clock: Clock, plan: ClockPlan, acts: str | None = None) -> Dea
         state=clock.state,
         provisional=plan.provisional,
         acts=acts,
+        completed_late_on=clock.completed_late_on,
     )
 
 

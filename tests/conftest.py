@@ -15,6 +15,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -139,6 +140,26 @@ async def time_skipping_worker(
     worker = build_worker(time_skipping_env.client, db_pool, settings)
     async with worker:
         yield worker
+
+
+def own_time_skipping_server() -> tuple[Any, Any]:
+    """`time_skipping_env, time_skipping_worker = own_time_skipping_server()` in a module that needs
+    a server of its own (its cases sleep years, or it names cases by number): the two fixtures,
+    module-scoped, in place of the session's."""
+
+    @pytest.fixture(scope="module", name="time_skipping_env")
+    async def env(state_dir: Path) -> AsyncIterator[WorkflowEnvironment]:
+        async with time_skipping_server(state_dir) as started:
+            yield started
+
+    @pytest.fixture(scope="module", name="time_skipping_worker")
+    async def worker(
+        time_skipping_env: WorkflowEnvironment, db_pool: asyncpg.Pool, settings: Settings
+    ) -> AsyncIterator[Worker]:
+        async with build_worker(time_skipping_env.client, db_pool, settings) as running:
+            yield running
+
+    return env, worker
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

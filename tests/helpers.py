@@ -235,3 +235,22 @@ async def start_demo(gf: Govflow) -> str:
     ref = await gf.start_case("demo", DemoApplication.model_validate(example("demo", "start")))
     await wait_until_opened(gf, ref.case_no)
     return ref.case_no
+
+
+async def replays_on_this_code(client: Any, case_no: str, settings: Settings) -> None:
+    """The case's history as it ran on this code replays on it without a nondeterminism: the
+    proof a patched path needs besides the kept histories (which prove the paths of before)."""
+    from temporalio.common import HeaderCodecBehavior
+    from temporalio.worker import Replayer
+
+    from workers.codec import data_converter
+    from workers.registry import workflow_classes
+
+    history = await client.get_workflow_handle(case_no).fetch_history()
+    replayer = Replayer(
+        workflows=workflow_classes(),
+        data_converter=data_converter(settings),
+        header_codec_behavior=HeaderCodecBehavior.CODEC,
+    )
+    result = await replayer.replay_workflow(history, raise_on_replay_failure=False)
+    assert result.replay_failure is None, (case_no, result.replay_failure)

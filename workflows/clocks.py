@@ -34,6 +34,7 @@ with workflow.unsafe.imports_passed_through():
     from domain.case import SYSTEM, Actor, CaseEvent, Deadline
     from domain.clocks import Clock, ClockPlan, Period, deadline_view
     from domain.errors import ClockStateError, DomainError
+    from domain.labels import brief
     from workflows import search_attributes as sa
 
 ACTING_ON: ContextVar[date | None] = ContextVar("govflow_acting_on", default=None)
@@ -380,4 +381,6 @@ class ClockKeeper:
 
 def _timer_summary(clock: str, remind: bool, due: date) -> str:
     """What a clock's timer says in the Temporal UI: `受理决定期限 acceptance：届满 2026-12-08`."""
-    return f"{clock}：{'提醒' if remind else '届满'} {due.isoformat()} ({'reminder' if remind else 'due'})"
+    return brief(
+        f"{clock}：{'提醒' if remind else '届满'} {due.isoformat()} ({'reminder' if remind else 'due'})"
+    )

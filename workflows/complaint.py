@@ -67,6 +67,10 @@ class ComplaintWorkflow(CaseWorkflow):
 
     # -- the run ------------------------------------------------------------------------------
 
+    occasional = frozenset(
+        {"extend", "add-department", "excuse-absence", "report-non-performance", "report-unfinished"}
+    )  # 第十二、十四至十六条: when the case calls for them, not what the handling waits for
+
     @workflow.run
     async def run(self, opening: rules.ComplaintOpening) -> CaseStatus:
         filing = opening.application

@@ -121,7 +121,7 @@ with workflow.unsafe.imports_passed_through():
         make_event,
     )
     from domain.inputs import validate_at_boundary
-    from domain.labels import Kind, vocabulary
+    from domain.labels import Kind, brief, vocabulary
     from workers.registry import REGISTRY
     from workflows import search_attributes as sa
 
@@ -148,6 +148,9 @@ ACTIVITY_WORDS = {
     "close_ballot": "结束投票",
     "number_certificate": "编制证书编号",
     "open_ballot": "开启投票",
+    "report_breach": "报送信用记录",
+    "report_graded_breach": "报送信用记录（定级）",
+    "tell_permit_case": "告知许可案件抽查结果",
 }
 """What a procedure's own activities do, as the Temporal UI's timeline says it."""
 APPLICANT_PSEUDONYM = "applicant-pseudonym"
@@ -276,6 +279,14 @@ class CaseWorkflow:
         experts drawn, the department a letter went to); a procedure overrides it."""
         return ()
 
+    def idle_decisions(self) -> frozenset[str]:
+        """Decisions the stage allows but does not wait for (a fraud reported, an extension, an
+        objection ruled on while none is pending): left out of the next step and the inbox. A
+        procedure names its occasional ones (`occasional`) and overrides this for the rest."""
+        return self.occasional
+
+    occasional: ClassVar[frozenset[str]] = frozenset()
+
     def next_step(self) -> NextStep | None:
         """What the case waits for, who must act and by when (None once it has ended)."""
         if self.outcome is not None or self.stage == CLOSED:
@@ -286,29 +297,36 @@ class CaseWorkflow:
             )
         if not self.ready:
             return NextStep(waiting_for="opening")
-        decisions = tuple(name for name, rule in self.decisions.items() if self.stage in rule.stages)
+        idle = self.idle_decisions()
+        decisions = tuple(
+            name for name, rule in self.decisions.items() if self.stage in rule.stages and name not in idle
+        )
         roles = sorted({role for name in decisions for role in self.decisions[name].roles})
         pending = [d for d in (*self.clocks.deadlines(), *self.waits()) if _outstanding(d)]
         first = min(pending, key=lambda d: d.due, default=None)
         acting = [role for role in roles if role not in OBSERVER_ROLES]
-        who = self.waiting_on()
-        if first is not None and first.kind != "clock":  # a publicity: decisions only if objected
+        over = first is not None and first.kind != "clock" and first.due < local_date(workflow.now())
+        who: tuple[str, ...] = ()
+        if first is not None and first.kind != "clock" and not over:  # decisions only if objected
             waiting_for = "period"
         elif (acting and set(acting) <= PARTY_ROLES) or (
             first is not None and first.kind == "clock" and _party(first)
         ):
             waiting_for = "party"
-        elif not decisions and first is not None:
+            if first is not None and first.acts:
+                who = (_particular(first.name) or first.acts,)
+        elif acting:
+            waiting_for = "decision"  # a window over, an objection pending: its ruling
+        elif first is not None:
             waiting_for = "period"
         else:
-            waiting_for = "decision"
-        if not who and first is not None and first.acts and waiting_for == "party":
-            who = (_particular(first.name) or first.acts,)
+            waiting_for = "idle"
         return NextStep(
             waiting_for=waiting_for,
             decisions=decisions,
             roles=tuple(roles),
             who=who,
+            persons=self.waiting_on(),
             due=first.due if first else None,
             article=first.article if first else None,
             clock=first.name if first else None,
@@ -329,11 +347,7 @@ class CaseWorkflow:
             lines.append(f"**结果 Outcome**：{self.words('outcome', self.outcome)}")
         step = self.next_step()
         if step is not None and step.due is not None:
-            name = (
-                self.words("clock", step.clock)
-                if step.clock and step.deadline_kind == "clock"
-                else step.clock
-            )
+            name = self.words("clock", step.clock) if step.clock else ""
             lines.append(
                 f"**下一期限 Next deadline**：{step.due.year}年{step.due.month}月{step.due.day}日 "
                 f"23:59 北京时间（{name}，{step.article}）"
@@ -677,7 +691,7 @@ class CaseWorkflow:
                     command,
                     start_to_close_timeout=start_to_close,
                     retry_policy=retry,
-                    summary=self._activity_summary(activity, command),
+                    summary=brief(self._activity_summary(activity, command)),
                 )
             except ActivityError as error:
                 async with self._persist_lock:
@@ -697,7 +711,7 @@ class CaseWorkflow:
             command,
             start_to_close_timeout=PERSIST_TIMEOUT,
             retry_policy=PERSIST_RETRY,
-            summary=self._activity_summary(activity, command),
+            summary=brief(self._activity_summary(activity, command)),
         )
 
     def _activity_summary(self, activity: Callable[..., Any], command: Any) -> str:
@@ -813,6 +827,7 @@ class CaseWorkflow:
         await self._write_unguarded(actor, cancelled)
         await self._write_unguarded(actor, CaseClosed(outcome=CANCELLED, stage=CLOSED))
         self.outcome = CANCELLED
+        self.show_details()
 
     async def tell_cancelled(self, reason: str, actor: Actor) -> None:
         """Tell whom the procedure must tell that the case was cancelled, and why. The core
@@ -1021,7 +1036,9 @@ class CaseWorkflow:
 
 def _outstanding(deadline: Deadline) -> bool:
     """Still to be acted on: running, or breached and not yet done (as NextDeadline keeps it)."""
-    return deadline.state in ("running", "breached")
+    return deadline.state == "running" or (
+        deadline.state == "breached" and deadline.completed_late_on is None
+    )
 
 
 PARTY_WORDS = ("投诉人", "申请人", "有关部门", "企业", "用人单位", "运营管理机构")

@@ -14,7 +14,7 @@ timer per next end), recorded as PublicityEnded.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from temporalio import workflow
@@ -110,13 +110,20 @@ class CreditRecordWorkflow(CaseWorkflow):
         except TimeoutError:
             pass
 
+    occasional = frozenset({"record-breach", "repair", "object"})  # whenever one comes
+
+    def idle_decisions(self) -> frozenset[str]:
+        """A record waits for a ruling only while an objection is pending (五)."""
+        pending = any(h.objection is not None and h.objection.upheld is None for h in self.entries.values())
+        return self.occasional if pending else self.occasional | {"decide-objection"}
+
     def waits(self) -> tuple[Deadline, ...]:
         """Each published entry's end of publication (四(二)): the record's own waits."""
         return tuple(
             Deadline(
                 name=f"publicity:{breach_id}",
                 article="四(二)",
-                due=held.ends_on,
+                due=held.ends_on - timedelta(days=1),  # published until the start of `ends_on`
                 state="running",
                 kind="publicity",
                 acts="北京市公共信用信息服务平台",

@@ -58,6 +58,11 @@ class HrParkWorkflow(CaseWorkflow):
         self.park_record: rules.ParkRecord | None = None
         self._changes = 0  # bumped by a decision of the park's life: the timer plans again
 
+    occasional = frozenset({"revoke", "order-rectification", "file-district-measures"})  # 第十一、十二条
+
+    def idle_decisions(self) -> frozenset[str]:
+        return self.occasional | self.publicity.idle_ruling()
+
     def waits(self) -> tuple[Deadline, ...]:
         """The publicity window (第九条3), and once designated the next evaluation (第十条)."""
         window = self.publicity.deadline(rules.PUBLICITY.article, rules.PUBLICITY.acts)
@@ -265,6 +270,7 @@ class HrParkWorkflow(CaseWorkflow):
         self.park_record = park.model_copy(update={"evaluations": round_no})
         await self.record(SYSTEM, rules.ParkEvaluationOpened(round_no=round_no, due_on=due))
         await self.change_stage(rules.EVALUATION, SYSTEM)
+        self.waits_changed()  # the evaluation is open: no longer a wait
         await self._notify(f"evaluation-{round_no}", "hr_park_evaluation", round_no=round_no)
 
     @guard("evaluate")

@@ -44,6 +44,10 @@ class Publicity:
             acts=acts,
         )
 
+    def idle_ruling(self) -> frozenset[str]:
+        """`rule-objection` while no objection awaits a ruling: not what the case waits for."""
+        return frozenset() if None in self.objections.values() else frozenset({"rule-objection"})
+
     def lodge(self) -> str:
         objection_id = f"OBJ-{len(self.objections) + 1}"
         self.objections[objection_id] = None

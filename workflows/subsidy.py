@@ -65,6 +65,9 @@ class SubsidyWorkflow(CaseWorkflow):
         self.plan_claims: tuple[Claim, ...] = ()  # 五(二): the claims of the plan
         self.filed_on: date | None = None  # 五(三): the day the disbursement application was filed
 
+    def idle_decisions(self) -> frozenset[str]:
+        return self.publicity.idle_ruling()
+
     def waits(self) -> tuple[Deadline, ...]:
         window = self.publicity.deadline(self.publicity_article, "对公示内容有异议者")
         return (window,) if window else ()
@@ -398,8 +401,8 @@ class SubsidyWorkflow(CaseWorkflow):
         window, article = WINDOWS[stage]
         self.publicity = Publicity()
         published, ends = self.publicity.publish(rules.PUBLICITY_DAYS)
-        await self.record(actor, rules.SubsidyPublished(window=window, published_on=published, ends_on=ends))
         self.publicity_article = article
+        await self.record(actor, rules.SubsidyPublished(window=window, published_on=published, ends_on=ends))
         self.waits_changed()
         await self._notify(
             f"{window}-publicity", heading, f"{text}，自{published}起公示7天，至{ends}止。", article

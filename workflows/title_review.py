@@ -45,6 +45,11 @@ class TitleReviewWorkflow(TitleCase):
         self.ballot_no = 0
         self.publicity = Publicity()
 
+    occasional = frozenset({"report-fraud"})  # 六(一): whenever a fraud comes to light
+
+    def idle_decisions(self) -> frozenset[str]:
+        return self.occasional | self.publicity.idle_ruling()
+
     def waits(self) -> tuple[Deadline, ...]:
         window = self.publicity.deadline(rules.PUBLICITY.article, rules.PUBLICITY.acts)
         return (window,) if window else ()

@@ -186,6 +186,20 @@ def role_label(role: str, lang: Lang = "zh") -> str:
     return f"{chinese} {role}" if chinese and lang == "zh" else role
 
 
+SUMMARY_BYTES = 150
+"""A summary's most UTF-8 bytes. Temporal refuses user metadata over 400 bytes as stored, which
+the codec's envelope (about 140 bytes) counts in: a case that cannot start, or an activity that
+cannot be scheduled, over a long department name would be a wedged case."""
+
+
+def brief(text: str, limit: int = SUMMARY_BYTES) -> str:
+    """`text` cut on a character boundary to at most `limit` UTF-8 bytes, an ellipsis marking a cut."""
+    if len(text.encode()) <= limit:
+        return text
+    cut = text.encode()[: limit - len("…".encode())].decode(errors="ignore")
+    return cut + "…"
+
+
 _NAMED = ("applicant", "complainant", "enterprise", "employer", "operator", "holder")
 _NAMES = ("name", "park_name", "round_name")
 
@@ -209,7 +223,7 @@ def case_summary(procedure: str, case_no: str, application: object) -> str:
     Sealed like every payload (the codec): only a UI with the codec server reads it."""
     words = vocabulary(procedure)
     name = applicant_name(application)
-    return "｜".join(part for part in (words.name, case_no, name) if part)
+    return brief("｜".join(part for part in (words.name, case_no, name) if part))
 
 
 def case_details(procedure: str, case_no: str, application: object, district: object = None) -> str:

@@ -5,7 +5,10 @@ from domain.labels import Vocabulary
 VOCABULARY = Vocabulary(
     name="拍卖企业信用记录",
     basis="京商流通字〔2021〕9号",
-    stages={"open": "信用监管"},  # 四: 信用监管及惩戒措施; a record never closes
+    stages={"open": "信用监管"},
+    clocks={
+        "publicity": "信用信息公示期"
+    },  # publicity:<breach id>, 四(二)  # 四: 信用监管及惩戒措施; a record never closes
     decisions={
         "record-breach": "记录违诺失信",
         "repair": "信用修复",

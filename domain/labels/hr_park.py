@@ -32,7 +32,7 @@ VOCABULARY = Vocabulary(
         "not designated: objection upheld": "不予授牌（公示异议成立）",
         "revoked": "取消授牌",
     },
-    clocks={"publicity": "公示期", "rectification": "整改期限"},
+    clocks={"publicity": "公示期", "rectification": "整改期限", "evaluation": "评估考核期"},
     events={
         "ReceivedAfterTheMeasuresTerm": "办法有效期满后申请",
         "ParkMaterialsChecked": "材料审核",

@@ -43,6 +43,7 @@ VOCABULARY = Vocabulary(
         "objection upheld (plan publicity)": "项目计划公示异议成立",
         "objection upheld (disbursement publicity)": "资金拨付公示异议成立",
     },
+    clocks={"publicity": "公示期"},
     events={
         "RegistrationConfirmed": "企业注册确认",
         "DualAutonomousConfirmed": "“双自主”企业确认",

@@ -48,6 +48,12 @@ def format_inbox(items: list[InboxItem], role: str, today: date, lang: Lang = "z
     rows = []
     for item in items:
         words, step = vocabulary(item.case.procedure), item.next_step
+        stage = words.label("stage", item.case.stage, lang)
+        procedure = words.name if zh else item.case.procedure
+        if step is None:  # it could not say: a stuck case, shown first
+            problem = f"无法读取案件状态：{item.problem}" if zh else f"status unreadable: {item.problem}"
+            rows.append((item.case.case_no, procedure, stage, problem, "", ""))
+            continue
         due = ""
         if step.due is not None:
             name = deadline_name(words, step.clock or "", step.deadline_kind, lang) if step.clock else ""
@@ -55,8 +61,8 @@ def format_inbox(items: list[InboxItem], role: str, today: date, lang: Lang = "z
         rows.append(
             (
                 item.case.case_no,
-                words.name if zh else item.case.procedure,
-                words.label("stage", item.case.stage, lang),
+                procedure,
+                stage,
                 waiting_line(words, _first(step), lang).removeprefix("下一步").strip(),
                 due,
                 days_left(step.due, today, lang) if step.due else "",
@@ -79,14 +85,16 @@ def _first(step: NextStep) -> NextStep:
 
 def _item_json(item: InboxItem, today: date) -> dict[str, object]:
     step = item.next_step
+    due = step.due if step else None
     return {
         "case_no": item.case.case_no,
         "procedure": item.case.procedure,
         "stage": item.case.stage,
         "district": item.case.district,
-        "next_step": step.model_dump(mode="json"),
-        "days_left": (step.due - today).days if step.due else None,
-        "overdue": step.due is not None and step.due < today,
+        "next_step": step.model_dump(mode="json") if step else None,
+        "problem": item.problem,
+        "days_left": (due - today).days if due else None,
+        "overdue": due is not None and due < today,
     }
 
 

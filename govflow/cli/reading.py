@@ -44,7 +44,7 @@ def next_step_lines(status: CaseStatus, today: date, lang: Lang = "zh") -> list[
         ended = words.label("outcome", status.outcome or "closed", lang)
         return [f"已办结：{ended}" if lang == "zh" else f"ended: {ended}"]
     lines = [waiting_line(words, step, lang)]
-    if step.roles or step.who:
+    if step.roles or step.who or step.persons:
         lines.append(("由谁办理  " if lang == "zh" else "who acts  ") + who_text(step, lang))
     if step.due is not None:
         lines.append(("办理期限  " if lang == "zh" else "due       ") + due_text(words, step, today, lang))
@@ -52,27 +52,30 @@ def next_step_lines(status: CaseStatus, today: date, lang: Lang = "zh") -> list[
 
 
 def waiting_line(words: Vocabulary, step: NextStep, lang: Lang) -> str:
-    acts = "、".join(words.label("decision", d, lang) for d in step.decisions)
     if lang == "en":
+        acts = ", ".join(step.decisions)
         return {
             "decision": f"waiting for a decision: {acts}",
             "party": f"waiting for the party ({', '.join(step.who) or 'the applicant'}); then: {acts}",
             "period": f"waiting for the period to end; meanwhile: {acts or '-'}",
             "operator": "held for an operator: correct the cause, then govflow resume",
             "opening": "opening (its first clocks are being planned)",
+            "idle": "nothing to do until something happens (the record lives on)",
         }[step.waiting_for]
+    acts = "、".join(words.label("decision", d, lang) for d in step.decisions)
     return {
         "decision": f"下一步    待作出决定：{acts}",
         "party": f"下一步    待{'、'.join(step.who) or '当事人'}办理；其后可作出：{acts}",
         "period": f"下一步    期间届满前等待{f'；期间可作出：{acts}' if acts else ''}",
         "operator": "下一步    待运维人员排除故障后恢复办理（govflow resume）",
         "opening": "下一步    立案中（正在计算首个期限）",
+        "idle": "下一步    暂无待办事项（记录存续，有新情况时办理）",
     }[step.waiting_for]
 
 
 def who_text(step: NextStep, lang: Lang) -> str:
-    roles = "、".join(role_label(role, lang) for role in step.roles)
-    named = "、".join(step.who)
+    roles = ("、" if lang == "zh" else ", ").join(role_label(role, lang) for role in step.roles)
+    named = ("、" if lang == "zh" else ", ").join((*step.persons, *step.who))
     if named and roles:
         return f"{named}（{roles}）" if lang == "zh" else f"{named} ({roles})"
     return named or roles

@@ -116,6 +116,8 @@ STUCK_RPC_TIMEOUT = timedelta(seconds=10)
 DEFAULT_WAIT = 60.0  # seconds a client waits for a case to open or a decision to be carried out
 POLL = 0.2
 OPERATOR_ROLES = frozenset({"operator"})
+INBOX_SCAN = 5000
+"""The most open cases an inbox reads before it sorts them (overdue first) and keeps `limit`."""
 ATTENTION_POLL = 1.0  # seconds between looks at whether a case waiting on a decision was held
 MAX_DOCUMENT_BYTES = 256 * 1024
 """The largest application or decision payload a case takes, as JSON: far above any real one,
@@ -152,13 +154,18 @@ class InboxItem:
     """A case waiting on whoever asked (`govflow inbox`), with what it waits for."""
 
     case: CaseSummary
-    next_step: NextStep
+    next_step: NextStep | None
+    problem: str | None = None
+    """Why the case could not say what it waits for (its status query failed: a stuck case)."""
 
     def order(self) -> tuple[int, date, str]:
-        """Overdue first, then by due date, then those with no date; by number within a day."""
+        """A case that cannot answer first, then the overdue, then by due date, then those with
+        no date; by number within a day."""
+        if self.next_step is None:
+            return (0, date.min, self.case.case_no)
         due = self.next_step.due
         overdue = due is not None and due < local_date(datetime.now(UTC))
-        return (0 if overdue else 1, due or date.max, self.case.case_no)
+        return (1 if overdue else 2, due or date.max, self.case.case_no)
 
 
 def stages_of_role(role: str) -> dict[str, frozenset[str]]:
@@ -1022,7 +1029,10 @@ class Govflow:
             known = ", ".join(
                 sorted({r for p in REGISTRY.values() for d in p.decisions.values() for r in d.roles})
             )
-            raise errors.InputError(f"no procedure waits on role {role!r}; roles: operator, {known}")
+            raise errors.InputError(
+                f"没有等待角色 {role} 办理的事项"
+                f"（no procedure waits on role {role!r}; roles: operator, {known}）"
+            )
         waiting = " OR ".join(
             f"(CaseType = {_quote(name)} AND Stage IN ({', '.join(_quote(s) for s in sorted(each))}))"
             for name, each in sorted(stages.items())
@@ -1036,24 +1046,31 @@ class Govflow:
             except ValueError:
                 known = ", ".join(d.value for d in District)
                 raise errors.InputError(f"no district {district!r}; districts: {known}") from None
-        cases = await self._listed(" AND ".join(clauses), limit)
+        cases = await self._listed(" AND ".join(clauses), INBOX_SCAN)  # all, then sorted and cut
+        if role in OPERATOR_ROLES:  # and those whose workflow task keeps failing
+            listed = {case.case_no for case in cases}
+            cases += [
+                case for case in await self.list_cases(stuck=True, limit=500) if case.case_no not in listed
+            ]
         gate = asyncio.Semaphore(8)
 
         async def step_of(case: CaseSummary) -> InboxItem | None:
             async with gate:
                 try:
                     status = await self.status(case.case_no)
-                except errors.GovflowError:
-                    return None  # ended or gone since it was listed
+                except errors.CaseNotFoundError:
+                    return None  # gone since it was listed
+                except errors.GovflowError as error:  # a stuck case: shown, never dropped
+                    return InboxItem(case=case, next_step=None, problem=str(error))
             step = status.next_step
             if step is None or role not in step.roles:
                 return None
-            if person is not None and step.who and person not in step.who:
-                return None
+            if person is not None and step.persons and person not in step.persons:
+                return None  # the act is named persons' (the panel drawn), not this person's
             return InboxItem(case=case, next_step=step)
 
         found = [item for item in await asyncio.gather(*map(step_of, cases)) if item is not None]
-        return sorted(found, key=InboxItem.order)
+        return sorted(found, key=InboxItem.order)[:limit]
 
     async def _listed(self, query: str, limit: int) -> list[CaseSummary]:
         summaries: list[CaseSummary] = []

@@ -741,6 +741,7 @@ def test_the_inbox_shows_the_cases_waiting_on_a_role_overdue_first(stack: DevSta
         "decisions": ["accept", "not-accept"],
         "roles": None,
         "who": [],
+        "persons": [],
         "due": working_days_after(today, 7).isoformat(),
         "article": "第十二条第（一）项",
         "clock": "acceptance",

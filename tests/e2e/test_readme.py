@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import os
 import re
 import signal
@@ -27,7 +28,9 @@ from pathlib import Path
 import pytest
 
 from domain.calendar import local_date
+from domain.labels import vocabulary
 from tests.e2e.test_command_line import DevStack
+from workers.registry import REGISTRY
 
 pytestmark = pytest.mark.e2e
 
@@ -182,5 +185,20 @@ def test_the_readme_runs_as_printed(stack: DevStack, tmp_path: Path) -> None:
     timings.append((time.monotonic() - began, "the SDK snippet"))
     assert ran.returncode == 0, ran.stderr
     assert re.fullmatch(rf"CMPL-{README_YEAR}-\d{{6}} handling\n", ran.stdout), ran.stdout
+    # What the newcomer then sees of each procedure's case: Chinese status, the next step first.
+    listed = json.loads(stack.cli("list", "--json", "--limit", "500").stdout)
+    seen = {case["procedure"]: case for case in reversed(listed)}  # the first of each procedure
+    assert sorted(seen) == sorted(REGISTRY)
+    for procedure, case in sorted(seen.items()):
+        shown = stack.cli("status", case["case_no"])
+        assert shown.returncode == 0, shown.stderr
+        words = vocabulary(procedure)
+        lines = shown.stdout.splitlines()
+        assert lines[0] == f"{case['case_no']}  {words.name}（{words.basis}）{procedure}", shown.stdout
+        assert re.fullmatch(r"环节      [\u4e00-\u9fff（）]+ [a-z-]+", lines[1]), shown.stdout  # 审查 review
+        if case["status"] == "running":
+            assert lines[2].startswith("下一步    "), shown.stdout
+        else:
+            assert lines[2].startswith("已办结："), shown.stdout
     slowest = sorted(timings, reverse=True)[:5]
     print("slowest README commands:", *(f"{s:5.1f}s  {c}" for s, c in slowest), sep="\n  ")

@@ -491,3 +491,30 @@ async def test_handling_refusals_name_the_rule(file_complaint: FileComplaint) ->
         assert await complaint.status() == before
     with pytest.raises(DecisionRejectedError, match="must lengthen"):
         await complaint.decide("extend", HEAD, {"new_length": 61, "reason": "again"})
+
+
+async def test_an_acceptance_done_late_is_no_longer_what_the_case_waits_for(
+    file_complaint: FileComplaint,
+) -> None:
+    """第十二条第（一）项 breached, then the acceptance done after all (ClockCompletedLate): the next
+    step is the handling of 第十二条第（二）项 (60 working days from the acceptance), not the old
+    acceptance date shown as overdue; the occasional decisions of handling (an extension, a
+    department added) are not what it waits for."""
+    complaint = await file_complaint()
+    received = await complaint.today()
+    acceptance_due = nth_working_day_after(received, 7)
+    await complaint.sleep_until(beijing(acceptance_due + timedelta(days=3), 10))
+    assert await complaint.state("acceptance") == "breached"
+    overdue = (await complaint.status()).next_step
+    assert overdue is not None and (overdue.clock, overdue.due) == ("acceptance", acceptance_due)
+    accepted_on = await accept(complaint)
+    step = (await complaint.status()).next_step
+    assert step is not None
+    assert (step.waiting_for, step.clock, step.due, step.article) == (
+        "decision",
+        "handling",
+        nth_working_day_after(accepted_on, 60),
+        "第十二条第（二）项",
+    )
+    assert "extend" not in step.decisions and "add-department" not in step.decisions
+    assert step.roles == ("handling-officer",)

@@ -20,7 +20,7 @@ from domain.credit import CreditRecordOpening, CreditSubject
 from domain.identifiers import uscc_check_character
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.helpers import beijing, stored_events, wait_for_status
+from tests.helpers import beijing, replays_on_this_code, stored_events, wait_for_status
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
@@ -129,6 +129,7 @@ async def test_two_general_breaches_in_a_year_are_severe(open_record: OpenRecord
 async def test_general_publicity_ends_by_itself_after_the_decided_months(
     open_record: OpenRecord,
     db_pool: asyncpg.Pool,
+    settings: Settings,
 ) -> None:
     record = await open_record()
     applicant = record.case_no.removeprefix("CRED-")
@@ -137,6 +138,14 @@ async def test_general_publicity_ends_by_itself_after_the_decided_months(
     ends = months_later(day, 3)
     [recorded] = await record.events("BreachRecorded")
     assert recorded["publicity_ends"] == ends.isoformat()
+    # The publication is the record's deadline: its last day is the day before it ends (四(二)).
+    [window] = (await record.status()).deadlines
+    assert (window.name, window.kind, window.due, window.state) == (
+        "publicity:P1",
+        "publicity",
+        ends - timedelta(days=1),
+        "running",
+    )
     now = await record.env.get_current_time()
     await record.env.sleep(beijing(ends - timedelta(days=1), 23) - now)
     assert await record.events("PublicityEnded") == []
@@ -151,6 +160,10 @@ async def test_general_publicity_ends_by_itself_after_the_decided_months(
         assert await conn.fetchval(
             "SELECT publicity_ended FROM credit_entries WHERE case_no=$1 AND breach_id='P1'", record.case_no
         )
+    status = await record.status()
+    assert status.deadlines == ()
+    assert status.next_step is not None and status.next_step.waiting_for == "idle"
+    await replays_on_this_code(record.env.client, record.case_no, settings)  # waits-are-deadlines
 
 
 async def test_a_repair_shortens_publicity_and_stops_it(open_record: OpenRecord) -> None:

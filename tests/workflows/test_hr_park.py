@@ -8,7 +8,6 @@ import calendar
 import copy
 import json
 import shutil
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,7 +22,7 @@ from domain.hr_park import ParkApplication, ParkOpening
 from domain.schedules import package_calendar
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.conftest import time_skipping_server
+from tests.conftest import own_time_skipping_server
 from tests.helpers import (
     EXAMPLES,
     CaseDriver,
@@ -36,26 +35,14 @@ from tests.helpers import (
     wait_for_status,
 )
 from tests.workflows.test_credit_record import fresh_uscc
-from workers.main import build_worker
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
 
 
-@pytest.fixture(scope="module")
-async def time_skipping_env(state_dir: Path) -> AsyncIterator[WorkflowEnvironment]:
-    """This module's own server: its parks sleep years (第十条's 3-yearly evaluations), which must
-    not move the session's clock for the modules after it."""
-    async with time_skipping_server(state_dir) as env:
-        yield env
-
-
-@pytest.fixture(scope="module")
-async def time_skipping_worker(
-    time_skipping_env: WorkflowEnvironment, db_pool: asyncpg.Pool, settings: Settings
-) -> AsyncIterator[Worker]:
-    async with build_worker(time_skipping_env.client, db_pool, settings) as worker:
-        yield worker
+# This module's own server: its parks sleep years (第十条's 3-yearly evaluations), which must
+# not move the session's clock for the modules after it.
+time_skipping_env, time_skipping_worker = own_time_skipping_server()
 
 
 def months_on(day: date, months: int) -> date:

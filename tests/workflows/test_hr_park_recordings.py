@@ -3,40 +3,25 @@ on today's code (their kept histories are recorded by the lead from the same fun
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from temporalio.common import HeaderCodecBehavior
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
 from govflow.client import Govflow
-from tests.conftest import time_skipping_server
+from tests.conftest import own_time_skipping_server
 from tests.histories.record_hr_park import record_hr_park
 from workers.codec import data_converter
-from workers.main import build_worker
 from workers.registry import workflow_classes
 from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
 
 
-@pytest.fixture(scope="module")
-async def time_skipping_env(state_dir: Path) -> AsyncIterator[WorkflowEnvironment]:
-    """This module's own server: its parks sleep years (第十条's 3-yearly evaluations), which must
-    not move the session's clock for the modules after it."""
-    async with time_skipping_server(state_dir) as env:
-        yield env
-
-
-@pytest.fixture(scope="module")
-async def time_skipping_worker(
-    time_skipping_env: WorkflowEnvironment, db_pool: asyncpg.Pool, settings: Settings
-) -> AsyncIterator[Worker]:
-    async with build_worker(time_skipping_env.client, db_pool, settings) as worker:
-        yield worker
+# This module's own server: its parks sleep years (第十条's 3-yearly evaluations).
+time_skipping_env, time_skipping_worker = own_time_skipping_server()
 
 
 async def test_the_recorded_park_paths_run_to_their_ends_and_replay(

@@ -4,37 +4,18 @@ taken; the check concludes and the round publishes its results."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import asyncpg
 import pytest
-from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
 from govflow.client import Govflow
-from tests.conftest import time_skipping_server
+from tests.conftest import own_time_skipping_server
 from tests.helpers import example, example_actor, wait_for_status
-from workers.main import build_worker
-from workers.settings import Settings
 
 pytestmark = pytest.mark.workflow
 
 
-@pytest.fixture(scope="module")
-async def time_skipping_env(state_dir: Path) -> AsyncIterator[WorkflowEnvironment]:
-    """This module's own server: the example round tells the permit cases its candidates name
-    (AUCP-2026-000001, …), which on the session's server may be other modules' cases."""
-    async with time_skipping_server(state_dir) as env:
-        yield env
-
-
-@pytest.fixture(scope="module")
-async def time_skipping_worker(
-    time_skipping_env: WorkflowEnvironment, db_pool: asyncpg.Pool, settings: Settings
-) -> AsyncIterator[Worker]:
-    async with build_worker(time_skipping_env.client, db_pool, settings) as worker:
-        yield worker
+# This module's own server: the example round tells the permit cases its candidates name
+# (AUCP-2026-000001, …), which on the session's server may be other modules' cases.
+time_skipping_env, time_skipping_worker = own_time_skipping_server()
 
 
 async def test_the_example_round_takes_the_finding_file_as_printed(gf: Govflow) -> None:

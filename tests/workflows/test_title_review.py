@@ -22,7 +22,15 @@ from domain.title import certificate_number_valid
 from govflow.client import Govflow
 from govflow.client.ballot_box import cast_ballot
 from govflow.client.errors import CaseNotFoundError, DecisionRejectedError, GovflowError, InputError
-from tests.helpers import CaseDriver, beijing, example, member_token, start_from, wait_for_status
+from tests.helpers import (
+    CaseDriver,
+    beijing,
+    example,
+    member_token,
+    replays_on_this_code,
+    start_from,
+    wait_for_status,
+)
 from workers.codec import plaintext_history
 from workers.identity import DevIdentityProvider
 from workers.settings import Settings
@@ -139,7 +147,19 @@ async def test_a_review_round_one_passes_one_fails_the_vote_one_objection_upheld
 
     # 五(二)6: accepted, published for 15 days; an objection during them, upheld.
     assert await objected.decide("accept") == "publicity"
+    # During the window the case waits for it to end; anyone may object. A ruling is awaited only
+    # once an objection is lodged, and a fraud report (六(一)) is never what it waits for.
+    step = (await objected.status()).next_step
+    assert step is not None
+    assert (step.waiting_for, step.decisions, step.roles) == ("period", ("object",), ("public",))
     assert await objected.decide("object") == "publicity"
+    step = (await objected.status()).next_step
+    assert step is not None
+    assert (step.waiting_for, step.decisions, step.roles) == (
+        "period",
+        ("object", "rule-objection"),
+        ("hr-bureau", "public"),
+    )
     assert await objected.decide("rule-objection", upheld=True, findings="代表作署名不实") == "closed"
     final = await objected.status()
     assert final.outcome == "objection upheld"
@@ -180,6 +200,7 @@ async def test_a_review_round_one_passes_one_fails_the_vote_one_objection_upheld
     )
     final = await wait_for_status(passes.gf, passes.case_no, lambda s: s.outcome is not None)
     assert final.outcome == "certified"
+    await replays_on_this_code(passes.env.client, passes.case_no, passes.gf.settings)  # waits-are-deadlines
     [certified] = [e.data for e in final.history if e.type == "TitleCertified"]
     assert certified["issued_on"] == (published + timedelta(days=16)).isoformat()
     assert certificate_number_valid(certified["certificate_no"])
