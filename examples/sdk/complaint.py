@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -71,8 +72,18 @@ async def main() -> None:
         print(f"  {deadline.name:<24} due {deadline.due}  {deadline.state}  [{deadline.article}]")
 
 
+def leave(status: int) -> None:
+    """Exit without the interpreter's finalization: the Temporal SDK's native threads can abort
+    it after all the work is done (temporalio/sdk-python#300), as the command line also avoids."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":
     try:
         asyncio.run(main())
     except GovflowError as error:  # one line, as the command line says it
-        sys.exit(f"complaint.py: {error}")
+        print(f"complaint.py: {error}", file=sys.stderr)
+        leave(1)
+    leave(0)
