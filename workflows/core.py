@@ -339,7 +339,15 @@ class CaseWorkflow:
 
     def show_details(self) -> None:
         """The UI's current details (markdown): the stage and the next deadline in Beijing time.
-        Not a command: it changes nothing in the history, so it needs no patch."""
+        Not a command: it changes nothing in the history, so it needs no patch. It runs inside
+        handlers and the clock keeper: a fault in it must never fail a workflow task (a wedged
+        case for the sake of a display), so it is logged and the details left as they were."""
+        try:
+            self._show_details()
+        except Exception as error:  # a display never stops a case
+            workflow.logger.warning("current details not updated: %s", error)
+
+    def _show_details(self) -> None:
         if not self.case_no:
             return
         lines = [f"**环节 Stage**：{self.words('stage', self.visible_stage())}"]
