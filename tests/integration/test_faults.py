@@ -38,6 +38,7 @@ import asyncpg
 import pytest
 from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.client import Client
+from temporalio.runtime import LoggingConfig, Runtime, TelemetryConfig, TelemetryFilter
 from temporalio.service import RPCError
 
 from activities.db.connection import create_pool
@@ -74,6 +75,13 @@ TEST_LIMIT = 720.0  # the whole test, a hard stop
 # worker's task takes to time out and the database's outage, so that clients do meet the faults.
 ATTEMPT_WAIT = 12.0
 BACKOFF = (0.5, 1.0, 2.0, 3.0)
+# The client's own retries (warnings of the SDK's core, one a call while the server restarts)
+# would bury the figures and the diagnosis in what CI shows of a failure: errors only.
+QUIET_RUNTIME = Runtime(
+    telemetry=TelemetryConfig(
+        logging=LoggingConfig(filter=TelemetryFilter(core_level="ERROR", other_level="ERROR"))
+    )
+)
 # As `govflow dev` runs the server (govflow/devstack.py, not imported: it changes meanwhile).
 REPORTED_PROBLEMS_FLAG = "system.numConsecutiveWorkflowTaskProblemsToTriggerSearchAttribute=2"
 
@@ -214,7 +222,7 @@ class Stack:
                 f"the dev server exited; see {self.root / 'temporal.log'}"
             )
             try:
-                probe = client or await connect(self.settings())
+                probe = client or await connect(self.settings(), QUIET_RUNTIME)
                 await asyncio.wait_for(probe.count_workflows(), 5)
                 return probe
             except (TemporalUnreachableError, RPCError, RuntimeError, TimeoutError):
@@ -640,6 +648,44 @@ async def history_problems(client: Client, case_no: str) -> tuple[Counter[str], 
     return counts, failures
 
 
+def unfinished(cases: list[str], finals: list[CaseStatus]) -> list[str]:
+    done = {final.case_no for final in finals}
+    return [case_no for case_no in cases if case_no not in done]
+
+
+async def history_tail(client: Client, case_no: str, last: int = 30) -> str:
+    """The end of an unfinished case's Temporal history, one line an event: what it waited on
+    (a workflow task timed out again and again, or failed, and why)."""
+    events = [event async for event in client.get_workflow_handle(case_no).fetch_history_events()]
+    lines = [f"  {case_no}: {len(events)} events, the last {min(last, len(events))}:"]
+    for event in events[-last:]:
+        line = f"    {event.event_id} {event.event_time.ToDatetime():%H:%M:%S} {EventType.Name(event.event_type)}"
+        if event.HasField("workflow_task_failed_event_attributes"):
+            failed = event.workflow_task_failed_event_attributes
+            line += f" {WorkflowTaskFailedCause.Name(failed.cause)}: {failed.failure.message[:200]}"
+        elif event.HasField("workflow_task_timed_out_event_attributes"):
+            line += f" timeout type {event.workflow_task_timed_out_event_attributes.timeout_type}"
+        elif event.HasField("workflow_task_started_event_attributes"):
+            started = event.workflow_task_started_event_attributes
+            line += f" by {started.identity}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+WORKER_PROBLEMS = re.compile(r"deadlock|nondetermin|Failed activation|workflow task|Traceback", re.IGNORECASE)
+
+
+def worker_log_problems(root: Path, most: int = 40) -> str:
+    """The workers' log lines that name a fault of theirs, the first `most` of them."""
+    found = [
+        f"  {log.name}: {line.strip()[:300]}"
+        for log in sorted(root.glob("worker-*.log"))
+        for line in log.read_text(errors="replace").splitlines()
+        if WORKER_PROBLEMS.search(line)
+    ]
+    return "\n".join([f"  worker log lines naming a fault: {len(found)}", *found[:most]])
+
+
 @contextlib.asynccontextmanager
 async def running(task: Awaitable[Any]) -> AsyncIterator[asyncio.Task[Any]]:
     started = asyncio.ensure_future(task)
@@ -728,6 +774,10 @@ async def test_cases_survive_worker_kills_a_database_outage_and_a_server_restart
             )
             for case in failed:
                 print(f"  did not finish: {case!r}")
+            for case_no in unfinished(driver.cases, finals):
+                print(await history_tail(client, case_no))
+            if failed or failures:
+                print(worker_log_problems(tmp_path))
             assert not failed, f"{len(failed)} cases did not finish: {failed[:5]!r}"
             assert not failures, "workflow tasks failed:\n" + "\n".join(failures[:20])
     except BaseException:
