@@ -95,9 +95,14 @@ class CaseLogActivities:
             ),
         )
         await self._store_and_deliver(
-            command.case_no, event, command.step, command.recipient, rendered.title, rendered.body
+            command.case_no,
+            [*command.before, event],
+            command.step,
+            command.recipient,
+            rendered.title,
+            rendered.body,
         )
-        return (event,)
+        return (*command.before, event)
 
     @activity.defn(name="escalate")
     @translate_activity_errors
@@ -139,15 +144,17 @@ class CaseLogActivities:
             ),
         )
         async with self._pool.acquire() as conn:
-            new = await append_new_events(conn, command.case_no, [escalated], self._projections, self._keys)
+            new = await append_new_events(
+                conn, command.case_no, [*command.before, escalated], self._projections, self._keys
+            )
         count_events(command.case_no, new)
         await self._store_and_deliver(
-            command.case_no, notice, step, command.supervising_body, rendered.title, rendered.body
+            command.case_no, [notice], step, command.supervising_body, rendered.title, rendered.body
         )
         _log(command.case_no).warning(
             "clock breached and escalated", clock=command.clock, body=command.supervising_body
         )
-        return escalated, notice
+        return *command.before, escalated, notice
 
     @activity.defn(name="record_verification")
     @translate_activity_errors
@@ -164,20 +171,23 @@ class CaseLogActivities:
             ),
         )
         async with self._pool.acquire() as conn:
-            new = await append_new_events(conn, command.case_no, [event], self._projections, self._keys)
+            new = await append_new_events(
+                conn, command.case_no, [*command.before, event], self._projections, self._keys
+            )
         count_events(command.case_no, new)
-        return (event,)
+        return (*command.before, event)
 
     async def _store_and_deliver(
-        self, case_no: str, event: CaseEvent, step: str, recipient: str, title: str, body: str
+        self, case_no: str, events: Sequence[CaseEvent], step: str, recipient: str, title: str, body: str
     ) -> None:
-        """The event (and so the outbox row) first, then each channel that has not yet delivered.
+        """The events (the notice's last: with it the outbox row) in one transaction first, then
+        each channel that has not yet delivered.
 
         A crash between a channel's delivery and its record makes the retry deliver again,
         which channels absorb by being idempotent on (case_no, step).
         """
         async with self._pool.acquire() as conn:
-            new = await append_new_events(conn, case_no, [event], self._projections, self._keys)
+            new = await append_new_events(conn, case_no, events, self._projections, self._keys)
             count_events(case_no, new)
             for channel in self._channels:
                 delivered = await conn.fetchval(

@@ -18,8 +18,16 @@ class AppendEvents(Record):
     events: tuple[CaseEvent, ...] = Field(min_length=1)
 
 
+BEFORE = Field(
+    default=(),
+    description="events the case recorded just before and had not yet appended (a decision's, "
+    "see CaseWorkflow.batched): appended first, in the same transaction",
+)
+
+
 class IssueNotice(Record):
     case_no: str
+    before: tuple[CaseEvent, ...] = BEFORE
     seq: int = Field(ge=1)
     at: AwareDatetime
     actor: Actor
@@ -33,6 +41,7 @@ class Escalate(Record):
     """Record a breached clock and report it to the supervising body (uses seq and seq + 1)."""
 
     case_no: str
+    before: tuple[CaseEvent, ...] = BEFORE
     seq: int = Field(ge=1)
     at: AwareDatetime
     clock: str
@@ -44,6 +53,7 @@ class Escalate(Record):
 
 class RecordVerification(Record):
     case_no: str
+    before: tuple[CaseEvent, ...] = BEFORE
     seq: int = Field(ge=1)
     at: AwareDatetime
     actor: Actor

@@ -40,6 +40,9 @@ with workflow.unsafe.imports_passed_through():
 ACTING_ON: ContextVar[date | None] = ContextVar("govflow_acting_on", default=None)
 """The legal date of the decision the current task carries out (CaseWorkflow.act_date): a
 context variable, so that it is that handler's alone."""
+BATCHING: ContextVar[bool] = ContextVar("govflow_batching", default=False)
+"""Whether the current task is carrying out an act whose events are appended together
+(CaseWorkflow.batched): that task's alone, not another handler's nor the run's."""
 
 PLAN_TIMEOUT = timedelta(seconds=10)
 PLAN_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
@@ -79,6 +82,7 @@ class ClockedCase(Protocol):
         *,
         start_to_close: timedelta,
         retry: RetryPolicy | None = None,
+        writes: bool = True,
     ) -> Result: ...
 
 
@@ -182,6 +186,7 @@ class ClockKeeper:
         # The watcher outlives the decision that started the clock: it runs on no act's date.
         context = copy_context()
         context.run(ACTING_ON.set, None)
+        context.run(BATCHING.set, False)  # nor in its act: what it records is appended at once
         self._watchers[name] = asyncio.create_task(self._watch(name), context=context)
         return plan
 
@@ -343,6 +348,7 @@ class ClockKeeper:
             PlanClocks(clocks=tuple(clocks), today=today),
             start_to_close=PLAN_TIMEOUT,
             retry=PLAN_RETRY,
+            writes=False,  # reads the calendar only: the act's events wait for its one append
         )
 
     async def _set(self, clock: Clock, today: date) -> ClockPlan:

@@ -125,11 +125,14 @@ with workflow.unsafe.imports_passed_through():
     from workers.registry import REGISTRY
     from workflows import search_attributes as sa
 
-from workflows.clocks import ACTING_ON, ClockKeeper
+from workflows.clocks import ACTING_ON, BATCHING, ClockKeeper
 from workflows.decisions import DecisionTable
 
 WAITS_ARE_DEADLINES = "waits-are-deadlines"
 """Patch: a publicity window or another wait with a known end is a deadline in NextDeadline."""
+BATCHED_LOG = "batched-log"
+"""Patch: the events of one act (a decision, the opening, an act of the run) are appended together
+in one activity, with the notice they lead to (`batched`)."""
 PARTY_ROLES = frozenset({"applicant", "enterprise"})
 """Roles that are the case's party: a case waiting only on them waits on the party."""
 OBSERVER_ROLES = frozenset({"public"})
@@ -222,6 +225,9 @@ class CaseWorkflow:
         self._stopping = False  # the run was stopped by the cancel update, not by Temporal
         self._ending_by_temporal = False  # the run records Temporal's cancellation
         self._interrupted: tuple[LogActivity, Any] | None = None  # an append a cancel cut short
+        self._opening_batch = False  # the opening is one act too, until case_ready (BATCHED_LOG)
+        self._background: set[asyncio.Task[Any]] = set()  # the opening's append, under way
+        self._unsaved: list[CaseEvent] = []  # in the history, numbered, not yet in the log
         self._last_act_on: date | None = None  # the legal date of the case's latest act
         self._waits_shown = False  # NextDeadline counts the case's waits (WAITS_ARE_DEADLINES)
 
@@ -237,7 +243,7 @@ class CaseWorkflow:
             district=self.district,
             opened_at=self.opened_at or workflow.info().start_time,
             deadlines=(*self.clocks.deadlines(), *self.waits()),
-            history=tuple(self.history),
+            history=tuple(self.history[: len(self.history) - len(self._unsaved)]),  # in the log
             outcome=self.outcome,
             attention=self.attention,
             next_step=self.next_step(),
@@ -376,23 +382,25 @@ class CaseWorkflow:
 
     @workflow.update
     async def decide(self, request: DecisionRequest) -> DecisionAccepted:
+        await self._opened_as_validated()
         async with self._decision_lock:
             # Checked again: an earlier decision may have moved the case since validation
             # (without the boundary rules, which the validator applied and replay must not).
             payload = self._check_decision(request, boundary=False)
             self._request_ids.add(request.request_id)
             with self._acting(request.effective_on):
-                await self.record(
-                    request.actor,
-                    DecisionTaken(
-                        request_id=request.request_id,
-                        decision=request.decision,
-                        role=request.actor.role,
-                        payload=payload.model_dump(mode="json"),
-                        effective_on=request.effective_on,
-                    ),
-                )
-                await self.table[request.decision].handler(self, payload, request.actor)
+                async with self.batched():
+                    await self.record(
+                        request.actor,
+                        DecisionTaken(
+                            request_id=request.request_id,
+                            decision=request.decision,
+                            role=request.actor.role,
+                            payload=payload.model_dump(mode="json"),
+                            effective_on=request.effective_on,
+                        ),
+                    )
+                    await self.table[request.decision].handler(self, payload, request.actor)
             acted_on = request.effective_on or local_date(workflow.now())
             self._last_act_on = max(self._last_act_on or acted_on, acted_on)
             self.show_details()
@@ -403,12 +411,27 @@ class CaseWorkflow:
                 stage=self.stage,
             )
 
+    async def _opened_as_validated(self) -> None:
+        """The validator let the order in once the case was opened; on replay the handler may run
+        before the resolution that opened it. An update that came in the same workflow task as
+        the opening's last append is delivered, on replay, ahead of that append's result (the
+        SDK puts updates first; the worker that took it live had the result first), and no
+        validator runs on replay: without this wait, the handler would refuse what it accepted,
+        and the history would no longer replay (a wedged case after a worker restart, seen in
+        the fault tier: "Update machine does not handle this event"). Live, the case is open here and
+        this returns at once, with no command and no yield: histories of before replay as they
+        did. The opening's last step (BATCHED_LOG) gives no command, so the order of the
+        update's acceptance and the workflow's commands is the same live and on replay."""
+        if not self.ready and self.outcome is None:
+            await workflow.wait_condition(lambda: self.ready or self.outcome is not None)
+
     @decide.validator
     def validate_decide(self, request: DecisionRequest) -> None:
         self._check_decision(request, boundary=True)
 
     @workflow.update
     async def replan_clocks(self, order: ReplanClocks) -> ClocksReplanned:
+        await self._opened_as_validated()
         changed = await self.clocks.replan(order.actor)
         return ClocksReplanned(case_no=self.case_no, changed=tuple(changed))
 
@@ -453,6 +476,7 @@ class CaseWorkflow:
     @workflow.update
     async def cancel(self, order: CancelOrder) -> CancelAccepted:
         """End the case by an operator's order; answers once CaseClosed is recorded."""
+        await self._opened_as_validated()
         self._cancelling = order  # before the first await: a second cancel is refused at once
         async with self._decision_lock:  # a decision being carried out is finished first
             if self.outcome is not None or self.stage == CLOSED:  # that decision ended the case
@@ -551,12 +575,25 @@ class CaseWorkflow:
         """What the procedure's run does by itself (a lapse acted on) takes the decision lock: it
         waits for a decision being carried out, and a decision validated before the act is
         checked again against the case as the act left it (a second close refused, not taken)."""
-        async with self._decision_lock:
+        async with self._decision_lock, self.batched():
             yield
 
     def case_ready(self) -> None:
         """The case has finished opening (its first clocks planned, its gates asked): from now
-        on it takes decisions. Every procedure's run calls it once."""
+        on it takes decisions. Every procedure's run calls it once. Under BATCHED_LOG the
+        opening's events (one act, see `batched`) are appended first, by a task that takes the
+        persist lock at once; the case is ready (and shows it) once they are in the log."""
+        if self._opening_batch:
+            self._opening_batch = False
+            opened = asyncio.create_task(self._opened())
+            self._background.add(opened)
+            opened.add_done_callback(self._background.discard)
+            return
+        self.ready = True
+        self.show_details()
+
+    async def _opened(self) -> None:
+        await self.flush_log()
         self.ready = True
         self.show_details()
 
@@ -573,6 +610,7 @@ class CaseWorkflow:
         self.case_no = workflow.info().workflow_id
         if case_no != self.case_no:
             workflow.logger.warning("opening names %s, workflow id is %s", case_no, self.case_no)
+        self._opening_batch = workflow.patched(BATCHED_LOG)
         self.applicant_id = applicant_id
         self.district = district
         self.opened_at = received_at or workflow.now()
@@ -621,6 +659,7 @@ class CaseWorkflow:
             applicant_id,
             start_to_close=PERSIST_TIMEOUT,
             retry=PERSIST_RETRY,
+            writes=False,  # a keyed hash of the ID number: nothing read, nothing written
         )
 
     def resume_case(self, carried: CarriedCase, *, district: District | None) -> None:
@@ -648,17 +687,77 @@ class CaseWorkflow:
         )
 
     async def record(self, actor: Actor, data: BaseModel) -> CaseEvent:
-        """Number the event, append it to the log, then add it to the history."""
+        """Number the event, append it to the log, then add it to the history. Within `batched`,
+        the event is numbered and kept in the history, and the act's next write appends it."""
+        if BATCHING.get() or self._opening_batch:
+            async with self._persist_lock:
+                await self._append_interrupted()
+                event = make_event(self._next_seq(), workflow.now(), actor, data)
+                self.history.append(event)
+                self._unsaved.append(event)
+            return event
         [event] = await self._log(
             CaseLogActivities.append_events,
             lambda seq, at: AppendEvents(case_no=self.case_no, events=(make_event(seq, at, actor, data),)),
         )
         return event
 
+    @asynccontextmanager
+    async def batched(self) -> AsyncIterator[None]:
+        """One act's events appended together: within, `record` numbers each event and keeps it
+        in the history; the act's next write to the log (a notice, an escalation, an activity
+        that reads the log) takes them along in its own transaction, and the end of the act
+        appends what is left, in one activity. The act is answered only once its events are in
+        the log. Numbering and order are the same as one append an event; only the number of
+        round trips changes (patch BATCHED_LOG: a case of before appends an event at a time).
+
+        A cancellation that cuts the act short leaves its events to the next write (`_log`
+        takes them first), so none is lost and the log keeps its order."""
+        if BATCHING.get() or not workflow.patched(BATCHED_LOG):  # within an act already: its own
+            yield
+            return
+        token = BATCHING.set(True)
+        try:
+            yield
+        except asyncio.CancelledError:
+            BATCHING.reset(token)
+            raise
+        except BaseException:
+            BATCHING.reset(token)
+            await self.flush_log()  # what the act recorded before it failed is kept, as before
+            raise
+        BATCHING.reset(token)
+        await self.flush_log()
+
+    async def flush_log(self) -> None:
+        """Append the events recorded and not yet appended (see `batched`)."""
+        if self._unsaved:
+            await self._log(CaseLogActivities.append_events, None)
+
+    def _with_unsaved(self, command: Any) -> Any:
+        """`command` with the events recorded and not yet appended taken along, first."""
+        if not self._unsaved:
+            return command
+        unsaved = tuple(self._unsaved)
+        if isinstance(command, AppendEvents):
+            return command.model_copy(update={"events": (*unsaved, *command.events)})
+        return command.model_copy(update={"before": unsaved})
+
+    def _stored(self, events: tuple[CaseEvent, ...]) -> tuple[CaseEvent, ...]:
+        """What an activity wrote: the unsaved events it took along are in the log now; the
+        events new to the history are added to it and returned."""
+        if events:
+            upto = max(event.seq for event in events)
+            self._unsaved = [event for event in self._unsaved if event.seq > upto]
+        last = self.events_before + len(self.history)
+        new = tuple(event for event in events if event.seq > last)
+        self.history.extend(new)
+        return new
+
     async def _log(
         self,
         activity: Callable[[CaseLogActivities, Command], Awaitable[tuple[CaseEvent, ...]]],
-        command_from: Callable[[int, datetime], Command],
+        command_from: Callable[[int, datetime], Command] | None,
     ) -> tuple[CaseEvent, ...]:
         """Reserve the next sequence number, run the activity that writes events from it,
         and keep what it wrote; one at a time, so that the log is appended in order. A
@@ -668,7 +767,12 @@ class CaseWorkflow:
             await self._append_interrupted()
             held = 0
             while True:
-                command = command_from(self._next_seq(), workflow.now())
+                if command_from is not None:
+                    command = self._with_unsaved(command_from(self._next_seq(), workflow.now()))
+                elif self._unsaved:  # only what the act recorded (flush_log)
+                    command = AppendEvents(case_no=self.case_no, events=tuple(self._unsaved))
+                else:  # appended meanwhile (with the report of a hold)
+                    return ()
                 self._interrupted = (activity, command)  # left set only if a cancellation cuts it short
                 try:
                     events = await self._persist(activity, command)
@@ -677,9 +781,8 @@ class CaseWorkflow:
                     held = await self._hold_for_operator(error)
                     continue
                 self._interrupted = None
-                self.history.extend(events)
                 self._recovered_serial = max(self._recovered_serial, held)
-                return events
+                return self._stored(events)
 
     async def run_activity(
         self,
@@ -688,9 +791,19 @@ class CaseWorkflow:
         *,
         start_to_close: timedelta,
         retry: RetryPolicy | None = None,
+        writes: bool = True,
     ) -> Result:
         """Run one of the procedure's own activities; transient errors are retried without
-        limit, a failure for good holds the case for an operator and then tries again."""
+        limit, a failure for good holds the case for an operator and then tries again.
+
+        `writes=False`: the activity neither writes nor reads the case's log (the calendar's due
+        dates, a pseudonym): the act's events need not be appended before it, and stay in the
+        act's one append (BATCHED_LOG). Any other activity may read the log: they are appended
+        first. (Not a local activity: one that completes as its workflow task is completed comes
+        back, on replay, in another order than it did live; the intake met it in the fault
+        tier.)"""
+        if writes:
+            await self.flush_log()
         held = 0
         while True:
             try:
@@ -812,6 +925,7 @@ class CaseWorkflow:
         await workflow.wait_condition(
             lambda: workflow.all_handlers_finished() and self.clocks.watchers_done()
         )
+        await self.flush_log()  # a case cancelled while opening: its opening and its end
 
     def _cancelled(self, reason: str, request_id: str | None) -> CaseCancelled:
         return CaseCancelled(
@@ -856,7 +970,7 @@ class CaseWorkflow:
                 raise
             workflow.logger.error("could not append the interrupted %s: %s", error.activity_type, error.cause)
             return
-        self.history.extend(events)
+        self._stored(events)
 
     # -- a step that failed for good --------------------------------------------------------
 
@@ -917,9 +1031,11 @@ class CaseWorkflow:
     async def _write_unguarded(self, actor: Actor, data: BaseModel) -> None:
         """Append an event while holding the persist lock, without a second hold if the
         append itself fails for good (the hold is then only in the workflow's history)."""
-        command = AppendEvents(
-            case_no=self.case_no or workflow.info().workflow_id,
-            events=(make_event(self._next_seq(), workflow.now(), actor, data),),
+        command = self._with_unsaved(
+            AppendEvents(
+                case_no=self.case_no or workflow.info().workflow_id,
+                events=(make_event(self._next_seq(), workflow.now(), actor, data),),
+            )
         )
         try:
             events = await self._persist(CaseLogActivities.append_events, command)
@@ -928,18 +1044,20 @@ class CaseWorkflow:
                 raise
             workflow.logger.error("could not record %s: %s", type(data).__name__, error.cause)
             return
-        self.history.extend(events)
+        self._stored(events)
 
     async def _report_unguarded(self, step: str, context: dict[str, Any]) -> None:
-        command = IssueNotice(
-            case_no=self.case_no or workflow.info().workflow_id,
-            seq=self._next_seq(),
-            at=workflow.now(),
-            actor=SYSTEM,
-            step=step,
-            template="case_attention",
-            recipient=self.supervising_body,
-            context=context,
+        command = self._with_unsaved(
+            IssueNotice(
+                case_no=self.case_no or workflow.info().workflow_id,
+                seq=self._next_seq(),
+                at=workflow.now(),
+                actor=SYSTEM,
+                step=step,
+                template="case_attention",
+                recipient=self.supervising_body,
+                context=context,
+            )
         )
         try:
             events = await self._persist(CaseLogActivities.issue_notice, command)
@@ -948,7 +1066,7 @@ class CaseWorkflow:
                 raise
             workflow.logger.error("could not report the hold to %s: %s", self.supervising_body, error.cause)
             return
-        self.history.extend(events)
+        self._stored(events)
 
     async def change_stage(self, stage: str, actor: Actor) -> None:
         previous, self.stage = self.stage, stage
@@ -1029,6 +1147,7 @@ class CaseWorkflow:
             ]
         )
         await self.record(actor, CaseClosed(outcome=outcome, stage=CLOSED))
+        await self.flush_log()  # within an act: the outcome shows once CaseClosed is in the log
         self.outcome = outcome
         self.show_details()
         workflow.logger.info("case closed from stage %s: %s", previous, outcome)
@@ -1037,8 +1156,10 @@ class CaseWorkflow:
         """End the run once every update handler has answered and every clock's watcher has
         finished, so that a reminder or an escalation under way is recorded before the end."""
         await workflow.wait_condition(
-            lambda: workflow.all_handlers_finished() and self.clocks.watchers_done()
+            lambda: workflow.all_handlers_finished() and self.clocks.watchers_done() and not self._background
         )
+        self._opening_batch = False  # a case that ended while opening
+        await self.flush_log()  # and an act a cancellation cut short: nothing is left behind
         return self.status()
 
 

@@ -138,6 +138,7 @@ async def record() -> None:
             intake,
             *reads,
             *gazette,
+            *batched_log_paths(complaints, titles, gazette, approved.case_no),
         ):
             target = HERE / f"{name}.json"
             if target.exists():  # kept histories are never re-recorded: add, don't replace
@@ -152,6 +153,35 @@ async def record() -> None:
     await env.shutdown()
     await pool.close()
     server.cleanup()
+
+
+BATCHED_LOG_PATHS = (
+    "demo__approved",
+    "complaint__handled",
+    "complaint__department-added-excused-unperformed",
+    "title-review__certified-after-objection",
+    "subsidy__district-disbursed",
+    "auction-permit__general-granted",
+    "credit-record__published-and-ended",
+    "hr-park__designated-evaluated-rectified",
+    "qualification-verification__authentic-chased",
+    "spot-check__severe-revoked",
+    "title-exam__certified",
+    "ecommerce-subsidy__approved",
+)
+"""Paths recorded again once cases append an act's events together (patch `batched-log`, 2026-11-28):
+kept beside the paths of before, under `<path>-batched-log`, so that both shapes replay."""
+
+
+def batched_log_paths(
+    complaints: list[tuple[str, str]],
+    titles: list[tuple[str, str]],
+    gazette: list[tuple[str, str]],
+    demo_approved: str,
+) -> list[tuple[str, str]]:
+    """The BATCHED_LOG_PATHS of this run, under their `-batched-log` names."""
+    paths = dict([*complaints, *titles, *gazette, ("demo__approved", demo_approved)])
+    return [(f"{name}-batched-log", paths[name]) for name in BATCHED_LOG_PATHS if name in paths]
 
 
 async def record_complaints(env: WorkflowEnvironment, gf: Govflow) -> list[tuple[str, str]]:

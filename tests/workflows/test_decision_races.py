@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import pytest
 from temporalio.api.enums.v1 import EventType, WorkflowTaskFailedCause
 from temporalio.testing import WorkflowEnvironment
@@ -33,7 +34,7 @@ from domain.errors import CaseOpeningError
 from domain.identity import SELF_ROLES
 from govflow.client import Govflow
 from govflow.client.errors import DecisionRejectedError
-from tests.helpers import EXAMPLES, example_actor, wait_for_status
+from tests.helpers import EXAMPLES, example_actor, replays_on_this_code, stored_events, wait_for_status
 from tests.workflows.test_credit_record import fresh_uscc
 from workers.registry import REGISTRY, get_procedure
 from workers.settings import Settings
@@ -121,7 +122,14 @@ async def start(gf: Govflow, procedure: str, path: Path) -> str:
     return (await gf.start_case(procedure, application, wait=0.1)).case_no
 
 
-async def check_history(env: WorkflowEnvironment, case_no: str, outcome: Outcome, context: str) -> None:
+async def check_history(
+    env: WorkflowEnvironment,
+    pool: asyncpg.Pool,
+    settings: Settings,
+    case_no: str,
+    outcome: Outcome,
+    context: str,
+) -> None:
     if outcome.other:
         status = await Govflow(env.client, Settings()).status(case_no)
         trail = [(e.type, e.data.get("decision") or e.data.get("to_stage") or "") for e in status.history]
@@ -147,6 +155,27 @@ async def check_history(env: WorkflowEnvironment, case_no: str, outcome: Outcome
     assert len(taken) == len(set(taken)), f"{context}: a request taken twice: {taken}"
     assert outcome.accepted <= set(taken), f"{context}: accepted but not recorded"
     assert not (outcome.refused & set(taken)), f"{context}: refused yet recorded"
+    await log_matches_history(env, pool, case_no, context)
+    # And the history replays: a decision that came in the same workflow task as another
+    # coroutine's result must be ordered the same way when a new worker replays the case.
+    await replays_on_this_code(env.client, case_no, settings)
+
+
+async def log_matches_history(
+    env: WorkflowEnvironment, pool: asyncpg.Pool, case_no: str, context: str
+) -> None:
+    """The case's log in PostgreSQL is its history, event for event, with no gap: the events of
+    an act appended together (BATCHED_LOG) are all there, in order, however the acts raced. A
+    clock's watcher may still be appending: looked at again until both agree, for 5 s."""
+    gf = Govflow(env.client, Settings())
+    for _ in range(50):
+        rows = await stored_events(pool, case_no)
+        history = [(e.seq, e.type) for e in (await gf.status(case_no)).history]
+        if rows == history:
+            break
+        await asyncio.sleep(0.1)
+    assert [seq for seq, _ in rows] == list(range(1, len(rows) + 1)), f"{context}: a gap in the log: {rows}"
+    assert rows == history, f"{context}: the log {rows} is not the history {history}"
 
 
 PROCEDURES_WITH_EXAMPLES = [p for p in REGISTRY if (EXAMPLES / p).is_dir() and start_files(p)]
@@ -158,6 +187,7 @@ async def test_each_decision_the_moment_a_case_starts_is_taken_or_refused_cleanl
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
+    db_pool: asyncpg.Pool,
     procedure: str,
 ) -> None:
     decisions = example_decisions(procedure)
@@ -168,7 +198,12 @@ async def test_each_decision_the_moment_a_case_starts_is_taken_or_refused_cleanl
             outcome = Outcome()
             await send(gf, case_no, decision, outcome)
             await check_history(
-                time_skipping_env, case_no, outcome, f"{path.name} then {decision.name} at once"
+                time_skipping_env,
+                db_pool,
+                settings,
+                case_no,
+                outcome,
+                f"{path.name} then {decision.name} at once",
             )
 
 
@@ -178,6 +213,7 @@ async def test_decisions_in_random_orders_and_bursts_never_fail_a_workflow_task(
     time_skipping_env: WorkflowEnvironment,
     time_skipping_worker: Worker,
     settings: Settings,
+    db_pool: asyncpg.Pool,
     procedure: str,
 ) -> None:
     dice = random.Random(f"{SEED}-{procedure}")
@@ -199,4 +235,4 @@ async def test_decisions_in_random_orders_and_bursts_never_fail_a_workflow_task(
                 if status.outcome is not None or (len(outcome.accepted) == before and burst > 0):
                     break
             await wait_for_status(gf, case_no, lambda s: s.stage != "opening")
-            await check_history(time_skipping_env, case_no, outcome, context)
+            await check_history(time_skipping_env, db_pool, settings, case_no, outcome, context)
