@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -115,6 +116,9 @@ RUNNING_CASES_QUERY = "CaseNo IS NOT NULL AND ExecutionStatus = 'Running'"
 STUCK_RPC_TIMEOUT = timedelta(seconds=10)
 DEFAULT_WAIT = 60.0  # seconds a client waits for a case to open or a decision to be carried out
 POLL = 0.2
+BUSY_BACKOFF = (0.05, 0.1, 0.2, 0.4, 0.8)
+"""Waits before an update is sent again to a workflow that has as many updates in flight as the
+server allows (10 by default): an intake while many cases are filed at once."""
 OPERATOR_ROLES = frozenset({"operator"})
 INBOX_SCAN = 5000
 """The most open cases an inbox reads before it sorts them (overdue first) and keeps `limit`."""
@@ -559,6 +563,7 @@ class Govflow:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
         handle = self.client.get_workflow_handle(case_no)
+        busy = 0
         while True:
             try:
                 update = await asyncio.wait_for(
@@ -581,6 +586,12 @@ class Govflow:
             except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError):
                 raise await self._no_answer(case_no, what or name, wait) from None
             except RPCError as error:
+                pause = BUSY_BACKOFF[min(busy, len(BUSY_BACKOFF) - 1)] * (0.5 + random.random())
+                if _too_many_updates(error) and loop.time() + pause < deadline:
+                    # Not admitted, so nothing was taken: sent again (same update id) in a moment.
+                    busy += 1
+                    await asyncio.sleep(pause)
+                    continue
                 raise await self._rpc_failure(case_no, error, request_id) from None
 
     async def _carried_out(
@@ -1150,6 +1161,11 @@ async def stuck_cases_described(client: Client) -> list[str]:
 
     verdicts = await asyncio.gather(*(failing(workflow_id) for workflow_id in running))
     return [workflow_id for workflow_id, stuck in zip(running, verdicts, strict=True) if stuck]
+
+
+def _too_many_updates(error: RPCError) -> bool:
+    """The server refused an update because the workflow has as many in flight as it allows."""
+    return error.status == RPCStatusCode.RESOURCE_EXHAUSTED and "in-flight updates" in error.message
 
 
 def _unknown_reported_problems(error: RPCError) -> bool:
