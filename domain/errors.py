@@ -74,6 +74,13 @@ class CaseOpeningError(DecisionRefusedError):
     code = "CaseOpening"
 
 
+class IntakeHandingOverError(DecisionRefusedError):
+    """The intake is handing over to its next run (continue-as-new) and takes no filing until
+    it has; nothing was written, and the client sends the filing again shortly."""
+
+    code = "IntakeHandingOver"
+
+
 class AwaitingOperatorError(DecisionRefusedError):
     """A step of the case failed in a way no retry mends; nothing is decided until an
     operator has resumed it."""

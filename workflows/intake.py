@@ -41,7 +41,7 @@ with workflow.unsafe.imports_passed_through():
     from activities.intake import IntakeActivities
     from domain.calendar import local_date
     from domain.case import OPENING
-    from domain.errors import CaseExistsError, DomainError, InvalidInputError
+    from domain.errors import CaseExistsError, DomainError, IntakeHandingOverError, InvalidInputError
     from domain.identifiers import format_case_no, parse_case_no
     from domain.inputs import validate_at_boundary
     from domain.intake import (
@@ -79,14 +79,12 @@ class CaseIntakeWorkflow:
         self.claims = 0
         self._lock = asyncio.Lock()
 
+    def _handing_over(self) -> bool:
+        return self.served >= CONTINUE_AFTER or workflow.info().is_continue_as_new_suggested()
+
     @workflow.run
     async def run(self, state: IntakeState) -> None:
-        await workflow.wait_condition(
-            lambda: (
-                (self.served >= CONTINUE_AFTER or workflow.info().is_continue_as_new_suggested())
-                and workflow.all_handlers_finished()
-            )
-        )
+        await workflow.wait_condition(lambda: self._handing_over() and workflow.all_handlers_finished())
         kept = dict(list(self.taken.items())[-KEPT_REQUESTS:])
         workflow.continue_as_new(state.model_copy(update={"last": self.last, "taken": kept}))
 
@@ -126,6 +124,13 @@ class CaseIntakeWorkflow:
                 raise InvalidInputError(f"procedure: this intake takes {procedure.name} cases")
             if order.request_id in self.taken:
                 return  # served already: the receipt is handed back
+            if self._handing_over():
+                # Under a steady stream of filings some handler would always be under way and the
+                # hand-over (which waits for them all) would never come, until the server refuses
+                # every update (2,000 a run): new filings wait until the next run takes them.
+                raise IntakeHandingOverError(
+                    "the intake is handing over to its next run; send the filing again"
+                )
             today = local_date(workflow.now())
             validate_at_boundary(procedure.application, order.application, today)
             if order.received_at is not None and local_date(order.received_at) > today:

@@ -70,6 +70,7 @@ from domain.errors import (
     CaseOpeningError,
     DomainError,
     DuplicateRequestError,
+    IntakeHandingOverError,
     InvalidInputError,
 )
 from domain.identifiers import check_case_no, is_valid_uscc
@@ -579,7 +580,8 @@ class Govflow:
             except WorkflowUpdateFailedError as error:
                 # A rejection by the validator surfaces here, at the start or at the result.
                 refusal = self._refusal(case_no, name, error)
-                if isinstance(refusal.reason, CaseOpeningError) and loop.time() + POLL < deadline:
+                waits = (CaseOpeningError, IntakeHandingOverError)
+                if isinstance(refusal.reason, waits) and loop.time() + POLL < deadline:
                     await asyncio.sleep(POLL)  # refused, so nothing was recorded: send it again
                     continue
                 raise refusal from None
