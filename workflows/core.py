@@ -730,8 +730,9 @@ class CaseWorkflow:
         await self.flush_log()
 
     async def flush_log(self) -> None:
-        """Append the events recorded and not yet appended (see `batched`)."""
-        if self._unsaved:
+        """Append the events recorded and not yet appended (see `batched`), and an append a
+        cancellation cut short (`_log` appends it first)."""
+        if self._unsaved or (self._interrupted is not None and workflow.patched(BATCHED_LOG)):
             await self._log(CaseLogActivities.append_events, None)
 
     def _with_unsaved(self, command: Any) -> Any:
@@ -771,7 +772,8 @@ class CaseWorkflow:
                     command = self._with_unsaved(command_from(self._next_seq(), workflow.now()))
                 elif self._unsaved:  # only what the act recorded (flush_log)
                     command = AppendEvents(case_no=self.case_no, events=tuple(self._unsaved))
-                else:  # appended meanwhile (with the report of a hold)
+                else:  # appended meanwhile (with the records of a hold), or nothing to append
+                    self._recovered_serial = max(self._recovered_serial, held)  # a resume answers
                     return ()
                 self._interrupted = (activity, command)  # left set only if a cancellation cuts it short
                 try:

@@ -356,6 +356,11 @@ class Govflow:
         except errors.DecisionRejectedError as refused:
             if isinstance(refused.reason, CaseExistsError):
                 raise errors.CaseExistsError(refused.reason.message) from None
+            if isinstance(refused.reason, IntakeHandingOverError):  # still so when the wait ran out
+                raise errors.NoAnswerError(
+                    f"{intake}: the intake did not take the {spec.name} filing within {wait:.0f} s "
+                    f"({refused.reason.message}); sending the same request again is safe"
+                ) from None
             raise errors.InputError(refused.reason.message) from None
 
     async def _start_numbered(
@@ -590,7 +595,8 @@ class Govflow:
             except RPCError as error:
                 pause = BUSY_BACKOFF[min(busy, len(BUSY_BACKOFF) - 1)] * (0.5 + random.random())
                 if _too_many_updates(error) and loop.time() + pause < deadline:
-                    # Not admitted, so nothing was taken: sent again (same update id) in a moment.
+                    # Not admitted, so nothing was taken: sent again in a moment (the request id
+                    # makes it the same filing or decision).
                     busy += 1
                     await asyncio.sleep(pause)
                     continue

@@ -20,12 +20,17 @@ from temporalio.testing import WorkflowEnvironment
 from domain.demo import DemoApplication
 from domain.intake import intake_id
 from govflow.client import Govflow
+from tests.conftest import own_time_skipping_server
 from tests.helpers import example
 from workers.registry import get_procedure
 from workers.settings import Settings
 from workflows.intake import CONTINUE_AFTER
 
-pytestmark = [pytest.mark.workflow, pytest.mark.slow]
+pytestmark = pytest.mark.workflow
+
+# A server of its own: the 540 demo cases stay open with their clocks, which would otherwise fire
+# in every later test that skips time.
+time_skipping_env, time_skipping_worker = own_time_skipping_server()
 
 CLIENTS = 20
 
