@@ -41,13 +41,22 @@ class Ceiling:
 
 @dataclass
 class Shape:
-    """What a real case's history shows: the activities before the first update, the activities
-    each update ran, the activities after the last, and the timers started."""
+    """What a real case's history shows, as one letter an activity (`a`, `l` a local activity):
+    the activities before the first update, those each update ran, those after the last, and
+    the timers started."""
 
-    opening: int = 0
-    updates: list[int] = field(default_factory=list)
-    closing: int = 0
+    opening: str = ""
+    updates: list[str] = field(default_factory=list)
+    closing: str = ""
     timers: int = 0
+
+
+async def run_activities(kinds: str) -> None:
+    for kind in kinds:
+        if kind == "l":
+            await workflow.execute_local_activity(no_op, start_to_close_timeout=NO_OP_TIMEOUT)
+        else:
+            await workflow.execute_activity(no_op, start_to_close_timeout=NO_OP_TIMEOUT)
 
 
 @workflow.defn(name="bench-twin")
@@ -62,39 +71,44 @@ class Twin:
     @workflow.run
     async def run(self, shape: Shape) -> None:
         self.shape = shape
-        for _ in range(shape.opening):
-            await workflow.execute_activity(no_op, start_to_close_timeout=NO_OP_TIMEOUT)
+        await run_activities(shape.opening)
         timers = [asyncio.ensure_future(workflow.sleep(timedelta(days=30))) for _ in range(shape.timers)]
         self.ready = True
         await workflow.wait_condition(lambda: self.taken == len(shape.updates))
         for timer in timers:  # as a clock's watcher is cancelled when its clock is settled
             timer.cancel()
-        for _ in range(shape.closing):
-            await workflow.execute_activity(no_op, start_to_close_timeout=NO_OP_TIMEOUT)
+        await run_activities(shape.closing)
 
     @workflow.update
     async def decide(self, index: int) -> None:
         await workflow.wait_condition(lambda: self.ready and self.taken == index)
-        for _ in range(self.shape.updates[index]):
-            await workflow.execute_activity(no_op, start_to_close_timeout=NO_OP_TIMEOUT)
+        await run_activities(self.shape.updates[index])
         self.taken += 1
+
+
+LOCAL_ACTIVITY_MARKER = "core_local_activity"
 
 
 def shape_of(history: WorkflowHistory) -> Shape:
     """The real case's shape, read from its history (updates are carried out one at a time)."""
-    shape, in_update, count = Shape(), False, 0
+    shape, in_update, kinds = Shape(), False, ""
     for event in history.events:
         kind = event.event_type
         if kind == EventType.EVENT_TYPE_TIMER_STARTED:
             shape.timers += 1
         elif kind == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-            count += 1
+            kinds += "a"
+        elif (
+            kind == EventType.EVENT_TYPE_MARKER_RECORDED
+            and event.marker_recorded_event_attributes.marker_name == LOCAL_ACTIVITY_MARKER
+        ):
+            kinds += "l"
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
             if not shape.updates and not in_update:
-                shape.opening, count = count, 0
+                shape.opening, kinds = kinds, ""
             in_update = True
         elif kind == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
-            shape.updates.append(count)
-            in_update, count = False, 0
-    shape.closing = count
+            shape.updates.append(kinds)
+            in_update, kinds = False, ""
+    shape.closing = kinds
     return shape

@@ -25,35 +25,29 @@ import copy
 import os
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+import asyncpg
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.db.connection import create_pool
-from activities.db.migrate import migrate
 from bench.shapes import Ceiling, Twin, no_op, shape_of
+from bench.stack import bench_stack
 from domain.complaint import ComplaintFiling
 from domain.subsidy_pipeline import SubsidyApplication
 from domain.title import ReviewApplication
 from govflow.client import Govflow
-from tests.helpers import dev_tokens, example, example_actor, wait_until_opened
-from workers.codec import development_data_converter
-from workers.devstack import installed_binary
-from workers.identity import DevIdentityProvider, ensure_dev_ballot_key
+from tests.helpers import example, example_actor, wait_until_opened
 from workers.logs import configure_logging
 from workers.main import build_worker
 from workers.settings import Settings
-from workflows import search_attributes
 
 COMPLAINT_STEPS = ("accept", "send-letter", "department-reply", "resolve", "terminate", "notify-result")
 SUBSIDY_STEPS = ("confirm-registration", "apply-plan", "select-plan")
@@ -110,31 +104,13 @@ async def measure(
 
 
 async def main(cases: int, clients: int) -> None:
-    import pgserver
+    async with bench_stack("bench") as stack:
+        await compare(stack.env, stack.gf, stack.pool, stack.settings, cases, clients)
 
-    folder = tempfile.mkdtemp(prefix="govflow-bench-")
-    state = Path(tempfile.mkdtemp(prefix="govflow-bench-state-"))  # the keys, as `govflow dev` makes them
-    DevIdentityProvider(state).ensure()
-    ensure_dev_ballot_key(Settings(GOVFLOW_STATE_DIR=state))
-    server = pgserver.get_server(folder, cleanup_mode="delete")
-    pool = await create_pool(server.get_uri(), max_size=20)
-    async with pool.acquire() as conn:
-        await migrate(conn)
-    env = await WorkflowEnvironment.start_local(
-        data_converter=development_data_converter(Settings(GOVFLOW_STATE_DIR=state)),
-        dev_server_existing_path=str(installed_binary("temporal")),
-        dev_server_database_filename=str(state / "temporal.db"),
-        dev_server_extra_args=[
-            "--sqlite-pragma",
-            "journal_mode=wal",
-            "--sqlite-pragma",
-            "synchronous=normal",
-        ],
-        search_attributes=search_attributes.ALL,
-        dev_server_log_level="error",
-    )
-    settings = Settings(DATABASE_URL=server.get_uri(), GOVFLOW_STATE_DIR=state, GOVFLOW_TASK_QUEUE="bench")
-    gf = Govflow(env.client, settings, tokens=dev_tokens(settings))
+
+async def compare(
+    env: WorkflowEnvironment, gf: Govflow, pool: asyncpg.Pool, settings: Settings, cases: int, clients: int
+) -> None:
     engine = Worker(env.client, task_queue="bench-engine", workflows=[Ceiling, Twin], activities=[no_op])
 
     async def ceiling(number: int, trips: list[float]) -> str:
@@ -213,9 +189,6 @@ async def main(cases: int, clients: int) -> None:
         ceiling_rate, twin_rate, real = (figures[name].rate for name in list(figures)[:3])
         print(f"real complaint / twin    {real / twin_rate:.2f}   (our own overhead: 1.00 is none)")
         print(f"real complaint / ceiling {real / ceiling_rate:.2f}   (our shape against the engine's least)")
-    await env.shutdown()
-    await pool.close()
-    server.cleanup()
 
 
 if __name__ == "__main__":
