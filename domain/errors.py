@@ -74,6 +74,13 @@ class CaseOpeningError(DecisionRefusedError):
     code = "CaseOpening"
 
 
+class IntakeBusyError(DecisionRefusedError):
+    """The intake is numbering another filing; nothing was written, and the client sends the
+    filing again in a moment."""
+
+    code = "IntakeBusy"
+
+
 class IntakeHandingOverError(DecisionRefusedError):
     """The intake is handing over to its next run (continue-as-new) and takes no filing until
     it has; nothing was written, and the client sends the filing again shortly."""

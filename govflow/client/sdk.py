@@ -70,6 +70,7 @@ from domain.errors import (
     CaseOpeningError,
     DomainError,
     DuplicateRequestError,
+    IntakeBusyError,
     IntakeHandingOverError,
     InvalidInputError,
 )
@@ -356,7 +357,7 @@ class Govflow:
         except errors.DecisionRejectedError as refused:
             if isinstance(refused.reason, CaseExistsError):
                 raise errors.CaseExistsError(refused.reason.message) from None
-            if isinstance(refused.reason, IntakeHandingOverError):  # still so when the wait ran out
+            if isinstance(refused.reason, IntakeHandingOverError | IntakeBusyError):  # when the wait ran out
                 raise errors.NoAnswerError(
                     f"{intake}: the intake did not take the {spec.name} filing within {wait:.0f} s "
                     f"({refused.reason.message}); sending the same request again is safe"
@@ -585,6 +586,12 @@ class Govflow:
             except WorkflowUpdateFailedError as error:
                 # A rejection by the validator surfaces here, at the start or at the result.
                 refusal = self._refusal(case_no, name, error)
+                if isinstance(refusal.reason, IntakeBusyError):
+                    pause = BUSY_BACKOFF[min(busy, len(BUSY_BACKOFF) - 1)] * (0.5 + random.random())
+                    if loop.time() + pause < deadline:
+                        busy += 1
+                        await asyncio.sleep(pause)  # refused, so nothing was recorded: send it again
+                        continue
                 waits = (CaseOpeningError, IntakeHandingOverError)
                 if isinstance(refusal.reason, waits) and loop.time() + POLL < deadline:
                     await asyncio.sleep(POLL)  # refused, so nothing was recorded: send it again

@@ -1,4 +1,6 @@
-"""Which of the server's refusals the SDK sends again by itself, and which it reports."""
+"""Which of the server's refusals the SDK sends again by itself, and which it reports. (The
+intake's own refusals, IntakeBusyError and IntakeHandingOverError, are sent again too: see
+tests/workflows/test_intake_handover.py and the fault tier, which file many cases at once.)"""
 
 from __future__ import annotations
 
