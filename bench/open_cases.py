@@ -153,7 +153,7 @@ async def measure(stack: BenchStack, worker: int, cases: int, clients: int, over
         print(f"govflow {' '.join(args):<22} {seconds:6.2f} s  ({lines} lines)")
     seconds, _ = command_seconds(stack, "rebuild-projections", runs=1)
     print(
-        f"govflow rebuild-projections   {seconds:6.2f} s  (the read models of {cases} cases, {events} events)"
+        f"govflow rebuild-projections   {seconds:6.2f} s  (read models of {done + 1} cases, {events} events)"
     )
 
 
