@@ -601,7 +601,7 @@ class Govflow:
                 raise await self._no_answer(case_no, what or name, wait) from None
             except RPCError as error:
                 pause = BUSY_BACKOFF[min(busy, len(BUSY_BACKOFF) - 1)] * (0.5 + random.random())
-                if _too_many_updates(error) and loop.time() + pause < deadline:
+                if (_too_many_updates(error) or _update_aborted(error)) and loop.time() + pause < deadline:
                     # Not admitted, so nothing was taken: sent again in a moment (the request id
                     # makes it the same filing or decision).
                     busy += 1
@@ -1176,6 +1176,12 @@ async def stuck_cases_described(client: Client) -> list[str]:
 
     verdicts = await asyncio.gather(*(failing(workflow_id) for workflow_id in running))
     return [workflow_id for workflow_id, stuck in zip(running, verdicts, strict=True) if stuck]
+
+
+def _update_aborted(error: RPCError) -> bool:
+    """The server dropped an update it had admitted but the workflow had not taken, because the
+    run ended meanwhile (an intake continuing as new): not taken, so it may be sent again."""
+    return error.status == RPCStatusCode.UNAVAILABLE and "workflow update was aborted" in error.message
 
 
 def _too_many_updates(error: RPCError) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from temporalio.service import RPCError, RPCStatusCode
 
-from govflow.client.sdk import _too_many_updates
+from govflow.client.sdk import _too_many_updates, _update_aborted
 
 
 def refusal(message: str, status: RPCStatusCode) -> RPCError:
@@ -29,3 +29,9 @@ def test_other_refusals_are_reported_not_sent_again() -> None:
             "limit on number of concurrent in-flight updates has been reached (10)", RPCStatusCode.NOT_FOUND
         )
     )
+
+
+def test_an_update_the_server_aborted_when_the_run_ended_is_sent_again() -> None:
+    # What the dev server answered filings admitted while the intake continued as new.
+    assert _update_aborted(refusal("workflow update was aborted", RPCStatusCode.UNAVAILABLE))
+    assert not _update_aborted(refusal("connection refused", RPCStatusCode.UNAVAILABLE))
